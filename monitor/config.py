@@ -1,0 +1,205 @@
+"""feeds.yaml: one typed settings object, every field documented, loaded once and passed in.
+
+A config error must never reach the database: `load_settings` either returns a valid
+`Settings` or raises `ConfigError`, whose message names the file, the field path and the
+problem in one line, so the CLI can print it and exit 2 before anything is opened.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from monitor.topics import TopicsConfig
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_ROOT / "feeds.yaml"
+DEFAULT_DB = REPO_ROOT / "db" / "monitor.db"
+
+
+class ConfigError(Exception):
+    """feeds.yaml is unreadable or invalid. `str()` is the one-line message for the user."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_feed_url(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not parts.hostname:
+            raise ValueError(f"{value!r} has no host name")
+        return value
+    if scheme == "file":
+        raise ValueError(
+            f"{value!r}: file:// URLs are not accepted; write a plain local path instead"
+        )
+    if scheme and len(scheme) > 1:  # a one-letter "scheme" is a Windows drive letter
+        raise ValueError(f"{value!r}: only http, https or a local file path are allowed")
+    if any(ch.isspace() for ch in value) and not Path(value).exists():
+        raise ValueError(f"{value!r} is neither a URL nor an existing file path")
+    return value
+
+
+class FeedConfig(_Strict):
+    """One subscription."""
+
+    url: str
+    """http(s) URL of an RSS/Atom feed, or a local file path (for generated feeds)."""
+    title: str | None = None
+    """Name shown in the UI; defaults to the feed's own title."""
+    tags: list[str] = Field(default_factory=list)
+    """Tags given to every story of this feed (also usable in topic rules as `feed_tags`)."""
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        return _check_feed_url(value)
+
+    def is_local(self) -> bool:
+        return urlsplit(self.url).scheme.lower() not in ("http", "https")
+
+
+class PollSettings(_Strict):
+    """How feeds are fetched."""
+
+    interval_minutes: Annotated[float, Field(gt=0, le=7 * 24 * 60)] = 30
+    """A feed that fetched fine is due again after this many minutes."""
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    """Feeds fetched at once."""
+    per_host: Annotated[int, Field(ge=1, le=64)] = 4
+    """Feeds fetched at once from one host (be polite to news search endpoints)."""
+    connect_timeout: Annotated[float, Field(gt=0, le=300)] = 10
+    """Seconds to wait for a TCP/TLS connection."""
+    read_timeout: Annotated[float, Field(gt=0, le=300)] = 20
+    """Seconds to wait for any single read from the server."""
+    feed_deadline: Annotated[float, Field(gt=0, le=3600)] = 45
+    """Total seconds one feed may take, however slowly the server drips bytes."""
+    max_body_mib: Annotated[float, Field(gt=0, le=1024)] = 15
+    """Largest feed body accepted, in MiB, counted after decompression."""
+    max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
+    """Redirects followed per fetch."""
+    max_backoff_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24
+    """Failing feeds are retried with exponential backoff, capped at this interval."""
+    retention_days: Annotated[int, Field(ge=0)] = 90
+    """Stories older than this are deleted (starred ones never); 0 keeps everything."""
+    parse_workers: Annotated[int, Field(ge=0, le=64)] = 2
+    """Processes that parse feeds in parallel during large polls; 0 parses in-process."""
+    user_agent: str | None = None
+    """Overrides the User-Agent header (default: monitor/<version> with the project URL)."""
+
+
+class GroupingSettings(_Strict):
+    """How stories are grouped into events."""
+
+    window_hours: Annotated[float, Field(gt=0, le=24 * 60)] = 96
+    """A story may join a group whose last story is at most this many hours older."""
+    threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+    """Similarity needed to join a group (0–1): higher gives smaller, stricter groups."""
+
+
+class NotifySettings(_Strict):
+    """What to run after a poll that found something."""
+
+    command: list[str] | None = None
+    """Program and arguments (no shell); it receives the digest as JSON on stdin."""
+    timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30
+    """The notify command is killed after this long."""
+
+
+class Settings(_Strict):
+    """The whole of feeds.yaml."""
+
+    feeds: list[FeedConfig] = Field(default_factory=list)
+    """Subscriptions."""
+    topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    """Tag rules; see monitor/topics.py and README "Topics"."""
+    poll: PollSettings = Field(default_factory=PollSettings)
+    """Fetching."""
+    grouping: GroupingSettings = Field(default_factory=GroupingSettings)
+    """Event grouping."""
+    notify: NotifySettings = Field(default_factory=NotifySettings)
+    """Notification after polls."""
+
+    @model_validator(mode="after")
+    def _no_duplicate_feeds(self) -> Settings:
+        seen: dict[str, int] = {}
+        for index, feed in enumerate(self.feeds):
+            key = feed.url.rstrip("/").lower()
+            if key in seen:
+                raise ValueError(
+                    f"feeds.{index}.url: duplicate of feeds.{seen[key]}.url ({feed.url})"
+                )
+            seen[key] = index
+        return self
+
+
+def _format_location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required field is missing"
+    message = str(error.get("msg", "invalid"))
+    return message.removeprefix("Value error, ")
+
+
+def settings_from_data(data: Any, source: str) -> Settings:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        loc = _format_location(first.get("loc", ()))
+        message = _describe(dict(first))
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        if message.startswith("feeds.") and ": " in message:  # already has its own location
+            raise ConfigError(f"{source}: {message}{more}") from None
+        raise ConfigError(f"{source}: {loc}: {message}{more}") from None
+
+
+def load_settings(path: Path | str) -> Settings:
+    """Read and validate feeds.yaml, or raise ConfigError naming file, field and problem."""
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: invalid YAML at {where}{problem}") from None
+    return settings_from_data(data, str(path))
+
+
+def resolve_paths(config: str | None, db: str | None) -> tuple[Path, Path]:
+    """--config/--db, else MONITOR_CONFIG/MONITOR_DB, else the repo's feeds.yaml and db/."""
+    config_path = Path(config or os.environ.get("MONITOR_CONFIG") or DEFAULT_CONFIG)
+    db_path = Path(db or os.environ.get("MONITOR_DB") or DEFAULT_DB)
+    return config_path, db_path

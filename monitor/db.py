@@ -1,0 +1,141 @@
+"""Opening the SQLite database: pragmas, migrations, and the one write path.
+
+SQLite is the single source of truth and is shared between a long-running TUI and cron polls,
+so every connection uses WAL (readers never block the writer), a busy_timeout (short waits
+instead of "database is locked"), and every write goes through `write()`, which takes the
+write lock up front with `BEGIN IMMEDIATE` so a transaction never fails half-way on a lock
+upgrade. Transactions are kept short: one per feed's batch.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from monitor.migrations import LATEST_VERSION, MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000
+JOURNAL_SIZE_LIMIT = 8 * 1024 * 1024
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or written; the message names the file and the cause."""
+
+
+class DatabaseTooNew(DatabaseError):
+    """The file was written by a newer monitor than this one."""
+
+
+def connect(path: Path | str, *, readonly: bool = False, migrate: bool = True) -> sqlite3.Connection:
+    """Open `path` with the pragmas every connection needs, applying migrations unless readonly.
+
+    The connection is in autocommit mode (`isolation_level=None`); use `write()` for writes.
+    """
+    path = Path(path)
+    try:
+        if readonly:
+            conn = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            )
+        else:
+            if path.parent and not path.parent.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise DatabaseError(f"{path}: could not switch to WAL mode (got {mode})")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
+            if migrate:
+                apply_migrations(conn)
+        else:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > LATEST_VERSION:
+                raise DatabaseTooNew(
+                    f"{path}: schema version {version} is newer than this monitor "
+                    f"({LATEST_VERSION}); upgrade monitor"
+                )
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise DatabaseError(f"{path}: {exc.strerror or exc}") from exc
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def apply_migrations(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; returns the number of migrations applied."""
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise DatabaseTooNew(
+            f"schema version {current} is newer than this monitor ({LATEST_VERSION}); "
+            "upgrade monitor"
+        )
+    applied = 0
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        with write(conn):
+            # Re-check under the write lock: another process may have migrated meanwhile.
+            if schema_version(conn) >= migration.version:
+                continue
+            for statement in _split_sql(migration.sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+        applied += 1
+    return applied
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        stripped = line.split("--", 1)[0] if "--" in line else line
+        buffer += stripped
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One short write transaction: `BEGIN IMMEDIATE` … `COMMIT`, rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Fold the WAL back into the database and truncate it (after a poll).
+
+    A reader holding an old snapshot can keep part of the WAL alive; PASSIVE never waits for it,
+    and journal_size_limit trims the file once the readers move on.
+    """
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes whenever another connection commits; the TUI polls it to notice cron's writes."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])

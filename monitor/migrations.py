@@ -1,0 +1,162 @@
+"""Versioned schema migrations, applied in order at start-up.
+
+Each migration is a block of SQL run inside one `BEGIN IMMEDIATE` transaction together with the
+bump of `PRAGMA user_version`, so a crash mid-migration leaves the old version intact and the
+next start simply runs it again. Append new migrations; never edit a released one.
+
+The tables are documented in README.md ("Database schema"); keep the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    sql: str
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        1,
+        "feeds, stories, sources, tombstones, tags, groups, claims, FTS",
+        """
+        CREATE TABLE feeds (
+            id            INTEGER PRIMARY KEY,
+            config_url    TEXT NOT NULL UNIQUE,   -- the url as written in feeds.yaml
+            url           TEXT NOT NULL,          -- where we fetch now (after 301/308)
+            title         TEXT,                   -- from feeds.yaml, else from the feed
+            site_url      TEXT,                   -- the feed's own <link>
+            tags          TEXT NOT NULL DEFAULT '[]', -- JSON list, per-feed tags from feeds.yaml
+            active        INTEGER NOT NULL DEFAULT 1, -- 0 when removed from feeds.yaml
+            status        TEXT NOT NULL DEFAULT 'new', -- new|ok|error|gone
+            last_error    TEXT,                   -- readable sentence, NULL when ok
+            error_count   INTEGER NOT NULL DEFAULT 0, -- consecutive failures (drives backoff)
+            parse_warning TEXT,                   -- feed was malformed but entries were recovered
+            moved_to      TEXT,                   -- new url reported by a permanent redirect
+            etag          TEXT,
+            last_modified TEXT,
+            body_hash     TEXT,                   -- sha256 of the last parsed body
+            last_checked  TEXT,                   -- ISO 8601 UTC
+            last_ok       TEXT,
+            next_check    TEXT                    -- NULL = due now
+        );
+
+        CREATE TABLE stories (
+            id           INTEGER PRIMARY KEY,
+            feed_id      INTEGER NOT NULL REFERENCES feeds(id), -- the feed it first came from
+            url          TEXT,                    -- canonical link (tracking params stripped)
+            title        TEXT NOT NULL DEFAULT '',
+            summary      TEXT NOT NULL DEFAULT '', -- plain text
+            content      TEXT NOT NULL DEFAULT '', -- plain text
+            author       TEXT,
+            published    TEXT,                    -- ISO 8601 UTC, NULL if the feed gave none
+            first_seen   TEXT NOT NULL,           -- when we first stored it
+            updated_at   TEXT,                    -- when its content last changed
+            content_hash TEXT NOT NULL,
+            is_updated   INTEGER NOT NULL DEFAULT 0, -- content changed since first seen
+            read         INTEGER NOT NULL DEFAULT 0,
+            starred      INTEGER NOT NULL DEFAULT 0,
+            group_id     INTEGER REFERENCES groups(id)
+        );
+        CREATE INDEX stories_url ON stories(url);
+        CREATE INDEX stories_first_seen ON stories(first_seen);
+        CREATE INDEX stories_group ON stories(group_id);
+        CREATE INDEX stories_feed ON stories(feed_id);
+
+        -- Every (feed, per-feed key) under which a story was seen: one story may be seen
+        -- through several feeds (same canonical link).
+        CREATE TABLE story_sources (
+            feed_id    INTEGER NOT NULL REFERENCES feeds(id),
+            key        TEXT NOT NULL,             -- guid, else link, else content hash
+            story_id   INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (feed_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_sources_story ON story_sources(story_id);
+
+        -- Stories removed by retention (or by the user) never come back as new.
+        CREATE TABLE tombstones (
+            feed_id    INTEGER NOT NULL,
+            key        TEXT NOT NULL,
+            url        TEXT,
+            deleted_at TEXT NOT NULL,
+            PRIMARY KEY (feed_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX tombstones_url ON tombstones(url);
+
+        CREATE TABLE story_tags (
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            tag      TEXT NOT NULL,
+            rule     TEXT NOT NULL,               -- which rule fired
+            matched  TEXT NOT NULL DEFAULT '[]',  -- JSON list of the words that matched
+            PRIMARY KEY (story_id, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_tags_tag ON story_tags(tag, story_id);
+
+        CREATE TABLE groups (
+            id           INTEGER PRIMARY KEY,
+            title        TEXT NOT NULL,           -- most representative headline
+            first_seen   TEXT NOT NULL,
+            last_seen    TEXT NOT NULL,           -- last time a story joined (activity order)
+            story_count  INTEGER NOT NULL DEFAULT 0,
+            source_count INTEGER NOT NULL DEFAULT 0, -- distinct feeds
+            tags         TEXT NOT NULL DEFAULT '[]', -- JSON list, union of its stories' tags
+            claim_count  INTEGER NOT NULL DEFAULT 0,
+            new_claims   INTEGER NOT NULL DEFAULT 0, -- claims first seen since the user last looked
+            seen         INTEGER NOT NULL DEFAULT 0  -- 0 = unseen activity for the reader
+        );
+        CREATE INDEX groups_last_seen ON groups(last_seen);
+
+        CREATE TABLE claims (
+            id              INTEGER PRIMARY KEY,
+            group_id        INTEGER REFERENCES groups(id),
+            key             TEXT NOT NULL,        -- normalised form used for matching
+            text            TEXT NOT NULL,        -- wording of the first appearance
+            first_story_id  INTEGER REFERENCES stories(id) ON DELETE SET NULL,
+            first_seen      TEXT NOT NULL,        -- schema.org firstAppearance
+            conflicting     INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX claims_group ON claims(group_id);
+        CREATE INDEX claims_key ON claims(key);
+
+        CREATE TABLE claim_appearances (
+            claim_id    INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            story_id    INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            text        TEXT NOT NULL,            -- wording in this story
+            is_new      INTEGER NOT NULL,         -- 1 for the first appearance
+            conflicting INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (claim_id, story_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX claim_appearances_story ON claim_appearances(story_id);
+
+        -- Small key/value state: last digest time, last poll summary.
+        CREATE TABLE state (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE VIRTUAL TABLE stories_fts USING fts5(
+            title, summary, content='stories', content_rowid='id', tokenize='unicode61'
+        );
+        CREATE TRIGGER stories_fts_ai AFTER INSERT ON stories BEGIN
+            INSERT INTO stories_fts(rowid, title, summary) VALUES (new.id, new.title, new.summary);
+        END;
+        CREATE TRIGGER stories_fts_ad AFTER DELETE ON stories BEGIN
+            INSERT INTO stories_fts(stories_fts, rowid, title, summary)
+                VALUES ('delete', old.id, old.title, old.summary);
+        END;
+        CREATE TRIGGER stories_fts_au AFTER UPDATE OF title, summary ON stories BEGIN
+            INSERT INTO stories_fts(stories_fts, rowid, title, summary)
+                VALUES ('delete', old.id, old.title, old.summary);
+            INSERT INTO stories_fts(rowid, title, summary) VALUES (new.id, new.title, new.summary);
+        END;
+        """,
+    ),
+]
+
+
+LATEST_VERSION = MIGRATIONS[-1].version
