@@ -28,7 +28,9 @@ class DatabaseTooNew(DatabaseError):
     """The file was written by a newer monitor than this one."""
 
 
-def connect(path: Path | str, *, readonly: bool = False, migrate: bool = True) -> sqlite3.Connection:
+def connect(
+    path: Path | str, *, readonly: bool = False, migrate: bool = True
+) -> sqlite3.Connection:
     """Open `path` with the pragmas every connection needs, applying migrations unless readonly.
 
     The connection is in autocommit mode (`isolation_level=None`); use `write()` for writes.

@@ -42,7 +42,8 @@ MIGRATIONS: list[Migration] = [
             body_hash     TEXT,                   -- sha256 of the last parsed body
             last_checked  TEXT,                   -- ISO 8601 UTC
             last_ok       TEXT,
-            next_check    TEXT                    -- NULL = due now
+            next_check    TEXT,                   -- NULL = due now
+            retry_after   TEXT                    -- server's Retry-After: not before this, even with --all
         );
 
         CREATE TABLE stories (

@@ -1,0 +1,300 @@
+"""The `monitor` command line: thin click commands over the core functions the TUI also uses.
+
+`monitor` with no subcommand opens the TUI (click-default-group). Every command takes
+`--config`/`--db` (or MONITOR_CONFIG/MONITOR_DB). Errors are mapped to the documented exit codes
+in one place (`_fail`), and every string that came from a feed or a server is printed through
+`clean_line`, so nothing a feed says can drive the terminal. Heavy modules are imported inside
+the command that needs them: a cron poll that finds only 304s should start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+from click_default_group import DefaultGroup
+
+from monitor import __version__
+from monitor.exitcodes import EXIT_CODES_HELP, ExitCode
+from monitor.textclean import clean_line
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: ExitCode) -> NoReturn:
+    click.echo(f"monitor: {clean_line(message)}", err=True)
+    sys.exit(int(code))
+
+
+def common_options(func: F) -> F:
+    """--config and --db on every command (the group's values are the fallback)."""
+
+    @click.option(
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="feeds.yaml to use [env MONITOR_CONFIG; default: the repo's feeds.yaml].",
+    )
+    @click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="SQLite database [env MONITOR_DB; default: the repo's db/monitor.db].",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, config: str | None, db: str | None, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        parent = ctx.find_root().params
+        return func(
+            *args, config=config or parent.get("config"), db=db or parent.get("db"), **kwargs
+        )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _load(config: str | None, db: str | None) -> tuple[Any, Path, Path]:
+    from monitor.config import ConfigError, load_settings, resolve_paths
+
+    config_path, db_path = resolve_paths(config, db)
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        _fail(f"config error: {exc}", ExitCode.USAGE)
+    return settings, config_path, db_path
+
+
+def _open_db(db_path: Path, *, readonly: bool = False) -> Any:
+    from monitor.db import DatabaseError, connect
+
+    if readonly and not db_path.exists():
+        _fail(f"{db_path}: no database yet; run `monitor poll` first", ExitCode.DATABASE)
+    try:
+        return connect(db_path)
+    except DatabaseError as exc:
+        _fail(f"database error: {exc}", ExitCode.DATABASE)
+
+
+class _DefaultToTui(DefaultGroup):
+    """`monitor --db x.db` (group options only) opens the UI, like plain `monitor`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        if not rest and not ctx.resilient_parsing and self.default_cmd_name:
+            ctx._protected_args = [self.default_cmd_name]
+        return rest
+
+
+@click.group(
+    cls=_DefaultToTui,
+    default="tui",
+    default_if_no_args=True,
+    epilog=EXIT_CODES_HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help="feeds.yaml to use.")
+@click.option("--db", type=click.Path(dir_okay=False), default=None, help="SQLite database.")
+@click.version_option(__version__, prog_name="monitor")
+def cli(config: str | None, db: str | None) -> None:
+    """Follow one fast-moving story: feeds → SQLite → tags → event groups → new claims.
+
+    With no command, opens the terminal UI.
+    """
+
+
+@cli.command()
+@common_options
+@click.option("--no-poll", is_flag=True, help="Do not poll in the background.")
+def tui(config: str | None, db: str | None, no_poll: bool) -> None:
+    """Open the terminal UI (the default command)."""
+    settings, config_path, db_path = _load(config, db)
+    _open_db(db_path).close()
+    try:
+        from monitor.tui.app import run
+    except ImportError:
+        click.echo("The terminal UI is not built yet; polling once instead.", err=True)
+        ctx = click.get_current_context()
+        ctx.invoke(poll, config=config, db=db)
+        return
+    sys.exit(run(settings, config_path, db_path, poll=not no_poll))
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@common_options
+@click.option("--all", "all_feeds", is_flag=True, help="Fetch every feed, due or not.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_json: bool) -> None:
+    """Fetch due feeds once, store new stories, tag, group and mark new claims."""
+    settings, _config_path, db_path = _load(config, db)
+    from monitor.db import DatabaseError
+    from monitor.poller import FeedResult, PollLocked, run_poll
+
+    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    bar: Any = None
+
+    def on_start(count: int) -> None:
+        nonlocal bar
+        if show_bar and count:
+            bar = click.progressbar(length=count, label="Polling", file=sys.stderr)
+            bar.__enter__()
+
+    def progress(feed: FeedResult) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    started = time.monotonic()
+    try:
+        result = run_poll(
+            settings, db_path, all_feeds=all_feeds, progress=progress, on_start=on_start
+        )
+    except PollLocked as exc:
+        _fail(f"{exc}; try again later", ExitCode.LOCKED)
+    except DatabaseError as exc:
+        _fail(f"database error: {exc}", ExitCode.DATABASE)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    elapsed = time.monotonic() - started
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_poll(result, elapsed, quiet)
+    sys.exit(int(result.exit_code))
+
+
+def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
+    for feed in result.feeds:
+        name = clean_line(feed.title or feed.url)
+        if feed.failed:
+            click.echo(f"FAILED {name}: {clean_line(feed.error)}", err=True)
+        elif feed.moved_to and not quiet:
+            click.echo(f"moved  {name}: now at {clean_line(feed.moved_to)}")
+        elif feed.warning and not quiet:
+            click.echo(f"warn   {name}: {clean_line(feed.warning)}")
+    if quiet:
+        return
+    parts = [f"{result.new_stories} new stories", f"{result.updated_stories} updated"]
+    if result.new_groups or result.new_claims:
+        parts.append(f"{result.new_groups} new groups, {result.new_claims} new claims")
+    failed = f", {result.failed} failed" if result.failed else ""
+    not_due = f" ({result.skipped_not_due} not due)" if result.skipped_not_due else ""
+    click.echo(
+        f"Polled {len(result.feeds)} feeds{not_due} in {elapsed:.1f} s{failed}: {', '.join(parts)}."
+    )
+
+
+@cli.command()
+@common_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def feeds(config: str | None, db: str | None, fmt: str) -> None:
+    """List every feed with its status, last error, last success, next check and story count."""
+    settings, _config_path, db_path = _load(config, db)
+    from monitor.feedstatus import feed_statuses, render_table
+
+    conn = _open_db(db_path)
+    try:
+        from monitor.db import write
+        from monitor.store import sync_feeds
+
+        with write(conn):
+            sync_feeds(conn, settings.feeds)
+        rows = feed_statuses(conn)
+    finally:
+        conn.close()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_table(rows))
+
+
+@cli.command()
+@common_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@click.option("--tag", "tags", multiple=True, help="Only stories with this tag (repeatable).")
+@click.option("--since", default=None, help="Only stories first seen since: 24h, 7d or a date.")
+@click.option(
+    "--output", "-o", type=click.File("w"), default="-", help="Write here (default stdout)."
+)
+def export(
+    config: str | None,
+    db: str | None,
+    fmt: str,
+    tags: tuple[str, ...],
+    since: str | None,
+    output: Any,
+) -> None:
+    """Export stories with tags, group and claims as JSON lines or CSV."""
+    _settings, _config_path, db_path = _load(config, db)
+    from monitor.export import ExportError, export_stories
+
+    conn = _open_db(db_path)
+    try:
+        export_stories(conn, output, fmt=fmt, tags=list(tags), since=since)
+    except ExportError as exc:
+        _fail(str(exc), ExitCode.USAGE)
+    finally:
+        conn.close()
+
+
+@cli.group()
+def opml() -> None:
+    """Import or export subscriptions as OPML."""
+
+
+@opml.command("import")
+@common_options
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def opml_import(config: str | None, db: str | None, file: str) -> None:
+    """Add the feeds in an OPML FILE to feeds.yaml (existing ones are kept)."""
+    _settings, config_path, _db_path = _load(config, db)
+    from monitor.config import ConfigError
+    from monitor.opml import OpmlError, import_opml
+
+    try:
+        added, skipped = import_opml(Path(file), config_path)
+    except (OpmlError, ConfigError) as exc:
+        _fail(str(exc), ExitCode.USAGE)
+    click.echo(f"Added {added} feeds to {config_path} ({skipped} already there).")
+
+
+@opml.command("export")
+@common_options
+def opml_export(config: str | None, db: str | None) -> None:
+    """Print the subscriptions in feeds.yaml as OPML."""
+    settings, _config_path, _db_path = _load(config, db)
+    from monitor.opml import export_opml
+
+    click.echo(export_opml(settings.feeds), nl=False)
+
+
+@cli.command()
+@common_options
+def retag(config: str | None, db: str | None) -> None:
+    """Re-apply the current topic rules to every stored story (one transaction)."""
+    settings, _config_path, db_path = _load(config, db)
+    from monitor.tagging import Tagger, retag_all
+
+    conn = _open_db(db_path)
+    started = time.monotonic()
+    try:
+        count = retag_all(conn, Tagger(settings.topics))
+    finally:
+        conn.close()
+    elapsed = time.monotonic() - started
+    click.echo(f"Retagged {count} stories in {elapsed:.1f} s.")
+
+
+def main() -> None:
+    cli(prog_name="monitor")

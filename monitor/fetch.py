@@ -1,0 +1,349 @@
+"""Fetching feeds with httpx: bounded in time, memory and concurrency, conditional, redirect-aware.
+
+Servers are untrusted. Each fetch runs under a total deadline (a server dripping one byte a second
+cannot hold a poll open), reads the raw stream and inflates gzip/deflate itself with a bounded
+output size (a gzip bomb never expands past the cap, even inside one network chunk), and follows
+redirects by hand so permanent moves can be remembered and non-http(s) targets (file://) are
+never followed. Every failure becomes a `FetchResult` with a readable sentence, never an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import time
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from monitor import __version__
+from monitor.config import PollSettings
+
+DEFAULT_USER_AGENT = f"monitor/{__version__} (terminal news monitor; feed poller)"
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    feed_id: int
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class FetchResult:
+    """What happened to one feed. `outcome` is one of:
+
+    ok            body fetched (`body` set)
+    not_modified  304, nothing to do
+    gone          410: stop polling this feed
+    retry_later   429/503: `retry_after` seconds from now
+    error         anything else; `error` is a readable sentence
+    """
+
+    request: FetchRequest
+    outcome: str
+    http_status: int | None = None
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None
+    moved_to: str | None = None
+    retry_after: float | None = None
+    error: str | None = None
+    elapsed: float = 0.0
+
+    @property
+    def body_hash(self) -> str | None:
+        return hashlib.sha256(self.body).hexdigest() if self.body is not None else None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Refused(Exception):
+    """A fetch we decline to make or continue; the message is the user-facing sentence."""
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(min(int(value), 30 * 24 * 3600))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+async def _inflate(raw: AsyncIterator[bytes], encoding: str, limit: int) -> bytes:
+    """Read a raw body, undoing gzip/deflate with bounded output; raise _TooLarge past `limit`."""
+    encoding = encoding.strip().lower()
+    out = bytearray()
+    if encoding in ("", "identity"):
+        async for chunk in raw:
+            out += chunk
+            if len(out) > limit:
+                raise _TooLarge
+        return bytes(out)
+    if encoding in ("gzip", "x-gzip"):
+        decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        decoder = zlib.decompressobj()
+    else:
+        raise _Refused(f"the server used an unsupported content encoding ({encoding[:40]})")
+    first = True
+    async for chunk in raw:
+        if first and encoding == "deflate" and chunk[:1] != b"\x78":
+            decoder = zlib.decompressobj(wbits=-zlib.MAX_WBITS)  # raw deflate, no zlib header
+        first = False
+        data = chunk
+        while data:
+            try:
+                piece = decoder.decompress(data, limit + 1 - len(out))
+            except zlib.error as exc:
+                raise _Refused(f"the compressed body is corrupt ({exc})") from None
+            out += piece
+            if len(out) > limit:
+                raise _TooLarge
+            data = decoder.unconsumed_tail
+            if decoder.eof:
+                break
+    try:
+        out += decoder.flush()
+    except zlib.error:
+        pass
+    if len(out) > limit:
+        raise _TooLarge
+    return bytes(out)
+
+
+def _describe_http_error(exc: Exception, url: str) -> str:
+    host = urlsplit(url).hostname or url
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"could not connect to {host} (timed out)"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"{host} stopped sending data (read timed out)"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"{host} timed out"
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc)
+        if (
+            "Name or service not known" in text
+            or "nodename nor servname" in text
+            or ("Temporary failure in name resolution" in text)
+        ):
+            return f"could not resolve host name {host}"
+        if "refused" in text.lower():
+            return f"connection to {host} refused"
+        if "certificate" in text.lower() or "SSL" in text:
+            return f"TLS error talking to {host}: {text[:200]}"
+        return f"could not connect to {host}: {text[:200] or type(exc).__name__}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"{host} broke the connection ({str(exc)[:200] or 'protocol error'})"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return f"connection to {host} was reset"
+    return f"{type(exc).__name__} fetching from {host}: {str(exc)[:200]}"
+
+
+class Fetcher:
+    """One poll's worth of fetching: a shared client, a global and a per-host concurrency cap."""
+
+    def __init__(self, settings: PollSettings) -> None:
+        self.settings = settings
+        self.limit = int(settings.max_body_mib * 1024 * 1024)
+        self._global = asyncio.Semaphore(settings.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=httpx.Timeout(
+                settings.read_timeout,
+                connect=settings.connect_timeout,
+                pool=settings.feed_deadline,
+            ),
+            limits=httpx.Limits(
+                max_connections=settings.concurrency,
+                max_keepalive_connections=settings.concurrency,
+            ),
+            headers={
+                "User-Agent": settings.user_agent or DEFAULT_USER_AGENT,
+                "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+                "text/xml;q=0.9, */*;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+            },
+            trust_env=False,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch(self, request: FetchRequest) -> FetchResult:
+        started = time.monotonic()
+        if urlsplit(request.url).scheme.lower() not in ("http", "https"):
+            result = await asyncio.to_thread(self._read_local, request)
+            result.elapsed = time.monotonic() - started
+            return result
+        host = (urlsplit(request.url).hostname or "").lower()
+        host_sem = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
+        async with host_sem, self._global:
+            try:
+                async with asyncio.timeout(self.settings.feed_deadline):
+                    result = await self._fetch_http(request)
+            except TimeoutError:
+                result = FetchResult(
+                    request,
+                    "error",
+                    error=f"gave up after {self.settings.feed_deadline:g} s "
+                    f"(the feed deadline); {host or 'the server'} is too slow",
+                )
+        result.elapsed = time.monotonic() - started
+        return result
+
+    async def _fetch_http(self, request: FetchRequest) -> FetchResult:
+        url = request.url
+        moved_to: str | None = None
+        permanent_chain = True
+        seen: set[str] = set()
+        headers: dict[str, str] = {}
+        if request.etag:
+            headers["If-None-Match"] = request.etag
+        if request.last_modified:
+            headers["If-Modified-Since"] = request.last_modified
+        for _hop in range(self.settings.max_redirects + 1):
+            if url in seen:
+                return FetchResult(request, "error", error=f"redirect loop at {url}")
+            seen.add(url)
+            try:
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    status = response.status_code
+                    if status in REDIRECT_CODES:
+                        location = response.headers.get("location")
+                        if not location:
+                            return FetchResult(
+                                request, "error", status,
+                                error=f"HTTP {status} redirect without a Location header",
+                            )  # fmt: skip
+                        target = urljoin(url, location.strip())
+                        scheme = urlsplit(target).scheme.lower()
+                        if scheme not in ("http", "https"):
+                            return FetchResult(
+                                request, "error", status,
+                                error=f"refused to follow a redirect to a {scheme or 'non-web'}: "
+                                "URL (only http and https are followed)",
+                            )  # fmt: skip
+                        if status in PERMANENT_REDIRECTS and permanent_chain:
+                            moved_to = target
+                        else:
+                            permanent_chain = False
+                        url = target
+                        continue
+                    if status == 304:
+                        return FetchResult(
+                            request, "not_modified", status, final_url=url, moved_to=moved_to,
+                            etag=request.etag, last_modified=request.last_modified,
+                        )  # fmt: skip
+                    if status == 410:
+                        return FetchResult(
+                            request, "gone", status, final_url=url,
+                            error="the server says this feed is gone for good (HTTP 410); "
+                            "it will not be polled again",
+                        )  # fmt: skip
+                    if status in (429, 503):
+                        delay = parse_retry_after(response.headers.get("retry-after"))
+                        reason = "rate limited" if status == 429 else "temporarily unavailable"
+                        wait = f"; asked to retry in {delay:.0f} s" if delay is not None else ""
+                        return FetchResult(
+                            request, "retry_later", status, final_url=url, retry_after=delay,
+                            error=f"HTTP {status}: the server is {reason}{wait}",
+                        )  # fmt: skip
+                    if status >= 400 or status < 200:
+                        phrase = response.reason_phrase or ""
+                        return FetchResult(
+                            request, "error", status, final_url=url,
+                            error=f"HTTP {status} {phrase}".strip(),
+                        )  # fmt: skip
+                    length = response.headers.get("content-length", "")
+                    if length.isdigit() and int(length) > self.limit * 4:
+                        raise _TooLarge
+                    body = await _inflate(
+                        response.aiter_raw(_CHUNK),
+                        response.headers.get("content-encoding", ""),
+                        self.limit,
+                    )
+                    return FetchResult(
+                        request, "ok", status, body=body,
+                        etag=response.headers.get("etag"),
+                        last_modified=response.headers.get("last-modified"),
+                        final_url=url, moved_to=moved_to,
+                    )  # fmt: skip
+            except _TooLarge:
+                return FetchResult(
+                    request,
+                    "error",
+                    error=f"the feed is larger than the {self.settings.max_body_mib:g} MiB limit",
+                )
+            except _Refused as exc:
+                return FetchResult(request, "error", error=str(exc))
+            except httpx.HTTPError as exc:
+                return FetchResult(request, "error", error=_describe_http_error(exc, url))
+            except (OSError, ValueError) as exc:
+                return FetchResult(request, "error", error=f"could not fetch {url}: {exc}")
+        return FetchResult(
+            request, "error", error=f"too many redirects (more than {self.settings.max_redirects})"
+        )
+
+    def _read_local(self, request: FetchRequest) -> FetchResult:
+        path = Path(request.url).expanduser()
+        try:
+            with path.open("rb") as handle:
+                body = handle.read(self.limit + 1)
+        except FileNotFoundError:
+            return FetchResult(request, "error", error=f"local feed file {path} does not exist")
+        except IsADirectoryError:
+            return FetchResult(request, "error", error=f"local feed path {path} is a directory")
+        except OSError as exc:
+            return FetchResult(request, "error", error=f"cannot read {path}: {exc.strerror}")
+        if len(body) > self.limit:
+            return FetchResult(
+                request,
+                "error",
+                error=f"the feed is larger than the {self.settings.max_body_mib:g} MiB limit",
+            )
+        return FetchResult(request, "ok", body=body, final_url=request.url)
+
+
+async def fetch_all(
+    requests: Sequence[FetchRequest],
+    settings: PollSettings,
+    on_result: Callable[[FetchResult], Awaitable[None]],
+) -> None:
+    """Fetch every request concurrently, awaiting `on_result` for each as soon as it is done."""
+    fetcher = Fetcher(settings)
+    try:
+
+        async def one(request: FetchRequest) -> None:
+            await on_result(await fetcher.fetch(request))
+
+        await asyncio.gather(*(one(r) for r in requests))
+    finally:
+        await fetcher.aclose()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,166 @@
+"""Parsing fetched bytes into clean entries with feedparser.
+
+Three defences shape this module:
+- feedparser gets a file object, never bytes or str: given a string that looks like a path or
+  URL it opens it, which would let a feed body read a local file.
+- DOCTYPE internal subsets are removed before parsing: feedparser re-inserts "safe" internal
+  entities and its loose parser expands them without limit (a 100 KB entity referenced 1,000
+  times became a 100 MB title), and this also disarms billion-laughs and XXE declarations.
+- Every string is turned into plain text and cleaned of control/bidi characters here, so the
+  rest of the program only ever sees safe text. Overlong fields are cut.
+
+`parse_feed` is a pure function of picklable inputs and outputs so the poller can run it in a
+process pool on both cores.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import re
+import time
+from dataclasses import dataclass, field
+
+from monitor.textclean import clean_line, html_to_line, html_to_text
+from monitor.urls import canonical_url
+
+MAX_TITLE = 500
+MAX_SUMMARY = 20_000
+MAX_CONTENT = 100_000
+MAX_KEY = 500
+FUTURE_SLACK_SECONDS = 36 * 3600
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.IGNORECASE | re.DOTALL)
+_ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    key: str  # per-feed identity: guid, else canonical link, else content hash
+    url: str | None
+    title: str
+    summary: str
+    content: str
+    author: str | None
+    published: str | None  # ISO 8601 UTC
+
+
+@dataclass
+class ParsedFeed:
+    title: str | None = None
+    site_url: str | None = None
+    entries: list[ParsedEntry] = field(default_factory=list)
+    warning: str | None = None  # malformed, but entries were recovered
+    error: str | None = None  # nothing usable
+
+
+def strip_doctype(body: bytes) -> bytes:
+    """Remove DOCTYPE declarations (with internal subsets) and stray ENTITY declarations."""
+    if b"<!" not in body:
+        return body
+    head_end = body.find(b"<rss")
+    if head_end == -1:
+        head_end = body.find(b"<feed")
+    head = body if head_end == -1 else body[:head_end]
+    if b"<!DOCTYPE" not in head.upper() and b"<!ENTITY" not in body.upper():
+        return body
+    body = _DOCTYPE.sub(b"", body)
+    return _ENTITY_DECL.sub(b"", body)
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _iso(struct: time.struct_time | None, now: float) -> str | None:
+    if not struct:
+        return None
+    try:
+        seconds = calendar.timegm(struct)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    if seconds > now + FUTURE_SLACK_SECONDS or seconds < 0:
+        return None  # a date far in the future (or before 1970) is not trustworthy
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def _entry(raw: dict, now: float) -> ParsedEntry:
+    title = _truncate(html_to_line(raw.get("title") or ""), MAX_TITLE)
+    summary_html = raw.get("summary") or ""
+    summary = _truncate(html_to_text(summary_html), MAX_SUMMARY)
+    content = ""
+    for item in raw.get("content") or ():
+        value = item.get("value") if hasattr(item, "get") else None
+        if value and value != summary_html:
+            content = _truncate(html_to_text(value), MAX_CONTENT)
+            break
+    if not summary and content:
+        summary = _truncate(content, 1000)
+    link = raw.get("link")
+    if not link:
+        for candidate in raw.get("links") or ():
+            if hasattr(candidate, "get") and candidate.get("href"):
+                link = candidate["href"]
+                break
+    url = canonical_url(link) if isinstance(link, str) else None
+    if url and len(url) > 4000:
+        url = None
+    guid = clean_line(raw.get("id") or "") if isinstance(raw.get("id"), str) else ""
+    key = guid or url or ""
+    if not key:
+        digest = hashlib.sha256(f"{title}\0{summary}\0{content}".encode()).hexdigest()
+        key = f"sha256:{digest}"
+    elif len(key) > MAX_KEY:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    published = _iso(raw.get("published_parsed") or raw.get("updated_parsed"), now)
+    author = clean_line(raw.get("author") or "")[:200] or None
+    return ParsedEntry(key, url, title, summary, content, author, published)
+
+
+def parse_feed(body: bytes, base_url: str = "") -> ParsedFeed:
+    """Parse a feed body. Never raises: problems come back in `.error` / `.warning`."""
+    import feedparser  # imported here: a warm poll of 304s never needs it
+
+    if not body or not body.strip():
+        return ParsedFeed(error="the server sent an empty response")
+    if _HTML_START.match(body[:2048]):
+        return ParsedFeed(error="got an HTML page, not an RSS or Atom feed")
+    safe = strip_doctype(body)
+    now = time.time()
+    try:
+        result = feedparser.parse(
+            io.BytesIO(safe),
+            response_headers={"content-location": base_url} if base_url else None,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # feedparser is meant not to raise; this keeps a poll alive if it does
+        return ParsedFeed(error=f"the feed could not be parsed ({type(exc).__name__}: {exc})"[:300])
+    entries: list[ParsedEntry] = []
+    for raw in result.get("entries") or ():
+        try:
+            entry = _entry(raw, now)
+        except Exception:  # one broken entry must not lose the others
+            continue
+        if entry.title or entry.summary or entry.content or entry.url:
+            entries.append(entry)
+    feed = result.get("feed") or {}
+    parsed = ParsedFeed(
+        title=_truncate(html_to_line(feed.get("title") or ""), MAX_TITLE) or None,
+        site_url=canonical_url(feed.get("link")) if isinstance(feed.get("link"), str) else None,
+        entries=entries,
+    )
+    problem = result.get("bozo_exception") if result.get("bozo") else None
+    reason = clean_line(str(problem))[:200] if problem is not None else ""
+    if not result.get("version") and not entries:
+        parsed.error = "not an RSS or Atom feed" + (f" ({reason})" if reason else "")
+    elif problem is not None and type(problem).__name__ not in (
+        "CharacterEncodingOverride",
+        "NonXMLContentType",
+    ):
+        parsed.warning = f"malformed feed, {len(entries)} entries recovered: {reason}"
+    return parsed

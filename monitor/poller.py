@@ -1,0 +1,334 @@
+"""One poll: due feeds → fetch → parse → store → tag → group/claims, composed from the stages.
+
+Shape, and why:
+- A poll holds an exclusive `flock` on `<db>.lock` for its whole run, so two polls never overlap
+  (the second raises `PollLocked` at once); the kernel drops the lock when a process dies, so a
+  `kill -9` never leaves a stale lock behind.
+- Fetching is async and concurrent; each feed's result is stored as soon as it arrives, in its
+  own short `BEGIN IMMEDIATE` transaction, so a reader (the TUI) is never blocked for long and a
+  crash loses at most the feed in flight.
+- Parsing is the CPU-heavy part. A 200 whose body hash matches the last one is not parsed at all;
+  in larger polls bodies are parsed in a small process pool (forked before the event loop and the
+  database exist) so both cores work.
+- The TUI calls `run_poll` from a worker thread; the CLI calls it directly. Same code path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from monitor import db as dbmod
+from monitor.config import Settings
+from monitor.exitcodes import ExitCode
+from monitor.fetch import FetchRequest, FetchResult, fetch_all
+from monitor.parse import ParsedFeed, parse_feed
+from monitor.store import (
+    apply_retention,
+    iso,
+    parse_iso,
+    record_feed_failure,
+    record_feed_success,
+    store_entries,
+    sync_feeds,
+)
+
+POOL_MIN_FEEDS = 8
+
+
+class PollLocked(Exception):
+    """Another process is polling this database right now."""
+
+
+@dataclass
+class FeedResult:
+    url: str
+    title: str | None
+    status: str  # ok | not_modified | unchanged | error | gone | retry_later
+    new_stories: int = 0
+    updated_stories: int = 0
+    error: str | None = None
+    warning: str | None = None
+    moved_to: str | None = None
+    http_status: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("error", "gone", "retry_later")
+
+
+@dataclass
+class PollResult:
+    started: str
+    finished: str = ""
+    feeds: list[FeedResult] = field(default_factory=list)
+    skipped_not_due: int = 0
+    new_groups: int = 0
+    new_claims: int = 0
+    deleted_by_retention: int = 0
+
+    @property
+    def new_stories(self) -> int:
+        return sum(f.new_stories for f in self.feeds)
+
+    @property
+    def updated_stories(self) -> int:
+        return sum(f.updated_stories for f in self.feeds)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for f in self.feeds if f.failed)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.FEED_FAILED if self.failed else ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "started": self.started,
+            "finished": self.finished,
+            "feeds_polled": len(self.feeds),
+            "feeds_failed": self.failed,
+            "feeds_not_due": self.skipped_not_due,
+            "new_stories": self.new_stories,
+            "updated_stories": self.updated_stories,
+            "new_groups": self.new_groups,
+            "new_claims": self.new_claims,
+            "exit_code": int(self.exit_code),
+            "feeds": [
+                {k: v for k, v in asdict(f).items() if k != "seconds"}
+                | {"seconds": round(f.seconds, 3)}
+                for f in self.feeds
+            ],
+        }
+
+
+class _PollLock:
+    def __init__(self, db_path: Path) -> None:
+        self.path = Path(f"{db_path}.lock")
+        self._fd: int | None = None
+
+    def __enter__(self) -> _PollLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise PollLocked(f"another poll is running on {self.path.with_suffix('')}") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _due_feeds(
+    conn: sqlite3.Connection, now: datetime, all_feeds: bool
+) -> tuple[list[sqlite3.Row], int]:
+    rows = conn.execute(
+        "SELECT id, config_url, url, title, etag, last_modified, body_hash, next_check, retry_after "
+        "FROM feeds WHERE active = 1 AND status != 'gone' ORDER BY id"
+    ).fetchall()
+    due, skipped = [], 0
+    for row in rows:
+        retry_after = parse_iso(row["retry_after"])
+        next_check = parse_iso(row["next_check"])
+        if retry_after and retry_after > now:
+            skipped += 1  # the server asked us to wait; --all does not override that
+        elif all_feeds or next_check is None or next_check <= now:
+            due.append(row)
+        else:
+            skipped += 1
+    return due, skipped
+
+
+def _make_pool(settings: Settings) -> Executor | None:
+    if settings.poll.parse_workers <= 0 or len(settings.feeds) < POOL_MIN_FEEDS:
+        return None
+    import multiprocessing
+
+    import feedparser  # noqa: F401  (loaded before the fork so workers start warm)
+
+    pool = ProcessPoolExecutor(
+        max_workers=settings.poll.parse_workers, mp_context=multiprocessing.get_context("fork")
+    )
+    for future in [pool.submit(os.getpid) for _ in range(settings.poll.parse_workers)]:
+        future.result()
+    return pool
+
+
+class _Poll:
+    def __init__(
+        self,
+        settings: Settings,
+        conn: sqlite3.Connection,
+        pool: Executor | None,
+        progress: Callable[[FeedResult], None] | None,
+        result: PollResult,
+    ) -> None:
+        self.settings = settings
+        self.conn = conn
+        self.pool = pool
+        self.progress = progress
+        self.result = result
+        self.rows: dict[int, sqlite3.Row] = {}
+        self._tagger: Any = None
+
+    def _tagger_instance(self) -> Any:
+        if self._tagger is None:
+            from monitor.tagging import Tagger
+
+            self._tagger = Tagger(self.settings.topics)
+        return self._tagger
+
+    async def run(self, due: list[sqlite3.Row]) -> None:
+        self.rows = {row["id"]: row for row in due}
+        requests = [
+            FetchRequest(row["id"], row["url"], row["etag"], row["last_modified"]) for row in due
+        ]
+        await fetch_all(requests, self.settings.poll, self.on_fetched)
+
+    async def on_fetched(self, fetched: FetchResult) -> None:
+        row = self.rows[fetched.request.feed_id]
+        feed = FeedResult(
+            url=row["config_url"],
+            title=row["title"],
+            status=fetched.outcome,
+            error=fetched.error,
+            moved_to=fetched.moved_to,
+            http_status=fetched.http_status,
+            seconds=fetched.elapsed,
+        )
+        parsed: ParsedFeed | None = None
+        if fetched.outcome == "ok" and fetched.body_hash == row["body_hash"]:
+            feed.status = "unchanged"
+        elif fetched.outcome == "ok":
+            assert fetched.body is not None
+            parsed = await self._parse(fetched.body, fetched.final_url or row["url"])
+            if parsed.error:
+                feed.status, feed.error = "error", parsed.error
+            feed.warning = parsed.warning
+            if parsed.title and not feed.title:
+                feed.title = parsed.title
+        self._store(fetched, feed, parsed)
+        self.result.feeds.append(feed)
+        if self.progress is not None:
+            self.progress(feed)
+
+    async def _parse(self, body: bytes, url: str) -> ParsedFeed:
+        if self.pool is None:
+            return parse_feed(body, url)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.pool, parse_feed, body, url)
+        except Exception as exc:  # a crashed worker: parse here instead of losing the feed
+            if "BrokenProcessPool" in type(exc).__name__:
+                self.pool = None
+            return parse_feed(body, url)
+
+    def _store(self, fetched: FetchResult, feed: FeedResult, parsed: ParsedFeed | None) -> None:
+        now = datetime.now(UTC)
+        feed_id = fetched.request.feed_id
+        poll = self.settings.poll
+        with dbmod.write(self.conn) as conn:
+            if feed.status in ("ok", "unchanged", "not_modified"):
+                if parsed is not None and parsed.entries:
+                    stored = store_entries(conn, feed_id, parsed.entries, now)
+                    feed.new_stories = len(stored.new_ids)
+                    feed.updated_stories = len(stored.updated_ids)
+                    changed = stored.new_ids + stored.updated_ids
+                    if changed:
+                        self._enrich(conn, changed)
+                record_feed_success(
+                    conn, feed_id, poll, now,
+                    parsed=parsed,
+                    etag=fetched.etag,
+                    last_modified=fetched.last_modified,
+                    body_hash=fetched.body_hash if parsed is not None else None,
+                    url=fetched.moved_to,
+                    moved_to=fetched.moved_to,
+                )  # fmt: skip
+            else:
+                record_feed_failure(
+                    conn, feed_id, poll, now,
+                    error=feed.error or "unknown error",
+                    gone=feed.status == "gone",
+                    retry_after=fetched.retry_after if feed.status == "retry_later" else None,
+                )  # fmt: skip
+
+    def _enrich(self, conn: sqlite3.Connection, story_ids: list[int]) -> None:
+        from monitor.grouping import process_stories
+        from monitor.tagging import tag_stories
+
+        tag_stories(conn, story_ids, self._tagger_instance())
+        grouped = process_stories(conn, story_ids, self.settings.grouping)
+        self.result.new_groups += grouped.new_groups
+        self.result.new_claims += grouped.new_claims
+
+
+def run_poll(
+    settings: Settings,
+    db_path: Path,
+    *,
+    all_feeds: bool = False,
+    progress: Callable[[FeedResult], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> PollResult:
+    """Poll due feeds (all with `all_feeds`) into `db_path`. Raises PollLocked or DatabaseError."""
+    pool = _make_pool(settings)
+    try:
+        with _PollLock(db_path):
+            conn = dbmod.connect(db_path)
+            try:
+                return _run_locked(settings, conn, pool, all_feeds, progress, on_start)
+            except sqlite3.Error as exc:
+                raise dbmod.DatabaseError(f"{db_path}: {exc}") from exc
+            finally:
+                conn.close()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _run_locked(
+    settings: Settings,
+    conn: sqlite3.Connection,
+    pool: Executor | None,
+    all_feeds: bool,
+    progress: Callable[[FeedResult], None] | None,
+    on_start: Callable[[int], None] | None,
+) -> PollResult:
+    now = datetime.now(UTC)
+    result = PollResult(started=iso(now))
+    with dbmod.write(conn):
+        sync_feeds(conn, settings.feeds)
+    due, result.skipped_not_due = _due_feeds(conn, now, all_feeds)
+    if on_start is not None:
+        on_start(len(due))
+    if due:
+        asyncio.run(_Poll(settings, conn, pool, progress, result).run(due))
+    with dbmod.write(conn):
+        result.deleted_by_retention = apply_retention(conn, settings.poll.retention_days, now)
+        result.finished = iso(datetime.now(UTC))
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('last_poll', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (result.finished,),
+        )
+    dbmod.checkpoint(conn)
+    return result

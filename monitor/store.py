@@ -1,0 +1,231 @@
+"""Storing parsed entries and feed state: the one write path for what the poller learns.
+
+Story identity: a feed's entry is known by (feed, key) where key is its guid, else its canonical
+link, else a content hash. The same canonical link arriving through another feed is the same
+story seen in a second place (a row in `story_sources`), not a new story. A story whose content
+changes keeps its id and is marked updated. Stories removed by retention leave tombstones so a
+feed that still lists them cannot bring them back as new.
+
+All functions here run inside a transaction opened by the caller with `db.write()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from monitor.config import FeedConfig, PollSettings
+from monitor.parse import ParsedEntry, ParsedFeed
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass
+class StoreResult:
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    seen_elsewhere: int = 0  # already stored from another feed (same canonical link)
+
+
+def content_hash(entry: ParsedEntry) -> str:
+    text = f"{entry.title}\0{entry.summary}\0{entry.content}\0{entry.url or ''}"
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def sync_feeds(conn: sqlite3.Connection, feeds: Sequence[FeedConfig]) -> None:
+    """Make the feeds table match feeds.yaml: add new feeds, update titles/tags, retire removed."""
+    existing = {row["config_url"]: row for row in conn.execute("SELECT id, config_url FROM feeds")}
+    wanted = {feed.url for feed in feeds}
+    for feed in feeds:
+        tags = json.dumps(sorted(set(feed.tags)))
+        if feed.url in existing:
+            conn.execute(
+                "UPDATE feeds SET title = COALESCE(?, title), tags = ?, active = 1 "
+                "WHERE config_url = ?",
+                (feed.title, tags, feed.url),
+            )
+        else:
+            conn.execute(
+                "INSERT INTO feeds (config_url, url, title, tags) VALUES (?, ?, ?, ?)",
+                (feed.url, feed.url, feed.title, tags),
+            )
+    for config_url in existing.keys() - wanted:
+        conn.execute("UPDATE feeds SET active = 0 WHERE config_url = ?", (config_url,))
+
+
+def store_entries(
+    conn: sqlite3.Connection, feed_id: int, entries: Sequence[ParsedEntry], now: datetime
+) -> StoreResult:
+    result = StoreResult()
+    stamp = iso(now)
+    known = {
+        row[0]: (row[1], row[2])
+        for row in conn.execute(
+            "SELECT s.key, s.story_id, st.content_hash FROM story_sources s "
+            "JOIN stories st ON st.id = s.story_id WHERE s.feed_id = ?",
+            (feed_id,),
+        )
+    }
+    buried = {
+        row[0] for row in conn.execute("SELECT key FROM tombstones WHERE feed_id = ?", (feed_id,))
+    }
+    for entry in entries:
+        digest = content_hash(entry)
+        if entry.key in known:
+            story_id, old_hash = known[entry.key]
+            if old_hash != digest:
+                conn.execute(
+                    "UPDATE stories SET url = ?, title = ?, summary = ?, content = ?, author = ?, "
+                    "published = COALESCE(?, published), content_hash = ?, is_updated = 1, "
+                    "updated_at = ?, read = 0 WHERE id = ?",
+                    (
+                        entry.url, entry.title, entry.summary, entry.content, entry.author,
+                        entry.published, digest, stamp, story_id,
+                    ),
+                )  # fmt: skip
+                known[entry.key] = (story_id, digest)
+                if story_id not in result.new_ids and story_id not in result.updated_ids:
+                    result.updated_ids.append(story_id)
+            continue
+        if entry.key in buried:
+            continue
+        if entry.url:
+            row = conn.execute(
+                "SELECT id FROM stories WHERE url = ? ORDER BY id LIMIT 1", (entry.url,)
+            ).fetchone()
+            if row is not None:
+                conn.execute(
+                    "INSERT OR IGNORE INTO story_sources (feed_id, key, story_id, first_seen) "
+                    "VALUES (?, ?, ?, ?)",
+                    (feed_id, entry.key, row[0], stamp),
+                )
+                known[entry.key] = (row[0], digest)
+                result.seen_elsewhere += 1
+                continue
+            if conn.execute(
+                "SELECT 1 FROM tombstones WHERE url = ? LIMIT 1", (entry.url,)
+            ).fetchone():
+                continue
+        cursor = conn.execute(
+            "INSERT INTO stories (feed_id, url, title, summary, content, author, published, "
+            "first_seen, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                feed_id, entry.url, entry.title, entry.summary, entry.content, entry.author,
+                entry.published, stamp, digest,
+            ),
+        )  # fmt: skip
+        story_id = int(cursor.lastrowid or 0)
+        conn.execute(
+            "INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (?, ?, ?, ?)",
+            (feed_id, entry.key, story_id, stamp),
+        )
+        known[entry.key] = (story_id, digest)
+        result.new_ids.append(story_id)
+    return result
+
+
+def next_check_after_success(settings: PollSettings, now: datetime) -> datetime:
+    jitter = random.uniform(0.9, 1.1)
+    return now + timedelta(minutes=settings.interval_minutes * jitter)
+
+
+def next_check_after_failure(settings: PollSettings, failures: int, now: datetime) -> datetime:
+    """Exponential backoff with jitter, capped; never gives up."""
+    base = settings.interval_minutes * (2 ** min(max(failures - 1, 0), 16))
+    capped = min(base, settings.max_backoff_hours * 60)
+    return now + timedelta(minutes=capped * random.uniform(0.8, 1.2))
+
+
+def record_feed_success(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    settings: PollSettings,
+    now: datetime,
+    *,
+    parsed: ParsedFeed | None,
+    etag: str | None,
+    last_modified: str | None,
+    body_hash: str | None,
+    url: str | None,
+    moved_to: str | None,
+) -> None:
+    conn.execute(
+        "UPDATE feeds SET status = 'ok', last_error = NULL, error_count = 0, last_checked = ?, "
+        "last_ok = ?, next_check = ?, retry_after = NULL, etag = ?, last_modified = ?, "
+        "body_hash = COALESCE(?, body_hash), url = COALESCE(?, url), "
+        "moved_to = COALESCE(?, moved_to), "
+        "title = COALESCE(title, ?), site_url = COALESCE(?, site_url), "
+        "parse_warning = CASE WHEN ? THEN ? ELSE parse_warning END WHERE id = ?",
+        (
+            iso(now), iso(now), iso(next_check_after_success(settings, now)), etag,
+            last_modified, body_hash, moved_to or None, moved_to,
+            parsed.title if parsed else None, parsed.site_url if parsed else None,
+            parsed is not None, parsed.warning if parsed else None, feed_id,
+        ),
+    )  # fmt: skip
+
+
+def record_feed_failure(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    settings: PollSettings,
+    now: datetime,
+    *,
+    error: str,
+    gone: bool = False,
+    retry_after: float | None = None,
+) -> None:
+    row = conn.execute("SELECT error_count FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    failures = (row[0] if row else 0) + 1
+    if gone:
+        conn.execute(
+            "UPDATE feeds SET status = 'gone', last_error = ?, error_count = ?, last_checked = ?, "
+            "next_check = NULL WHERE id = ?",
+            (error, failures, iso(now), feed_id),
+        )
+        return
+    next_check = next_check_after_failure(settings, failures, now)
+    not_before = None
+    if retry_after is not None:
+        wait = min(retry_after, settings.max_backoff_hours * 3600)
+        not_before = now + timedelta(seconds=wait)
+        next_check = max(next_check, not_before)
+    conn.execute(
+        "UPDATE feeds SET status = 'error', last_error = ?, error_count = ?, last_checked = ?, "
+        "next_check = ?, retry_after = ? WHERE id = ?",
+        (error, failures, iso(now), iso(next_check), iso(not_before) if not_before else None,
+         feed_id),
+    )  # fmt: skip
+
+
+def apply_retention(conn: sqlite3.Connection, days: int, now: datetime) -> int:
+    """Delete unstarred stories first seen more than `days` ago, leaving tombstones."""
+    if days <= 0:
+        return 0
+    cutoff = iso(now - timedelta(days=days))
+    stamp = iso(now)
+    conn.execute(
+        "INSERT OR IGNORE INTO tombstones (feed_id, key, url, deleted_at) "
+        "SELECT src.feed_id, src.key, st.url, ? FROM story_sources src "
+        "JOIN stories st ON st.id = src.story_id WHERE st.first_seen < ? AND st.starred = 0",
+        (stamp, cutoff),
+    )
+    cursor = conn.execute("DELETE FROM stories WHERE first_seen < ? AND starred = 0", (cutoff,))
+    return cursor.rowcount

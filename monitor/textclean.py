@@ -1,0 +1,96 @@
+"""Make feed-derived text safe to store and print: plain text, no control or bidi characters.
+
+Every feed field is untrusted. feedparser passes ESC, BEL and C1 controls through, so a title can
+carry an OSC 52 clipboard write or a bidi override that reverses what a reader sees. Everything
+that reaches the database goes through `clean_text`/`clean_line`, and printers call them again
+on output, so even text stored by an older version never reaches a terminal raw.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+# Whole terminal escape sequences first (OSC … BEL/ST, CSI …, other ESC x), so no payload is left.
+_ESCAPES = re.compile(
+    r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# C0 controls except tab/newline, DEL, C1 controls, bidi embeddings/overrides/isolates, marks.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*")
+_ANY_SPACE = re.compile(r"\s+")
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article pre hr figure".split()
+)
+_SKIP_TAGS = frozenset(["script", "style", "template", "noscript", "iframe", "object"])
+
+
+def clean_text(value: str | None) -> str:
+    """Strip control/bidi characters and tidy whitespace, keeping paragraph breaks."""
+    if not value:
+        return ""
+    if "\x1b" in value or "\x9b" in value or "\x9d" in value:
+        value = _ESCAPES.sub("", value)
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _SPACES.sub(" ", value)
+    value = _BLANK_LINES.sub("\n\n", value)
+    return "\n".join(line.strip() for line in value.split("\n")).strip()
+
+
+def clean_line(value: str | None) -> str:
+    """Like clean_text, but on one line (titles, names, error messages)."""
+    if not value:
+        return ""
+    if "\x1b" in value or "\x9b" in value or "\x9d" in value:
+        value = _ESCAPES.sub("", value)
+    return _ANY_SPACE.sub(" ", _CONTROL.sub("", value)).strip()
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(value: str | None) -> str:
+    """Turn an HTML fragment (or plain text with entities) into clean plain text."""
+    if not value:
+        return ""
+    if "<" not in value:
+        return clean_text(html.unescape(value) if "&" in value else value)
+    parser = _TextExtractor()
+    try:
+        parser.feed(value)
+        parser.close()
+    except Exception:  # HTMLParser is lenient; this is a last resort for pathological input
+        return clean_text(re.sub(r"<[^>]*>", " ", value))
+    return clean_text("".join(parser.parts))
+
+
+def html_to_line(value: str | None) -> str:
+    """An HTML fragment as one clean line (for titles)."""
+    return clean_line(html_to_text(value))

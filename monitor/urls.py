@@ -1,0 +1,62 @@
+"""Canonical story links: the key for recognising one story seen through several feeds.
+
+Tracking parameters (utm_*, fbclid, gclid, …) are removed, the scheme and host are lower-cased,
+default ports and fragments dropped, and the remaining query kept in its original order (order
+can matter to the server). Anything that is not an http(s) URL is returned cleaned but otherwise
+untouched, never raising: feed links are untrusted input.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_TRACKING_EXACT = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+        "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id",
+        "vero_conv", "rb_clickid", "s_cid", "ncid", "cmpid", "icid", "ocid", "sr_share", "ref_src",
+        "guccounter", "guce_referrer", "guce_referrer_sig", "__twitter_impression", "spm",
+        "ito", "wt_mc", "at_medium", "at_campaign", "smid", "smtyp",
+    }
+)  # fmt: skip
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_", "at_")
+
+
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Return the canonical form of a story link, or None when there is no usable link."""
+    if not url:
+        return None
+    url = "".join(ch for ch in url.strip() if ch >= " " and ch != "\x7f")
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or not parts.hostname:
+            return url
+        host = parts.hostname.lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        return url
+    netloc = host if ":" not in host else f"[{host}]"
+    if port is not None and not (
+        (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
+    ):
+        netloc = f"{netloc}:{port}"
+    if parts.username or parts.password:
+        userinfo = parts.username or ""
+        if parts.password:
+            userinfo += f":{parts.password}"
+        netloc = f"{userinfo}@{netloc}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if not is_tracking_param(k)]
+        query = urlencode(kept, doseq=True) if len(kept) != len(pairs) else query
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, query, ""))

@@ -1,0 +1,325 @@
+"""The poller against a real loopback HTTP server: status codes, conditional GET, limits, identity."""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from monitor.config import Settings, settings_from_data
+from monitor.db import connect
+from monitor.poller import run_poll
+from tests.feedserver import FeedServer, Route, drip, rss
+
+
+def make_settings(urls: list[str], **poll: Any) -> Settings:
+    data = {"feeds": [{"url": u} for u in urls], "poll": {"parse_workers": 0, **poll}}
+    return settings_from_data(data, "test")
+
+
+def items(
+    n: int, prefix: str = "a", link_base: str = "https://news.example/"
+) -> list[dict[str, str]]:
+    return [
+        {
+            "title": f"Story {prefix}{i} about model training budgets",
+            "link": f"{link_base}{prefix}{i}?utm_source=feed&utm_medium=rss",
+            "guid": f"{prefix}-{i}",
+            "description": f"&lt;p&gt;Body text number {i}.&lt;/p&gt;",
+            "pubDate": "Tue, 10 Jun 2025 04:00:00 GMT",
+        }
+        for i in range(n)
+    ]
+
+
+def rows(db: Path, sql: str, *args: Any) -> list[sqlite3.Row]:
+    conn = connect(db)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+def feed_row(db: Path, url: str) -> sqlite3.Row:
+    return rows(db, "SELECT * FROM feeds WHERE config_url = ?", url)[0]
+
+
+def test_cold_then_conditional_get(server: FeedServer, db_path: Path) -> None:
+    server.routes["/a.xml"] = Route(body=rss(items(5)), etag='"v1"')
+    settings = make_settings([server.url("/a.xml")])
+    first = run_poll(settings, db_path)
+    assert first.new_stories == 5 and first.exit_code == 0
+    second = run_poll(settings, db_path, all_feeds=True)
+    assert second.feeds[0].status == "not_modified"
+    assert second.new_stories == 0
+    assert server.request_headers[-1][1].get("If-None-Match") == '"v1"'
+    assert "monitor/" in server.request_headers[-1][1]["User-Agent"]
+    stories = rows(db_path, "SELECT url, summary FROM stories ORDER BY id")
+    assert stories[0]["url"] == "https://news.example/a0"  # tracking parameters stripped
+    assert stories[0]["summary"] == "Body text number 0."
+
+
+def test_unchanged_body_is_not_reparsed(server: FeedServer, db_path: Path) -> None:
+    server.routes["/a.xml"] = Route(body=rss(items(3)))
+    settings = make_settings([server.url("/a.xml")])
+    run_poll(settings, db_path)
+    again = run_poll(settings, db_path, all_feeds=True)
+    assert again.feeds[0].status == "unchanged"
+    assert again.new_stories == 0
+
+
+def test_only_due_feeds_are_fetched(server: FeedServer, db_path: Path) -> None:
+    server.routes["/a.xml"] = Route(body=rss(items(1)))
+    settings = make_settings([server.url("/a.xml")])
+    run_poll(settings, db_path)
+    result = run_poll(settings, db_path)
+    assert result.feeds == [] and result.skipped_not_due == 1
+    assert server.hits["/a.xml"] == 1
+
+
+def test_story_update_keeps_identity(server: FeedServer, db_path: Path) -> None:
+    first = items(2)
+    server.routes["/a.xml"] = Route(body=rss(first))
+    settings = make_settings([server.url("/a.xml")])
+    run_poll(settings, db_path)
+    changed = [dict(first[0], title="Story a0 with a corrected figure"), first[1]]
+    server.routes["/a.xml"] = Route(body=rss(changed))
+    result = run_poll(settings, db_path, all_feeds=True)
+    assert result.new_stories == 0 and result.updated_stories == 1
+    stored = rows(db_path, "SELECT id, title, is_updated FROM stories ORDER BY id")
+    assert len(stored) == 2
+    assert stored[0]["title"] == "Story a0 with a corrected figure" and stored[0]["is_updated"] == 1
+
+
+def test_same_link_in_two_feeds_is_one_story(server: FeedServer, db_path: Path) -> None:
+    server.routes["/a.xml"] = Route(body=rss(items(3, "x")))
+    other = items(3, "x")
+    for item in other:
+        item["guid"] = "other-" + item["guid"]
+        item["link"] = item["link"].replace("utm_source=feed", "fbclid=abc")
+    server.routes["/b.xml"] = Route(body=rss(other))
+    settings = make_settings([server.url("/a.xml"), server.url("/b.xml")])
+    result = run_poll(settings, db_path)
+    assert result.new_stories == 3
+    assert len(rows(db_path, "SELECT 1 FROM stories")) == 3
+    assert len(rows(db_path, "SELECT 1 FROM story_sources")) == 6
+
+
+def test_permanent_redirect_is_remembered(server: FeedServer, db_path: Path) -> None:
+    server.routes["/new.xml"] = Route(body=rss(items(2)))
+    server.routes["/old.xml"] = Route(status=301, headers={"Location": "/new.xml"})
+    settings = make_settings([server.url("/old.xml")])
+    result = run_poll(settings, db_path)
+    assert result.feeds[0].moved_to == server.url("/new.xml")
+    assert result.new_stories == 2 and result.exit_code == 0
+    assert feed_row(db_path, server.url("/old.xml"))["url"] == server.url("/new.xml")
+    run_poll(settings, db_path, all_feeds=True)
+    assert server.hits["/old.xml"] == 1 and server.hits["/new.xml"] == 2
+
+
+def test_temporary_redirect_is_not_remembered(server: FeedServer, db_path: Path) -> None:
+    server.routes["/new.xml"] = Route(body=rss(items(1)))
+    server.routes["/old.xml"] = Route(status=302, headers={"Location": "/new.xml"})
+    settings = make_settings([server.url("/old.xml")])
+    result = run_poll(settings, db_path)
+    assert result.feeds[0].moved_to is None and result.new_stories == 1
+    assert feed_row(db_path, server.url("/old.xml"))["url"] == server.url("/old.xml")
+
+
+def test_redirect_to_file_url_is_refused(server: FeedServer, db_path: Path) -> None:
+    server.routes["/evil.xml"] = Route(status=302, headers={"Location": "file:///etc/passwd"})
+    settings = make_settings([server.url("/evil.xml")])
+    result = run_poll(settings, db_path)
+    assert result.exit_code == 1
+    assert "refused to follow a redirect to a file" in (result.feeds[0].error or "")
+    assert rows(db_path, "SELECT 1 FROM stories") == []
+
+
+def test_redirect_loop(server: FeedServer, db_path: Path) -> None:
+    server.routes["/l1"] = Route(status=302, headers={"Location": "/l2"})
+    server.routes["/l2"] = Route(status=302, headers={"Location": "/l1"})
+    result = run_poll(make_settings([server.url("/l1")]), db_path)
+    assert "redirect loop" in (result.feeds[0].error or "")
+
+
+def test_gone_feed_is_never_polled_again(server: FeedServer, db_path: Path) -> None:
+    server.routes["/gone.xml"] = Route(status=410)
+    settings = make_settings([server.url("/gone.xml")])
+    result = run_poll(settings, db_path)
+    assert result.feeds[0].status == "gone" and result.exit_code == 1
+    run_poll(settings, db_path, all_feeds=True)
+    assert server.hits["/gone.xml"] == 1
+    assert feed_row(db_path, server.url("/gone.xml"))["status"] == "gone"
+
+
+def test_retry_after_is_honoured_even_with_all(server: FeedServer, db_path: Path) -> None:
+    server.routes["/busy.xml"] = Route(status=429, headers={"Retry-After": "3600"})
+    server.routes["/down.xml"] = Route(status=503, headers={"Retry-After": "120"})
+    settings = make_settings([server.url("/busy.xml"), server.url("/down.xml")])
+    result = run_poll(settings, db_path)
+    assert {f.status for f in result.feeds} == {"retry_later"}
+    again = run_poll(settings, db_path, all_feeds=True)
+    assert again.feeds == []
+    assert server.hits["/busy.xml"] == 1 and server.hits["/down.xml"] == 1
+
+
+def test_failures_back_off_and_stay_visible(server: FeedServer, db_path: Path) -> None:
+    server.routes["/err.xml"] = Route(status=500)
+    settings = make_settings([server.url("/err.xml")], interval_minutes=10)
+    run_poll(settings, db_path)
+    first = feed_row(db_path, server.url("/err.xml"))
+    run_poll(settings, db_path, all_feeds=True)
+    run_poll(settings, db_path, all_feeds=True)
+    third = feed_row(db_path, server.url("/err.xml"))
+    assert third["status"] == "error" and third["error_count"] == 3
+    assert third["last_error"] == "HTTP 500 Internal Server Error"
+    assert third["next_check"] > first["next_check"]
+
+
+def test_body_cap_on_plain_and_gzip_bodies(server: FeedServer, db_path: Path) -> None:
+    huge = rss(items(1)) + b" " * (3 * 1024 * 1024)
+    server.routes["/big.xml"] = Route(body=huge)
+    bomb = gzip.compress(b"<rss>" + b" " * (50 * 1024 * 1024))
+    server.routes["/bomb.xml"] = Route(body=bomb, headers={"Content-Encoding": "gzip"})
+    server.routes["/ok.xml"] = Route(body=rss(items(2)))
+    settings = make_settings(
+        [server.url("/big.xml"), server.url("/bomb.xml"), server.url("/ok.xml")], max_body_mib=1
+    )
+    result = run_poll(settings, db_path)
+    errors = {f.url.rsplit("/", 1)[1]: f.error for f in result.feeds}
+    assert "larger than the 1 MiB limit" in (errors["big.xml"] or "")
+    assert "larger than the 1 MiB limit" in (errors["bomb.xml"] or "")
+    assert errors["ok.xml"] is None
+    assert result.new_stories == 2
+
+
+def test_gzip_body_is_decoded(server: FeedServer, db_path: Path) -> None:
+    server.routes["/z.xml"] = Route(
+        body=gzip.compress(rss(items(4))), headers={"Content-Encoding": "gzip"}
+    )
+    result = run_poll(make_settings([server.url("/z.xml")]), db_path)
+    assert result.new_stories == 4
+
+
+def test_feed_deadline_bounds_a_dripping_server(server: FeedServer, db_path: Path) -> None:
+    server.routes["/drip.xml"] = drip(0.2)
+    server.routes["/ok.xml"] = Route(body=rss(items(2)))
+    settings = make_settings(
+        [server.url("/drip.xml"), server.url("/ok.xml")], feed_deadline=1.5, read_timeout=5
+    )
+    started = time.monotonic()
+    result = run_poll(settings, db_path)
+    assert time.monotonic() - started < 10  # bounded by the deadline, not by the drip
+    errors = {f.url.rsplit("/", 1)[1]: f.error for f in result.feeds}
+    assert "feed deadline" in (errors["drip.xml"] or "")
+    assert result.new_stories == 2
+
+
+def test_malformed_feed_keeps_recovered_entries(server: FeedServer, db_path: Path) -> None:
+    body = rss(items(3))[:-30]  # truncated
+    server.routes["/broken.xml"] = Route(body=body)
+    result = run_poll(make_settings([server.url("/broken.xml")]), db_path)
+    assert result.new_stories >= 2
+    assert result.feeds[0].warning and "malformed" in result.feeds[0].warning
+    assert feed_row(db_path, server.url("/broken.xml"))["parse_warning"]
+
+
+def test_html_page_and_empty_body_are_errors(server: FeedServer, db_path: Path) -> None:
+    server.routes["/page"] = Route(
+        body=b"<!DOCTYPE html><html><body>Hi</body></html>", content_type="text/html"
+    )
+    server.routes["/empty"] = Route(body=b"")
+    result = run_poll(make_settings([server.url("/page"), server.url("/empty")]), db_path)
+    errors = sorted(f.error or "" for f in result.feeds)
+    assert errors == [
+        "got an HTML page, not an RSS or Atom feed",
+        "the server sent an empty response",
+    ]
+
+
+def test_entity_expansion_is_disarmed(server: FeedServer, db_path: Path) -> None:
+    entity = "A" * 100_000
+    refs = "&big;" * 1000
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "{entity}">]>'
+        f'<rss version="2.0"><channel><title>t</title><item><title>x {refs}</title>'
+        "<guid>e1</guid></item></channel></rss>"
+    ).encode()
+    server.routes["/ent.xml"] = Route(body=body)
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+        b'<rss version="2.0"><channel><item><title>leak &x;</title><guid>x1</guid></item></channel></rss>'
+    )
+    server.routes["/xxe.xml"] = Route(body=xxe)
+    run_poll(make_settings([server.url("/ent.xml"), server.url("/xxe.xml")]), db_path)
+    titles = [r["title"] for r in rows(db_path, "SELECT title FROM stories")]
+    assert all(len(t) < 10_000 for t in titles)
+    hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else None
+    if hostname:
+        assert not any(hostname in t for t in titles)
+
+
+def test_control_characters_never_stored(server: FeedServer, db_path: Path) -> None:
+    evil = [
+        {
+            "title": "Hi \x1b]52;c;ZXZpbA==\x07there \u202eevil",
+            "guid": "c1",
+            "link": "https://x.example/1",
+        }
+    ]
+    server.routes["/ctl.xml"] = Route(body=rss(evil))
+    run_poll(make_settings([server.url("/ctl.xml")]), db_path)
+    title = rows(db_path, "SELECT title FROM stories")[0]["title"]
+    assert title == "Hi there evil"
+
+
+def test_retention_leaves_tombstones(server: FeedServer, db_path: Path) -> None:
+    server.routes["/a.xml"] = Route(body=rss(items(3)))
+    settings = make_settings([server.url("/a.xml")], retention_days=1)
+    run_poll(settings, db_path)
+    conn = connect(db_path)
+    conn.execute("UPDATE stories SET first_seen = '2000-01-01T00:00:00Z'")
+    conn.execute("UPDATE stories SET starred = 1 WHERE id = 1")
+    conn.close()
+    server.routes["/a.xml"] = Route(body=rss(items(3)) + b" ")  # new body, same items
+    result = run_poll(settings, db_path, all_feeds=True)
+    assert result.deleted_by_retention == 2
+    assert result.new_stories == 0  # tombstones stop them from coming back
+    assert len(rows(db_path, "SELECT 1 FROM stories")) == 1
+
+
+def test_local_file_feed(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "generated.xml"
+    path.write_bytes(rss(items(2)))
+    result = run_poll(make_settings([str(path)]), db_path)
+    assert result.new_stories == 2
+
+
+def test_reader_holding_a_transaction_does_not_block_the_poll(
+    server: FeedServer, db_path: Path
+) -> None:
+    server.routes["/a.xml"] = Route(body=rss(items(5)))
+    settings = make_settings([server.url("/a.xml")])
+    run_poll(settings, db_path)
+    reader = connect(db_path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM stories").fetchone()
+    server.routes["/a.xml"] = Route(body=rss(items(8)))
+    result = run_poll(settings, db_path, all_feeds=True)
+    assert result.new_stories == 3 and result.exit_code == 0
+    reader.execute("COMMIT")
+    reader.close()
+
+
+def test_parse_pool_gives_same_result(server: FeedServer, tmp_path: Path) -> None:
+    urls = []
+    for n in range(10):
+        server.routes[f"/f{n}.xml"] = Route(body=rss(items(5, f"p{n}-")))
+        urls.append(server.url(f"/f{n}.xml"))
+    pooled = settings_from_data(
+        {"feeds": [{"url": u} for u in urls], "poll": {"parse_workers": 2}}, "t"
+    )
+    result = run_poll(pooled, tmp_path / "pool.db")
+    assert result.new_stories == 50 and result.exit_code == 0
