@@ -98,17 +98,20 @@ def apply_migrations(conn: sqlite3.Connection) -> int:
 
 
 def _split_sql(sql: str) -> list[str]:
-    """Split a migration into statements, keeping trigger bodies whole."""
+    """Split a migration into statements, keeping trigger bodies whole.
+
+    `--` comments are dropped first (migrations hold no string literal containing `--`).
+    """
+    text = "".join(line.split("--", 1)[0] + "\n" for line in sql.splitlines())
     statements: list[str] = []
     buffer = ""
-    for line in sql.splitlines(keepends=True):
-        stripped = line.split("--", 1)[0] if "--" in line else line
-        buffer += stripped
+    for piece in text.split(";"):
+        buffer += piece + ";"
         if sqlite3.complete_statement(buffer):
-            if buffer.strip():
+            if buffer.strip(" \n;"):
                 statements.append(buffer.strip())
             buffer = ""
-    if buffer.strip():
+    if buffer.strip(" \n;"):
         statements.append(buffer.strip())
     return statements
 
@@ -129,13 +132,17 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def checkpoint(conn: sqlite3.Connection) -> None:
     """Fold the WAL back into the database and truncate it (after a poll).
 
-    A reader holding an old snapshot can keep part of the WAL alive; PASSIVE never waits for it,
-    and journal_size_limit trims the file once the readers move on.
+    TRUNCATE waits (through the busy handler) for readers on old snapshots, so the wait is cut
+    to a moment: a TUI holding a snapshot must not stall a cron poll. Whatever stays in the WAL
+    is folded in by the next checkpoint, and journal_size_limit trims the file meanwhile.
     """
+    conn.execute("PRAGMA busy_timeout = 200")
     try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     except sqlite3.OperationalError:
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def data_version(conn: sqlite3.Connection) -> int:

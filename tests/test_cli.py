@@ -1,0 +1,161 @@
+"""The `monitor` command as a cron user and a scripter meet it: help, poll, feeds, export, OPML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from tests.feedserver import FeedServer, Route, rss
+
+ITEMS = [
+    {
+        "title": f"Lab {i} hires a tokenizer researcher",
+        "link": f"https://desk.example/story/{i}?utm_campaign=x",
+        "guid": f"g{i}",
+        "description": f"Plain body {i}.",
+        "pubDate": "Mon, 09 Jun 2025 10:00:00 GMT",
+    }
+    for i in range(3)
+]
+
+
+def write_config(path: Path, urls: list[str]) -> Path:
+    lines = ["feeds:"]
+    for url in urls:
+        lines += [f"  - url: {url}", "    tags: [desk]"]
+    lines += ["poll:", "  parse_workers: 0"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def configured(server: FeedServer, tmp_path: Path) -> tuple[Path, Path]:
+    server.routes["/desk.xml"] = Route(body=rss(ITEMS, title="Desk"))
+    config = write_config(tmp_path / "feeds.yaml", [server.url("/desk.xml")])
+    return config, tmp_path / "m.db"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_help_lists_commands_and_exit_codes() -> None:
+    code, out, _ = invoke("--help")
+    assert code == 0
+    for word in ("poll", "feeds", "export", "opml", "retag", "tui", "Exit codes"):
+        assert word in out
+    code, out, _ = invoke("poll", "--help")
+    assert code == 0 and "--all" in out and "--quiet" in out and "3" in out
+
+
+def test_poll_feeds_export_round_trip(configured: tuple[Path, Path]) -> None:
+    config, db = configured
+    code, out, _ = invoke("poll", "--config", str(config), "--db", str(db))
+    assert code == 0, out
+    assert "3 new stories" in out
+
+    code, out, _ = invoke("feeds", "--config", str(config), "--db", str(db), "--format", "json")
+    assert code == 0
+    (feed,) = json.loads(out)
+    assert feed["status"] == "ok" and feed["stories"] == 3 and feed["error"] is None
+    assert {"url", "title", "status", "error", "last_ok", "next_check", "stories"} <= set(feed)
+
+    code, out, _ = invoke("export", "--config", str(config), "--db", str(db))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 3
+    assert records[0]["url"] == "https://desk.example/story/0"
+    assert {"url", "title", "summary", "source", "published", "tags", "group", "claims"} <= set(
+        records[0]
+    )
+
+    code, out, _ = invoke("export", "--config", str(config), "--db", str(db), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 3 and rows[2]["title"] == "Lab 2 hires a tokenizer researcher"
+
+    code, out, _ = invoke(
+        "export", "--config", str(config), "--db", str(db), "--tag", "no-such-tag"
+    )
+    assert code == 0 and out == ""
+
+
+def test_poll_json_and_quiet(configured: tuple[Path, Path], server: FeedServer) -> None:
+    config, db = configured
+    code, out, _ = invoke("poll", "--config", str(config), "--db", str(db), "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["new_stories"] == 3 and summary["feeds_failed"] == 0
+    server.routes["/desk.xml"] = Route(status=500, body=b"boom")
+    code, out, err = invoke("poll", "--all", "-q", "--config", str(config), "--db", str(db))
+    assert code == 1
+    assert out == ""
+    assert "FAILED" in err and "500" in err
+
+
+def test_environment_variables_choose_config_and_db(configured: tuple[Path, Path]) -> None:
+    config, db = configured
+    env = {"MONITOR_CONFIG": str(config), "MONITOR_DB": str(db)}
+    code, _out, _ = invoke("poll", env=env)
+    assert code == 0 and db.exists()
+
+
+def test_export_since_rejects_nonsense(configured: tuple[Path, Path]) -> None:
+    config, db = configured
+    invoke("poll", "--config", str(config), "--db", str(db))
+    code, _, err = invoke("export", "--config", str(config), "--db", str(db), "--since", "soon")
+    assert code == 2 and "since" in err.lower()
+
+
+def test_opml_import_then_export(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("# my feeds\nfeeds:\n  - url: https://one.example/rss\n", encoding="utf-8")
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline text="Folder"><outline type="rss" text="Two &amp; Co" '
+        'xmlUrl="https://two.example/feed.xml"/></outline>'
+        '<outline type="rss" text="One again" xmlUrl="https://one.example/rss"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "m.db")
+    code, out, err = invoke("opml", "import", str(opml), "--config", str(config), "--db", db)
+    assert code == 0, err
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith("# my feeds") and "https://two.example/feed.xml" in text
+    assert text.count("https://one.example/rss") == 1
+    code, out, _ = invoke("opml", "export", "--config", str(config), "--db", db)
+    assert code == 0 and "https://two.example/feed.xml" in out and "Two &amp; Co" in out
+
+
+def test_opml_import_of_garbage_changes_nothing(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    original = "feeds:\n  - url: https://one.example/rss\n"
+    config.write_text(original, encoding="utf-8")
+    bad = tmp_path / "bad.opml"
+    bad.write_text("<opml><body><outline", encoding="utf-8")
+    code, _, err = invoke("opml", "import", str(bad), "--config", str(config))
+    assert code == 2 and "bad.opml" in err
+    assert config.read_text(encoding="utf-8") == original
+
+
+def test_console_script_runs_without_textual_for_poll(configured: tuple[Path, Path]) -> None:
+    config, db = configured
+    env = {**os.environ, "MONITOR_CONFIG": str(config), "MONITOR_DB": str(db)}
+    code = (
+        "import sys; from monitor.cli import main; sys.argv=['monitor','poll','-q']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n"
+        "    assert 'textual' not in sys.modules, 'poll imported textual'\n    raise\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,87 @@
+"""Schema migrations: a fresh file, an old database, a newer one, and a concurrent opener."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from monitor import migrations
+from monitor.db import DatabaseTooNew, apply_migrations, connect, schema_version, write
+from monitor.migrations import LATEST_VERSION, Migration
+
+
+def test_fresh_database_gets_every_migration_and_wal(db_path: Path) -> None:
+    conn = connect(db_path)
+    assert schema_version(conn) == LATEST_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert int(conn.execute("PRAGMA busy_timeout").fetchone()[0]) > 0
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"feeds", "stories", "story_sources", "tombstones", "groups", "claims"} <= tables
+    conn.close()
+
+
+def test_reopening_applies_nothing(db_path: Path) -> None:
+    connect(db_path).close()
+    conn = connect(db_path, migrate=False)
+    assert apply_migrations(conn) == 0
+    conn.close()
+
+
+def test_old_database_is_upgraded_and_keeps_its_rows(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn = connect(db_path)
+    with write(conn):
+        conn.execute("INSERT INTO feeds (config_url, url) VALUES ('https://a.example/f', 'x')")
+    conn.close()
+    newer = Migration(
+        LATEST_VERSION + 1,
+        "test: a new column",
+        "ALTER TABLE feeds ADD COLUMN note TEXT; -- added later\nCREATE INDEX feeds_note ON feeds(note);",
+    )
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, newer])
+    monkeypatch.setattr("monitor.db.MIGRATIONS", [*migrations.MIGRATIONS])
+    monkeypatch.setattr("monitor.db.LATEST_VERSION", LATEST_VERSION + 1)
+    conn = connect(db_path)
+    assert schema_version(conn) == LATEST_VERSION + 1
+    row = conn.execute("SELECT config_url, note FROM feeds").fetchone()
+    assert row["config_url"] == "https://a.example/f" and row["note"] is None
+    conn.close()
+
+
+def test_failed_migration_leaves_the_old_version(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect(db_path).close()
+    broken = Migration(
+        LATEST_VERSION + 1, "test: broken", "CREATE TABLE t (a); SELECT * FROM nope;"
+    )
+    monkeypatch.setattr("monitor.db.MIGRATIONS", [*migrations.MIGRATIONS, broken])
+    monkeypatch.setattr("monitor.db.LATEST_VERSION", LATEST_VERSION + 1)
+    with pytest.raises(Exception, match="nope"):
+        connect(db_path)
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name='t'").fetchone()[0] == 0
+    raw.close()
+
+
+def test_database_from_a_newer_monitor_is_refused(db_path: Path) -> None:
+    connect(db_path).close()
+    raw = sqlite3.connect(db_path)
+    raw.execute(f"PRAGMA user_version = {LATEST_VERSION + 5}")
+    raw.close()
+    with pytest.raises(DatabaseTooNew, match="newer than this monitor"):
+        connect(db_path)
+    with pytest.raises(DatabaseTooNew):
+        connect(db_path, readonly=True)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("these are my notes, not a database\n" * 50)
+    with pytest.raises(Exception, match=r"notes\.db"):
+        connect(bogus)
+    assert bogus.read_text().startswith("these are my notes")

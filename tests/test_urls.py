@@ -1,0 +1,66 @@
+"""Canonical story links: tracking parameters go, everything that identifies the page stays."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.urls import canonical_url, is_tracking_param
+
+_name = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=8)
+_value = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-.", max_size=8)
+_tracking = st.sampled_from(["utm_source", "utm_campaign", "fbclid", "gclid", "mc_eid", "UTM_Term"])
+
+
+@st.composite
+def story_urls(draw: st.DrawFn) -> tuple[str, list[tuple[str, str]]]:
+    host = draw(st.sampled_from(["News.Example.com", "a.example", "blog.example.org."]))
+    path = "/" + "/".join(draw(st.lists(_value.filter(bool), max_size=3)))
+    kept = draw(st.lists(st.tuples(_name.filter(lambda n: not is_tracking_param(n)), _value)))
+    noise = draw(st.lists(st.tuples(_tracking, _value), max_size=3))
+    mixed = list(kept)
+    for item in noise:
+        mixed.insert(draw(st.integers(0, len(mixed))), item)
+    query = "&".join(f"{k}={v}" for k, v in mixed)
+    frag = draw(st.sampled_from(["", "#top", "#comments"]))
+    return f"HTTPS://{host}{path}{'?' + query if query else ''}{frag}", kept
+
+
+@given(story_urls())
+def test_tracking_removed_rest_kept_in_order(case: tuple[str, list[tuple[str, str]]]) -> None:
+    url, kept = case
+    result = canonical_url(url)
+    assert result is not None
+    parts = urlsplit(result)
+    assert parts.scheme == "https" and parts.hostname == parts.hostname.lower()
+    assert not parts.hostname.endswith(".")
+    assert parts.fragment == ""
+    assert parse_qsl(parts.query, keep_blank_values=True) == kept
+
+
+@given(st.text(max_size=200))
+def test_never_raises_and_is_idempotent(text: str) -> None:
+    once = canonical_url(text)
+    assert canonical_url(once) == once
+    if once is not None:
+        assert all(ch >= " " and ch != "\x7f" for ch in once)
+
+
+@given(story_urls())
+def test_idempotent_on_urls(case: tuple[str, list[tuple[str, str]]]) -> None:
+    once = canonical_url(case[0])
+    assert canonical_url(once) == once
+
+
+def test_examples() -> None:
+    assert canonical_url("http://Example.com:80/a?utm_source=x") == "http://example.com/a"
+    assert canonical_url("https://example.com:8443/a#frag") == "https://example.com:8443/a"
+    assert canonical_url("https://example.com") == "https://example.com/"
+    assert canonical_url("https://x.example/p?id=3&fbclid=abc&page=2") == (
+        "https://x.example/p?id=3&page=2"
+    )
+    assert canonical_url("mailto:someone@example.com") == "mailto:someone@example.com"
+    assert canonical_url("") is None and canonical_url(None) is None
+    assert canonical_url("https://[::1]:99/x") == "https://[::1]:99/x"
