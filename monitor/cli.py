@@ -28,7 +28,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
-    click.echo(f"monitor: {clean_line(message)}", err=True)
+    for line in message.splitlines() or [""]:
+        click.echo(f"monitor: {clean_line(line)}", err=True)
     sys.exit(int(code))
 
 
@@ -67,7 +68,7 @@ def _load(config: str | None, db: str | None) -> tuple[Any, Path, Path]:
     try:
         settings = load_settings(config_path)
     except ConfigError as exc:
-        _fail(f"config error: {exc}", ExitCode.USAGE)
+        _fail("\n".join(f"config error: {line}" for line in str(exc).splitlines()), ExitCode.USAGE)
     return settings, config_path, db_path
 
 

@@ -21,6 +21,9 @@ DEFAULT_CONFIG = REPO_ROOT / "feeds.yaml"
 DEFAULT_DB = REPO_ROOT / "db" / "monitor.db"
 
 
+MAX_REPORTED_ERRORS = 5
+
+
 class ConfigError(Exception):
     """feeds.yaml is unreadable or invalid. `str()` is the one-line message for the user."""
 
@@ -137,14 +140,18 @@ class Settings(_Strict):
             key = feed.url.rstrip("/").lower()
             if key in seen:
                 raise ValueError(
-                    f"feeds.{index}.url: duplicate of feeds.{seen[key]}.url ({feed.url})"
+                    f"feeds[{index}].url: duplicate of feeds[{seen[key]}].url ({feed.url})"
                 )
             seen[key] = index
         return self
 
 
 def _format_location(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
+    """("feeds", 3, "url") -> "feeds[3].url", the way the user finds it in the file."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -167,14 +174,17 @@ def settings_from_data(data: Any, source: str) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        first = errors[0]
-        loc = _format_location(first.get("loc", ()))
-        message = _describe(dict(first))
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        if message.startswith("feeds.") and ": " in message:  # already has its own location
-            raise ConfigError(f"{source}: {message}{more}") from None
-        raise ConfigError(f"{source}: {loc}: {message}{more}") from None
+        lines = []
+        for error in exc.errors()[:MAX_REPORTED_ERRORS]:
+            message = _describe(dict(error))
+            if message.startswith("feeds[") and ": " in message:  # already has its location
+                lines.append(f"{source}: {message}")
+            else:
+                lines.append(f"{source}: {_format_location(error.get('loc', ()))}: {message}")
+        hidden = exc.error_count() - len(lines)
+        if hidden > 0:
+            lines.append(f"{source}: … and {hidden} more problem(s)")
+        raise ConfigError("\n".join(lines)) from None
 
 
 def load_settings(path: Path | str) -> Settings:
