@@ -1,0 +1,733 @@
+"""Read-side SQL for the terminal UI: windows of groups and stories, filters, search, marks.
+
+Headless (no Textual) so it can be tested and benchmarked on its own. Shape, and why:
+
+- The UI lists *items*: event groups, plus every story that has no group yet, shown as a
+  one-story group (a UNION ALL of two arms). So the UI works before grouping ran, and keeps
+  working for old stories grouping never saw.
+- Items are ordered by activity, newest first, with a unique integer `key` as tie-break
+  (`2*group_id + 1` for groups, `2*story_id` for lone stories). A window is a page of rows
+  after (or before) a known `(activity, key)`: keyed paging on the `last_seen`/`first_seen`
+  indexes, never `OFFSET` over the whole table except for a jump into an unknown middle.
+- Filters (tag, unread, starred, time window, full-text search) are applied in SQL on both arms.
+- Every function takes an open connection and returns plain dataclasses; writes use
+  `db.write()` (one short `BEGIN IMMEDIATE`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from monitor import db as dbmod
+from monitor.textclean import clean_line, clean_text
+
+SPARK_DAYS = 14
+"""Days in a per-tag sparkline (today included)."""
+MAX_GROUP_STORIES = 500
+"""Stories of one group loaded for the detail pane (newest first)."""
+MAX_CLAIMS = 200
+"""Claims of one group loaded for the detail pane."""
+
+WINDOWS: tuple[int | None, ...] = (None, 24, 72, 168, 336)
+"""Time windows the UI cycles through, in hours (None = all time)."""
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the groups list shows. Immutable: the UI replaces it to change a filter."""
+
+    tag: str | None = None
+    """Only items with a story carrying this tag."""
+    unread: bool = False
+    """Only items with at least one unread story."""
+    starred: bool = False
+    """Only items with at least one starred story."""
+    window_hours: int | None = None
+    """Only items active in the last this-many hours."""
+    search: str = ""
+    """Full-text search over titles and summaries (as typed; see `fts_query`)."""
+
+    def with_(self, **changes: Any) -> Filters:
+        return replace(self, **changes)
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.tag or self.unread or self.starred or self.window_hours or fts_query(self.search)
+        )
+
+    def describe(self) -> list[str]:
+        """Short phrases for the filter bar, in a fixed order."""
+        parts = []
+        if self.tag:
+            parts.append(f"tag {self.tag}")
+        if self.unread:
+            parts.append("unread")
+        if self.starred:
+            parts.append("starred")
+        if self.window_hours:
+            parts.append(f"last {window_label(self.window_hours)}")
+        if fts_query(self.search):
+            parts.append(f'search "{self.search.strip()}"')
+        return parts
+
+
+def window_label(hours: int | None) -> str:
+    if not hours:
+        return "all time"
+    if hours % 24 == 0:
+        return f"{hours // 24}d" if hours != 24 else "24h"
+    return f"{hours}h"
+
+
+def fts_query(text: str) -> str:
+    """User input → a safe FTS5 query: every word quoted, the last one a prefix (live search).
+
+    Nothing the user types reaches FTS5 syntax: operators, quotes and brackets are dropped, so
+    the query can never be a syntax error.
+    """
+    words = _WORD.findall(text or "")
+    if not words:
+        return ""
+    quoted = [f'"{word}"' for word in words]
+    if text and not text[-1].isspace():
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One line of the groups list: an event group, or a lone story shown as one."""
+
+    key: int
+    """Unique across both kinds: 2*group_id+1, or 2*story_id for a lone story."""
+    activity: str
+    """ISO time of the last activity (sort order, newest first)."""
+    group_id: int | None
+    story_id: int | None
+    """Set for a lone story (no group yet)."""
+    title: str
+    tags: tuple[str, ...]
+    story_count: int
+    source_count: int
+    claim_count: int
+    new_claims: int
+    seen: bool
+    """False while the group has activity the reader has not looked at."""
+    unread: int
+    starred: int
+    first_seen: str
+
+    @property
+    def is_lone(self) -> bool:
+        return self.group_id is None
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """One story in a group's detail pane."""
+
+    id: int
+    title: str
+    url: str | None
+    source: str
+    published: str | None
+    first_seen: str
+    read: bool
+    starred: bool
+    updated: bool
+    sources: int
+    """How many feeds carried it."""
+
+    @property
+    def time(self) -> str:
+        return self.published or self.first_seen
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: int
+    text: str
+    first_seen: str
+    conflicting: bool
+    appearances: int
+    first_source: str | None
+    new: bool = False
+
+
+@dataclass(frozen=True)
+class TagReason:
+    tag: str
+    rule: str
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClaimAppearance:
+    claim_id: int
+    text: str
+    """The wording in this story."""
+    claim_text: str
+    is_new: bool
+    conflicting: bool
+
+
+@dataclass(frozen=True)
+class StoryDetail:
+    id: int
+    title: str
+    url: str | None
+    summary: str
+    author: str | None
+    published: str | None
+    first_seen: str
+    updated_at: str | None
+    read: bool
+    starred: bool
+    updated: bool
+    group_id: int | None
+    source: str
+    seen_in: tuple[str, ...]
+    tags: tuple[TagReason, ...]
+    claims: tuple[ClaimAppearance, ...]
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    tag: str
+    stories: int
+    per_day: tuple[int, ...] = field(default_factory=tuple)
+    """Stories per UTC day, oldest first, the last SPARK_DAYS days."""
+
+
+@dataclass(frozen=True)
+class PollState:
+    last_poll: str | None
+    failing: int
+    feeds: int
+    next_check: str | None
+
+
+# --- the groups list ------------------------------------------------------------------------
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_temp_names = itertools.count(1)
+
+
+class GroupQuery:
+    """The filtered, ordered set of items on one connection, read in windows.
+
+    Rows are ordered by (activity DESC, id DESC, kind DESC), which both arms can read straight
+    off their time index; `key = 2*id + kind` orders the same way. A page query returns only
+    keys; the display columns of the page's rows are read in a second, by-id query, so no sort
+    ever computes them for rows that are not shown. A search is run once against FTS5 into a
+    temporary table (dropped by `close()`), so paging through its results stays cheap.
+    """
+
+    LONE_SCAN = 2000
+    """With more lone stories than this, walk the time index instead of the group_id index."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, filters: Filters, now: datetime | None = None
+    ) -> None:
+        self.conn = conn
+        self.filters = filters
+        self.params: dict[str, Any] = {}
+        self._temp: list[str] = []
+        self.lone = int(
+            conn.execute("SELECT COUNT(*) FROM stories WHERE group_id IS NULL").fetchone()[0]
+        )
+        group_where = ["1"]
+        story_where = [
+            "+s.group_id IS NULL" if self.lone > self.LONE_SCAN else "s.group_id IS NULL"
+        ]
+        if filters.tag:
+            self.params["tag"] = filters.tag
+            group_where.append(
+                "g.id IN (SELECT s.group_id FROM story_tags t JOIN stories s ON s.id = t.story_id "
+                "WHERE t.tag = :tag)"
+            )
+            story_where.append("s.id IN (SELECT t.story_id FROM story_tags t WHERE t.tag = :tag)")
+        if filters.unread:
+            group_where.append("g.id IN (SELECT group_id FROM stories WHERE NOT read)")
+            story_where.append("NOT s.read")
+        if filters.starred:
+            group_where.append("g.id IN (SELECT group_id FROM stories WHERE starred)")
+            story_where.append("s.starred")
+        if filters.window_hours:
+            now = now or datetime.now(UTC)
+            self.params["since"] = _iso(now - timedelta(hours=filters.window_hours))
+            group_where.append("g.last_seen >= :since")
+            story_where.append("s.first_seen >= :since")
+        match = fts_query(filters.search)
+        if match:
+            hits, groups = self._search(match)
+            group_where.append(f"g.id IN {groups}")
+            story_where.append(f"s.id IN {hits}")
+        self.group_where = " AND ".join(group_where)
+        self.story_where = " AND ".join(story_where)
+
+    def _search(self, match: str) -> tuple[str, str]:
+        number = next(_temp_names)
+        hits, groups = f"temp.search_hits_{number}", f"temp.search_groups_{number}"
+        self.conn.execute(f"CREATE TEMP TABLE search_hits_{number} (id INTEGER PRIMARY KEY)")
+        self._temp.append(hits)
+        self.conn.execute(f"CREATE TEMP TABLE search_groups_{number} (id INTEGER PRIMARY KEY)")
+        self._temp.append(groups)
+        self.conn.execute(
+            f"INSERT INTO {hits} SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?", (match,)
+        )
+        self.conn.execute(
+            f"INSERT OR IGNORE INTO {groups} SELECT s.group_id FROM {hits} h "
+            "JOIN stories s ON s.id = h.id WHERE s.group_id IS NOT NULL"
+        )
+        return hits, groups
+
+    def close(self) -> None:
+        """Drop the temporary search tables (safe to call twice)."""
+        while self._temp:
+            self.conn.execute(f"DROP TABLE IF EXISTS {self._temp.pop()}")
+
+    def _arms(self, group_cond: str = "", story_cond: str = "") -> str:
+        group_sql = (
+            f"SELECT g.last_seen AS ts, g.id AS id, 1 AS kind FROM groups g "
+            f"WHERE {self.group_where}{group_cond}"
+        )
+        if not self.lone:
+            return group_sql
+        story_sql = (
+            f"SELECT s.first_seen AS ts, s.id AS id, 0 AS kind FROM stories s "
+            f"WHERE {self.story_where}{story_cond}"
+        )
+        return f"{group_sql} UNION ALL {story_sql}"
+
+    def count(self) -> int:
+        total = self.conn.execute(
+            f"SELECT COUNT(*) FROM groups g WHERE {self.group_where}", self.params
+        ).fetchone()[0]
+        if self.lone:
+            total += self.conn.execute(
+                f"SELECT COUNT(*) FROM stories s WHERE {self.story_where}", self.params
+            ).fetchone()[0]
+        return int(total)
+
+    def page_after(self, after: tuple[str, int] | None, limit: int) -> list[GroupRow]:
+        """Up to `limit` items that sort after `(activity, key)` (from the top when None)."""
+        params = dict(self.params, limit=limit)
+        conds = ("", "")
+        if after is not None:
+            params["ts"], key = after
+            params["id"], params["kind"] = divmod(key, 2)
+            conds = (
+                " AND g.last_seen <= :ts AND (g.last_seen < :ts OR g.id < :id "
+                "OR (g.id = :id AND 1 < :kind))",
+                " AND s.first_seen <= :ts AND (s.first_seen < :ts OR s.id < :id "
+                "OR (s.id = :id AND 0 < :kind))",
+            )
+        rows = self.conn.execute(
+            f"{self._arms(*conds)} ORDER BY ts DESC, id DESC, kind DESC LIMIT :limit", params
+        ).fetchall()
+        return self._rows([row[1] * 2 + row[2] for row in rows])
+
+    def page_before(self, before: tuple[str, int] | None, limit: int) -> list[GroupRow]:
+        """Up to `limit` items just before `(activity, key)` (the very end when None), in
+        display order."""
+        params = dict(self.params, limit=limit)
+        conds = ("", "")
+        if before is not None:
+            params["ts"], key = before
+            params["id"], params["kind"] = divmod(key, 2)
+            conds = (
+                " AND g.last_seen >= :ts AND (g.last_seen > :ts OR g.id > :id "
+                "OR (g.id = :id AND 1 > :kind))",
+                " AND s.first_seen >= :ts AND (s.first_seen > :ts OR s.id > :id "
+                "OR (s.id = :id AND 0 > :kind))",
+            )
+        rows = self.conn.execute(
+            f"{self._arms(*conds)} ORDER BY ts ASC, id ASC, kind ASC LIMIT :limit", params
+        ).fetchall()
+        return self._rows([row[1] * 2 + row[2] for row in reversed(rows)])
+
+    def page_at(self, offset: int, limit: int) -> list[GroupRow]:
+        """Items at `offset`: a jump into the middle (dragging the scrollbar)."""
+        params = dict(self.params, limit=limit, offset=max(0, offset))
+        rows = self.conn.execute(
+            f"{self._arms()} ORDER BY ts DESC, id DESC, kind DESC LIMIT :limit OFFSET :offset",
+            params,
+        ).fetchall()
+        return self._rows([row[1] * 2 + row[2] for row in rows])
+
+    def _rows(self, keys: list[int]) -> list[GroupRow]:
+        """Display rows for `keys`, in that order (rows deleted meanwhile are left out)."""
+        found = {row.key: row for row in group_rows(self.conn, keys)}
+        return [found[key] for key in keys if key in found]
+
+    def position(self, key: int) -> tuple[int, int] | None:
+        """Where the item `key` is now: (index, key). A lone story that has since joined a group
+        resolves to that group. None if it is gone or filtered out."""
+        located = locate(self.conn, key)
+        if located is None:
+            return None
+        key, activity = located
+        params = dict(self.params, ts=activity)
+        params["id"], params["kind"] = divmod(key, 2)
+        if params["kind"]:
+            inside = f"SELECT 1 FROM groups g WHERE g.id = :id AND {self.group_where}"
+        else:
+            inside = f"SELECT 1 FROM stories s WHERE s.id = :id AND {self.story_where}"
+        if self.conn.execute(inside, params).fetchone() is None:
+            return None
+        before = self.conn.execute(
+            f"SELECT COUNT(*) FROM groups g WHERE {self.group_where} AND g.last_seen >= :ts "
+            "AND (g.last_seen > :ts OR g.id > :id OR (g.id = :id AND 1 > :kind))",
+            params,
+        ).fetchone()[0]
+        if self.lone:
+            before += self.conn.execute(
+                f"SELECT COUNT(*) FROM stories s WHERE {self.story_where} AND s.first_seen >= :ts "
+                "AND (s.first_seen > :ts OR s.id > :id OR (s.id = :id AND 0 > :kind))",
+                params,
+            ).fetchone()[0]
+        return int(before), key
+
+
+def has_lone_stories(conn: sqlite3.Connection) -> bool:
+    """Any story without a group? (Uses the group_id index; cheap.)"""
+    return (
+        conn.execute("SELECT 1 FROM stories WHERE group_id IS NULL LIMIT 1").fetchone() is not None
+    )
+
+
+def locate(conn: sqlite3.Connection, key: int) -> tuple[int, str] | None:
+    """The current (key, activity) of an item; a lone story now in a group gives the group."""
+    if key % 2:
+        row = conn.execute("SELECT last_seen FROM groups WHERE id = ?", (key // 2,)).fetchone()
+        return None if row is None else (key, row[0])
+    row = conn.execute(
+        "SELECT s.first_seen, s.group_id, g.last_seen FROM stories s "
+        "LEFT JOIN groups g ON g.id = s.group_id WHERE s.id = ?",
+        (key // 2,),
+    ).fetchone()
+    if row is None:
+        return None
+    if row["group_id"] is not None:
+        if row["last_seen"] is None:
+            return None
+        return row["group_id"] * 2 + 1, row["last_seen"]
+    return key, row["first_seen"]
+
+
+def _tags(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return ()
+    if not isinstance(items, list):
+        return ()
+    return tuple(sorted({clean_line(str(item)) for item in items if item}))
+
+
+def _group_row(row: sqlite3.Row) -> GroupRow:
+    return GroupRow(
+        key=row[0],
+        activity=row[1],
+        group_id=row[2],
+        story_id=row[3],
+        title=clean_line(row[4]) or "(untitled)",
+        tags=_tags(row[5]),
+        story_count=row[6] or 0,
+        source_count=row[7] or 0,
+        claim_count=row[8] or 0,
+        new_claims=row[9] or 0,
+        seen=bool(row[10]),
+        unread=row[11] or 0,
+        starred=row[12] or 0,
+        first_seen=row[13],
+    )
+
+
+_GROUP_COLUMNS = """
+    g.id * 2 + 1, g.last_seen, g.id, NULL, g.title, g.tags, g.story_count, g.source_count,
+    g.claim_count, g.new_claims, g.seen,
+    (SELECT COUNT(*) FROM stories s WHERE s.group_id = g.id AND NOT s.read),
+    (SELECT COUNT(*) FROM stories s WHERE s.group_id = g.id AND s.starred), g.first_seen"""
+_STORY_COLUMNS = """
+    s.id * 2, s.first_seen, NULL, s.id, s.title,
+    (SELECT json_group_array(t.tag) FROM story_tags t WHERE t.story_id = s.id), 1,
+    (SELECT COUNT(DISTINCT ss.feed_id) FROM story_sources ss WHERE ss.story_id = s.id),
+    (SELECT COUNT(*) FROM claim_appearances a WHERE a.story_id = s.id), 0, s.read,
+    NOT s.read, s.starred, s.first_seen"""
+
+
+def group_rows(conn: sqlite3.Connection, keys: Sequence[int]) -> list[GroupRow]:
+    """Items by key, unfiltered, in no particular order."""
+    rows: list[GroupRow] = []
+    for kind, columns, table in ((1, _GROUP_COLUMNS, "groups g"), (0, _STORY_COLUMNS, "stories s")):
+        ids = [key // 2 for key in keys if key % 2 == kind]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            alias = table[-1]
+            rows.extend(
+                _group_row(row)
+                for row in conn.execute(
+                    f"SELECT {columns} FROM {table} WHERE {alias}.id IN ({marks})", chunk
+                )
+            )
+    return rows
+
+
+def group_row(conn: sqlite3.Connection, key: int) -> GroupRow | None:
+    """One item by key, unfiltered."""
+    rows = group_rows(conn, [key])
+    return rows[0] if rows else None
+
+
+# --- one group ------------------------------------------------------------------------------
+
+
+def _source_name(title: str | None, url: str | None) -> str:
+    name = clean_line(title)
+    if name:
+        return name
+    from urllib.parse import urlsplit
+
+    return clean_line(urlsplit(url or "").hostname or url or "?")
+
+
+_STORY_SELECT = """
+    SELECT s.id, s.title, s.url, f.title AS feed_title, f.config_url, s.published, s.first_seen,
+           s.read, s.starred, s.is_updated,
+           (SELECT COUNT(*) FROM story_sources ss WHERE ss.story_id = s.id) AS sources
+    FROM stories s JOIN feeds f ON f.id = s.feed_id
+"""
+
+
+def _story_row(row: sqlite3.Row) -> StoryRow:
+    return StoryRow(
+        id=row["id"],
+        title=clean_line(row["title"]) or "(untitled)",
+        url=row["url"],
+        source=_source_name(row["feed_title"], row["config_url"]),
+        published=row["published"],
+        first_seen=row["first_seen"],
+        read=bool(row["read"]),
+        starred=bool(row["starred"]),
+        updated=bool(row["is_updated"]),
+        sources=row["sources"] or 1,
+    )
+
+
+def group_stories(
+    conn: sqlite3.Connection, item: GroupRow, limit: int = MAX_GROUP_STORIES
+) -> list[StoryRow]:
+    """The item's stories, newest first."""
+    if item.story_id is not None:
+        rows = conn.execute(f"{_STORY_SELECT} WHERE s.id = ?", (item.story_id,)).fetchall()
+    else:
+        rows = conn.execute(
+            f"{_STORY_SELECT} WHERE s.group_id = ? "
+            "ORDER BY COALESCE(s.published, s.first_seen) DESC, s.id DESC LIMIT ?",
+            (item.group_id, limit),
+        ).fetchall()
+    return [_story_row(row) for row in rows]
+
+
+def group_claims(
+    conn: sqlite3.Connection, item: GroupRow, limit: int = MAX_CLAIMS
+) -> list[ClaimRow]:
+    """The item's claims, newest first; the group's `new_claims` newest are marked new."""
+    base = """
+        SELECT c.id, c.text, c.first_seen,
+               c.conflicting OR EXISTS (SELECT 1 FROM claim_appearances a
+                                        WHERE a.claim_id = c.id AND a.conflicting) AS conflicting,
+               (SELECT COUNT(*) FROM claim_appearances a WHERE a.claim_id = c.id) AS appearances,
+               f.title AS feed_title, f.config_url
+        FROM claims c LEFT JOIN stories s ON s.id = c.first_story_id
+        LEFT JOIN feeds f ON f.id = s.feed_id
+    """
+    if item.story_id is not None:
+        rows = conn.execute(
+            f"{base} WHERE c.id IN (SELECT claim_id FROM claim_appearances WHERE story_id = ?) "
+            "ORDER BY c.first_seen DESC, c.id DESC LIMIT ?",
+            (item.story_id, limit),
+        ).fetchall()
+    else:
+        rows = conn.execute(
+            f"{base} WHERE c.group_id = ? ORDER BY c.first_seen DESC, c.id DESC LIMIT ?",
+            (item.group_id, limit),
+        ).fetchall()
+    claims = []
+    for index, row in enumerate(rows):
+        claims.append(
+            ClaimRow(
+                id=row["id"],
+                text=clean_line(row["text"]),
+                first_seen=row["first_seen"],
+                conflicting=bool(row["conflicting"]),
+                appearances=row["appearances"] or 0,
+                first_source=(
+                    _source_name(row["feed_title"], row["config_url"])
+                    if row["config_url"]
+                    else None
+                ),
+                new=index < item.new_claims,
+            )
+        )
+    return claims
+
+
+def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
+    row = conn.execute(
+        "SELECT s.*, f.title AS feed_title, f.config_url FROM stories s "
+        "JOIN feeds f ON f.id = s.feed_id WHERE s.id = ?",
+        (story_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    seen_in = tuple(
+        _source_name(r["title"], r["config_url"])
+        for r in conn.execute(
+            "SELECT f.title, f.config_url FROM story_sources ss JOIN feeds f ON f.id = ss.feed_id "
+            "WHERE ss.story_id = ? ORDER BY ss.first_seen, f.id",
+            (story_id,),
+        )
+    )
+    tags = []
+    for r in conn.execute(
+        "SELECT tag, rule, matched FROM story_tags WHERE story_id = ? ORDER BY tag", (story_id,)
+    ):
+        try:
+            matched = json.loads(r["matched"] or "[]")
+        except ValueError:
+            matched = []
+        words = tuple(clean_line(str(w)) for w in matched if w) if isinstance(matched, list) else ()
+        tags.append(TagReason(clean_line(r["tag"]), clean_line(r["rule"]), words))
+    claims = tuple(
+        ClaimAppearance(
+            claim_id=r["claim_id"],
+            text=clean_line(r["text"]),
+            claim_text=clean_line(r["claim_text"]),
+            is_new=bool(r["is_new"]),
+            conflicting=bool(r["conflicting"]),
+        )
+        for r in conn.execute(
+            "SELECT a.claim_id, a.text, a.is_new, a.conflicting OR c.conflicting AS conflicting, "
+            "c.text AS claim_text FROM claim_appearances a JOIN claims c ON c.id = a.claim_id "
+            "WHERE a.story_id = ? ORDER BY c.first_seen, c.id",
+            (story_id,),
+        )
+    )
+    return StoryDetail(
+        id=row["id"],
+        title=clean_line(row["title"]) or "(untitled)",
+        url=row["url"],
+        summary=clean_text(row["summary"]) or clean_text(row["content"]),
+        author=clean_line(row["author"]) or None,
+        published=row["published"],
+        first_seen=row["first_seen"],
+        updated_at=row["updated_at"],
+        read=bool(row["read"]),
+        starred=bool(row["starred"]),
+        updated=bool(row["is_updated"]),
+        group_id=row["group_id"],
+        source=_source_name(row["feed_title"], row["config_url"]),
+        seen_in=seen_in,
+        tags=tuple(tags),
+        claims=claims,
+    )
+
+
+# --- tags, sparklines, poll state ---------------------------------------------------------
+
+
+def tag_infos(
+    conn: sqlite3.Connection, now: datetime | None = None, days: int = SPARK_DAYS
+) -> list[TagInfo]:
+    """Every tag in use, alphabetically, with its story count and stories per day."""
+    now = now or datetime.now(UTC)
+    today = now.astimezone(UTC).date()
+    first_day = today - timedelta(days=days - 1)
+    counts = {
+        row[0]: row[1]
+        for row in conn.execute("SELECT tag, COUNT(*) FROM story_tags GROUP BY tag ORDER BY tag")
+    }
+    per_day: dict[str, list[int]] = {tag: [0] * days for tag in counts}
+    for row in conn.execute(
+        "SELECT t.tag, substr(s.first_seen, 1, 10) AS day, COUNT(*) FROM stories s "
+        "CROSS JOIN story_tags t ON t.story_id = s.id WHERE s.first_seen >= ? "
+        "GROUP BY t.tag, day",  # CROSS JOIN: walk the recent stories, not every tag row
+        (first_day.isoformat(),),
+    ):
+        try:
+            index = (datetime.fromisoformat(row[1]).date() - first_day).days
+        except ValueError:
+            continue
+        if row[0] in per_day and 0 <= index < days:
+            per_day[row[0]][index] = row[2]
+    return [TagInfo(clean_line(tag), count, tuple(per_day[tag])) for tag, count in counts.items()]
+
+
+def poll_state(conn: sqlite3.Connection) -> PollState:
+    row = conn.execute("SELECT value FROM state WHERE key = 'last_poll'").fetchone()
+    feeds = conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(status IN ('error', 'gone')), 0), "
+        "MIN(CASE WHEN status != 'gone' THEN COALESCE(next_check, '') END) "
+        "FROM feeds WHERE active = 1"
+    ).fetchone()
+    return PollState(
+        last_poll=row[0] if row else None,
+        feeds=feeds[0],
+        failing=feeds[1],
+        next_check=feeds[2] if feeds[2] != "" else None,
+    )
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def set_read(conn: sqlite3.Connection, story_ids: Sequence[int], read: bool) -> None:
+    with dbmod.write(conn):
+        conn.executemany(
+            "UPDATE stories SET read = ? WHERE id = ?", [(int(read), sid) for sid in story_ids]
+        )
+
+
+def set_starred(conn: sqlite3.Connection, story_id: int, starred: bool) -> None:
+    with dbmod.write(conn):
+        conn.execute("UPDATE stories SET starred = ? WHERE id = ?", (int(starred), story_id))
+
+
+def mark_group_read(conn: sqlite3.Connection, group_id: int) -> int:
+    """Every story of the group read, the group seen, its new claims acknowledged."""
+    with dbmod.write(conn):
+        cursor = conn.execute(
+            "UPDATE stories SET read = 1 WHERE group_id = ? AND NOT read", (group_id,)
+        )
+        conn.execute("UPDATE groups SET seen = 1, new_claims = 0 WHERE id = ?", (group_id,))
+        return cursor.rowcount
+
+
+def mark_group_seen(conn: sqlite3.Connection, group_id: int) -> bool:
+    """The reader has looked at the group: clear its unseen mark and new-claims count."""
+    with dbmod.write(conn):
+        cursor = conn.execute(
+            "UPDATE groups SET seen = 1, new_claims = 0 WHERE id = ? AND (NOT seen OR new_claims)",
+            (group_id,),
+        )
+        return cursor.rowcount > 0

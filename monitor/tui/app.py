@@ -1,0 +1,464 @@
+"""The Textual app: connections, the background poller, live refresh, writes, and commands.
+
+Shape, and why:
+- One read connection on the main thread serves every screen. Once a second the app compares
+  `PRAGMA data_version` on it; when another connection (cron's poll, our poll worker, our own
+  marks) has committed, every screen gets a coalesced `DatabaseChanged` and re-reads its window,
+  keeping its cursor.
+- Network and database writes never run on the UI thread: the poll runs `run_poll` in a thread
+  worker (it opens its own connection and takes the poll lock), and marks (read, star, seen) run
+  in thread workers on a second connection, one at a time.
+- Workers only post messages (`PollStarted`, `FeedFetched`, `FeedsPolled`, `StoriesMarked`);
+  handlers here update state. Every worker failure lands in `on_worker_state_changed`.
+- The periodic poll is a timer re-armed when a run ends, so runs never overlap; `r` polls every
+  feed now unless a poll is already running.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from monitor import db as dbmod
+from monitor import queries
+from monitor.config import Settings
+from monitor.exitcodes import ExitCode
+from monitor.poller import FeedResult, PollLocked, PollResult, run_poll
+from monitor.store import parse_iso
+from monitor.textclean import clean_line
+from monitor.tui.feeds import FeedsScreen
+from monitor.tui.help import HelpScreen, bindings_of
+from monitor.tui.links import is_console_browser, open_in_browser, openable
+from monitor.tui.main import MainScreen
+from monitor.tui.messages import (
+    DatabaseChanged,
+    FeedFetched,
+    FeedsPolled,
+    PollStarted,
+    PollStateChanged,
+    StoriesMarked,
+)
+from monitor.tui.story import StoryScreen
+from monitor.tui.text import now_utc
+from monitor.tui.windowlist import WindowList
+
+MIN_POLL_DELAY = 30.0
+"""Never poll again sooner than this many seconds after a run ended."""
+LOCKED_RETRY = 60.0
+"""After finding another poll running (cron), try again this many seconds later."""
+FIRST_POLL_DELAY = 0.5
+"""The first background poll starts this long after launch (the first screen comes first)."""
+
+
+@dataclass
+class PollStatus:
+    """What the status line says about polling."""
+
+    enabled: bool
+    running: bool = False
+    due: int = 0
+    done: int = 0
+    last_result: PollResult | None = None
+    next_at: datetime | None = None
+    message: str = ""
+
+
+class MonitorApp(App[int]):
+    """`monitor`'s terminal UI."""
+
+    CSS_PATH = "monitor.tcss"
+    TITLE = "monitor"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("r", "poll_now", "Poll now"),
+        Binding("f", "feeds", "Feeds"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        config_path: Path,
+        db_path: Path,
+        *,
+        poll: bool = True,
+        clock: Callable[[], datetime] = now_utc,
+        opener: Callable[[str], bool] = open_in_browser,
+        check_interval: float = 1.0,
+        seen_delay: float = 1.5,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.config_path = config_path
+        self.db_path = db_path
+        self.clock = clock
+        self.opener = opener
+        self.check_interval = check_interval
+        self.seen_delay = seen_delay
+        """Seconds a group must stay open before it counts as seen."""
+        self.poll_status = PollStatus(enabled=poll)
+        self.startup_error: str | None = None
+        self._read_conn: sqlite3.Connection | None = None
+        self._write_conn: sqlite3.Connection | None = None
+        self._write_lock = threading.Lock()
+        self._data_version = -1
+        self._poll_timer: Timer | None = None
+
+    # --- connections ------------------------------------------------------------------------
+
+    @property
+    def read_conn(self) -> sqlite3.Connection:
+        if self._read_conn is None:
+            self._read_conn = dbmod.connect(self.db_path, migrate=False)
+        return self._read_conn
+
+    def _writer(self) -> sqlite3.Connection:
+        if self._write_conn is None:
+            self._write_conn = dbmod.connect(self.db_path, migrate=False)
+        return self._write_conn
+
+    def on_load(self, event: events.Load) -> None:
+        try:
+            self._data_version = dbmod.data_version(self.read_conn)
+        except (dbmod.DatabaseError, sqlite3.Error) as exc:
+            self.startup_error = str(exc)
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        if self.startup_error is not None:
+            self.exit(int(ExitCode.DATABASE))
+            return
+        self.set_interval(self.check_interval, self.check_database, name="data_version")
+        if self.poll_status.enabled:
+            self._arm_poll(FIRST_POLL_DELAY)
+
+    def on_unmount(self) -> None:
+        for conn in (self._read_conn, self._write_conn):
+            if conn is not None:
+                conn.close()
+        self._read_conn = self._write_conn = None
+
+    # --- live refresh -----------------------------------------------------------------------
+
+    def check_database(self) -> None:
+        """Announce a change if another connection committed since the last look."""
+        try:
+            version = dbmod.data_version(self.read_conn)
+        except sqlite3.Error:
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self.announce_change()
+
+    def announce_change(self) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(DatabaseChanged())
+
+    def _announce_poll_state(self) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(PollStateChanged())
+
+    # --- background poll --------------------------------------------------------------------
+
+    def _arm_poll(self, delay: float) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+        self.poll_status.next_at = self.clock() + timedelta(seconds=delay)
+        self._poll_timer = self.set_timer(delay, self.start_poll, name="next poll")
+
+    def _next_delay(self) -> float:
+        """Until the earliest feed is due, between MIN_POLL_DELAY and the poll interval."""
+        interval = self.settings.poll.interval_minutes * 60
+        try:
+            state = queries.poll_state(self.read_conn)
+        except sqlite3.Error:
+            return interval
+        due = parse_iso(state.next_check)
+        if due is None:
+            return MIN_POLL_DELAY if state.feeds and state.next_check is None else interval
+        wait = (due - self.clock()).total_seconds()
+        return max(MIN_POLL_DELAY, min(interval, wait))
+
+    def start_poll(self, all_feeds: bool = False) -> bool:
+        """Start a poll in a thread unless one is running. Returns whether it started."""
+        if self.poll_status.running:
+            return False
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+        self.poll_status.running = True
+        self.poll_status.due = self.poll_status.done = 0
+        self.poll_status.message = ""
+        self._announce_poll_state()
+        self.run_worker(
+            partial(self._poll, all_feeds),
+            name="poll",
+            group="poll",
+            description="Polling every feed" if all_feeds else "Polling due feeds",
+            exclusive=True,
+            exit_on_error=False,
+            thread=True,
+        )
+        return True
+
+    def _poll_settings(self) -> Settings:
+        # Parsing stays in this process: forking a pool from a threaded UI process is unsafe.
+        poll = self.settings.poll.model_copy(update={"parse_workers": 0})
+        return self.settings.model_copy(update={"poll": poll})
+
+    def _poll(self, all_feeds: bool) -> PollResult:
+        """Runs in a worker thread; only posts messages."""
+
+        def progress(feed: FeedResult) -> None:
+            self.post_message(FeedFetched(feed))
+
+        def on_start(due: int) -> None:
+            self.post_message(PollStarted(due))
+
+        result = run_poll(
+            self._poll_settings(),
+            self.db_path,
+            all_feeds=all_feeds,
+            progress=progress,
+            on_start=on_start,
+        )
+        self.post_message(FeedsPolled(result))
+        return result
+
+    def on_poll_started(self, message: PollStarted) -> None:
+        self.poll_status.due = message.due
+        self._announce_poll_state()
+
+    def on_feed_fetched(self, message: FeedFetched) -> None:
+        self.poll_status.done += 1
+        self._announce_poll_state()
+
+    def on_feeds_polled(self, message: FeedsPolled) -> None:
+        result = message.result
+        self.poll_status.last_result = result
+        failed: list[FeedResult] = [feed for feed in result.feeds if feed.failed]
+        if failed:
+            names = ", ".join(clean_line(f.title or f.url) for f in failed[:3])
+            more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
+            self.poll_status.message = f"failed: {names}{more}"
+        self.check_database()
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def _write(self, description: str, func: Callable[..., object], *args: Any) -> None:
+        def job() -> None:
+            with self._write_lock:
+                func(self._writer(), *args)
+            self.post_message(StoriesMarked())
+
+        self.run_worker(
+            job, name="write", group="write", description=description, exit_on_error=False,
+            thread=True,
+        )  # fmt: skip
+
+    def set_read(self, story_ids: Sequence[int], read: bool) -> None:
+        self._write(
+            "Marking read" if read else "Marking unread", queries.set_read, list(story_ids), read
+        )
+
+    def set_starred(self, story_id: int, starred: bool) -> None:
+        self._write("Starring" if starred else "Unstarring", queries.set_starred, story_id, starred)
+
+    def mark_group_read(self, group_id: int) -> None:
+        self._write("Marking the group read", queries.mark_group_read, group_id)
+
+    def mark_group_seen(self, group_id: int) -> None:
+        self._write("Marking the group seen", queries.mark_group_seen, group_id)
+
+    def on_stories_marked(self, message: StoriesMarked) -> None:
+        self.check_database()
+
+    # --- failures, in one place -------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "poll" and event.state in (
+            WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED,
+        ):  # fmt: skip
+            self.poll_status.running = False
+            delay = self._next_delay()
+            if event.state == WorkerState.ERROR:
+                error = worker.error
+                if isinstance(error, PollLocked):
+                    self.poll_status.message = "another poll is running (cron?); will retry"
+                    delay = LOCKED_RETRY
+                elif isinstance(error, dbmod.DatabaseError):
+                    self.poll_status.message = f"poll failed: {clean_line(str(error))}"
+                else:
+                    self.poll_status.message = (
+                        f"poll failed: {type(error).__name__}: {clean_line(str(error))}"
+                    )
+            if self.poll_status.enabled:
+                self._arm_poll(delay)
+            else:
+                self.poll_status.next_at = None
+            self.check_database()
+            self._announce_poll_state()
+        elif event.state == WorkerState.ERROR:
+            error = worker.error
+            what = worker.description or worker.name or "A background task"
+            self.notify(
+                f"{what} failed: {clean_line(str(error)) or type(error).__name__}",
+                severity="error",
+                markup=False,
+            )
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_poll_now(self) -> None:
+        if not self.start_poll(all_feeds=True):
+            self.notify("A poll is already running.", timeout=2)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(help_sections()))
+
+    def action_feeds(self) -> None:
+        if isinstance(self.screen, FeedsScreen):
+            self.pop_screen()
+            return
+        self.push_screen(FeedsScreen(self.read_conn, self.clock))
+
+    def open_link(self, url: str | None) -> None:
+        link = openable(url)
+        if link is None:
+            if url:
+                self.notify(
+                    f"Not opening {clean_line(url)[:80]}: only http and https links are opened.",
+                    severity="warning",
+                    markup=False,
+                )
+            else:
+                self.notify("This story has no link.", timeout=2)
+            return
+        if self.opener is open_in_browser and is_console_browser():
+            with self.suspend():
+                opened = self.opener(link)
+            self._opened(link, opened)
+            return
+        self.run_worker(
+            partial(self._open_job, link), name="open", group="open",
+            description="Opening the link", exit_on_error=False, thread=True,
+        )  # fmt: skip
+
+    def _open_job(self, link: str) -> None:
+        opened = self.opener(link)
+        self.call_from_thread(self._opened, link, opened)
+
+    def _opened(self, link: str, opened: bool) -> None:
+        if opened:
+            self.notify(f"Opened {link[:100]}", timeout=2, markup=False)
+        else:
+            self.notify(f"No browser found. The link is: {link}", severity="warning", markup=False)
+
+    # --- command palette --------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for title, help_text, action in _commands(screen):
+            yield SystemCommand(title, help_text, partial(screen.run_action, action))
+        if isinstance(screen, MainScreen):
+            for number, info in enumerate(screen.tags, 1):
+                yield SystemCommand(
+                    f"Filter by tag: {info.tag}",
+                    f"Only groups with a story tagged {info.tag} (key {number})"
+                    if number <= 9
+                    else f"Only groups with a story tagged {info.tag}",
+                    partial(screen.set_tag, info.tag),
+                )
+
+
+def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
+    """(title, help, action) for every key action available on `screen`."""
+    app_commands = [
+        ("Poll now", "Fetch every feed now (r)", "app.poll_now"),
+        ("Feeds", "Every feed with its status, last error and next check (f)", "app.feeds"),
+        ("Help", "Every key (?)", "app.help"),
+    ]
+    if isinstance(screen, MainScreen):
+        return [
+            *app_commands,
+            ("Open link", "Open the selected story in the browser (o)", "open_link"),
+            ("Star or unstar story", "Toggle the star on the selected story (s)", "star"),
+            (
+                "Mark story read or unread",
+                "Toggle the selected story's read mark (m)",
+                "toggle_read",
+            ),
+            ("Mark group read", "Mark every story of the group read (M)", "mark_group_read"),
+            ("Search", "Full-text search in titles and summaries (/)", "search"),
+            ("Pick a tag", "Filter by tag, with two-week sparklines (t)", "pick_tag"),
+            ("Toggle unread only", "Only groups with unread stories (u)", "toggle_unread"),
+            ("Toggle starred only", "Only groups with starred stories (*)", "toggle_starred"),
+            ("Cycle time window", "All time, 24h, 3d, 7d, 14d (w)", "cycle_window"),
+            ("Clear filters", "Show everything again (x)", "clear_filters"),
+            ("Open story", "Read the selected story (Enter)", "choose"),
+        ]
+    if isinstance(screen, StoryScreen):
+        return [
+            *app_commands,
+            ("Open link", "Open this story in the browser (o)", "open_link"),
+            ("Star or unstar story", "Toggle the star (s)", "star"),
+            ("Mark story read or unread", "Toggle the read mark (m)", "toggle_read"),
+            ("Next story", "The next story of the group (])", "step(1)"),
+            ("Previous story", "The previous story of the group ([)", "step(-1)"),
+            ("Back", "Back to the groups (Esc)", "app.pop_screen"),
+        ]
+    if isinstance(screen, FeedsScreen):
+        return [*app_commands, ("Back", "Back to the groups (Esc)", "app.pop_screen")]
+    return app_commands
+
+
+def help_sections() -> list[tuple[str, list[Binding]]]:
+    return [
+        ("Everywhere", bindings_of(MonitorApp.BINDINGS)),
+        (
+            "Lists (groups, stories, feeds)",
+            [
+                *bindings_of(WindowList.BINDINGS),
+                Binding("tab", "focus_next", "Next pane"),
+                Binding("shift+tab", "focus_previous", "Previous pane"),
+            ],
+        ),
+        ("Main screen", bindings_of(MainScreen.BINDINGS)),
+        ("Story view", bindings_of(StoryScreen.BINDINGS)),
+        ("Feeds screen", bindings_of(FeedsScreen.BINDINGS)),
+    ]
+
+
+def run(settings: Settings, config_path: Path, db_path: Path, poll: bool) -> int:
+    """Run the UI until the user quits; returns an ExitCode."""
+    app = MonitorApp(settings, config_path, db_path, poll=poll)
+    app.run()
+    if app.startup_error is not None:
+        print(f"monitor: database error: {clean_line(app.startup_error)}", file=sys.stderr)
+        return int(ExitCode.DATABASE)
+    if app.return_code:
+        return int(app.return_code)
+    return int(ExitCode.OK)

@@ -1,0 +1,151 @@
+"""The feeds screen: every feed with its status, story count, last success, next check and
+last error, from `monitor.feedstatus.feed_statuses` (the same data as `monitor feeds`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from monitor.feedstatus import feed_statuses
+from monitor.tui.messages import DatabaseChanged, PollStateChanged
+from monitor.tui.text import CONFLICT_STYLE, MUTED_STYLE, ago, long_time, pad, plain, short_time
+from monitor.tui.windowlist import WindowList
+
+STATUS_STYLES = {
+    "ok": "bold $text-success",
+    "error": CONFLICT_STYLE,
+    "gone": CONFLICT_STYLE,
+    "new": "bold $text-warning",
+}
+
+
+def _when(value: str | None, now: datetime, future: bool = False) -> str:
+    if not value:
+        return "due now" if future else "never"
+    if future:
+        return "due now" if value <= now.strftime("%Y-%m-%dT%H:%M:%SZ") else short_time(value, now)
+    return ago(value, now)
+
+
+class FeedList(WindowList):
+    def __init__(self, clock: Callable[[], datetime], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+        self.rows: list[dict[str, Any]] = []
+
+    def get_row(self, index: int) -> dict[str, Any] | None:
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def render_row(self, row: dict[str, Any], width: int) -> Content:
+        now = self.clock()
+        status = row["status"]
+        next_check = "never" if status == "gone" else _when(row["next_check"], now, future=True)
+        name = row["title"] or row["url"]
+        name_width = max(10, width - 8 - 8 - 11 - 10)
+        return Content.assemble(
+            (pad(status, 7), STATUS_STYLES.get(status, "")),
+            (pad(f"{row['stories']:,}", 7, right=True) + " ", ""),
+            (pad(_when(row["last_ok"], now), 10, right=True) + " ", MUTED_STYLE),
+            (pad(next_check, 9, right=True) + " ", MUTED_STYLE),
+            (pad(" " + (name or ""), name_width), "bold" if status != "ok" else ""),
+        )
+
+
+HEADER = Content.assemble(
+    ("STATUS ", "bold"), ("STORIES ", "bold"), ("   LAST OK ", "bold"), ("NEXT CHECK", "bold"),
+    ("  FEED", "bold"),
+)  # fmt: skip
+
+
+def feed_detail(row: dict[str, Any] | None, now: datetime) -> Content:
+    if row is None:
+        return Content.styled("No feeds configured. Add some to feeds.yaml.", MUTED_STYLE)
+    parts: list[Content | tuple[str, str] | str] = [
+        plain(row["title"] or row["url"], "bold"),
+        "\n",
+        plain(row["url"], MUTED_STYLE),
+    ]
+    if row.get("fetch_url") and row["fetch_url"] != row["url"]:
+        parts += ["\n", plain(f"fetching {row['fetch_url']}", MUTED_STYLE)]
+    facts = [
+        f"last checked {long_time(row['last_checked'])}"
+        if row["last_checked"]
+        else "never checked",
+        f"last ok {long_time(row['last_ok'])}" if row["last_ok"] else "never fetched fine",
+    ]
+    if row["status"] != "gone":
+        facts.append(
+            f"next check {long_time(row['next_check'])}" if row["next_check"] else "due now"
+        )
+    parts += ["\n", (" · ".join(facts), MUTED_STYLE)]
+    if row["error"]:
+        count = row.get("error_count") or 0
+        parts += ["\n", (f"error ({count} in a row): ", CONFLICT_STYLE), plain(row["error"])]
+    if row.get("warning"):
+        parts += ["\n", ("warning: ", "bold $text-warning"), plain(row["warning"])]
+    if row.get("moved_to"):
+        parts += ["\n", ("moved permanently to ", "bold"), plain(row["moved_to"])]
+    return Content.assemble(*parts)
+
+
+class FeedsScreen(Screen[None]):
+    """Every configured feed. Esc goes back; r polls all feeds now."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace,f", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.conn = conn
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield Static(HEADER, id="feeds-header")
+        yield FeedList(self.clock, id="feed-list")
+        yield Static(id="feed-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(FeedList).focus()
+
+    def reload(self) -> None:
+        feeds = self.query_one(FeedList)
+        try:
+            rows = feed_statuses(self.conn)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read feeds: {exc}", severity="error", markup=False)
+            return
+        keep = feeds.get_row(feeds.cursor)
+        feeds.rows = rows
+        cursor = 0
+        if keep is not None:
+            cursor = next((i for i, r in enumerate(rows) if r["url"] == keep["url"]), feeds.cursor)
+        feeds.set_row_count(len(rows), cursor=cursor)
+        ok = sum(1 for r in rows if r["status"] == "ok")
+        failing = sum(1 for r in rows if r["status"] in ("error", "gone"))
+        feeds.border_title = "Feeds"
+        feeds.border_subtitle = f"{len(rows)} feeds · {ok} ok · {failing} failing"
+
+    @on(WindowList.CursorMoved)
+    def show_detail(self, event: WindowList.CursorMoved) -> None:
+        feeds = self.query_one(FeedList)
+        self.query_one("#feed-detail", Static).update(
+            feed_detail(feeds.get_row(event.index), self.clock())
+        )
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        self.reload()
+
+    def on_poll_state_changed(self, message: PollStateChanged) -> None:
+        self.reload()

@@ -1,0 +1,146 @@
+"""The groups list: every event group (and every lone story), most recent activity first.
+
+Rows come from `queries.GroupQuery` in pages of `PAGE` rows. A page next to a loaded one is read
+by key (the rows after the last row above, or before the first row below); only a jump into an
+unknown middle (dragging the scrollbar) uses an offset. At most `MAX_PAGES` pages are kept.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.cells import cell_len
+from textual.content import Content
+
+from monitor.queries import Filters, GroupQuery, GroupRow
+from monitor.tui.text import (
+    CHIP_STYLE,
+    MUTED_STYLE,
+    NEW_STYLE,
+    UNSEEN_STYLE,
+    age,
+    fit,
+    pad,
+)
+from monitor.tui.windowlist import WindowList
+
+PAGE = 100
+MAX_PAGES = 12
+
+
+class PagedGroups:
+    """The rows of one GroupQuery, read lazily in keyed pages."""
+
+    def __init__(self, query: GroupQuery) -> None:
+        self.query = query
+        self.total = query.count()
+        self.pages: dict[int, list[GroupRow]] = {}
+        self.loads = 0
+
+    def close(self) -> None:
+        self.query.close()
+
+    def get(self, index: int) -> GroupRow | None:
+        if not 0 <= index < self.total:
+            return None
+        number, offset = divmod(index, PAGE)
+        rows = self.pages.get(number)
+        if rows is None:
+            rows = self._load(number)
+        return rows[offset] if offset < len(rows) else None
+
+    def _load(self, number: int) -> list[GroupRow]:
+        self.loads += 1
+        last_page = (self.total - 1) // PAGE
+        above = self.pages.get(number - 1)
+        below = self.pages.get(number + 1)
+        if number == 0:
+            rows = self.query.page_after(None, PAGE)
+        elif above and len(above) == PAGE:
+            rows = self.query.page_after((above[-1].activity, above[-1].key), PAGE)
+        elif below:
+            rows = self.query.page_before((below[0].activity, below[0].key), PAGE)
+        elif number == last_page:
+            rows = self.query.page_before(None, self.total - number * PAGE)
+        else:
+            rows = self.query.page_at(number * PAGE, PAGE)
+        self.pages[number] = rows
+        if len(self.pages) > MAX_PAGES:
+            far = max(self.pages, key=lambda n: abs(n - number))
+            del self.pages[far]
+        return rows
+
+
+class GroupList(WindowList):
+    """The left pane. `reload()` re-reads the window, keeping the cursor on the same group."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = WindowList.COMPONENT_CLASSES
+
+    def __init__(self, clock: Callable[[], datetime], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+        self.source: PagedGroups | None = None
+        self.border_title = "Groups"
+
+    # rows
+
+    def get_row(self, index: int) -> GroupRow | None:
+        return self.source.get(index) if self.source is not None else None
+
+    @property
+    def current(self) -> GroupRow | None:
+        return self.get_row(self.cursor) if self.row_count else None
+
+    def reload(self, conn: sqlite3.Connection, filters: Filters, *, keep: bool = True) -> None:
+        """Read the list again (data or filters changed). With `keep`, the cursor follows the
+        group it was on (even if new activity moved it); else it goes to the top."""
+        previous = self.current if keep else None
+        at_top = round(self.scroll_offset.y) == 0
+        screen_row = self.cursor - round(self.scroll_offset.y)
+        query = GroupQuery(conn, filters, self.clock())
+        old, self.source = self.source, PagedGroups(query)
+        if old is not None:
+            old.close()
+        cursor = 0
+        if previous is not None:
+            found = query.position(previous.key)
+            cursor = found[0] if found is not None else min(self.cursor, self.source.total - 1)
+        self.set_row_count(self.source.total, cursor=max(0, cursor))
+        if previous is not None and self.row_count:
+            # At the top, stay there so new arrivals show; else keep the cursor's screen row.
+            top = 0 if at_top and self.cursor < self.page_height else self.cursor - screen_row
+            self.scroll_to(y=max(0, top), animate=False, immediate=True)
+        self.border_subtitle = f"{self.source.total:,}"
+
+    # rendering
+
+    def render_row(self, row: GroupRow, width: int) -> Content:
+        """`● 2 new  Title …  llama  msl   4 src   3h`: unseen mark, new claims, title (bold
+        while unread), tag chips, sources, age of the last activity."""
+        now = self.clock()
+        unseen = (not row.seen) if not row.is_lone else row.unread > 0
+        mark = ("● ", UNSEEN_STYLE) if unseen else ("  ", "")
+        badge = f"{row.new_claims} new" if row.new_claims else ""
+        new = (pad(badge, 7), NEW_STYLE)
+        star = ("★ ", "$text-warning") if row.starred else ("", "")
+        sources = f"{row.source_count} src"
+        tail = f" {pad(sources, 7, right=True)} {pad(age(row.activity, now), 4, right=True)}"
+        chips: list[tuple[str, str]] = []
+        chip_room = max(0, min(26, (width - 30) // 3))
+        used = 0
+        for index, tag in enumerate(row.tags):
+            label = f" {fit(tag, 12)} "
+            last = index == len(row.tags) - 1
+            if used + 1 + cell_len(label) + (0 if last else 2) > chip_room:
+                chips.append((" …", MUTED_STYLE))
+                used += 2
+                break
+            chips += [(" ", ""), (label, CHIP_STYLE)]
+            used += 1 + cell_len(label)
+        fixed = 2 + 7 + cell_len(star[0]) + used + cell_len(tail)
+        title_style = "bold" if row.unread else MUTED_STYLE
+        title = pad(row.title, max(8, width - fixed))
+        return Content.assemble(mark, new, star, (title, title_style), *chips, (tail, MUTED_STYLE))

@@ -1,0 +1,99 @@
+"""The help screen: every key of every screen, generated from the bindings themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "enter": "Enter",
+    "escape": "Esc",
+    "backspace": "Backspace",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "question_mark": "?",
+    "slash": "/",
+    "asterisk": "*",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "space": "Space",
+}
+
+
+def key_label(keys: str) -> str:
+    names = []
+    for key in keys.split(","):
+        key = key.strip()
+        name = KEY_NAMES.get(key, key)
+        if name.startswith("ctrl+"):
+            name = "Ctrl+" + name[5:]
+        names.append(name)
+    return " ".join(names)
+
+
+def bindings_of(bindings: Iterable[BindingType]) -> list[Binding]:
+    return [b for b in bindings if isinstance(b, Binding)]
+
+
+def help_rows(bindings: Sequence[Binding]) -> list[tuple[str, str]]:
+    """(keys, description) rows; bindings sharing a description are merged into one row."""
+    rows: dict[str, list[str]] = {}
+    for binding in bindings:
+        description = binding.tooltip or binding.description or binding.action
+        rows.setdefault(description, []).append(key_label(binding.key))
+    return [(" ".join(keys), description) for description, keys in rows.items()]
+
+
+def help_content(sections: Sequence[tuple[str, Sequence[Binding]]]) -> Content:
+    parts: list[Content | tuple[str, str] | str] = []
+    for title, bindings in sections:
+        if parts:
+            parts.append("\n")
+        parts.append((title, "bold $text-accent"))
+        parts.append("\n")
+        for keys, description in help_rows(bindings):
+            parts.append((f"  {keys:<22}", "bold"))
+            parts.append(f" {description}\n")
+    return Content.assemble(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, by where it works. Esc or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark", "dismiss", "Close help"),
+        Binding("down,j", "scroll('down')", "Scroll down", show=False),
+        Binding("up,k", "scroll('up')", "Scroll up", show=False),
+    ]
+
+    def __init__(self, sections: Sequence[tuple[str, Sequence[Binding]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = "Keys"
+            box.border_subtitle = "Esc closes · Ctrl+P runs any action by name"
+            yield Static(help_content(self.sections), id="help-text")
+
+    def action_scroll(self, direction: str) -> None:
+        box = self.query_one("#help-box", VerticalScroll)
+        if direction == "down":
+            box.scroll_down(animate=False)
+        else:
+            box.scroll_up(animate=False)

@@ -1,0 +1,401 @@
+"""The main screen: filter bar, groups list, the open group's detail, search, status line."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from monitor.queries import (
+    WINDOWS,
+    ClaimRow,
+    Filters,
+    GroupRow,
+    TagInfo,
+    group_claims,
+    group_stories,
+    poll_state,
+    tag_infos,
+    window_label,
+)
+from monitor.tui.detail import GroupDetail, StoryList
+from monitor.tui.grouplist import GroupList
+from monitor.tui.messages import DatabaseChanged, PollStateChanged
+from monitor.tui.story import StoryScreen
+from monitor.tui.tags import ALL_TAGS, TagPicker
+from monitor.tui.text import CONFLICT_STYLE, MUTED_STYLE, ago, plain, short_time, sparkline
+from monitor.tui.windowlist import WindowList
+
+if TYPE_CHECKING:
+    from monitor.tui.app import MonitorApp
+
+SEARCH_DEBOUNCE = 0.15
+
+TAG_KEYS = [
+    Binding(str(n), f"tag({n})", "Filter by the n-th tag (0: all tags)", show=False)
+    for n in range(10)
+]
+
+
+class MainScreen(Screen[None]):
+    """Groups on the left (on top when narrow), the open group on the right."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual's type)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Open", show=False),
+        Binding("right,l", "focus_stories", "Stories pane", show=False),
+        Binding("left,h", "focus_groups", "Groups pane", show=False),
+        Binding("o", "open_link", "Open link"),
+        Binding("s", "star", "Star"),
+        Binding("m", "toggle_read", "Read"),
+        Binding("M", "mark_group_read", "Group read"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("t", "pick_tag", "Tags"),
+        Binding("u", "toggle_unread", "Unread"),
+        Binding("asterisk", "toggle_starred", "Starred only", key_display="*", show=False),
+        Binding("w", "cycle_window", "Time window", show=False),
+        Binding("x", "clear_filters", "Clear filters", show=False),
+        Binding("escape", "escape", "Clear search / back to groups", show=False),
+        *TAG_KEYS,
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = Filters()
+        self.tags: list[TagInfo] = []
+        self._seen_timer: Timer | None = None
+        self._search_timer: Timer | None = None
+        self._new_claim_ids: set[int] = set()
+        self._open_key: int | None = None
+
+    @property
+    def monitor(self) -> MonitorApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def groups(self) -> GroupList:
+        return self.query_one(GroupList)
+
+    @property
+    def detail(self) -> GroupDetail:
+        return self.query_one(GroupDetail)
+
+    @property
+    def stories(self) -> StoryList:
+        return self.query_one(StoryList)
+
+    def compose(self) -> ComposeResult:
+        clock = self.monitor.clock
+        yield Static(id="filterbar")
+        with Container(id="panes"):
+            yield GroupList(clock, id="groups")
+            yield GroupDetail(clock, id="detail")
+        yield Input(
+            placeholder="Search titles and summaries (Enter: go to results, Esc: clear)",
+            id="search",
+        )
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload(keep=False)
+        self.groups.focus()
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def reload(self, keep: bool = True) -> None:
+        """Re-read tags, the groups window (cursor kept on its group) and the status line."""
+        conn = self.monitor.read_conn
+        try:
+            self.tags = tag_infos(conn, self.monitor.clock())
+            self.groups.reload(conn, self.filters, keep=keep)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the database: {exc}", severity="error", markup=False)
+            return
+        self.update_filterbar()
+        self.update_status()
+
+    def show_detail(self, item: GroupRow | None) -> None:
+        same = item is not None and item.key == self._open_key
+        try:
+            conn = self.monitor.read_conn
+            stories = group_stories(conn, item) if item else []
+            claims = group_claims(conn, item) if item else []
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the group: {exc}", severity="error", markup=False)
+            return
+        if not same:
+            self._new_claim_ids = set()
+        # A claim stays marked new while its group is open, even after it was marked seen.
+        self._new_claim_ids |= {claim.id for claim in claims if claim.new}
+        claims = [
+            claim if claim.new or claim.id not in self._new_claim_ids else _as_new(claim)
+            for claim in claims
+        ]
+        self._open_key = item.key if item else None
+        self.detail.show(item, stories, claims, same_group=same)
+        if not same:
+            self._arm_seen_timer(item)
+
+    def _arm_seen_timer(self, item: GroupRow | None) -> None:
+        if self._seen_timer is not None:
+            self._seen_timer.stop()
+            self._seen_timer = None
+        if item is None or item.group_id is None or (item.seen and not item.new_claims):
+            return
+        group_id = item.group_id
+        self._seen_timer = self.set_timer(
+            self.monitor.seen_delay, lambda: self.monitor.mark_group_seen(group_id)
+        )
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        self.reload()
+
+    def on_poll_state_changed(self, message: PollStateChanged) -> None:
+        self.update_status()
+
+    @on(WindowList.CursorMoved, "#groups")
+    def group_moved(self, event: WindowList.CursorMoved) -> None:
+        self.show_detail(self.groups.current)
+
+    @on(WindowList.Chosen, "#groups")
+    def group_chosen(self, event: WindowList.Chosen) -> None:
+        self.action_focus_stories()
+
+    @on(WindowList.Chosen, "#stories")
+    def story_chosen(self, event: WindowList.Chosen) -> None:
+        self.open_story()
+
+    # --- bars -------------------------------------------------------------------------------
+
+    def update_filterbar(self) -> None:
+        parts: list[Content | tuple[str, str] | str] = [
+            (" monitor ", "bold reverse $text-accent"),
+            " ",
+        ]
+        phrases = self.filters.describe()
+        if phrases:
+            for index, phrase in enumerate(phrases):
+                if index:
+                    parts.append((" · ", MUTED_STYLE))
+                parts.append(plain(phrase, "bold $text-warning"))
+                if phrase.startswith("tag ") and self.filters.tag:
+                    info = next((t for t in self.tags if t.tag == self.filters.tag), None)
+                    if info is not None:
+                        parts += [" ", (sparkline(info.per_day), "$text-success")]
+        else:
+            parts.append(("all groups", "bold"))
+        source = self.groups.source
+        total = source.total if source is not None else 0
+        parts.append((f" — {total:,} {'group' if total == 1 else 'groups'}", MUTED_STYLE))
+        if phrases:
+            parts.append(("  (x clears)", MUTED_STYLE))
+        elif self.tags:
+            keys = "  ".join(f"{n} {t.tag}" for n, t in enumerate(self.tags[:9], 1))
+            parts.append((f"  ·  tags: {keys}", MUTED_STYLE))
+        self.query_one("#filterbar", Static).update(Content.assemble(*parts))
+
+    def update_status(self) -> None:
+        app = self.monitor
+        status = app.poll_status
+        now = app.clock()
+        try:
+            state = poll_state(app.read_conn)
+        except sqlite3.Error:
+            state = None
+        parts: list[Content | tuple[str, str] | str] = []
+        if status.running:
+            progress = f" {status.done}/{status.due}" if status.due else ""
+            parts.append((f"Polling{progress}…", "bold $text-accent"))
+        elif state is not None and state.last_poll:
+            parts.append(
+                f"Last poll {short_time(state.last_poll, now)} ({ago(state.last_poll, now)})"
+            )
+        else:
+            parts.append("Not polled yet")
+        if status.last_result is not None and not status.running:
+            result = status.last_result
+            parts.append(
+                (f" · +{result.new_stories} new", "bold" if result.new_stories else MUTED_STYLE)
+            )
+            if result.updated_stories:
+                parts.append((f", {result.updated_stories} updated", MUTED_STYLE))
+        if status.enabled:
+            if status.next_at is not None and not status.running:
+                parts.append((f" · next {short_time(_iso(status.next_at), now)}", MUTED_STYLE))
+        else:
+            parts.append((" · background polling off (r polls now)", MUTED_STYLE))
+        if state is not None and state.failing:
+            parts.append(
+                (
+                    f" · {state.failing} failing feed{'s' if state.failing != 1 else ''} (f)",
+                    CONFLICT_STYLE,
+                )
+            )
+        if status.message:
+            parts += [(" · ", MUTED_STYLE), plain(status.message, "$text-warning")]
+        self.query_one("#status", Static).update(Content.assemble(*parts))
+
+    # --- actions: moving --------------------------------------------------------------------
+
+    def action_choose(self) -> None:
+        if self.focused is self.stories:
+            self.open_story()
+        elif self.focused is self.groups:
+            self.action_focus_stories()
+
+    def action_focus_stories(self) -> None:
+        if self.stories.row_count:
+            self.stories.focus()
+
+    def action_focus_groups(self) -> None:
+        self.groups.focus()
+
+    def open_story(self) -> None:
+        rows = self.stories.rows
+        if not rows:
+            return
+        self.app.push_screen(
+            StoryScreen(
+                self.monitor.read_conn,
+                self.monitor.clock,
+                [row.id for row in rows],
+                self.stories.cursor,
+            )
+        )
+
+    def action_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display or self.filters.search:
+            search.value = ""
+            search.display = False
+            self.set_filters(self.filters.with_(search=""))
+            self.groups.focus()
+        elif self.focused is not self.groups:
+            self.groups.focus()
+
+    # --- actions: the current story / group -------------------------------------------------
+
+    def action_open_link(self) -> None:
+        story = self.stories.current
+        if story is None:
+            self.notify("No story selected.", timeout=2)
+            return
+        self.monitor.open_link(story.url)
+
+    def action_star(self) -> None:
+        story = self.stories.current
+        if story is not None:
+            self.monitor.set_starred(story.id, not story.starred)
+
+    def action_toggle_read(self) -> None:
+        story = self.stories.current
+        if story is not None:
+            self.monitor.set_read([story.id], not story.read)
+
+    def action_mark_group_read(self) -> None:
+        item = self.groups.current
+        if item is None:
+            return
+        if item.group_id is None:
+            if item.story_id is not None:
+                self.monitor.set_read([item.story_id], True)
+        else:
+            self.monitor.mark_group_read(item.group_id)
+
+    # --- actions: filters -------------------------------------------------------------------
+
+    def set_filters(self, filters: Filters) -> None:
+        if filters == self.filters:
+            return
+        self.filters = filters
+        try:
+            self.groups.reload(self.monitor.read_conn, filters, keep=True)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the database: {exc}", severity="error", markup=False)
+        self.update_filterbar()
+
+    def action_toggle_unread(self) -> None:
+        self.set_filters(self.filters.with_(unread=not self.filters.unread))
+
+    def action_toggle_starred(self) -> None:
+        self.set_filters(self.filters.with_(starred=not self.filters.starred))
+
+    def action_cycle_window(self) -> None:
+        index = (
+            WINDOWS.index(self.filters.window_hours) if self.filters.window_hours in WINDOWS else 0
+        )
+        hours = WINDOWS[(index + 1) % len(WINDOWS)]
+        self.set_filters(self.filters.with_(window_hours=hours))
+        self.notify(f"Time window: {window_label(hours)}", timeout=1.5)
+
+    def action_clear_filters(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.display = False
+        self.set_filters(Filters())
+        if not self.groups.has_focus and not self.stories.has_focus:
+            self.groups.focus()
+
+    def action_tag(self, number: int) -> None:
+        if number == 0:
+            self.set_filters(self.filters.with_(tag=None))
+            return
+        if number > len(self.tags):
+            self.notify(f"There is no tag {number} (t lists the tags).", timeout=2)
+            return
+        tag = self.tags[number - 1].tag
+        self.set_filters(self.filters.with_(tag=None if self.filters.tag == tag else tag))
+
+    def action_pick_tag(self) -> None:
+        def chosen(tag: str | None) -> None:
+            if tag is None:
+                return
+            self.set_filters(self.filters.with_(tag=None if tag == ALL_TAGS else tag))
+
+        self.app.push_screen(TagPicker(self.tags, self.filters.tag), chosen)
+
+    def set_tag(self, tag: str | None) -> None:
+        self.set_filters(self.filters.with_(tag=tag))
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        value = event.value
+        self._search_timer = self.set_timer(
+            SEARCH_DEBOUNCE, lambda: self.set_filters(self.filters.with_(search=value))
+        )
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.set_filters(self.filters.with_(search=event.value))
+        if not event.value.strip():
+            event.input.display = False
+        self.groups.focus()
+
+
+def _as_new(claim: ClaimRow) -> ClaimRow:
+    return replace(claim, new=True)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

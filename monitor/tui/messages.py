@@ -1,0 +1,52 @@
+"""Messages between workers, the app and its screens. Each names a fact that already happened."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from monitor.poller import FeedResult, PollResult
+
+
+class DatabaseChanged(Message):
+    """Someone (cron, our own poll, our own marks) committed to the database.
+
+    Coalesced: a burst of changes queued behind one another causes a single refresh.
+    """
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DatabaseChanged)
+
+
+class PollStarted(Message):
+    """A poll took the lock and found `due` feeds to fetch."""
+
+    def __init__(self, due: int) -> None:
+        super().__init__()
+        self.due = due
+
+
+class FeedFetched(Message):
+    """One feed of the running poll was fetched and stored (or failed)."""
+
+    def __init__(self, feed: FeedResult) -> None:
+        super().__init__()
+        self.feed = feed
+
+
+class FeedsPolled(Message):
+    """A poll finished; `result` says what it stored."""
+
+    def __init__(self, result: PollResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class StoriesMarked(Message):
+    """Read/starred/seen marks were written."""
+
+
+class PollStateChanged(Message):
+    """The app's poll status (running, progress, next run, last error) changed."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, PollStateChanged)

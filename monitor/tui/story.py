@@ -1,0 +1,227 @@
+"""The story view: title, sources, time, link, why it was tagged, summary with claims
+highlighted, and the claims it makes."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from monitor.queries import StoryDetail, story_detail
+from monitor.tui.links import openable
+from monitor.tui.messages import DatabaseChanged
+from monitor.tui.text import (
+    CHIP_STYLE,
+    CONFLICT_STYLE,
+    MUTED_STYLE,
+    NEW_STYLE,
+    long_time,
+    paragraph,
+    plain,
+)
+
+if TYPE_CHECKING:
+    from monitor.tui.app import MonitorApp
+
+CLAIM_STYLE = "underline $text-accent"
+
+
+def highlight_claims(summary: Content, story: StoryDetail) -> Content:
+    """The summary with each claim's wording (as found in this story) highlighted."""
+    text = summary.plain
+    for claim in story.claims:
+        for wording in {claim.text, claim.claim_text}:
+            if len(wording) < 4:
+                continue
+            style = (
+                CONFLICT_STYLE if claim.conflicting else NEW_STYLE if claim.is_new else CLAIM_STYLE
+            )
+            for match in re.finditer(re.escape(wording), text, re.IGNORECASE):
+                summary = summary.stylize(style, match.start(), match.end())
+    return summary
+
+
+def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Content]:
+    """(head, why, body, claims) of the story view."""
+    flags = []
+    if not story.read:
+        flags.append("unread")
+    if story.starred:
+        flags.append("★ starred")
+    if story.updated:
+        flags.append(
+            f"↻ updated {long_time(story.updated_at)}" if story.updated_at else "↻ updated"
+        )
+    meta = [
+        story.source,
+        f"published {long_time(story.published)}" if story.published else "no publication date",
+    ]
+    meta.append(f"first seen {long_time(story.first_seen)}")
+    if story.author:
+        meta.insert(1, f"by {story.author}")
+    head: list[Content | tuple[str, str] | str] = [
+        plain(story.title, "bold"),
+        "\n",
+        plain(" · ".join(meta), MUTED_STYLE),
+    ]
+    if flags:
+        head += ["  ", (" · ".join(flags), "bold $text-warning")]
+    if len(story.seen_in) > 1:
+        head += ["\n", plain(f"also carried by {', '.join(story.seen_in[1:])}", MUTED_STYLE)]
+    link = openable(story.url)
+    head.append("\n")
+    if link:
+        head += [
+            ("link ", MUTED_STYLE),
+            plain(link, "$text-primary"),
+            ("  (o opens it)", MUTED_STYLE),
+        ]
+    elif story.url:
+        head += [
+            ("link ", MUTED_STYLE),
+            plain(story.url),
+            ("  (not http/https: not opened)", MUTED_STYLE),
+        ]
+    else:
+        head.append(("no link", MUTED_STYLE))
+
+    why: list[Content | tuple[str, str] | str] = []
+    if story.tags:
+        for index, reason in enumerate(story.tags):
+            if index:
+                why.append("\n")
+            why += [plain(f" {reason.tag} ", CHIP_STYLE), " "]
+            detail = f"rule {reason.rule}" if reason.rule else "tagged"
+            if reason.matched:
+                detail += ", matched " + ", ".join(f"“{word}”" for word in reason.matched)
+            why.append(plain(detail, MUTED_STYLE))
+    else:
+        why.append(("Not tagged by any topic rule.", MUTED_STYLE))
+
+    body = (
+        paragraph(story.summary) if story.summary else Content.styled("(no summary)", MUTED_STYLE)
+    )
+    body = highlight_claims(body, story)
+
+    claims: list[Content | tuple[str, str] | str] = []
+    for index, claim in enumerate(story.claims):
+        if index:
+            claims.append("\n")
+        claims.append(("NEW " if claim.is_new else "    ", NEW_STYLE))
+        claims.append(("≠ " if claim.conflicting else "  ", CONFLICT_STYLE))
+        claims.append(plain(claim.text or claim.claim_text))
+        if claim.conflicting:
+            claims.append(("  — other sources disagree", MUTED_STYLE))
+    if not claims:
+        claims.append(("No claims extracted from this story.", MUTED_STYLE))
+    return (
+        Content.assemble(*head),
+        Content.assemble(*why),
+        body,
+        Content.assemble(*claims),
+    )
+
+
+class StoryScreen(Screen[None]):
+    """One story. Opening it marks it read. ] and [ move through the group's stories."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace,h", "app.pop_screen", "Back"),
+        Binding("o", "open_link", "Open link"),
+        Binding("s", "star", "Star"),
+        Binding("m", "toggle_read", "Read/unread"),
+        Binding("right_square_bracket", "step(1)", "Next story", key_display="]"),
+        Binding("left_square_bracket", "step(-1)", "Previous story", key_display="["),
+        Binding("down,j", "scroll('down')", "Scroll down", show=False),
+        Binding("up,k", "scroll('up')", "Scroll up", show=False),
+        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+    ]
+
+    def __init__(
+        self, conn: sqlite3.Connection, clock: Callable[[], datetime], ids: list[int], index: int
+    ) -> None:
+        super().__init__()
+        self.conn = conn
+        self.clock = clock
+        self.ids = ids
+        self.index = index
+        self.story: StoryDetail | None = None
+
+    @property
+    def monitor(self) -> MonitorApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="story-box"):
+            yield Static(id="story-head")
+            yield Static(id="story-why")
+            yield Static(id="story-body")
+            yield Static(id="story-claims")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load(mark_read=True)
+        self.query_one("#story-box").focus()
+
+    def load(self, mark_read: bool = False) -> None:
+        try:
+            story = story_detail(self.conn, self.ids[self.index])
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the story: {exc}", severity="error", markup=False)
+            return
+        if story is None:
+            self.query_one("#story-head", Static).update(
+                Content.styled("This story is gone (deleted by retention).", MUTED_STYLE)
+            )
+            return
+        self.story = story
+        head, why, body, claims = story_content(story)
+        self.query_one("#story-head", Static).update(head)
+        self.query_one("#story-why", Static).update(why)
+        self.query_one("#story-body", Static).update(body)
+        self.query_one("#story-claims", Static).update(claims)
+        box = self.query_one("#story-box", VerticalScroll)
+        box.border_title = f"Story {self.index + 1} of {len(self.ids)}"
+        self.query_one("#story-why").border_title = "Why it was tagged"
+        self.query_one("#story-claims").border_title = f"Claims ({len(story.claims)})"
+        if mark_read and not story.read:
+            self.monitor.set_read([story.id], True)
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        self.load()
+
+    def action_open_link(self) -> None:
+        if self.story is not None:
+            self.monitor.open_link(self.story.url)
+
+    def action_star(self) -> None:
+        if self.story is not None:
+            self.monitor.set_starred(self.story.id, not self.story.starred)
+
+    def action_toggle_read(self) -> None:
+        if self.story is not None:
+            self.monitor.set_read([self.story.id], not self.story.read)
+
+    def action_step(self, delta: int) -> None:
+        target = self.index + delta
+        if 0 <= target < len(self.ids):
+            self.index = target
+            self.query_one("#story-box", VerticalScroll).scroll_home(animate=False)
+            self.load(mark_read=True)
+        else:
+            self.notify("No more stories in this group.", timeout=2)
+
+    def action_scroll(self, how: str) -> None:
+        box = self.query_one("#story-box", VerticalScroll)
+        {"down": box.scroll_down, "up": box.scroll_up, "page_down": box.scroll_page_down,
+         "page_up": box.scroll_page_up}[how](animate=False)  # fmt: skip

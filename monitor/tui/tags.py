@@ -1,0 +1,79 @@
+"""The tag picker: every tag with its number key, story count and a two-week sparkline."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from monitor.queries import SPARK_DAYS, TagInfo
+from monitor.tui.text import MUTED_STYLE, pad, sparkline
+
+ALL_TAGS = "\x00all"
+
+
+def tag_option(number: int | None, info: TagInfo, active: bool) -> Content:
+    key = f"{number}" if number is not None and number <= 9 else " "
+    return Content.assemble(
+        (f"{key} ", "bold $text-accent"),
+        ("● " if active else "  ", "$text-accent"),
+        (pad(info.tag, 18), "bold" if active else ""),
+        (pad(f"{info.stories:,}", 8, right=True), MUTED_STYLE),
+        "  ",
+        (sparkline(info.per_day), "$text-success"),
+    )
+
+
+class TagPicker(ModalScreen[str | None]):
+    """Returns the chosen tag, ALL_TAGS to clear the tag filter, or None (cancelled)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,t", "dismiss(None)", "Cancel"),
+        Binding("down,j", "cursor('down')", "Down", show=False),
+        Binding("up,k", "cursor('up')", "Up", show=False),
+    ]
+
+    def __init__(self, infos: list[TagInfo], active: str | None) -> None:
+        super().__init__()
+        self.infos = infos
+        self.active = active
+
+    def compose(self) -> ComposeResult:
+        options = [
+            Option(Content.assemble(("0 ", "bold $text-accent"), ("  all tags", "")), id=ALL_TAGS)
+        ]
+        for number, info in enumerate(self.infos, 1):
+            options.append(Option(tag_option(number, info, info.tag == self.active), id=info.tag))
+        with Vertical(id="tag-box") as box:
+            box.border_title = "Filter by tag"
+            box.border_subtitle = f"stories per day, last {SPARK_DAYS} days"
+            if not self.infos:
+                yield Static(
+                    Content.styled(
+                        "No stories are tagged yet (see topics in feeds.yaml).", MUTED_STYLE
+                    )
+                )
+            yield OptionList(*options, id="tag-options")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        index = next((i for i, info in enumerate(self.infos, 1) if info.tag == self.active), 0)
+        options.highlighted = index
+
+    def action_cursor(self, direction: str) -> None:
+        options = self.query_one(OptionList)
+        if direction == "down":
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

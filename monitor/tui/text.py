@@ -1,0 +1,121 @@
+"""Turning stored values into display text: safe `Content`, ages, times, chips, sparklines.
+
+Untrusted text (titles, summaries, source names, URLs, error messages) only ever reaches a widget
+through `plain()`/`Content.assemble` parts built here: it is cleaned of escape sequences, control
+and bidi characters by `clean_line`, and it is never parsed as markup. Styles come from our own
+constants, never from data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.cells import cell_len
+from textual.content import Content
+
+from monitor.store import parse_iso
+from monitor.textclean import clean_line, clean_text
+
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+CHIP_STYLE = "$text-secondary on $secondary-muted"
+NEW_STYLE = "bold $text-warning"
+UNSEEN_STYLE = "bold $text-accent"
+MUTED_STYLE = "$text-muted"
+CONFLICT_STYLE = "bold $text-error"
+
+
+def plain(value: object, style: str = "") -> Content:
+    """One line of untrusted text as Content: cleaned, never markup."""
+    return Content.styled(clean_line(str(value) if value is not None else ""), style)
+
+
+def paragraph(value: object, style: str = "") -> Content:
+    """Multi-line untrusted text (a summary) as Content: cleaned, never markup."""
+    return Content.styled(clean_text(str(value) if value is not None else ""), style)
+
+
+def age(moment: str | None, now: datetime) -> str:
+    """'now', '5m', '3h', '2d', '3w' since an ISO time."""
+    when = parse_iso(moment)
+    if when is None:
+        return "?"
+    seconds = (now - when).total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    if seconds < 86400 * 14:
+        return f"{int(seconds // 86400)}d"
+    return f"{int(seconds // (86400 * 7))}w"
+
+
+def ago(moment: str | None, now: datetime) -> str:
+    """'just now', '5m ago', '3h ago'."""
+    label = age(moment, now)
+    return "just now" if label == "now" else "never" if label == "?" else f"{label} ago"
+
+
+def local(moment: str | None) -> datetime | None:
+    when = parse_iso(moment)
+    return when.astimezone() if when is not None else None
+
+
+def short_time(moment: str | None, now: datetime) -> str:
+    """'14:05' today (local time), else 'Jun 10'; '?' when unknown."""
+    when = local(moment)
+    if when is None:
+        return "?"
+    if when.date() == now.astimezone().date():
+        return when.strftime("%H:%M")
+    return f"{when.strftime('%b')} {when.day}"
+
+
+def long_time(moment: str | None) -> str:
+    """'Fri 20 Jun 2025 14:05' in local time."""
+    when = local(moment)
+    if when is None:
+        return "unknown"
+    return f"{when.strftime('%a')} {when.day} {when.strftime('%b %Y %H:%M')}"
+
+
+def sparkline(values: tuple[int, ...] | list[int]) -> str:
+    """Counts as block characters, scaled to the largest; zero is the lowest block."""
+    if not values:
+        return ""
+    top = max(values)
+    if top <= 0:
+        return SPARK_BLOCKS[0] * len(values)
+    last = len(SPARK_BLOCKS) - 1
+    return "".join(SPARK_BLOCKS[round(v * last / top)] for v in values)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cleaned to one safe line and cut to `width` cells, ending in '…' when cut."""
+    text = clean_line(text)
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    out = []
+    used = 0
+    for char in text:
+        size = cell_len(char)
+        if used + size > width - 1:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + "…"
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` fitted and padded to exactly `width` cells."""
+    text = fit(text, width)
+    gap = " " * max(0, width - cell_len(text))
+    return gap + text if right else text + gap
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

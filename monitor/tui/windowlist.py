@@ -1,0 +1,194 @@
+"""A keyboard-driven list of one-line rows that renders only what is visible.
+
+`WindowList` is a Line-API `ScrollView`: its virtual height is the number of rows, and
+`render_line` asks the subclass for just the rows on screen (`get_row`), so a list of 100,000
+groups costs the same to draw as a list of 40. Subclasses supply the rows (from a paged SQL
+window or a small in-memory list) and turn one row into `Content` (`render_row`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
+
+
+class WindowList(ScrollView, can_focus=True):
+    """Rows 0..row_count-1 with a cursor; subclasses implement get_row and render_row."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "window-list--row",
+        "window-list--cursor",
+        "window-list--cursor-blurred",
+    }
+
+    DEFAULT_CSS = """
+    WindowList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .window-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: $block-cursor-text-style; }
+        & > .window-list--cursor-blurred { background: $block-cursor-blurred-background; color: $block-cursor-blurred-foreground; text-style: $block-cursor-blurred-text-style; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class CursorMoved(Message):
+        """The cursor now rests on another row (or the rows under it changed)."""
+
+        def __init__(self, window_list: WindowList, index: int) -> None:
+            super().__init__()
+            self.window_list = window_list
+            self.index = index
+
+        @property
+        def control(self) -> WindowList:
+            return self.window_list
+
+    class Chosen(Message):
+        """Enter (or a click on the cursor row) on a row."""
+
+        def __init__(self, window_list: WindowList, index: int) -> None:
+            super().__init__()
+            self.window_list = window_list
+            self.index = index
+
+        @property
+        def control(self) -> WindowList:
+            return self.window_list
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._row_count = 0
+
+    # --- for subclasses ------------------------------------------------------------------
+
+    def get_row(self, index: int) -> Any:
+        """The row at `index`, or None (not loaded / gone)."""
+        raise NotImplementedError
+
+    def render_row(self, row: Any, width: int) -> Content:
+        """One row as Content (no wider than `width`; it is padded/cut afterwards)."""
+        raise NotImplementedError
+
+    @property
+    def row_count(self) -> int:
+        return self._row_count
+
+    def set_row_count(self, count: int, cursor: int | None = None) -> None:
+        """The rows changed: new count, cursor kept (clamped) unless given; repaint."""
+        self._row_count = max(0, count)
+        self.virtual_size = Size(self.scrollable_content_region.width, self._row_count)
+        target = self.cursor if cursor is None else cursor
+        self.set_reactive(WindowList.cursor, self._clamp(target))
+        self._keep_cursor_visible()
+        self.refresh()
+        self.post_message(self.CursorMoved(self, self.cursor))
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        row_style = self.get_visual_style("window-list--row")
+        if index >= self._row_count:
+            return Strip.blank(width, row_style.rich_style)
+        row = self.get_row(index)
+        if index == self.cursor:
+            component = "window-list--cursor" if self.has_focus else "window-list--cursor-blurred"
+            style = self.get_visual_style("window-list--row", component)
+        else:
+            style = row_style
+        if row is None:
+            return Strip.blank(width, style.rich_style)
+        content = self.render_row(row, width)
+        strips = Visual.to_strips(self, content, width, 1, style, pad=True)
+        strip = strips[0] if strips else Strip.blank(width, style.rich_style)
+        return strip.crop_extend(0, width, style.rich_style).apply_offsets(0, index)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self._row_count)
+        self._keep_cursor_visible()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- cursor ---------------------------------------------------------------------------
+
+    def _clamp(self, index: int) -> int:
+        return max(0, min(index, self._row_count - 1)) if self._row_count else 0
+
+    def validate_cursor(self, value: int) -> int:
+        return self._clamp(value)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._keep_cursor_visible()
+        self.refresh()
+        self.post_message(self.CursorMoved(self, new))
+
+    def _keep_cursor_visible(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = round(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    @property
+    def page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        step = self.page_height
+        self.scroll_to(y=self.scroll_offset.y + step, animate=False, immediate=True)
+        self.cursor += step
+
+    def action_page_up(self) -> None:
+        step = self.page_height
+        self.scroll_to(y=max(0, self.scroll_offset.y - step), animate=False, immediate=True)
+        self.cursor -= step
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self._row_count - 1
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < self._row_count:
+            if index == self.cursor and event.chain >= 2:
+                self.post_message(self.Chosen(self, index))
+            self.cursor = index
+
+    def choose(self) -> None:
+        if self._row_count:
+            self.post_message(self.Chosen(self, self.cursor))

@@ -1,0 +1,243 @@
+"""The UI's read-side SQL: keyed windows agree with one big read, filters, search, marks."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor import queries as q
+from monitor.db import connect, write
+from monitor.tui.sample import fill
+
+NOW = datetime(2025, 6, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    connection = connect(tmp_path / "q.db")
+    fill(connection, stories=240, now=NOW, seed=3)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def everything(query: q.GroupQuery) -> list[q.GroupRow]:
+    return query.page_at(0, 1_000_000)
+
+
+def walk_forward(query: q.GroupQuery, size: int) -> list[q.GroupRow]:
+    rows: list[q.GroupRow] = []
+    after = None
+    while True:
+        page = query.page_after(after, size)
+        rows += page
+        if len(page) < size:
+            return rows
+        after = (page[-1].activity, page[-1].key)
+
+
+def walk_backward(query: q.GroupQuery, size: int) -> list[q.GroupRow]:
+    rows: list[q.GroupRow] = []
+    before = None
+    while True:
+        page = query.page_before(before, size)
+        rows = page + rows
+        if len(page) < size:
+            return rows
+        before = (page[0].activity, page[0].key)
+
+
+FILTERS = [
+    q.Filters(),
+    q.Filters(unread=True),
+    q.Filters(starred=True),
+    q.Filters(tag="talent"),
+    q.Filters(window_hours=72),
+    q.Filters(search="behemoth"),
+    q.Filters(search="lla"),
+    q.Filters(tag="llama", unread=True, window_hours=336, search="meta"),
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f.describe()) or "all")
+def test_keyed_pages_agree_with_one_read(conn: sqlite3.Connection, filters: q.Filters) -> None:
+    query = q.GroupQuery(conn, filters, NOW)
+    full = everything(query)
+    assert query.count() == len(full)
+    keys = [row.key for row in full]
+    assert len(set(keys)) == len(keys)
+    order = [(row.activity, row.key) for row in full]
+    assert order == sorted(order, reverse=True)
+    assert [r.key for r in walk_forward(query, 7)] == keys
+    assert [r.key for r in walk_backward(query, 7)] == keys
+    for index in (0, 3, len(full) // 2, len(full) - 1):
+        if 0 <= index < len(full):
+            assert query.position(full[index].key) == (index, full[index].key)
+    query.close()
+
+
+def test_sample_mixes_groups_and_lone_stories(conn: sqlite3.Connection) -> None:
+    rows = everything(q.GroupQuery(conn, q.Filters(), NOW))
+    lone = [row for row in rows if row.is_lone]
+    grouped = [row for row in rows if not row.is_lone]
+    assert lone and grouped
+    assert all(row.story_count == 1 and row.story_id for row in lone)
+    stories_in_view = len(lone) + sum(row.story_count for row in grouped)
+    assert stories_in_view == conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+
+
+def test_without_any_group_every_story_is_a_row(tmp_path: Path) -> None:
+    connection = connect(tmp_path / "flat.db")
+    fill(connection, stories=50, now=NOW, grouped=0.0)
+    query = q.GroupQuery(connection, q.Filters(), NOW)
+    rows = everything(query)
+    assert len(rows) == 50 and all(row.is_lone for row in rows)
+    assert q.group_stories(connection, rows[0])[0].id == rows[0].story_id
+    connection.close()
+
+
+def test_filters_match_their_meaning(conn: sqlite3.Connection) -> None:
+    def keys(filters: q.Filters) -> set[int]:
+        return {row.key for row in everything(q.GroupQuery(conn, filters, NOW))}
+
+    everything_keys = keys(q.Filters())
+    unread = keys(q.Filters(unread=True))
+    assert unread == {r.key for r in everything(q.GroupQuery(conn, q.Filters(), NOW)) if r.unread}
+    starred = keys(q.Filters(starred=True))
+    assert starred and starred == {
+        r.key for r in everything(q.GroupQuery(conn, q.Filters(), NOW)) if r.starred
+    }
+    recent = everything(q.GroupQuery(conn, q.Filters(window_hours=24), NOW))
+    cutoff = (NOW - timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert recent and all(row.activity >= cutoff for row in recent)
+    tagged = everything(q.GroupQuery(conn, q.Filters(tag="scale-ai"), NOW))
+    assert tagged and all("scale-ai" in row.tags for row in tagged)
+    assert keys(q.Filters(tag="no-such-tag")) == set()
+    assert unread < everything_keys
+
+
+def test_search_is_full_text_and_never_a_syntax_error(conn: sqlite3.Connection) -> None:
+    rows = everything(q.GroupQuery(conn, q.Filters(search="Behemoth"), NOW))
+    assert rows
+    for row in rows:
+        stories = q.group_stories(conn, row)
+        assert any("behemoth" in s.title.lower() for s in stories)
+    for hostile in ['"', "AND OR NOT", "title:x", "(", "*", "NEAR(a b)", "x' OR 1=1 --", "^"]:
+        query = q.GroupQuery(conn, q.Filters(search=hostile), NOW)
+        query.count()
+        query.page_after(None, 10)
+        query.close()
+
+
+def test_fts_query_quotes_every_word() -> None:
+    assert q.fts_query("") == ""
+    assert q.fts_query("  ") == ""
+    assert q.fts_query("llama beh") == '"llama" "beh"*'
+    assert q.fts_query("llama ") == '"llama"'
+    assert q.fts_query('meta OR "x') == '"meta" "OR" "x"*'
+    assert q.fts_query("(*)") == ""
+
+
+def test_search_tables_are_dropped(conn: sqlite3.Connection) -> None:
+    query = q.GroupQuery(conn, q.Filters(search="meta"), NOW)
+    temp = "SELECT COUNT(*) FROM sqlite_temp_master WHERE type = 'table'"
+    assert conn.execute(temp).fetchone()[0] == 2
+    query.close()
+    query.close()
+    assert conn.execute(temp).fetchone()[0] == 0
+
+
+def test_position_follows_a_group_that_moved(conn: sqlite3.Connection) -> None:
+    query = q.GroupQuery(conn, q.Filters(), NOW)
+    rows = everything(query)
+    old = next(row for row in rows[10:] if not row.is_lone)
+    with write(conn):
+        conn.execute(
+            "UPDATE groups SET last_seen = ? WHERE id = ?",
+            ((NOW + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ"), old.group_id),
+        )
+    assert q.GroupQuery(conn, q.Filters(), NOW).position(old.key) == (0, old.key)
+
+
+def test_lone_story_that_joined_a_group_resolves_to_it(conn: sqlite3.Connection) -> None:
+    query = q.GroupQuery(conn, q.Filters(), NOW)
+    rows = everything(query)
+    lone = next(row for row in rows if row.is_lone)
+    group = next(row for row in rows if not row.is_lone)
+    with write(conn):
+        conn.execute(
+            "UPDATE stories SET group_id = ? WHERE id = ?", (group.group_id, lone.story_id)
+        )
+    found = q.GroupQuery(conn, q.Filters(), NOW).position(lone.key)
+    assert found is not None and found[1] == group.key
+    with write(conn):
+        conn.execute("DELETE FROM stories WHERE id = ?", (lone.story_id,))
+    assert q.GroupQuery(conn, q.Filters(), NOW).position(lone.key) is None  # gone
+
+
+def test_newest_claims_are_marked_new(conn: sqlite3.Connection) -> None:
+    rows = everything(q.GroupQuery(conn, q.Filters(), NOW))
+    item = next(row for row in rows if row.new_claims and row.claim_count > row.new_claims)
+    claims = q.group_claims(conn, item)
+    assert [c.new for c in claims] == [i < item.new_claims for i in range(len(claims))]
+    assert [c.first_seen for c in claims] == sorted((c.first_seen for c in claims), reverse=True)
+
+
+def test_story_detail_has_why_and_claims(conn: sqlite3.Connection) -> None:
+    story_id = conn.execute(
+        "SELECT story_id FROM claim_appearances ORDER BY story_id LIMIT 1"
+    ).fetchone()[0]
+    detail = q.story_detail(conn, story_id)
+    assert detail is not None
+    assert detail.tags and detail.tags[0].rule.endswith("-keywords") and detail.tags[0].matched
+    assert detail.claims and detail.claims[0].claim_text
+    assert detail.seen_in == (detail.source,)
+    assert q.story_detail(conn, 10**9) is None
+
+
+def test_marks_are_written(conn: sqlite3.Connection) -> None:
+    rows = everything(q.GroupQuery(conn, q.Filters(), NOW))
+    item = next(row for row in rows if not row.is_lone and row.unread and not row.seen)
+    q.mark_group_seen(conn, item.group_id or 0)
+    after = q.group_row(conn, item.key)
+    assert after is not None and after.seen and after.new_claims == 0 and after.unread
+    q.mark_group_read(conn, item.group_id or 0)
+    after = q.group_row(conn, item.key)
+    assert after is not None and after.unread == 0
+    story = q.group_stories(conn, item)[0]
+    q.set_read(conn, [story.id], False)
+    q.set_starred(conn, story.id, True)
+    again = q.group_stories(conn, item)[0]
+    assert not again.read and again.starred
+
+
+def test_tag_infos_count_per_day(conn: sqlite3.Connection) -> None:
+    infos = q.tag_infos(conn, NOW)
+    assert [i.tag for i in infos] == sorted(i.tag for i in infos)
+    for info in infos:
+        assert len(info.per_day) == q.SPARK_DAYS
+        assert sum(info.per_day) <= info.stories
+    total = conn.execute("SELECT COUNT(*) FROM story_tags WHERE tag = 'llama'").fetchone()[0]
+    assert next(i for i in infos if i.tag == "llama").stories == total
+
+
+def test_poll_state(conn: sqlite3.Connection) -> None:
+    state = q.poll_state(conn)
+    assert state.last_poll and state.feeds == 12 and state.failing == 1 and state.next_check
+
+
+def test_hostile_text_comes_back_clean(conn: sqlite3.Connection) -> None:
+    with write(conn):
+        conn.execute(
+            "UPDATE stories SET title = ? WHERE id = (SELECT MAX(id) FROM stories)",
+            ("\x1b]0;pwned\x07[b]bold[/b] \u202eevil\x1b[31m",),
+        )
+    rows = everything(q.GroupQuery(conn, q.Filters(), NOW))
+    titles = [s.title for row in rows[:5] for s in q.group_stories(conn, row)]
+    hostile = next(t for t in titles if "bold" in t)
+    assert hostile == "[b]bold[/b] evil"

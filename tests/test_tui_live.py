@@ -1,0 +1,125 @@
+"""Live refresh: another connection (or a cron `monitor poll` process) writes, the UI follows
+within its data_version check, keeping the cursor and the open group."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.db import connect, write
+from monitor.tui.messages import DatabaseChanged, PollStateChanged
+from tests.feedserver import FeedServer, Route, rss
+from tests.test_tui_app import (
+    NOW,
+    SIZE,
+    main,
+    make_app,
+    make_db,
+    screen_text,
+    settle,
+    stories_listed,
+    until,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def stamp(minutes: int) -> str:
+    return (NOW + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def test_another_connection_writes_and_the_ui_follows(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "m.db", stories=200)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        while screen.groups.current is None or screen.groups.current.is_lone:
+            await pilot.press("j")
+        await pilot.press("j")
+        while screen.groups.current is None or screen.groups.current.is_lone:
+            await pilot.press("j")
+        opened = screen.groups.current
+        assert opened is not None and opened.group_id is not None
+        index, count = screen.groups.cursor, screen.groups.row_count
+
+        other = connect(db)
+        with write(other):
+            other.execute(
+                "INSERT INTO stories (feed_id, url, title, first_seen, content_hash) "
+                "VALUES (1, 'https://news.example/new', 'Breaking: a brand new story', ?, 'x')",
+                (stamp(1),),
+            )
+        await until(pilot, lambda: screen.groups.row_count == count + 1)
+        await pilot.pause()
+        assert screen.groups.cursor == index + 1
+        assert screen.groups.current is not None and screen.groups.current.key == opened.key
+        assert screen.detail.item is not None and screen.detail.item.key == opened.key
+        assert "Breaking: a brand new story" in screen_text(app)
+
+        with write(other):  # a story joins the open group: it moves to the top, cursor follows
+            other.execute(
+                "UPDATE groups SET last_seen = ?, story_count = story_count + 1 WHERE id = ?",
+                (stamp(2), opened.group_id),
+            )
+            other.execute(
+                "UPDATE stories SET group_id = ? WHERE url = 'https://news.example/new'",
+                (opened.group_id,),
+            )
+        await until(pilot, lambda: screen.groups.cursor == 0)
+        assert screen.groups.current is not None and screen.groups.current.key == opened.key
+        assert screen.groups.row_count == count
+        assert any(s.title == "Breaking: a brand new story" for s in screen.stories.rows)
+
+        with write(other):  # read state written elsewhere shows up too
+            other.execute("UPDATE stories SET read = 1 WHERE group_id = ?", (opened.group_id,))
+        await until(pilot, lambda: all(s.read for s in screen.stories.rows))
+        other.close()
+
+
+async def test_a_cron_poll_process_is_noticed(tmp_path: Path, server: FeedServer) -> None:
+    server.routes["/cron.xml"] = Route(
+        body=rss(
+            [
+                {"title": f"Cron story {i}", "link": f"https://cron.example/{i}", "guid": f"c{i}"}
+                for i in range(3)
+            ]
+        )
+    )
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        f"feeds:\n  - url: {server.url('/cron.xml')}\npoll:\n  parse_workers: 0\n", encoding="utf-8"
+    )
+    db = tmp_path / "m.db"
+    connect(db).close()
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.groups.row_count == 0
+        done = subprocess.run(
+            [
+                sys.executable, "-c", "from monitor.cli import main; main()",
+                "poll", "--config", str(config), "--db", str(db), "-q",
+            ],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        await until(pilot, lambda: stories_listed(screen.groups) == 3)
+        await pilot.pause()
+        assert "Cron story" in screen_text(app)
+
+
+def test_change_messages_coalesce() -> None:
+    assert DatabaseChanged().can_replace(DatabaseChanged())
+    assert not DatabaseChanged().can_replace(PollStateChanged())
+    assert PollStateChanged().can_replace(PollStateChanged())

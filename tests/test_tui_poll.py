@@ -1,0 +1,119 @@
+"""The in-app poller against a real loopback feed server: r, the background schedule, the
+status line, a poll lock held by cron, failing feeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.config import settings_from_data
+from monitor.db import connect
+from monitor.poller import _PollLock
+from monitor.tui.app import LOCKED_RETRY, MonitorApp
+from tests.feedserver import FeedServer, Route, drip, rss
+from tests.test_tui_app import SIZE, main, make_app, screen_text, settle, stories_listed, until
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def feed_items(prefix: str, n: int) -> bytes:
+    return rss(
+        [
+            {
+                "title": f"{prefix} story {i} on Llama",
+                "link": f"https://desk.example/{prefix}/{i}",
+                "guid": f"{prefix}-{i}",
+                "description": f"Body {i}.",
+            }
+            for i in range(n)
+        ],
+        title=f"{prefix} desk",
+    )
+
+
+def app_for(
+    server: FeedServer, db: Path, paths: list[str], *, poll: bool, **poll_settings: object
+) -> MonitorApp:
+    settings = settings_from_data(
+        {
+            "feeds": [{"url": server.url(p), "title": p.strip("/")} for p in paths],
+            "poll": {"parse_workers": 0, **poll_settings},
+        },
+        "test",
+    )
+    connect(db).close()
+    return make_app(db, poll=poll, settings=settings)
+
+
+async def test_r_polls_now_and_the_status_line_says_so(tmp_path: Path, server: FeedServer) -> None:
+    server.routes["/a.xml"] = Route(body=feed_items("a", 4))
+    server.routes["/broken.xml"] = Route(status=500, body=b"oops")
+    app = app_for(server, tmp_path / "m.db", ["/a.xml", "/broken.xml"], poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert "background polling off" in screen_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        await until(pilot, lambda: not app.poll_status.running)
+        await until(pilot, lambda: stories_listed(screen.groups) == 4)
+        assert app.poll_status.last_result is not None
+        assert app.poll_status.last_result.new_stories == 4
+        text = screen_text(app)
+        assert "+4 new" in text and "1 failing feed" in text and "failed: broken.xml" in text
+        assert app.poll_status.next_at is None  # --no-poll: nothing scheduled
+        assert server.hits["/a.xml"] == 1
+
+
+async def test_background_poll_runs_at_start_and_is_rearmed(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    server.routes["/a.xml"] = Route(body=feed_items("bg", 2))
+    app = app_for(server, tmp_path / "m.db", ["/a.xml"], poll=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.poll_status.last_result is not None)
+        await until(pilot, lambda: not app.poll_status.running)
+        await until(pilot, lambda: stories_listed(main(app).groups) == 2)
+        assert app.poll_status.next_at is not None
+        assert "next" in screen_text(app)
+
+
+async def test_polls_never_overlap(tmp_path: Path, server: FeedServer) -> None:
+    server.routes["/slow.xml"] = drip(0.2)
+    app = app_for(server, tmp_path / "m.db", ["/slow.xml"], poll=False, feed_deadline=1.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: app.poll_status.running)
+        assert "Polling" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert any("already running" in str(n.message) for n in app._notifications)
+        assert len([w for w in app.workers if w.group == "poll"]) == 1
+        await settle(pilot)
+        await until(pilot, lambda: not app.poll_status.running)
+        assert server.hits["/slow.xml"] == 1
+
+
+async def test_a_poll_lock_held_by_cron_is_reported_and_retried(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    server.routes["/a.xml"] = Route(body=feed_items("a", 1))
+    db = tmp_path / "m.db"
+    app = app_for(server, db, ["/a.xml"], poll=True)
+    with _PollLock(db):
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: "another poll is running" in app.poll_status.message)
+            await until(pilot, lambda: not app.poll_status.running)
+            assert app.poll_status.next_at is not None
+            assert app._poll_timer is not None
+            text = screen_text(app)
+            assert "another poll is running" in text
+            assert server.hits["/a.xml"] == 0
+            assert LOCKED_RETRY >= 30
