@@ -183,7 +183,10 @@ class WindowList(ScrollView, can_focus=True):
         self.cursor = self._row_count - 1
 
     def on_click(self, event: events.Click) -> None:
-        index = self.scroll_offset.y + event.y
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border or scrollbar
+            return
+        index = self.scroll_offset.y + offset.y
         if 0 <= index < self._row_count:
             if index == self.cursor and event.chain >= 2:
                 self.post_message(self.Chosen(self, index))
