@@ -63,6 +63,7 @@ async def test_r_polls_now_and_the_status_line_says_so(tmp_path: Path, server: F
         await settle(pilot)
         await until(pilot, lambda: not app.poll_status.running)
         await until(pilot, lambda: stories_listed(screen.groups) == 4)
+        await until(pilot, lambda: "+4 new" in screen_text(app))
         assert app.poll_status.last_result is not None
         assert app.poll_status.last_result.new_stories == 4
         text = screen_text(app)
@@ -81,7 +82,7 @@ async def test_background_poll_runs_at_start_and_is_rearmed(
         await until(pilot, lambda: not app.poll_status.running)
         await until(pilot, lambda: stories_listed(main(app).groups) == 2)
         assert app.poll_status.next_at is not None
-        assert "next" in screen_text(app)
+        await until(pilot, lambda: "next" in screen_text(app))
 
 
 async def test_polls_never_overlap(tmp_path: Path, server: FeedServer) -> None:
@@ -91,7 +92,7 @@ async def test_polls_never_overlap(tmp_path: Path, server: FeedServer) -> None:
         await settle(pilot)
         await pilot.press("r")
         await until(pilot, lambda: app.poll_status.running)
-        assert "Polling" in screen_text(app)
+        await until(pilot, lambda: "Polling" in screen_text(app))
         await pilot.press("r")
         await pilot.pause()
         assert any("already running" in str(n.message) for n in app._notifications)
@@ -113,7 +114,6 @@ async def test_a_poll_lock_held_by_cron_is_reported_and_retried(
             await until(pilot, lambda: not app.poll_status.running)
             assert app.poll_status.next_at is not None
             assert app._poll_timer is not None
-            text = screen_text(app)
-            assert "another poll is running" in text
+            await until(pilot, lambda: "another poll is running" in screen_text(app))
             assert server.hits["/a.xml"] == 0
             assert LOCKED_RETRY >= 30
