@@ -105,9 +105,14 @@ class GroupingSettings(_Strict):
     """How stories are grouped into events."""
 
     window_hours: Annotated[float, Field(gt=0, le=24 * 60)] = 96
-    """A story may join a group whose last story is at most this many hours older."""
-    threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+    """A story joins a group with a story published at most this many hours apart at
+    `threshold`; further apart it needs more similarity (`late_penalty`)."""
+    threshold: Annotated[float, Field(gt=0, le=1)] = 0.3
     """Similarity needed to join a group (0–1): higher gives smaller, stricter groups."""
+    late_penalty: Annotated[float, Field(ge=0, le=1)] = 0.05
+    """Beyond window_hours, extra similarity needed per doubling of the time gap."""
+    max_window_days: Annotated[float, Field(gt=0, le=365)] = 30
+    """No story joins a group whose stories are all more than this many days away."""
 
 
 class NotifySettings(_Strict):

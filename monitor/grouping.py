@@ -1,12 +1,58 @@
-"""Placeholder (issue 4 fills this in): assign stories to event groups and record claims."""
+"""Event groups: each new story joins the group of the same event, or starts a new one.
+
+How a story finds its group (incremental, never comparing with every stored story):
+1. Its terms are read from title and summary (`grouping_text.story_terms`): aliases and verb
+   families applied, figures as terms of their own ($14.3B and $14B meet).
+2. Each term is weighted by rarity: inverse document frequency from `group_df`, smoothed by a
+   small pseudo-corpus so a young database does not treat every word as rare, and scaled down
+   for the beat's everyday words ("AI", "model", "company").
+3. Candidates come from the inverted index `group_postings`: for the story's few rarest terms,
+   the stories with that term whose event time lies within `max_window_days`; each read is one
+   short range of a (term, time) B-tree, so the cost per story grows with log(stored stories).
+4. The story is compared (cosine of weighted terms) with each candidate; the best group wins if
+   its similarity reaches `threshold`. Within `window_hours` of publication the threshold is as
+   configured; beyond it, each doubling of the gap asks for `late_penalty` more similarity, and
+   nothing older than `max_window_days` joins.
+
+A story keeps its group when its text is updated (its terms and claims are refreshed). Claims
+are recorded per group by `monitor.claims`. Everything runs inside the caller's transaction.
+
+`group_items` runs the same code on a list of plain dicts in a throwaway in-memory database, for
+`monitor eval`.
+"""
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
 
+from monitor import claims as claims_mod
 from monitor.config import GroupingSettings
+from monitor.grouping_text import (
+    TITLE_WEIGHT,
+    UNKNOWN_LO,
+    WEAK_TERMS,
+    gap_hours,
+    prior,
+    story_terms,
+    time_interval,
+)
+
+QUERY_TERMS = 6  # rarest terms of a story used to look up candidates
+POSTINGS_PER_TERM = 60  # newest postings read per term
+MAX_CANDIDATES = 40  # stories read, those sharing most rare terms first
+MEMBERS_PER_GROUP = 4  # of which at most this many compared per group
+PSEUDO_DOCS = 20.0  # smoothing of document frequencies for a young database
+PSEUDO_DF = 0.5
+MIN_SHARED_IDF = 1.0  # a match needs one shared term at least this rare
+TITLE_MEMBERS = 200  # members read to pick a group's most representative headline
+_N_KEY = ""  # group_df row holding the number of stories counted
 
 
 @dataclass
@@ -16,8 +62,438 @@ class GroupingResult:
     new_claims: int = 0
 
 
+@dataclass
+class _Story:
+    id: int
+    title: str
+    summary: str
+    content: str
+    stamp: str  # when it arrived (or changed): drives group activity times
+    group_id: int | None
+    interval: tuple[float, float]
+    terms: dict[str, float]
+    old_terms: dict[str, float] | None = None
+    is_new: bool = True
+    claims: list[claims_mod.Claim] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    new_groups: set[int] = field(default_factory=set)
+    touched: dict[int, str] = field(default_factory=dict)  # group id → latest activity stamp
+    new_claims: Counter[int] = field(default_factory=Counter)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def encode_terms(terms: dict[str, float]) -> str:
+    return " ".join(f"{term} {weight:.2f}" for term, weight in sorted(terms.items()))
+
+
+def decode_terms(text: str) -> dict[str, float]:
+    parts = text.split()
+    return {parts[i]: float(parts[i + 1]) for i in range(0, len(parts) - 1, 2)}
+
+
+class _Index:
+    """Document frequencies and postings, with a per-batch cache of frequencies."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._df: dict[str, int] = {}
+        row = conn.execute("SELECT df FROM group_df WHERE term = ?", (_N_KEY,)).fetchone()
+        self.n = int(row[0]) if row else 0
+
+    def count(self, stories: Sequence[_Story]) -> None:
+        """Add the batch to the document frequencies (old terms of updated stories removed)."""
+        delta: Counter[str] = Counter()
+        added = 0
+        for story in stories:
+            if story.old_terms is not None:
+                delta.subtract(story.old_terms.keys())
+            else:
+                added += 1
+            delta.update(story.terms.keys())
+        if added:
+            delta[_N_KEY] += added
+        rows = [(term, change) for term, change in delta.items() if change]
+        self.conn.executemany(
+            "INSERT INTO group_df (term, df) VALUES (?, max(?, 0)) "
+            "ON CONFLICT(term) DO UPDATE SET df = max(df + excluded.df, 0)",
+            [(term, change) for term, change in rows if change > 0],
+        )
+        self.conn.executemany(
+            "UPDATE group_df SET df = max(df + ?, 0) WHERE term = ?",
+            [(change, term) for term, change in rows if change < 0],
+        )
+        self.n += added
+        self._df.clear()
+
+    def load_df(self, terms: Iterable[str]) -> None:
+        missing = [t for t in set(terms) if t not in self._df]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            found = dict(
+                self.conn.execute(
+                    f"SELECT term, df FROM group_df WHERE term IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+            for term in chunk:
+                self._df[term] = int(found.get(term, 0))
+
+    def idf(self, term: str) -> float:
+        df = self._df.get(term, 0)
+        return math.log((self.n + PSEUDO_DOCS + 1.0) / (df + PSEUDO_DF + 1.0))
+
+    def vector(self, terms: dict[str, float]) -> dict[str, float]:
+        self.load_df(terms)
+        return {t: w * prior(t) * self.idf(t) for t, w in terms.items()}
+
+    def store(self, story: _Story) -> None:
+        lo, hi = story.interval
+        self.conn.execute(
+            "INSERT INTO group_features (story_id, t_lo, t_hi, terms) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(story_id) DO UPDATE SET t_lo = excluded.t_lo, t_hi = excluded.t_hi, "
+            "terms = excluded.terms",
+            (story.id, lo, hi, encode_terms(story.terms)),
+        )
+        if story.old_terms is not None:
+            self.conn.execute("DELETE FROM group_postings WHERE story_id = ?", (story.id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO group_postings (term, t_lo, story_id) VALUES (?, ?, ?)",
+            [(term, lo, story.id) for term in story.terms if term not in WEAK_TERMS],
+        )
+
+    def profile(
+        self, group_id: int, interval: tuple[float, float], terms: dict[str, float]
+    ) -> _Profile:
+        self.load_df(terms)
+        full: dict[str, float] = {}
+        title: dict[str, float] = {}
+        rare: set[str] = set()
+        for term, weight in terms.items():
+            scale = prior(term) * self.idf(term)
+            full[term] = weight * scale
+            if weight >= TITLE_WEIGHT:
+                title[term] = full[term]
+            if scale >= MIN_SHARED_IDF:
+                rare.add(term)
+        return _Profile(group_id, interval, full, _norm(full), title, _norm(title), frozenset(rare))
+
+    def candidates(self, story: _Story, profile: _Profile, max_gap_hours: float) -> list[int]:
+        """Ids of stored stories sharing one of the story's rarest terms, near it in time,
+        those sharing most terms first."""
+        # Terms no other story has (df 1: this story alone) cannot find anything.
+        vector = profile.full
+        query = sorted(
+            (t for t in profile.rare if t not in WEAK_TERMS and self._df.get(t, 0) > 1),
+            key=lambda t: (-vector[t], t),
+        )[:QUERY_TERMS]
+        if not query:
+            return []
+        lo, hi = story.interval
+        if lo <= UNKNOWN_LO:
+            lo_bound, hi_bound = UNKNOWN_LO - 1, -UNKNOWN_LO + 1
+        else:
+            # A month-only date is stored at its start, so look a month further back.
+            lo_bound = lo - (max_gap_hours + 31 * 24) * 3600
+            hi_bound = hi + max_gap_hours * 3600
+        part = (
+            "SELECT * FROM (SELECT story_id FROM group_postings WHERE term = ? "
+            "AND t_lo BETWEEN ? AND ? ORDER BY t_lo DESC LIMIT ?)"
+        )
+        sql = (
+            f"SELECT story_id FROM ({' UNION ALL '.join([part] * len(query))}) "
+            "WHERE story_id != ? GROUP BY story_id ORDER BY COUNT(*) DESC, story_id DESC LIMIT ?"
+        )
+        params: list[Any] = []
+        for term in query:
+            params += [term, lo_bound, hi_bound, POSTINGS_PER_TERM]
+        params += [story.id, MAX_CANDIDATES]
+        return [row[0] for row in self.conn.execute(sql, params)]
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """A story as grouping compares it: weighted vectors (whole and headline) with norms."""
+
+    group_id: int
+    interval: tuple[float, float]
+    full: dict[str, float]
+    norm: float
+    title: dict[str, float]
+    title_norm: float
+    rare: frozenset[str]  # terms rare enough to vouch for a match
+
+
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    norm = _norm(a) * _norm(b)
+    return _dot(a, b) / norm if norm else 0.0
+
+
+def similarity(a: _Profile, b: _Profile) -> float:
+    """Cosine of the weighted terms, or of the headlines alone when those agree better (a long
+    standfirst can bury a headline that says the same as another)."""
+    full = _dot(a.full, b.full) / (a.norm * b.norm) if a.norm and b.norm else 0.0
+    if len(a.title) < 2 or len(b.title) < 2 or not a.title_norm or not b.title_norm:
+        return full
+    return max(full, _dot(a.title, b.title) / (a.title_norm * b.title_norm))
+
+
+def required_similarity(gap: float, settings: GroupingSettings) -> float | None:
+    """Similarity a candidate `gap` hours away must reach, or None when it is too far."""
+    if gap > settings.max_window_days * 24:
+        return None
+    if gap <= settings.window_hours:
+        return settings.threshold
+    return settings.threshold + settings.late_penalty * math.log2(gap / settings.window_hours)
+
+
+class _Profiles:
+    """Profiles of stored stories, read once per batch (document frequencies are fixed then)."""
+
+    def __init__(self, index: _Index) -> None:
+        self.index = index
+        self._cache: dict[int, _Profile] = {}
+
+    def put(self, story_id: int, profile: _Profile) -> None:
+        self._cache[story_id] = profile
+
+    def get(self, story_ids: list[int]) -> list[_Profile]:
+        missing = [sid for sid in story_ids if sid not in self._cache]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            for row in self.index.conn.execute(
+                "SELECT f.story_id, s.group_id, f.t_lo, f.t_hi, f.terms FROM group_features f "
+                "JOIN stories s ON s.id = f.story_id "
+                f"WHERE f.story_id IN ({','.join('?' * len(chunk))}) AND s.group_id IS NOT NULL",
+                chunk,
+            ):
+                self._cache[row[0]] = self.index.profile(
+                    row[1], (row[2], row[3]), decode_terms(row[4])
+                )
+        return [self._cache[sid] for sid in story_ids if sid in self._cache]
+
+
+def _best_group(
+    index: _Index, profiles: _Profiles, story: _Story, settings: GroupingSettings
+) -> tuple[int | None, _Profile]:
+    """The group the story belongs to (None: a new event) and the story's profile."""
+    mine = index.profile(0, story.interval, story.terms)
+    max_gap = settings.max_window_days * 24
+    best: tuple[float, int] | None = None
+    seen: Counter[int] = Counter()
+    for other in profiles.get(index.candidates(story, mine, max_gap)):
+        seen[other.group_id] += 1
+        if seen[other.group_id] > MEMBERS_PER_GROUP:
+            continue
+        need = required_similarity(gap_hours(story.interval, other.interval), settings)
+        if need is None or mine.rare.isdisjoint(other.full):
+            continue
+        margin = similarity(mine, other) - need
+        if margin >= 0 and (best is None or margin > best[0]):
+            best = (margin, other.group_id)
+    return (best[1] if best else None), mine
+
+
+def _load(conn: sqlite3.Connection, story_ids: Sequence[int]) -> list[_Story]:
+    stories = []
+    ids = list(dict.fromkeys(story_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in conn.execute(
+            "SELECT s.id, s.title, s.summary, s.content, s.published, s.first_seen, "
+            "s.updated_at, s.group_id, f.terms AS old_terms FROM stories s "
+            "LEFT JOIN group_features f ON f.story_id = s.id "
+            f"WHERE s.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            old = decode_terms(row["old_terms"]) if row["old_terms"] is not None else None
+            stories.append(
+                _Story(
+                    id=row["id"],
+                    title=row["title"] or "",
+                    summary=row["summary"] or "",
+                    content=row["content"] or "",
+                    stamp=row["updated_at"] or row["first_seen"] or _now(),
+                    group_id=row["group_id"],
+                    interval=time_interval(row["published"], row["first_seen"]),
+                    terms=story_terms(
+                        row["title"] or "", row["summary"] or "", row["content"] or ""
+                    ),
+                    old_terms=old,
+                    is_new=old is None,
+                    claims=claims_mod.extract_claims(
+                        row["title"] or "", row["summary"] or "", row["content"] or ""
+                    ),
+                )
+            )
+    # In event-time order; the vaguest dates (a month, a year, none) last, so that they look
+    # across their whole interval once the precisely dated stories are in place.
+    stories.sort(key=lambda s: (s.interval[1], s.id))
+    return stories
+
+
 def process_stories(
     conn: sqlite3.Connection, story_ids: Sequence[int], settings: GroupingSettings
 ) -> GroupingResult:
     """Group and extract claims for new/updated stories, inside the caller's write transaction."""
-    return GroupingResult()
+    if not story_ids:
+        return GroupingResult()
+    stories = _load(conn, story_ids)
+    index = _Index(conn)
+    index.count(stories)
+    batch = _Batch()
+    claim_cache = claims_mod.GroupClaims(conn)
+    profiles = _Profiles(index)
+    for story in stories:
+        if story.group_id is None:
+            group_id, profile = _best_group(index, profiles, story, settings)
+            if group_id is None:
+                cursor = conn.execute(
+                    "INSERT INTO groups (title, first_seen, last_seen) VALUES (?, ?, ?)",
+                    (story.title, story.stamp, story.stamp),
+                )
+                group_id = int(cursor.lastrowid or 0)
+                batch.new_groups.add(group_id)
+            conn.execute("UPDATE stories SET group_id = ? WHERE id = ?", (group_id, story.id))
+            story.group_id = group_id
+            profiles.put(story.id, replace(profile, group_id=group_id))
+        index.store(story)
+        group_id = story.group_id
+        batch.touched[group_id] = max(batch.touched.get(group_id, ""), story.stamp)
+        found = claim_cache.record_story(group_id, story.id, story.claims, story.stamp)
+        batch.new_claims[group_id] += found
+    for group_id, stamp in batch.touched.items():
+        _refresh_group(conn, index, group_id, stamp, batch.new_claims[group_id])
+    return GroupingResult(
+        new_groups=len(batch.new_groups),
+        updated_groups=len(batch.touched.keys() - batch.new_groups),
+        new_claims=sum(batch.new_claims.values()),
+    )
+
+
+def _representative_title(conn: sqlite3.Connection, index: _Index, group_id: int) -> str | None:
+    """The member headline closest to the group's centroid (earliest on ties)."""
+    rows = conn.execute(
+        "SELECT s.id, s.title, f.terms FROM stories s JOIN group_features f ON f.story_id = s.id "
+        "WHERE s.group_id = ? AND s.title != '' ORDER BY s.id DESC LIMIT ?",
+        (group_id, TITLE_MEMBERS),
+    ).fetchall()
+    if not rows:
+        return None
+    if len(rows) <= 2:
+        return str(rows[-1]["title"])
+    vectors = [(row["id"], row["title"], index.vector(decode_terms(row["terms"]))) for row in rows]
+    centroid: Counter[str] = Counter()
+    for _id, _title, vector in vectors:
+        centroid.update(vector)
+    best = max(vectors, key=lambda v: (round(cosine(v[2], dict(centroid)), 6), -v[0]))
+    return str(best[1])
+
+
+def _refresh_group(
+    conn: sqlite3.Connection, index: _Index, group_id: int, stamp: str, new_claims: int
+) -> None:
+    title = _representative_title(conn, index, group_id)
+    tags = [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT t.tag FROM story_tags t JOIN stories s ON s.id = t.story_id "
+            "WHERE s.group_id = ? ORDER BY t.tag",
+            (group_id,),
+        )
+    ]
+    conn.execute(
+        """
+        UPDATE groups SET
+            title = COALESCE(:title, title),
+            last_seen = max(last_seen, :stamp),
+            story_count = (SELECT COUNT(*) FROM stories WHERE group_id = :id),
+            source_count = (SELECT COUNT(DISTINCT src.feed_id) FROM story_sources src
+                            JOIN stories s ON s.id = src.story_id WHERE s.group_id = :id),
+            tags = :tags,
+            claim_count = (SELECT COUNT(*) FROM claims WHERE group_id = :id),
+            new_claims = new_claims + :new_claims,
+            seen = 0
+        WHERE id = :id
+        """,
+        {
+            "title": title,
+            "stamp": stamp,
+            "id": group_id,
+            "tags": json.dumps(tags),
+            "new_claims": new_claims,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation entry point
+
+
+def group_items(items: list[dict[str, Any]], settings: GroupingSettings) -> list[int]:
+    """Group plain items (title, summary, source, published, url) with the same algorithm as
+    `process_stories`, in a throwaway in-memory database; returns a group id per item."""
+    from monitor.db import apply_migrations, write
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        apply_migrations(conn)
+        with write(conn):
+            feeds: dict[str, int] = {}
+            ids = []
+            for number, item in enumerate(items):
+                source = str(item.get("source") or "unknown")
+                if source not in feeds:
+                    feeds[source] = int(
+                        conn.execute(
+                            "INSERT INTO feeds (config_url, url, title) VALUES (?, ?, ?)",
+                            (f"eval:{source}", f"eval:{source}", source),
+                        ).lastrowid
+                        or 0
+                    )
+                published = str(item.get("published") or "") or None
+                cursor = conn.execute(
+                    "INSERT INTO stories (feed_id, url, title, summary, published, first_seen, "
+                    "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        feeds[source],
+                        item.get("url"),
+                        str(item.get("title") or ""),
+                        str(item.get("summary") or ""),
+                        published,
+                        "",  # no arrival time: grouping then uses no time at all
+                        str(number),
+                    ),
+                )
+                story_id = int(cursor.lastrowid or 0)
+                conn.execute(
+                    "INSERT INTO story_sources (feed_id, key, story_id, first_seen) "
+                    "VALUES (?, ?, ?, '')",
+                    (feeds[source], str(number), story_id),
+                )
+                ids.append(story_id)
+            process_stories(conn, ids, settings)
+            groups = {
+                row[0]: row[1]
+                for row in conn.execute(
+                    "SELECT id, group_id FROM stories WHERE group_id IS NOT NULL"
+                )
+            }
+        return [int(groups.get(story_id, -story_id)) for story_id in ids]
+    finally:
+        conn.close()

@@ -157,6 +157,40 @@ MIGRATIONS: list[Migration] = [
         END;
         """,
     ),
+    Migration(
+        2,
+        "grouping index: per-story features, rare-term postings, document frequencies",
+        """
+        -- What grouping knows about each story: its event-time interval and weighted terms.
+        CREATE TABLE group_features (
+            story_id INTEGER PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+            t_lo     REAL NOT NULL,               -- event time interval, unix seconds
+            t_hi     REAL NOT NULL,               -- (published, else first_seen; a day/month
+                                                  --  when only the date is known)
+            terms    TEXT NOT NULL                -- "term weight term weight ..." (title+summary)
+        );
+
+        -- Inverted index: term -> stories, ordered by time, so candidates for a new story are
+        -- read from a few short time-bounded ranges and never from the whole table.
+        CREATE TABLE group_postings (
+            term     TEXT NOT NULL,
+            t_lo     REAL NOT NULL,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            PRIMARY KEY (term, t_lo, story_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX group_postings_story ON group_postings(story_id);
+
+        -- Document frequency of each term over all stories ever grouped ('' holds the count).
+        CREATE TABLE group_df (
+            term TEXT PRIMARY KEY,
+            df   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- The digest reads "new since": groups and claims by first appearance.
+        CREATE INDEX groups_first_seen ON groups(first_seen);
+        CREATE INDEX claims_first_seen ON claims(first_seen);
+        """,
+    ),
 ]
 
 

@@ -1,0 +1,297 @@
+"""Claims: the checkable statements of a story, matched across the stories of one event group.
+
+Extraction (`extract_claims`): title, summary and the start of the content are cut into
+sentences and clauses. A clause is a claim when it asserts something checkable: an action verb
+from one of the families in `monitor.names` (hire/poach/lure, invest, acquire, release, delay,
+cut, …), a figure (money, percentage, count) or an attribution ("according to", "X said").
+Questions, explainer/opinion openings ("Why …", "What you need to know") and boilerplate
+("sign up for our newsletter") are not claims. A clause with several figures gives one claim per
+figure, so a story that repeats "$14.3B" but adds "49%" adds exactly one claim.
+
+Matching (`relation`): two claims are the same when they assert the same thing, even in other
+words: same verb family or mostly the same names, and figures that agree within rounding
+($14B = $14.3B = 14,3bn). The same frame with figures that disagree beyond rounding ($100M vs
+$10M) is a conflict: one claim, marked conflicting on the claim and on the appearances.
+
+Storage (`GroupClaims.record_story`): `claims` holds one row per distinct claim of a group (its
+normalised `key`, the wording and story of its first appearance: schema.org `firstAppearance`);
+`claim_appearances` links every story that states it, with `is_new` = 1 only on the first.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from monitor.grouping_text import (
+    WEAK_TERMS,
+    Figure,
+    figures_agree,
+    find_figures,
+    normal_tokens,
+    term_of,
+    without_figures,
+)
+from monitor.names import (
+    ATTRIBUTION_PATTERNS,
+    BOILERPLATE_PATTERNS,
+    NON_CLAIM_OPENINGS,
+    VERB_FAMILY,
+)
+from monitor.textclean import clean_line
+
+MAX_CONTENT_SENTENCES = 25
+MAX_CLAIM_WORDS = 70
+MIN_CLAIM_WORDS = 3
+MAX_TEXT = 300
+
+_BOILERPLATE = re.compile("|".join(BOILERPLATE_PATTERNS), re.IGNORECASE)
+_ATTRIBUTION = re.compile("|".join(ATTRIBUTION_PATTERNS), re.IGNORECASE)
+_ABBREVIATIONS = re.compile(
+    r"\b(Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Ltd|Co|Jr|Sr|St|vs|etc|e\.g|i\.e|U\.S|U\.K|No)\.", re.I
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9$€£])|\n+")
+_TITLE_PARTS = re.compile(r"\s+[-|–—]\s+|\s*[|—–]\s*")
+_CLAUSE_SPLIT = re.compile(
+    r";\s+|,\s+(?=(?:and|but|while|taking|giving|bringing|making|with|after|as|which|"
+    r"including|following|sending|leaving)\b)|\s+(?:and|but|while)\s+(?=\w+\s+(?:\w+\s+)?"
+    r"(?:" + "|".join(sorted({f for f in VERB_FAMILY if len(f) > 3})) + r")\b)"
+)
+# Left out of a claim's terms: who reported it, and relative clauses about a person's past.
+_ATTRIBUTED_TO = re.compile(
+    r"\b(?:according to|reported by|first reported by)\s+(?:[A-Z][\w&.'-]*\s*)+|"
+    r",?\s*(?:[A-Z][\w&.'-]*\s*){1,3}(?:said|says|reported|reports)\.?$"
+)
+_RELATIVE = re.compile(r",\s+(?:who|which)\s+[^,]+,")
+_WORD = re.compile(r"[\w$€£%.,'-]+")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement: verb family, names/objects, at most one figure."""
+
+    text: str
+    verbs: frozenset[str]  # verb families named in the clause
+    terms: frozenset[str]  # names and objects (matching terms, everyday words left out)
+    figure: Figure | None
+
+    @property
+    def key(self) -> str:
+        """Normalised form stored in `claims.key` and used for matching:
+        `verbs|terms|kind:value:significant digits:approx:counted noun`."""
+        figure = ""
+        if self.figure is not None:
+            f = self.figure
+            figure = f"{f.kind}:{f.value!r}:{f.sig}:{int(f.approx)}:{f.noun or ''}"
+        return f"{'+'.join(sorted(self.verbs))}|{','.join(sorted(self.terms))}|{figure}"
+
+    @classmethod
+    def from_key(cls, key: str, text: str) -> Claim:
+        verbs, _, rest = key.partition("|")
+        names, _, figure_text = rest.partition("|")
+        figure = None
+        if figure_text:
+            kind, value, sig, approx, noun = figure_text.split(":")
+            figure = Figure(kind, float(value), int(sig), approx == "1", noun or None, 0, 0)
+        return cls(
+            text=text,
+            verbs=frozenset(v for v in verbs.split("+") if v),
+            terms=frozenset(n for n in names.split(",") if n),
+            figure=figure,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Extraction
+
+
+def _sentences(text: str) -> list[str]:
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0)[:-1].replace(".", "") + "\0", text)
+    return [s.replace("\0", ".").strip() for s in _SENTENCE_END.split(protected) if s.strip()]
+
+
+def _is_candidate(sentence: str) -> bool:
+    lowered = sentence.lower().lstrip("\"'“‘(")
+    if sentence.rstrip("\"'”’) ").endswith("?"):
+        return False
+    if lowered.startswith(NON_CLAIM_OPENINGS):
+        return False
+    return not _BOILERPLATE.search(sentence)
+
+
+def _analyse(clause: str) -> tuple[frozenset[str], list[str], list[Figure]]:
+    """Verb families, other terms (names, objects) and figures of one clause."""
+    figures = [f for f in find_figures(clause) if f.kind != "number"]
+    verbs: set[str] = set()
+    names: list[str] = []
+    text = _RELATIVE.sub(",", _ATTRIBUTED_TO.sub(" ", clause))
+    for token in normal_tokens(without_figures(text, figures)):
+        term = term_of(token)
+        if term is None:
+            continue
+        if token in VERB_FAMILY:
+            verbs.add(term)
+        elif term not in WEAK_TERMS:
+            names.append(term)
+    return frozenset(verbs), names, figures
+
+
+def _claims_of_sentence(sentence: str) -> list[Claim]:
+    out: list[Claim] = []
+    subject: list[str] = []
+    for number, raw in enumerate(_CLAUSE_SPLIT.split(sentence)):
+        clause = raw.strip(" ,;:-")
+        words = _WORD.findall(clause)
+        if len(words) < MIN_CLAIM_WORDS - (1 if number else 0) or len(words) > MAX_CLAIM_WORDS:
+            continue
+        verbs, names, figures = _analyse(clause)
+        if number == 0:
+            subject = names
+        elif len(set(names)) < 2:
+            names = list(dict.fromkeys([*subject, *names]))  # "…, taking a 49% stake"
+        attributed = bool(_ATTRIBUTION.search(clause))
+        if not (verbs or figures or attributed) or not names:
+            continue
+        text = clean_line(clause if number else raw)[:MAX_TEXT]
+        terms = frozenset(names)
+        if figures:
+            out.extend(Claim(text, verbs, terms, figure) for figure in figures)
+        else:
+            out.append(Claim(text, verbs, terms, None))
+    return out
+
+
+def extract_claims(title: str, summary: str, content: str = "") -> list[Claim]:
+    """The claims of one story, in reading order (duplicates within the story removed)."""
+    sentences: list[str] = []
+    parts = [p for p in _TITLE_PARTS.split(clean_line(title)) if p.strip()]
+    if parts:
+        # "Headline - Outlet": keep the headline; later parts only if they say something.
+        sentences.append(parts[0])
+        sentences.extend(p for p in parts[1:] if len(_WORD.findall(p)) > 3)
+    summary = summary.strip()
+    content = content.strip()
+    if summary and content.startswith(summary[:200]):
+        summary = ""  # the summary is the start of the content
+    sentences.extend(_sentences(summary))
+    sentences.extend(_sentences(content)[:MAX_CONTENT_SENTENCES])
+    out: list[Claim] = []
+    for sentence in sentences:
+        if not _is_candidate(sentence):
+            continue
+        for claim in _claims_of_sentence(sentence):
+            if not any(relation(claim, seen) == "same" for seen in out):
+                out.append(claim)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> tuple[int, float]:
+    shared = len(a & b)
+    return shared, shared / max(1, min(len(a), len(b)))
+
+
+def relation(new: Claim, old: Claim) -> str | None:
+    """Does `new` restate `old` ("same"), contradict its figure ("conflict") or neither (None)?"""
+    shared, overlap = _overlap(new.terms, old.terms)
+    same_verb = bool(new.verbs & old.verbs)
+    no_verb = not new.verbs or not old.verbs
+    names_match = shared >= min(2, len(new.terms), len(old.terms)) and overlap >= 0.5
+    if new.figure is not None and old.figure is not None:
+        a, b = new.figure, old.figure
+        if a.kind != b.kind or (a.noun and b.noun and a.noun != b.noun):
+            return None
+        if figures_agree(a, b):
+            return "same" if (same_verb or names_match or a.sig >= 2) else None
+        return "conflict" if (same_verb or no_verb) and names_match else None
+    if new.figure is not None:
+        return None  # the new story adds a figure: a claim of its own
+    # No figure in the new claim: it restates `old` when the frame is the same.
+    verbs_fit = same_verb or (not new.verbs and not old.verbs)
+    return "same" if verbs_fit and names_match else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Storage
+
+
+@dataclass
+class _Known:
+    id: int
+    claim: Claim
+    first_story_id: int | None
+
+
+class GroupClaims:
+    """Records a story's claims against its group's claims; caches each group's claims."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._groups: dict[int, list[_Known]] = {}
+
+    def _known(self, group_id: int) -> list[_Known]:
+        known = self._groups.get(group_id)
+        if known is None:
+            known = [
+                _Known(row[0], Claim.from_key(row[1], row[2]), row[3])
+                for row in self.conn.execute(
+                    "SELECT id, key, text, first_story_id FROM claims WHERE group_id = ? "
+                    "ORDER BY id",
+                    (group_id,),
+                )
+            ]
+            self._groups[group_id] = known
+        return known
+
+    def record_story(self, group_id: int, story_id: int, claims: list[Claim], stamp: str) -> int:
+        """Store a story's claims (from `extract_claims`) as appearances of the group's known
+        claims or as new ones. Returns the number of new claims. Runs in the caller's
+        transaction."""
+        known = self._known(group_id)
+        new_count = 0
+        for claim in claims:
+            same: _Known | None = None
+            conflict: _Known | None = None
+            for entry in known:
+                found = relation(claim, entry.claim)
+                if found == "same":
+                    same = entry
+                    break
+                if found == "conflict" and conflict is None and entry.first_story_id != story_id:
+                    conflict = entry
+            if same is not None:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO claim_appearances (claim_id, story_id, text, is_new) "
+                    "VALUES (?, ?, ?, 0)",
+                    (same.id, story_id, claim.text),
+                )
+            elif conflict is not None:
+                self.conn.execute("UPDATE claims SET conflicting = 1 WHERE id = ?", (conflict.id,))
+                self.conn.execute(
+                    "UPDATE claim_appearances SET conflicting = 1 WHERE claim_id = ?",
+                    (conflict.id,),
+                )
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO claim_appearances "
+                    "(claim_id, story_id, text, is_new, conflicting) VALUES (?, ?, ?, 0, 1)",
+                    (conflict.id, story_id, claim.text),
+                )
+            else:
+                cursor = self.conn.execute(
+                    "INSERT INTO claims (group_id, key, text, first_story_id, first_seen) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (group_id, claim.key, claim.text, story_id, stamp),
+                )
+                claim_id = int(cursor.lastrowid or 0)
+                self.conn.execute(
+                    "INSERT INTO claim_appearances (claim_id, story_id, text, is_new) "
+                    "VALUES (?, ?, ?, 1)",
+                    (claim_id, story_id, claim.text),
+                )
+                known.append(_Known(claim_id, claim, story_id))
+                new_count += 1
+        return new_count

@@ -1,0 +1,396 @@
+"""Text features shared by grouping and claims: normalised terms, figures and event time.
+
+- `normal_tokens` lower-cases, removes possessives, applies the aliases in `monitor.names` and
+  joins model names with their version ("Llama 4" → `llama4 llama`).
+- `text_terms` turns text into matching terms: stop words dropped, verbs mapped to their
+  family (poached → `hire`), synonyms merged, the rest lightly stemmed.
+- `find_figures` reads money, percentages and counts ("$14.3 billion" = "$14.3B" = "14,3bn"),
+  with the significant digits as written, so `figures_agree` can treat $14B and $14.3B as the
+  same figure rounded and $10M vs $100M as different.
+- `time_interval` gives a story's event time as an interval: a full timestamp is a point, a bare
+  date a day, "2025-06" a month, "2025" a year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from monitor.names import (
+    COUNT_NOUNS,
+    MODEL_FAMILIES,
+    NUMBER_WORDS,
+    PHRASE_ALIASES,
+    STOPWORDS,
+    SYNONYMS,
+    VERB_FAMILY,
+    WEAK_WORDS,
+)
+
+UNKNOWN_LO = -1.0e15
+UNKNOWN_HI = 1.0e15
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
+_POSSESSIVE = re.compile(r"(?<=\w)'s?\b")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9.]*[a-z0-9]|[a-z0-9]")
+_VERSION = re.compile(r"\d+(?:\.\d+)?[a-z]?")
+_DIGITS = re.compile(r"^[\d.]+$")
+
+
+def _phrase_table() -> dict[str, list[tuple[tuple[str, ...], list[str]]]]:
+    table: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
+    for phrase, replacement in PHRASE_ALIASES.items():
+        words = _TOKEN.findall(phrase)
+        table.setdefault(words[0], []).append((tuple(words[1:]), replacement.split()))
+    for options in table.values():
+        options.sort(key=lambda option: -len(option[0]))  # longest phrase first
+    return table
+
+
+_PHRASES = _phrase_table()
+
+
+def normal_tokens(text: str) -> list[str]:
+    """Lower-case word tokens with possessives removed, aliases applied and model names joined
+    with their version ("Llama 4" → `llama4 llama`), ready for `term_of` and claim keys."""
+    raw = _TOKEN.findall(_POSSESSIVE.sub("", text.translate(_QUOTES).lower()))
+    out: list[str] = []
+    i, count = 0, len(raw)
+    while i < count:
+        token = raw[i]
+        options = _PHRASES.get(token)
+        if options is not None:
+            for rest, replacement in options:
+                if tuple(raw[i + 1 : i + 1 + len(rest)]) == rest:
+                    out.extend(replacement)
+                    i += 1 + len(rest)
+                    break
+            else:
+                out.append(token)
+                i += 1
+            continue
+        if token in MODEL_FAMILIES and i + 1 < count and _VERSION.fullmatch(raw[i + 1]):
+            out += [token + raw[i + 1], token]
+            i += 2
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough that delays/delayed/delaying meet, nothing clever."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) > 5:
+        word = _undouble(word[:-3])
+    elif word.endswith("ed") and len(word) > 4:
+        word = _undouble(word[:-2])
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+def _undouble(word: str) -> str:
+    if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz":
+        return word[:-1]
+    return word
+
+
+@functools.lru_cache(maxsize=65536)
+def term_of(token: str) -> str | None:
+    """One token of normalised text → its matching term, or None for stop words and numbers."""
+    if len(token) < 2 or token in STOPWORDS or _DIGITS.match(token):
+        return None
+    family = VERB_FAMILY.get(token)
+    if family is not None:
+        return family
+    synonym = SYNONYMS.get(token)
+    if synonym is not None:
+        return synonym
+    word = stem(token)
+    return None if word in STOPWORDS else word
+
+
+def text_terms(text: str) -> list[str]:
+    """Matching terms of `text`, in order, with repeats."""
+    out = []
+    for token in normal_tokens(text):
+        term = term_of(token)
+        if term is not None:
+            out.append(term)
+    return out
+
+
+WEAK_TERMS: frozenset[str] = frozenset(t for w in WEAK_WORDS if (t := term_of(w)) is not None)
+WEAK_PRIOR = 0.3
+
+
+def prior(term: str) -> float:
+    """Weight before document frequency: the beat's everyday words count for little."""
+    return WEAK_PRIOR if term in WEAK_TERMS else 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_APPROX = re.compile(
+    r"(?:about|around|roughly|nearly|almost|over|more than|less than|fewer than|some|up to|"
+    r"at least|approximately|an estimated|~)\s*$"
+)
+_MULTIPLIERS = {
+    "trillion": 1e12,
+    "tn": 1e12,
+    "t": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "million": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "thousand": 1e3,
+    "k": 1e3,
+}
+_MONEY_CUR = re.compile(
+    r"(?:us\s?\$|\$|€|£|\busd\s?|\beur\s?)\s?(" + _NUM + r")\s?"
+    r"(trillion|billion|million|thousand|tn|bn|mn|mln|[tbmk])?(?![a-z0-9])",
+    re.IGNORECASE,
+)
+_MONEY_WORD = re.compile(
+    r"(?<![\w$€£.,])("
+    + _NUM
+    + r")\s?(trillion|billion|million|bn)\b(?:\s+(?:dollars|euros|pounds|usd|eur))?",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"(?<![\w.,])(" + _NUM + r")\s?(?:%|percent\b|per cent\b|pct\b)", re.I)
+_DOZEN = r"(?:a|one|two|three|four|five|six)\s+dozen"
+_COUNT = re.compile(
+    r"(?<![\w$€£.,])("
+    + _DOZEN
+    + "|"
+    + _NUM
+    + "|"
+    + "|".join(NUMBER_WORDS)
+    + r")\+?\s+((?:[a-z][\w-]*\s+){0,2}?)("
+    + "|".join(sorted(COUNT_NOUNS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+_LETTERS = re.compile(r"[a-z]+")
+_CURRENCY = frozenset("$€£")
+_PERCENT_WORDS = frozenset(["percent", "per", "pct"])
+_MONEY_WORDS = frozenset(["trillion", "billion", "million", "bn"])
+_MAY_HAVE_FIGURE = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_BARE = re.compile(r"(?<![\w$€£.,-])(\d{2,}(?:,\d{3})*)(?![\w%.,]|\s?(?:percent|per cent))")
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # money | percent | count | number
+    value: float
+    sig: int  # significant digits as written ("14.3" → 3, "14" → 2, "600" → 1)
+    approx: bool  # "about", "more than", "roughly" …
+    noun: str | None  # what a count counts, as a matching term ("staff", "researcher")
+    start: int
+    end: int
+
+    def term(self) -> str:
+        """A grouping term: kind and value to two significant digits ($14B and $14.3B meet)."""
+        kind = "n" if self.kind == "count" else self.kind[0]
+        return f"{kind}:{_round_sig(self.value, 2):.3g}"
+
+
+def _parse_number(text: str) -> tuple[float, int] | None:
+    text = text.strip()
+    dozen = re.fullmatch(r"(\w+)\s+dozen", text.lower()) if "dozen" in text.lower() else None
+    if dozen:
+        times = 1 if dozen.group(1) in ("a", "one") else NUMBER_WORDS.get(dozen.group(1), 1)
+        return float(12 * times), 2
+    if text.lower() in NUMBER_WORDS:
+        word_value = NUMBER_WORDS[text.lower()]
+        return float(word_value), len(str(word_value).rstrip("0")) or 1
+    if "," in text and "." not in text:
+        head, _, tail = text.rpartition(",")
+        if re.fullmatch(r"\d{1,3}(?:,\d{3})*", text):
+            text = text.replace(",", "")  # thousands separators
+        elif len(tail) in (1, 2) and "," not in head:
+            text = f"{head}.{tail}"  # decimal comma: 14,3bn
+        else:
+            text = text.replace(",", "")
+    else:
+        text = text.replace(",", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    digits = text.replace(".", "").lstrip("0")
+    if "." not in text:
+        digits = digits.rstrip("0")
+    return value, max(1, len(digits))
+
+
+def _round_sig(value: float, sig: int) -> float:
+    if value == 0:
+        return 0.0
+    return round(value, sig - 1 - math.floor(math.log10(abs(value))))
+
+
+def figures_agree(a: Figure, b: Figure) -> bool:
+    """Same figure allowing for rounding: $14B ≈ $14.3B, 600 ≈ "about 600"; $10M ≠ $100M."""
+    if a.value == b.value:
+        return True
+    sig = min(a.sig, b.sig)
+    if _round_sig(a.value, sig) == _round_sig(b.value, sig):
+        return True
+    tolerance = 0.15 if (a.approx or b.approx) else 0.05
+    return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value))
+
+
+def without_figures(text: str, figures: list[Figure]) -> str:
+    """`text` with the figures blanked out (they are matched as figures, not as words)."""
+    for figure in reversed(figures):
+        text = f"{text[: figure.start]} {text[figure.end :]}"
+    return text
+
+
+def _is_approx(text: str, start: int) -> bool:
+    return bool(_APPROX.search(text[max(0, start - 20) : start].lower()))
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Money, percentages and counts in `text`, in order, without overlaps."""
+    if not _MAY_HAVE_FIGURE.search(text):
+        return []
+    return list(_find_figures(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_figures(text: str) -> tuple[Figure, ...]:
+    found: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    def add(kind: str, number: str, mult: float, start: int, end: int, noun: str | None) -> None:
+        parsed = _parse_number(number)
+        if parsed is None or not free(start, end):
+            return
+        value, sig = parsed
+        found.append(Figure(kind, value * mult, sig, _is_approx(text, start), noun, start, end))
+        taken.append((start, end))
+
+    lower = text.lower()
+    words = set(_LETTERS.findall(lower))
+    if not _CURRENCY.isdisjoint(text) or "usd" in words or "eur" in words:
+        for m in _MONEY_CUR.finditer(text):
+            unit = (m.group(2) or "").lower()
+            add("money", m.group(1), _MULTIPLIERS.get(unit, 1.0), m.start(), m.end(), None)
+    if "%" in text or not _PERCENT_WORDS.isdisjoint(words):
+        for m in _PERCENT.finditer(text):
+            add("percent", m.group(1), 1.0, m.start(), m.end(), None)
+    if not COUNT_NOUNS.isdisjoint(words):
+        for m in _COUNT.finditer(text):
+            noun = term_of(m.group(3).lower())
+            add("count", m.group(1), 1.0, m.start(), m.end(1), noun)
+    if not _MONEY_WORDS.isdisjoint(words):
+        for m in _MONEY_WORD.finditer(text):
+            add("money", m.group(1), _MULTIPLIERS[m.group(2).lower()], m.start(), m.end(), None)
+    for m in _BARE.finditer(text):
+        parsed = _parse_number(m.group(1))
+        if parsed is None or 1900 <= parsed[0] <= 2100:
+            continue  # a year
+        add("number", m.group(1), 1.0, m.start(), m.end(), None)
+    found.sort(key=lambda f: f.start)
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Event time
+
+_DATE_PARTS = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def time_interval(*values: str | None) -> tuple[float, float]:
+    """The first parseable value as (lo, hi) unix seconds; unknown → the widest interval."""
+    for value in values:
+        if not value:
+            continue
+        value = value.strip()
+        match = _DATE_PARTS.match(value)
+        if match:
+            year = int(match.group(1))
+            month = int(match.group(2)) if match.group(2) else None
+            day = int(match.group(3)) if match.group(3) else None
+            try:
+                if month is None:
+                    lo = datetime(year, 1, 1, tzinfo=UTC)
+                    hi = datetime(year + 1, 1, 1, tzinfo=UTC)
+                elif day is None:
+                    lo = datetime(year, month, 1, tzinfo=UTC)
+                    days = calendar.monthrange(year, month)[1]
+                    hi = datetime.fromtimestamp(lo.timestamp() + days * 86400, UTC)
+                else:
+                    lo = datetime(year, month, day, tzinfo=UTC)
+                    hi = datetime.fromtimestamp(lo.timestamp() + 86400, UTC)
+            except ValueError:
+                continue
+            return lo.timestamp(), hi.timestamp() - 1
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        stamp = moment.timestamp()
+        return stamp, stamp
+    return UNKNOWN_LO, UNKNOWN_HI
+
+
+def gap_hours(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Hours between two intervals (0 when they overlap)."""
+    return max(0.0, b[0] - a[1], a[0] - b[1]) / 3600.0
+
+
+# ---------------------------------------------------------------------------------------------
+# A story's weighted terms
+
+TITLE_WEIGHT = 1.0
+SUMMARY_WEIGHT = 0.6
+CONTENT_WEIGHT = 0.4
+SUMMARY_CHARS = 600
+CONTENT_CHARS = 400
+
+
+def story_terms(title: str, summary: str, content: str) -> dict[str, float]:
+    """Weighted terms of a story for grouping: title, the start of the summary, figures.
+
+    Content counts only when there is no summary (then its first few hundred characters), so
+    the full text of an article cannot drown the headline.
+    """
+    weights: dict[str, float] = {}
+    parts = [(title, TITLE_WEIGHT), (summary[:SUMMARY_CHARS], SUMMARY_WEIGHT)]
+    if not summary.strip():
+        parts.append((content[:CONTENT_CHARS], CONTENT_WEIGHT))
+    for text, weight in parts:
+        if not text:
+            continue
+        figures = find_figures(text)
+        for figure in figures:
+            term = figure.term()
+            weights[term] = max(weights.get(term, 0.0), weight)
+        for term in text_terms(without_figures(text, figures)):
+            weights[term] = max(weights.get(term, 0.0), weight)
+    return weights
