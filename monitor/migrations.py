@@ -186,6 +186,15 @@ MIGRATIONS: list[Migration] = [
             df   INTEGER NOT NULL
         ) WITHOUT ROWID;
 
+        -- A story seen again through another feed is not grouped again (it is the same story),
+        -- but its group now has one more source.
+        CREATE TRIGGER story_sources_group_ai AFTER INSERT ON story_sources BEGIN
+            UPDATE groups SET source_count = (
+                SELECT COUNT(DISTINCT src.feed_id) FROM story_sources src
+                JOIN stories s ON s.id = src.story_id WHERE s.group_id = groups.id
+            ) WHERE id = (SELECT group_id FROM stories WHERE id = new.story_id);
+        END;
+
         -- The digest reads "new since": groups and claims by first appearance.
         CREATE INDEX groups_first_seen ON groups(first_seen);
         CREATE INDEX claims_first_seen ON claims(first_seen);

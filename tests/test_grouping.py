@@ -1,0 +1,351 @@
+"""Event groups: paraphrases from several outlets meet, separate events stay apart, the index
+stays bounded, and the group row tells the reader what they need (title, sources, tags, counts).
+
+Headlines here are our own wording about invented or widely reported events.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor.config import GroupingSettings, settings_from_data
+from monitor.db import connect, write
+from monitor.grouping import GroupingResult, group_items, process_stories
+from monitor.grouping_text import figures_agree, find_figures, normal_tokens, time_interval
+from monitor.poller import run_poll
+from tests.feedserver import FeedServer, Route, rss
+
+SETTINGS = GroupingSettings()
+
+
+@pytest.fixture
+def conn(db_path: Path) -> Iterator[sqlite3.Connection]:
+    connection = connect(db_path)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def add_feed(conn: sqlite3.Connection, name: str) -> int:
+    row = conn.execute("SELECT id FROM feeds WHERE config_url = ?", (name,)).fetchone()
+    if row:
+        return int(row[0])
+    with write(conn):
+        cursor = conn.execute(
+            "INSERT INTO feeds (config_url, url, title) VALUES (?, ?, ?)", (name, name, name)
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def ingest(
+    conn: sqlite3.Connection,
+    stories: list[dict[str, Any]],
+    settings: GroupingSettings = SETTINGS,
+    tags: dict[int, list[str]] | None = None,
+) -> tuple[list[int], GroupingResult]:
+    """Store stories (dicts: feed, title, summary, content, published) as the poller would,
+    then group them in the same transaction."""
+    feeds = {s.get("feed", "wire"): add_feed(conn, s.get("feed", "wire")) for s in stories}
+    ids = []
+    with write(conn):
+        for number, story in enumerate(stories):
+            stamp = story.get("seen", "2025-06-12T12:00:00Z")
+            feed_id = feeds[story.get("feed", "wire")]
+            cursor = conn.execute(
+                "INSERT INTO stories (feed_id, url, title, summary, content, published, "
+                "first_seen, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    feed_id,
+                    story.get("url"),
+                    story["title"],
+                    story.get("summary", ""),
+                    story.get("content", ""),
+                    story.get("published", "2025-06-12T09:00:00Z"),
+                    stamp,
+                    f"h{number}-{story['title']}",
+                ),
+            )
+            story_id = int(cursor.lastrowid or 0)
+            conn.execute(
+                "INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (?, ?, ?, ?)",
+                (feed_id, f"k{story_id}", story_id, stamp),
+            )
+            for tag in (tags or {}).get(number, []):
+                conn.execute(
+                    "INSERT INTO story_tags (story_id, tag, rule) VALUES (?, ?, 'test')",
+                    (story_id, tag),
+                )
+            ids.append(story_id)
+        result = process_stories(conn, ids, settings)
+    return ids, result
+
+
+def group_of(conn: sqlite3.Connection, story_id: int) -> int:
+    return int(conn.execute("SELECT group_id FROM stories WHERE id = ?", (story_id,)).fetchone()[0])
+
+
+BEHEMOTH = [
+    {
+        "feed": "desk-a",
+        "title": "Meta pushes back release of its largest Llama model, Behemoth",
+        "summary": "Engineers are struggling to improve the model enough to justify a launch.",
+        "published": "2025-05-15T18:00:00Z",
+    },
+    {
+        "feed": "desk-b",
+        "title": "Behemoth delayed again as Meta questions its gains",
+        "summary": "The flagship model will not ship before autumn, people familiar said.",
+        "published": "2025-05-16T07:30:00Z",
+    },
+    {
+        "feed": "desk-c",
+        "title": "Meta postpones Behemoth AI model launch",
+        "published": "2025-05-16T11:00:00Z",
+    },
+]
+
+LLAMA4_LAUNCH = {
+    "feed": "desk-a",
+    "title": "Meta releases Llama 4 Scout and Maverick, its first mixture-of-experts models",
+    "summary": "The two open-weight models arrive on a Saturday, with Behemoth still training.",
+    "published": "2025-04-05T20:00:00Z",
+}
+
+
+def test_paraphrases_from_three_outlets_form_one_group(conn: sqlite3.Connection) -> None:
+    ids, result = ingest(conn, BEHEMOTH)
+    assert len({group_of(conn, i) for i in ids}) == 1
+    assert result.new_groups == 1
+    group = conn.execute("SELECT * FROM groups").fetchone()
+    assert group["story_count"] == 3
+    assert group["source_count"] == 3
+    assert group["title"] in {s["title"] for s in BEHEMOTH}
+    assert group["seen"] == 0
+    assert group["first_seen"] <= group["last_seen"]
+
+
+def test_launch_and_delay_of_one_model_family_are_two_groups(conn: sqlite3.Connection) -> None:
+    ids, _ = ingest(conn, [LLAMA4_LAUNCH, *BEHEMOTH])
+    assert group_of(conn, ids[0]) != group_of(conn, ids[1])
+    assert conn.execute("SELECT COUNT(*) FROM groups").fetchone()[0] == 2
+
+
+def test_same_company_same_week_different_hires_stay_apart(conn: sqlite3.Connection) -> None:
+    ids, _ = ingest(
+        conn,
+        [
+            {"title": "Meta hires Apple's top models executive Ruoming Pang"},
+            {"title": "Meta lures OpenAI researcher Lucas Beyer to its new lab", "feed": "b"},
+            {"title": "Meta cuts 600 jobs in its AI research unit", "feed": "c"},
+        ],
+    )
+    assert len({group_of(conn, i) for i in ids}) == 3
+
+
+def test_identical_story_months_later_starts_a_new_group(conn: sqlite3.Connection) -> None:
+    story = {"title": "Meta delays Behemoth model again", "published": "2025-05-15T10:00:00Z"}
+    later = {**story, "feed": "other", "published": "2025-09-15T10:00:00Z"}
+    ids, result = ingest(conn, [story, later])
+    assert group_of(conn, ids[0]) != group_of(conn, ids[1])
+    assert result.new_groups == 2
+
+
+def test_a_stronger_match_may_join_a_few_weeks_later(conn: sqlite3.Connection) -> None:
+    first = {
+        "title": "Microsoft AI hires two dozen Google DeepMind engineers under Suleyman",
+        "published": "2025-07-23T10:00:00Z",
+    }
+    later = {
+        "feed": "other",
+        "title": "Suleyman's Microsoft AI raids Google DeepMind for more engineers",
+        "published": "2025-08-12T10:00:00Z",
+    }
+    ids, _ = ingest(conn, [first, later])
+    assert group_of(conn, ids[0]) == group_of(conn, ids[1])
+
+
+def test_later_story_joins_an_existing_group_and_updates_it(conn: sqlite3.Connection) -> None:
+    first_ids, _ = ingest(conn, BEHEMOTH[:2])
+    group_id = group_of(conn, first_ids[0])
+    with write(conn):
+        conn.execute("UPDATE groups SET seen = 1, new_claims = 0 WHERE id = ?", (group_id,))
+    more_ids, result = ingest(
+        conn, [{**BEHEMOTH[2], "seen": "2025-06-13T08:00:00Z"}], tags={0: ["llama"]}
+    )
+    assert group_of(conn, more_ids[0]) == group_id
+    assert result == GroupingResult(new_groups=0, updated_groups=1, new_claims=result.new_claims)
+    group = conn.execute("SELECT * FROM groups WHERE id = ?", (group_id,)).fetchone()
+    assert group["story_count"] == 3
+    assert group["seen"] == 0
+    assert group["last_seen"] == "2025-06-13T08:00:00Z"
+    assert json.loads(group["tags"]) == ["llama"]
+
+
+def test_group_tags_are_the_union_of_member_tags(conn: sqlite3.Connection) -> None:
+    ingest(conn, BEHEMOTH, tags={0: ["meta_ai", "llama"], 1: ["meta_ai"], 2: ["official"]})
+    tags = json.loads(conn.execute("SELECT tags FROM groups").fetchone()[0])
+    assert tags == ["llama", "meta_ai", "official"]
+
+
+def test_updated_story_keeps_its_group(conn: sqlite3.Connection) -> None:
+    ids, _ = ingest(conn, BEHEMOTH)
+    group_id = group_of(conn, ids[0])
+    with write(conn):
+        conn.execute(
+            "UPDATE stories SET summary = 'Update: Meta now says Behemoth ships in the fall.', "
+            "is_updated = 1, updated_at = '2025-06-14T00:00:00Z' WHERE id = ?",
+            (ids[0],),
+        )
+        result = process_stories(conn, [ids[0]], SETTINGS)
+    assert group_of(conn, ids[0]) == group_id
+    assert result.new_groups == 0 and result.updated_groups == 1
+    assert conn.execute("SELECT COUNT(*) FROM groups").fetchone()[0] == 1
+
+
+def test_empty_call_does_nothing(conn: sqlite3.Connection) -> None:
+    with write(conn):
+        assert process_stories(conn, [], SETTINGS) == GroupingResult()
+    assert conn.execute("SELECT COUNT(*) FROM groups").fetchone()[0] == 0
+
+
+def test_deleted_stories_leave_no_index_rows(conn: sqlite3.Connection) -> None:
+    ids, _ = ingest(conn, BEHEMOTH)
+    with write(conn):
+        conn.execute("DELETE FROM stories WHERE id = ?", (ids[0],))
+    for table in ("group_features", "group_postings"):
+        count = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE story_id = ?", (ids[0],))
+        assert count.fetchone()[0] == 0
+
+
+def test_candidate_lookup_reads_one_index_range_per_term(conn: sqlite3.Connection) -> None:
+    """The lookup is a (term, time) range on the postings' primary key, never a table scan:
+    what keeps the per-story cost logarithmic in the number of stored stories."""
+    plan = " ".join(
+        row[-1]
+        for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT story_id FROM group_postings WHERE term = ? "
+            "AND t_lo BETWEEN ? AND ? ORDER BY t_lo DESC LIMIT 60",
+            ("behemoth", 0, 1),
+        )
+    )
+    assert "PRIMARY KEY" in plan and "SCAN" not in plan
+
+
+def test_group_items_partitions_like_process_stories() -> None:
+    items = [
+        {"title": s["title"], "summary": s.get("summary", ""), "published": s["published"][:10]}
+        for s in [LLAMA4_LAUNCH, *BEHEMOTH]
+    ]
+    items.append({"title": "Gmail adds automatic AI summaries", "published": "2025-05"})
+    groups = group_items(items, SETTINGS)
+    assert len(groups) == 5
+    assert groups[1] == groups[2] == groups[3]
+    assert len({groups[0], groups[1], groups[4]}) == 3
+
+
+def test_group_items_copes_with_missing_and_partial_dates() -> None:
+    items = [
+        {"title": "Meta delays Behemoth AI model", "published": "2025-05"},
+        {"title": "Meta delays its Behemoth model once more", "published": None},
+        {"title": "Behemoth AI model from Meta is delayed", "published": "2025"},
+        {"title": "Unrelated: a llama at the zoo"},
+    ]
+    groups = group_items(items, SETTINGS)
+    assert groups[0] == groups[1] == groups[2] != groups[3]
+
+
+def test_stricter_threshold_splits_more() -> None:
+    items = [{"title": s["title"], "summary": s.get("summary", "")} for s in BEHEMOTH]
+    loose = group_items(items, GroupingSettings(threshold=0.2))
+    strict = group_items(items, GroupingSettings(threshold=0.99))
+    assert len(set(loose)) == 1
+    assert len(set(strict)) == 3
+
+
+def test_duplicate_link_from_a_second_feed_is_a_member_not_a_new_story(
+    server: FeedServer, db_path: Path
+) -> None:
+    item = {
+        "title": "Meta postpones Behemoth AI model launch",
+        "link": "https://news.example/behemoth?utm_source=rss",
+        "guid": "b-1",
+        "description": "The flagship model slips to autumn.",
+        "pubDate": "Thu, 15 May 2025 18:00:00 GMT",
+    }
+    server.routes["/a.xml"] = Route(body=rss([item]))
+    server.routes["/b.xml"] = Route(body=rss([{**item, "guid": "other-guid"}]))
+    settings = settings_from_data(
+        {
+            "feeds": [{"url": server.url("/a.xml")}, {"url": server.url("/b.xml")}],
+            "poll": {"parse_workers": 0},
+        },
+        "test",
+    )
+    result = run_poll(settings, db_path)
+    assert result.new_stories == 1 and result.new_groups == 1
+    conn = connect(db_path)
+    try:
+        group = conn.execute("SELECT story_count, source_count FROM groups").fetchone()
+        assert tuple(group) == (1, 2)
+        assert conn.execute("SELECT COUNT(*) FROM story_sources").fetchone()[0] == 2
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Text features
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Meta invests $14.3 billion", 14.3e9),
+        ("Meta invests $14.3B", 14.3e9),
+        ("a 14,3bn euro stake", 14.3e9),
+        ("an offer of US$100m", 100e6),
+        ("$1,200,000 bonus", 1.2e6),
+    ],
+)
+def test_money_is_read_the_same_in_every_spelling(text: str, value: float) -> None:
+    (figure,) = find_figures(text)
+    assert figure.kind == "money"
+    assert figure.value == pytest.approx(value)
+
+
+def test_percent_and_counts() -> None:
+    kinds = [
+        (f.kind, f.value) for f in find_figures("a 49% stake; 600 AI jobs; two dozen engineers")
+    ]
+    assert kinds == [("percent", 49.0), ("count", 600.0), ("count", 24.0)]
+    assert find_figures("founded in 2015") == []  # a year is not a figure
+
+
+def test_rounding_agrees_but_a_tenfold_difference_does_not() -> None:
+    (fourteen,) = find_figures("$14B")
+    (precise,) = find_figures("$14.3 billion")
+    (hundred,) = find_figures("$100 million")
+    (ten,) = find_figures("$10 million")
+    assert figures_agree(fourteen, precise)
+    assert not figures_agree(hundred, ten)
+    assert fourteen.term() == precise.term()
+
+
+def test_aliases_and_model_names() -> None:
+    assert normal_tokens("Facebook's parent hires") == ["meta", "hires"]
+    assert normal_tokens("Meta Platforms and Mark Zuckerberg") == ["meta", "and", "zuckerberg"]
+    assert normal_tokens("Llama 4 beats GPT-4o")[:2] == ["llama4", "llama"]
+
+
+def test_partial_dates_are_intervals() -> None:
+    lo, hi = time_interval("2025-06")
+    assert hi - lo == pytest.approx(30 * 86400, abs=2)
+    lo, hi = time_interval("2025-06-12T10:00:00Z")
+    assert lo == hi
+    assert time_interval(None, "not a date")[0] < 0  # unknown: the widest interval
