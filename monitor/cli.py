@@ -168,6 +168,7 @@ def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_js
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_poll(result, elapsed, quiet)
+    _notify_after_poll(settings, db_path, result)
     sys.exit(int(result.exit_code))
 
 
@@ -190,6 +191,24 @@ def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
     click.echo(
         f"Polled {len(result.feeds)} feeds{not_due} in {elapsed:.1f} s{failed}: {', '.join(parts)}."
     )
+
+
+def _notify_after_poll(settings: Any, db_path: Path, result: Any) -> None:
+    if not settings.notify.command or not (result.new_stories or result.new_claims):
+        return
+    try:
+        from monitor import digest as digest_mod
+        from monitor.notify import notify
+    except ImportError:
+        return
+    conn = _open_db(db_path)
+    try:
+        report = digest_mod.build(conn, since=result.started)
+        error = notify(settings.notify, digest_mod.render(report, "json"))
+    finally:
+        conn.close()
+    if error:
+        click.echo(f"monitor: notify command failed: {clean_line(error)}", err=True)
 
 
 @cli.command()
@@ -245,6 +264,30 @@ def export(
         export_stories(conn, output, fmt=fmt, tags=list(tags), since=since)
     except ExportError as exc:
         _fail(str(exc), ExitCode.USAGE)
+    finally:
+        conn.close()
+
+
+@cli.command()
+@common_options
+@click.option("--since", default="last", show_default=True, help="last, or a duration: 24h, 7d.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+    show_default=True,
+)  # fmt: skip
+def digest(config: str | None, db: str | None, since: str, fmt: str) -> None:
+    """Print what is new since the last digest: new groups and only the new claims of others."""
+    _settings, _config_path, db_path = _load(config, db)
+    from monitor import digest as digest_mod
+
+    conn = _open_db(db_path)
+    try:
+        try:
+            report = digest_mod.build(conn, since=since)
+        except ValueError as exc:
+            _fail(str(exc), ExitCode.USAGE)
+        click.echo(digest_mod.render(report, fmt), nl=False)
+        digest_mod.mark_sent(conn)
     finally:
         conn.close()
 

@@ -1,0 +1,358 @@
+"""`monitor digest`: what is new since the last digest, as text, Markdown or JSON.
+
+A digest lists the groups (events) first seen in the period with their claims, and for older
+groups that got more coverage only what is new: claims first seen in the period and conflicts
+(a figure that disagrees with an earlier report). Groups whose new stories only repeat known
+claims are counted, not listed: the reader wants the news, not twenty copies of it.
+
+`build` reads (no writes); `mark_sent` stores the time of the digest as state `last_digest` in its
+own short transaction, so `--since last` picks up where the previous digest stopped. Every piece
+of feed text in the report has been through `clean_line`; the text renderer calls it again and
+the Markdown renderer also escapes Markdown syntax, so a feed can neither drive a terminal nor
+inject links or formatting into a mail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from monitor.textclean import clean_line
+
+MAX_GROUPS = 300  # per section
+MAX_CLAIMS = 6  # claims shown for a new group
+MAX_SOURCES = 4  # source names shown per group
+_DURATION = re.compile(r"^\s*\d+\s*[mhdw]\s*$")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!+\-.])")
+_SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]`]+$")
+
+
+@dataclass
+class DigestClaim:
+    text: str
+    source: str  # the feed that first said it (or, for a conflict, the one that disagrees)
+    url: str | None
+    conflicting: bool = False
+    conflicts_with: str | None = None  # the earlier wording, for a conflict
+
+
+@dataclass
+class DigestGroup:
+    id: int
+    title: str
+    url: str | None  # of its representative story
+    first_seen: str
+    last_seen: str
+    story_count: int
+    new_stories: int
+    sources: list[str]
+    tags: list[str]
+    claims: list[DigestClaim] = field(default_factory=list)  # new claims only
+    conflicts: list[DigestClaim] = field(default_factory=list)
+    more_claims: int = 0  # new claims not listed
+
+
+@dataclass
+class DigestReport:
+    since: str | None  # None: everything stored
+    generated: str
+    new_groups: list[DigestGroup] = field(default_factory=list)
+    updated_groups: list[DigestGroup] = field(default_factory=list)
+    repeated_groups: int = 0  # got more stories, but nothing new to say
+    more_groups: int = 0  # left out of the lists (MAX_GROUPS)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new_groups or self.updated_groups or self.repeated_groups)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resolve_since(conn: sqlite3.Connection, since: str, now: datetime | None = None) -> str | None:
+    """ "last" (the last digest; None when there was none), "24h"/"7d"/"30m"/"2w", or an ISO
+    date/time → an ISO 8601 UTC timestamp. Raises ValueError with a readable message."""
+    from monitor.export import ExportError, since_to_iso
+
+    value = (since or "").strip()
+    if value.lower() == "last":
+        row = conn.execute("SELECT value FROM state WHERE key = 'last_digest'").fetchone()
+        return str(row[0]) if row else None
+    try:
+        return since_to_iso(value, now)
+    except ExportError:
+        hint = "" if not _DURATION.match(value) else " (use m, h, d or w)"
+        raise ValueError(
+            f"--since: {clean_line(since)!r} is not 'last', a duration such as 24h or 7d, "
+            f"or an ISO date/time such as 2025-06-12T08:00:00Z{hint}"
+        ) from None
+
+
+def build(conn: sqlite3.Connection, since: str) -> DigestReport:
+    """Collect new groups and the new claims of updated groups since `since` (see
+    `resolve_since`). Reads only."""
+    now = datetime.now(UTC)
+    start = resolve_since(conn, since, now)
+    report = DigestReport(since=start, generated=_iso(now))
+    floor = start or ""
+    rows = conn.execute(
+        "SELECT id, title, first_seen, last_seen, story_count, tags FROM groups "
+        "WHERE last_seen >= ? ORDER BY story_count DESC, last_seen DESC, id",
+        (floor,),
+    ).fetchall()
+    for row in rows:
+        if row["first_seen"] >= floor:
+            group = _group(conn, row, floor, new=True)
+            _append(report, report.new_groups, group)
+            continue
+        group = _group(conn, row, floor, new=False)
+        if group.claims or group.conflicts:
+            _append(report, report.updated_groups, group)
+        elif group.new_stories:
+            report.repeated_groups += 1
+    report.updated_groups.sort(key=lambda g: (-(len(g.claims) + len(g.conflicts)), g.id))
+    return report
+
+
+def _append(report: DigestReport, section: list[DigestGroup], group: DigestGroup) -> None:
+    if len(section) < MAX_GROUPS:
+        section.append(group)
+    else:
+        report.more_groups += 1
+
+
+def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: str, *, new: bool) -> DigestGroup:
+    group_id = int(row["id"])
+    sources = [
+        clean_line(r[0])
+        for r in conn.execute(
+            "SELECT COALESCE(f.title, f.url) FROM feeds f WHERE f.id IN ("
+            "SELECT src.feed_id FROM story_sources src JOIN stories s ON s.id = src.story_id "
+            "WHERE s.group_id = ?) ORDER BY f.title, f.url",
+            (group_id,),
+        )
+    ]
+    lead = conn.execute(
+        "SELECT url FROM stories WHERE group_id = ? AND title = ? ORDER BY id LIMIT 1",
+        (group_id, row["title"]),
+    ).fetchone()
+    new_stories = conn.execute(
+        "SELECT COUNT(*) FROM stories WHERE group_id = ? AND first_seen >= ?", (group_id, floor)
+    ).fetchone()[0]
+    claims = [
+        DigestClaim(
+            text=clean_line(r["text"]),
+            source=clean_line(r["source"] or ""),
+            url=r["url"],
+            conflicting=bool(r["conflicting"]),
+        )
+        for r in conn.execute(
+            "SELECT c.text, c.conflicting, s.url, COALESCE(f.title, f.url) AS source "
+            "FROM claims c LEFT JOIN stories s ON s.id = c.first_story_id "
+            "LEFT JOIN feeds f ON f.id = s.feed_id "
+            "WHERE c.group_id = ? AND c.first_seen >= ? ORDER BY c.id",
+            (group_id, floor),
+        )
+    ]
+    conflicts = []
+    if not new:
+        conflicts = [
+            DigestClaim(
+                text=clean_line(r["text"]),
+                source=clean_line(r["source"] or ""),
+                url=r["url"],
+                conflicting=True,
+                conflicts_with=clean_line(r["original"]),
+            )
+            for r in conn.execute(
+                "SELECT a.text, c.text AS original, s.url, COALESCE(f.title, f.url) AS source "
+                "FROM claims c JOIN claim_appearances a ON a.claim_id = c.id "
+                "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
+                "WHERE c.group_id = ? AND a.conflicting = 1 AND a.is_new = 0 "
+                "AND COALESCE(s.updated_at, s.first_seen) >= ? ORDER BY c.id, s.id",
+                (group_id, floor),
+            )
+        ]
+    shown = _dedupe(claims)
+    limit = MAX_CLAIMS if new else len(shown)
+    return DigestGroup(
+        id=group_id,
+        title=clean_line(row["title"]),
+        url=lead["url"] if lead else None,
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        story_count=int(row["story_count"]),
+        new_stories=int(new_stories),
+        sources=sources,
+        tags=[clean_line(str(t)) for t in json.loads(row["tags"] or "[]")],
+        claims=shown[:limit],
+        conflicts=conflicts,
+        more_claims=max(0, len(shown) - limit),
+    )
+
+
+def _dedupe(claims: list[DigestClaim]) -> list[DigestClaim]:
+    """One line per wording: a clause with two figures is two claims but one sentence."""
+    seen: set[str] = set()
+    out = []
+    for claim in claims:
+        if claim.text not in seen:
+            seen.add(claim.text)
+            out.append(claim)
+    return out
+
+
+def mark_sent(conn: sqlite3.Connection, at: str | None = None) -> None:
+    """Remember now (or `at`) as the time of the last digest, in its own short transaction."""
+    from monitor.db import write
+
+    with write(conn):
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('last_digest', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (at or _iso(datetime.now(UTC)),),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def render(report: DigestReport, fmt: str) -> str:
+    """The report as "text", "markdown" or "json" (always ending in a newline)."""
+    if fmt == "json":
+        return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return _render_markdown(report)
+    if fmt == "text":
+        return _render_text(report)
+    raise ValueError(f"unknown digest format {fmt!r}: use text, markdown or json")
+
+
+def _when(stamp: str | None) -> str:
+    if not stamp:
+        return "the first story"
+    return stamp.replace("T", " ").removesuffix("Z") + " UTC"
+
+
+def _summary_line(report: DigestReport) -> str:
+    new, updated = len(report.new_groups), len(report.updated_groups)
+    parts = [f"{new} new {'group' if new == 1 else 'groups'}", f"{updated} updated"]
+    return f"{', '.join(parts)} since {_when(report.since)}"
+
+
+def _sources(group: DigestGroup) -> str:
+    names = group.sources[:MAX_SOURCES]
+    extra = len(group.sources) - len(names)
+    return ", ".join(names) + (f" +{extra}" if extra > 0 else "")
+
+
+def _stories(count: int) -> str:
+    return f"{count} {'story' if count == 1 else 'stories'}"
+
+
+def _render_text(report: DigestReport) -> str:
+    c = clean_line
+    if report.empty:
+        return f"Nothing new since {_when(report.since)}.\n"
+    lines = [f"monitor digest: {_summary_line(report)}", ""]
+    for group in report.new_groups:
+        lines.append(f"NEW      {c(group.title)}")
+        meta = [_stories(group.story_count), c(_sources(group))]
+        if group.tags:
+            meta.append("tags: " + c(", ".join(group.tags)))
+        lines.append("         " + " · ".join(meta))
+        for claim in group.claims:
+            lines.append(
+                f"         - {c(claim.text)}" + (f"  ({c(claim.source)})" if claim.source else "")
+            )
+        if group.more_claims:
+            lines.append(f"         … and {group.more_claims} more claims")
+        if group.url:
+            lines.append(f"         {c(group.url)}")
+        lines.append("")
+    for group in report.updated_groups:
+        lines.append(f"UPDATED  {c(group.title)}")
+        lines.append(
+            f"         {_stories(group.new_stories)} since, {_stories(group.story_count)} in all"
+        )
+        for claim in group.claims:
+            lines.append(f"         + new: {c(claim.text)}  ({c(claim.source)})")
+        for claim in group.conflicts:
+            lines.append(
+                f"         ! conflicting: {c(claim.text)}  ({c(claim.source)}); "
+                f"earlier: {c(claim.conflicts_with)}"
+            )
+        lines.append("")
+    lines.extend(_footer(report))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _footer(report: DigestReport) -> list[str]:
+    lines = []
+    if report.repeated_groups:
+        n = report.repeated_groups
+        lines.append(
+            f"{n} other {'group' if n == 1 else 'groups'} got more coverage with nothing new."
+        )
+    if report.more_groups:
+        lines.append(f"{report.more_groups} more groups are not listed.")
+    return lines
+
+
+def escape_markdown(value: str | None) -> str:
+    """Feed text as inert Markdown: one clean line, every syntax character escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean_line(value))
+
+
+def _md_link(text: str, url: str | None) -> str:
+    if url and _SAFE_URL.match(url):
+        return f"[{escape_markdown(text)}](<{url}>)"
+    return escape_markdown(text)
+
+
+def _render_markdown(report: DigestReport) -> str:
+    e = escape_markdown
+    if report.empty:
+        return f"Nothing new since {_when(report.since)}.\n"
+    lines = ["# monitor digest", "", f"_{_summary_line(report)}_", ""]
+    if report.new_groups:
+        lines += ["## New", ""]
+    for group in report.new_groups:
+        lines.append(f"### {_md_link(group.title, group.url)}")
+        meta = [_stories(group.story_count), e(_sources(group))]
+        if group.tags:
+            meta.append("tags: " + ", ".join(f"`{t.replace('`', '')}`" for t in group.tags))
+        lines += ["", " · ".join(meta), ""]
+        for claim in group.claims:
+            lines.append(f"- {e(claim.text)}" + (f" — *{e(claim.source)}*" if claim.source else ""))
+        if group.more_claims:
+            lines.append(f"- … and {group.more_claims} more claims")
+        lines.append("")
+    if report.updated_groups:
+        lines += ["## Updated", ""]
+    for group in report.updated_groups:
+        lines.append(f"### {_md_link(group.title, group.url)}")
+        lines += [
+            "",
+            f"{_stories(group.new_stories)} since, {_stories(group.story_count)} in all",
+            "",
+        ]
+        for claim in group.claims:
+            lines.append(f"- **new:** {e(claim.text)} — *{e(claim.source)}*")
+        for claim in group.conflicts:
+            lines.append(
+                f"- **conflicting:** {e(claim.text)} — *{e(claim.source)}* "
+                f"(earlier: {e(claim.conflicts_with)})"
+            )
+        lines.append("")
+    lines.extend(_footer(report))
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,184 @@
+"""The digest: what a cron user mails themselves — new groups, and for older groups only what is
+new — in text, Markdown and JSON, with feed text that can drive neither a terminal nor Markdown."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor import digest
+from monitor.cli import cli
+from monitor.db import connect
+from tests.test_grouping import ingest
+
+
+@pytest.fixture
+def conn(db_path: Path) -> Iterator[sqlite3.Connection]:
+    connection = connect(db_path)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def stamp(days_ago: float) -> str:
+    moment = datetime.now(UTC) - timedelta(days=days_ago)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+OLD = [
+    {
+        "feed": "Desk A",
+        "title": "Meta invests $14.3 billion in Scale AI",
+        "summary": "Scale AI chief executive Alexandr Wang will join Meta to lead a new lab.",
+        "published": "2025-06-12T20:00:00Z",
+        "url": "https://a.example/scale",
+        "seen": stamp(3),
+    },
+    {
+        "feed": "Desk A",
+        "title": "Meta delays its Behemoth model",
+        "published": "2025-06-12T10:00:00Z",
+        "seen": stamp(3),
+    },
+]
+REPEAT = {
+    "feed": "Desk B",
+    "title": "Meta delays Behemoth AI model again",
+    "published": "2025-06-13T10:00:00Z",
+    "seen": stamp(0.1),
+}
+ADDS_FIGURE = {
+    "feed": "Desk C",
+    "title": "Meta invests $14.3 billion in Scale AI, taking a 49% stake",
+    "published": "2025-06-13T08:00:00Z",
+    "seen": stamp(0.1),
+}
+NEW_EVENT = {
+    "feed": "Desk [b]C[/b] \x1b]0;owned\x07",
+    "title": "Meta cuts *600* jobs in [its AI unit](https://evil.example) \x1b[2J",
+    "published": "2025-10-22T15:00:00Z",
+    "url": "https://c.example/cuts",
+    "seen": stamp(0.1),
+}
+
+
+@pytest.fixture
+def filled(conn: sqlite3.Connection) -> sqlite3.Connection:
+    ingest(conn, OLD)
+    ingest(conn, [REPEAT, ADDS_FIGURE, NEW_EVENT])
+    return conn
+
+
+def test_new_groups_and_only_new_claims_of_updated_groups(filled: sqlite3.Connection) -> None:
+    report = digest.build(filled, "24h")
+    assert [g.title for g in report.new_groups] == [digest.clean_line(NEW_EVENT["title"])]
+    (updated,) = report.updated_groups
+    assert updated.title == OLD[0]["title"]
+    assert [c.text for c in updated.claims] == ["taking a 49% stake"]
+    assert updated.new_stories == 1 and updated.story_count == 2
+    assert report.repeated_groups == 1  # the Behemoth repeat: more coverage, nothing new
+
+
+def test_since_everything_lists_every_group_as_new(filled: sqlite3.Connection) -> None:
+    report = digest.build(filled, "last")  # no digest sent yet: everything
+    assert report.since is None
+    assert len(report.new_groups) == 3 and not report.updated_groups
+
+
+def test_mark_sent_moves_last_forward(filled: sqlite3.Connection) -> None:
+    digest.mark_sent(filled)
+    report = digest.build(filled, "last")
+    assert report.since is not None and report.empty
+    assert digest.render(report, "text").startswith("Nothing new since")
+
+
+def test_iso_timestamp_as_since(filled: sqlite3.Connection) -> None:
+    report = digest.build(filled, stamp(1))
+    assert len(report.new_groups) == 1 and len(report.updated_groups) == 1
+    assert digest.build(filled, stamp(1)[:10]).since is not None  # a bare date works too
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "3x", "", "24 hours ago"])
+def test_bad_since_is_a_readable_error(conn: sqlite3.Connection, bad: str) -> None:
+    with pytest.raises(ValueError, match="--since"):
+        digest.build(conn, bad)
+
+
+def test_conflicts_are_reported_on_updated_groups(conn: sqlite3.Connection) -> None:
+    ingest(
+        conn,
+        [
+            {
+                "feed": "Desk A",
+                "title": "Altman says Meta offered OpenAI researchers $100 million bonuses",
+                "seen": stamp(3),
+            }
+        ],
+    )
+    ingest(
+        conn,
+        [
+            {
+                "feed": "Desk B",
+                "title": "Meta offered OpenAI staff $10 million bonuses, Altman claims",
+                "seen": stamp(0.1),
+            }
+        ],
+    )
+    (updated,) = digest.build(conn, "24h").updated_groups
+    (conflict,) = updated.conflicts
+    assert "$10 million" in conflict.text and "$100 million" in (conflict.conflicts_with or "")
+    text = digest.render(digest.build(conn, "24h"), "text")
+    assert "! conflicting:" in text
+
+
+def test_text_output_has_no_escape_codes(filled: sqlite3.Connection) -> None:
+    text = digest.render(digest.build(filled, "24h"), "text")
+    assert "\x1b" not in text and "\x07" not in text
+    assert "NEW" in text and "+ new: taking a 49% stake" in text
+    assert "1 other group got more coverage with nothing new." in text
+
+
+def test_markdown_escapes_feed_text(filled: sqlite3.Connection) -> None:
+    markdown = digest.render(digest.build(filled, "24h"), "markdown")
+    assert "\x1b" not in markdown
+    assert "\\*600\\*" in markdown
+    assert "\\[its AI unit\\]\\(https://evil\\.example\\)" in markdown
+    assert "](https://evil" not in markdown
+    assert "[Meta cuts" in markdown and "(<https://c.example/cuts>)" in markdown
+    assert "Desk \\[b\\]C\\[/b\\]" in markdown
+
+
+def test_json_is_the_whole_report(filled: sqlite3.Connection) -> None:
+    data = json.loads(digest.render(digest.build(filled, "24h"), "json"))
+    assert set(data) >= {"since", "generated", "new_groups", "updated_groups", "repeated_groups"}
+    assert data["updated_groups"][0]["claims"][0]["text"] == "taking a 49% stake"
+    assert "\x1b" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_unknown_format_is_refused(filled: sqlite3.Connection) -> None:
+    with pytest.raises(ValueError):
+        digest.render(digest.build(filled, "24h"), "html")
+
+
+def test_cli_digest_prints_then_marks_sent(filled: sqlite3.Connection, db_path: Path) -> None:
+    config = db_path.parent / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    runner = CliRunner()
+    args = ["digest", "--config", str(config), "--db", str(db_path)]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert "3 new groups" in first.output
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 0 and second.output.startswith("Nothing new since")
+    bad = runner.invoke(cli, [*args, "--since", "soon"])
+    assert bad.exit_code == 2 and "--since" in bad.output
+    as_json = runner.invoke(cli, [*args, "--since", "7d", "--format", "json"])
+    assert as_json.exit_code == 0 and len(json.loads(as_json.output)["new_groups"]) == 3
