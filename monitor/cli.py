@@ -340,5 +340,16 @@ def retag(config: str | None, db: str | None) -> None:
     click.echo(f"Retagged {count} stories in {elapsed:.1f} s.")
 
 
+@cli.command("eval")
+@common_options
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def eval_cmd(config: str | None, db: str | None, file: str) -> None:
+    """Score the current topic rules (and grouping) against a labelled JSONL FILE."""
+    settings, _config_path, _db_path = _load(config, db)
+    from monitor.evaluate import run
+
+    sys.exit(run(Path(file), settings, sys.stdout))
+
+
 def main() -> None:
     cli(prog_name="monitor")
