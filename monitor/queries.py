@@ -254,47 +254,51 @@ class GroupQuery:
         story_where = [
             "+s.group_id IS NULL" if self.lone > self.LONE_SCAN else "s.group_id IS NULL"
         ]
-        if filters.tag:
-            self.params["tag"] = filters.tag
-            group_where.append(
-                "g.id IN (SELECT s.group_id FROM story_tags t JOIN stories s ON s.id = t.story_id "
-                "WHERE t.tag = :tag)"
-            )
-            story_where.append("s.id IN (SELECT t.story_id FROM story_tags t WHERE t.tag = :tag)")
-        if filters.unread:
-            group_where.append("g.id IN (SELECT group_id FROM stories WHERE NOT read)")
-            story_where.append("NOT s.read")
-        if filters.starred:
-            group_where.append("g.id IN (SELECT group_id FROM stories WHERE starred)")
-            story_where.append("s.starred")
         if filters.window_hours:
             now = now or datetime.now(UTC)
             self.params["since"] = _iso(now - timedelta(hours=filters.window_hours))
             group_where.append("g.last_seen >= :since")
             story_where.append("s.first_seen >= :since")
-        match = fts_query(filters.search)
-        if match:
-            hits, groups = self._search(match)
+        if filters.tag or filters.unread or filters.starred or fts_query(filters.search):
+            stories, groups = self._matches(filters)
             group_where.append(f"g.id IN {groups}")
-            story_where.append(f"s.id IN {hits}")
+            story_where.append(f"s.id IN {stories}")
         self.group_where = " AND ".join(group_where)
         self.story_where = " AND ".join(story_where)
 
-    def _search(self, match: str) -> tuple[str, str]:
+    def _matches(self, filters: Filters) -> tuple[str, str]:
+        """Materialise the stories that pass every story-level filter (tag, unread, starred,
+        search), and their groups, into two temporary tables: one scan per reload, after which
+        count, pages and positions only probe them. A group matches when one of its stories
+        passes all of them."""
         number = next(_temp_names)
-        hits, groups = f"temp.search_hits_{number}", f"temp.search_groups_{number}"
-        self.conn.execute(f"CREATE TEMP TABLE search_hits_{number} (id INTEGER PRIMARY KEY)")
-        self._temp.append(hits)
-        self.conn.execute(f"CREATE TEMP TABLE search_groups_{number} (id INTEGER PRIMARY KEY)")
-        self._temp.append(groups)
+        stories, groups = f"temp.match_stories_{number}", f"temp.match_groups_{number}"
+        for name in (stories, groups):
+            self.conn.execute(f"CREATE TEMP TABLE {name.split('.')[1]} (id INTEGER PRIMARY KEY)")
+            self._temp.append(name)
+        conds, params = ["1"], {}
+        source = "stories s"
+        match = fts_query(filters.search)
+        if filters.tag:  # drive from the tag index: the tagged stories, not every story
+            source = "story_tags t JOIN stories s ON s.id = t.story_id"
+            conds.append("t.tag = :tag")
+            params["tag"] = filters.tag
+        if match:
+            conds.append("s.id IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH :match)")
+            params["match"] = match
+        if filters.unread:
+            conds.append("NOT s.read")
+        if filters.starred:
+            conds.append("s.starred")
         self.conn.execute(
-            f"INSERT INTO {hits} SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?", (match,)
+            f"INSERT OR IGNORE INTO {stories} SELECT s.id FROM {source} WHERE {' AND '.join(conds)}",
+            params,
         )
         self.conn.execute(
-            f"INSERT OR IGNORE INTO {groups} SELECT s.group_id FROM {hits} h "
-            "JOIN stories s ON s.id = h.id WHERE s.group_id IS NOT NULL"
+            f"INSERT OR IGNORE INTO {groups} SELECT s.group_id FROM {stories} m "
+            "JOIN stories s ON s.id = m.id WHERE s.group_id IS NOT NULL"
         )
-        return hits, groups
+        return stories, groups
 
     def close(self) -> None:
         """Drop the temporary search tables (safe to call twice)."""
@@ -654,6 +658,35 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
 
 
 # --- tags, sparklines, poll state ---------------------------------------------------------
+
+
+def tag_counts(conn: sqlite3.Connection) -> list[TagInfo]:
+    """Every tag in use, alphabetically, with its story count (no per-day counts)."""
+    return [
+        TagInfo(clean_line(row[0]), row[1])
+        for row in conn.execute("SELECT tag, COUNT(*) FROM story_tags GROUP BY tag ORDER BY tag")
+    ]
+
+
+def tag_sparkline(
+    conn: sqlite3.Connection, tag: str, now: datetime | None = None, days: int = SPARK_DAYS
+) -> tuple[int, ...]:
+    """Stories per UTC day carrying `tag`, oldest first, the last `days` days."""
+    now = now or datetime.now(UTC)
+    first_day = now.astimezone(UTC).date() - timedelta(days=days - 1)
+    counts = [0] * days
+    for row in conn.execute(
+        "SELECT substr(s.first_seen, 1, 10) AS day, COUNT(*) FROM story_tags t "
+        "JOIN stories s ON s.id = t.story_id WHERE t.tag = ? AND s.first_seen >= ? GROUP BY day",
+        (tag, first_day.isoformat()),
+    ):
+        try:
+            index = (datetime.fromisoformat(row[0]).date() - first_day).days
+        except ValueError:
+            continue
+        if 0 <= index < days:
+            counts[index] = row[1]
+    return tuple(counts)
 
 
 def tag_infos(

@@ -58,7 +58,7 @@ async def test_r_polls_now_and_the_status_line_says_so(tmp_path: Path, server: F
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        assert "background polling off" in screen_text(app)
+        assert "auto-poll off" in screen_text(app)
         await pilot.press("r")
         await settle(pilot)
         await until(pilot, lambda: not app.poll_status.running)

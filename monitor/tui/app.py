@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -37,7 +37,6 @@ from monitor import db as dbmod
 from monitor import queries
 from monitor.config import Settings
 from monitor.exitcodes import ExitCode
-from monitor.poller import FeedResult, PollLocked, PollResult, run_poll
 from monitor.store import parse_iso
 from monitor.textclean import clean_line
 from monitor.tui.feeds import FeedsScreen
@@ -50,11 +49,15 @@ from monitor.tui.messages import (
     FeedsPolled,
     PollStarted,
     PollStateChanged,
+    SparklineComputed,
     StoriesMarked,
 )
 from monitor.tui.story import StoryScreen
 from monitor.tui.text import now_utc
 from monitor.tui.windowlist import WindowList
+
+if TYPE_CHECKING:  # the poller (httpx, feedparser) is imported by the first poll
+    from monitor.poller import FeedResult, PollResult
 
 MIN_POLL_DELAY = 30.0
 """Never poll again sooner than this many seconds after a run ended."""
@@ -85,11 +88,17 @@ class MonitorApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Every key"),
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("r", "poll_now", "Poll now"),
-        Binding("f", "feeds", "Feeds"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
+        Binding("r", "poll_now", "Poll", tooltip="Poll every feed now"),
+        Binding("f", "feeds", "Feeds", tooltip="Every feed: status, last error, next check"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            tooltip="Command palette: every action by name",
+        ),
     ]
 
     def __init__(
@@ -227,6 +236,7 @@ class MonitorApp(App[int]):
 
     def _poll(self, all_feeds: bool) -> PollResult:
         """Runs in a worker thread; only posts messages."""
+        from monitor.poller import run_poll
 
         def progress(feed: FeedResult) -> None:
             self.post_message(FeedFetched(feed))
@@ -289,6 +299,23 @@ class MonitorApp(App[int]):
     def mark_group_seen(self, group_id: int) -> None:
         self._write("Marking the group seen", queries.mark_group_seen, group_id)
 
+    def count_tag_per_day(self, tag: str, reply_to: Screen[Any]) -> None:
+        """Count `tag`'s stories per day in a thread (its own connection); `reply_to` gets a
+        SparklineComputed."""
+
+        def job() -> None:
+            conn = dbmod.connect(self.db_path, migrate=False)
+            try:
+                per_day = queries.tag_sparkline(conn, tag, self.clock())
+            finally:
+                conn.close()
+            reply_to.post_message(SparklineComputed(tag, per_day))
+
+        self.run_worker(
+            job, name="sparkline", group="sparkline", description=f"Counting {tag} per day",
+            exclusive=True, exit_on_error=False, thread=True,
+        )  # fmt: skip
+
     def on_stories_marked(self, message: StoriesMarked) -> None:
         self.check_database()
 
@@ -303,7 +330,7 @@ class MonitorApp(App[int]):
             delay = self._next_delay()
             if event.state == WorkerState.ERROR:
                 error = worker.error
-                if isinstance(error, PollLocked):
+                if type(error).__name__ == "PollLocked":
                     self.poll_status.message = "another poll is running (cron?); will retry"
                     delay = LOCKED_RETRY
                 elif isinstance(error, dbmod.DatabaseError):

@@ -21,6 +21,7 @@ from monitor.tui.text import (
     ago,
     pad,
     plain,
+    set_content,
     short_time,
 )
 from monitor.tui.windowlist import WindowList
@@ -119,7 +120,7 @@ def claims_text(item: GroupRow | None, claims: list[ClaimRow], now: datetime) ->
             where.append(f"{claim.appearances} stories")
         if claim.conflicting:
             where.append("sources disagree")
-        parts.append(plain(f"  — {', '.join(where)}", MUTED_STYLE))
+        parts += [("  — ", MUTED_STYLE), plain(", ".join(where), MUTED_STYLE)]
     return Content.assemble(*parts)
 
 
@@ -153,7 +154,7 @@ class GroupDetail(Vertical):
         now = self.clock()
         self.item = item
         self.claims = claims
-        self.query_one("#detail-head", Static).update(group_header(item, now))
+        set_content(self.query_one("#detail-head", Static), group_header(item, now), layout=False)
         keep = self.stories.current.id if same_group and self.stories.current else None
         self.stories.show(stories, keep_id=keep)
         box = self.query_one("#claims-box", VerticalScroll)
@@ -166,6 +167,6 @@ class GroupDetail(Vertical):
             subtitle.append(f"{disputed} disputed")
         box.border_title = "Claims"
         box.border_subtitle = " · ".join(subtitle)
-        self.query_one("#claims", Static).update(claims_text(item, claims, now))
+        set_content(self.query_one("#claims", Static), claims_text(item, claims, now))
         if not same_group:
             box.scroll_home(animate=False)

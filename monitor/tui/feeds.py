@@ -45,6 +45,9 @@ class FeedList(WindowList):
     def get_row(self, index: int) -> dict[str, Any] | None:
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
+    def cache_key(self, row: dict[str, Any]) -> Any:
+        return tuple(row.values())
+
     def render_row(self, row: dict[str, Any], width: int) -> Content:
         now = self.clock()
         status = row["status"]
@@ -113,7 +116,7 @@ class FeedsScreen(Screen[None]):
         yield Static(HEADER, id="feeds-header")
         yield FeedList(self.clock, id="feed-list")
         yield Static(id="feed-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.reload()

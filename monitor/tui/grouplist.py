@@ -129,7 +129,7 @@ class GroupList(WindowList):
         sources = f"{row.source_count} src"
         tail = f" {pad(sources, 7, right=True)} {pad(age(row.activity, now), 4, right=True)}"
         chips: list[tuple[str, str]] = []
-        chip_room = max(0, min(26, (width - 30) // 3))
+        chip_room = max(0, min(20, (width - 30) // 4))
         used = 0
         for index, tag in enumerate(row.tags):
             label = f" {fit(tag, 12)} "

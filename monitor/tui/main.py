@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -25,15 +26,24 @@ from monitor.queries import (
     group_claims,
     group_stories,
     poll_state,
+    tag_counts,
     tag_infos,
     window_label,
 )
 from monitor.tui.detail import GroupDetail, StoryList
 from monitor.tui.grouplist import GroupList
-from monitor.tui.messages import DatabaseChanged, PollStateChanged
+from monitor.tui.messages import DatabaseChanged, PollStateChanged, SparklineComputed
 from monitor.tui.story import StoryScreen
 from monitor.tui.tags import ALL_TAGS, TagPicker
-from monitor.tui.text import CONFLICT_STYLE, MUTED_STYLE, ago, plain, short_time, sparkline
+from monitor.tui.text import (
+    CONFLICT_STYLE,
+    MUTED_STYLE,
+    ago,
+    plain,
+    set_content,
+    short_time,
+    sparkline,
+)
 from monitor.tui.windowlist import WindowList
 
 if TYPE_CHECKING:
@@ -53,19 +63,40 @@ class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual's type)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Open", show=False),
+        Binding(
+            "enter",
+            "choose",
+            "Open",
+            show=False,
+            tooltip="Groups: go to its stories; stories: read one",
+        ),
         Binding("right,l", "focus_stories", "Stories pane", show=False),
         Binding("left,h", "focus_groups", "Groups pane", show=False),
-        Binding("o", "open_link", "Open link"),
-        Binding("s", "star", "Star"),
-        Binding("m", "toggle_read", "Read"),
-        Binding("M", "mark_group_read", "Group read"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("t", "pick_tag", "Tags"),
-        Binding("u", "toggle_unread", "Unread"),
-        Binding("asterisk", "toggle_starred", "Starred only", key_display="*", show=False),
-        Binding("w", "cycle_window", "Time window", show=False),
-        Binding("x", "clear_filters", "Clear filters", show=False),
+        Binding("o", "open_link", "Open", tooltip="Open the story's link in the browser"),
+        Binding("s", "star", "Star", tooltip="Star or unstar the story"),
+        Binding("m", "toggle_read", "Read", tooltip="Mark the story read or unread"),
+        Binding("M", "mark_group_read", "All read", tooltip="Mark every story of the group read"),
+        Binding("slash", "search", "Search", key_display="/", tooltip="Full-text search, live"),
+        Binding("t", "pick_tag", "Tags", tooltip="Pick a tag to filter by (with sparklines)"),
+        Binding(
+            "u", "toggle_unread", "Unread", show=False, tooltip="Only groups with unread stories"
+        ),
+        Binding(
+            "asterisk",
+            "toggle_starred",
+            "Starred",
+            key_display="*",
+            show=False,
+            tooltip="Only groups with starred stories",
+        ),
+        Binding(
+            "w",
+            "cycle_window",
+            "Window",
+            show=False,
+            tooltip="Time window: all, 24h, 3d, 7d, 14d",
+        ),
+        Binding("x", "clear_filters", "Clear", show=False, tooltip="Clear every filter"),
         Binding("escape", "escape", "Clear search / back to groups", show=False),
         *TAG_KEYS,
     ]
@@ -78,6 +109,8 @@ class MainScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._new_claim_ids: set[int] = set()
         self._open_key: int | None = None
+        self._spark: tuple[str, float, str] | None = None  # (tag, computed at, sparkline)
+        self._spark_pending: str | None = None
 
     @property
     def monitor(self) -> MonitorApp:
@@ -106,7 +139,7 @@ class MainScreen(Screen[None]):
             id="search",
         )
         yield Static(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.reload(keep=False)
@@ -118,7 +151,7 @@ class MainScreen(Screen[None]):
         """Re-read tags, the groups window (cursor kept on its group) and the status line."""
         conn = self.monitor.read_conn
         try:
-            self.tags = tag_infos(conn, self.monitor.clock())
+            self.tags = tag_counts(conn)
             self.groups.reload(conn, self.filters, keep=keep)
         except sqlite3.Error as exc:
             self.notify(f"Could not read the database: {exc}", severity="error", markup=False)
@@ -191,9 +224,7 @@ class MainScreen(Screen[None]):
                     parts.append((" · ", MUTED_STYLE))
                 parts.append(plain(phrase, "bold $text-warning"))
                 if phrase.startswith("tag ") and self.filters.tag:
-                    info = next((t for t in self.tags if t.tag == self.filters.tag), None)
-                    if info is not None:
-                        parts += [" ", (sparkline(info.per_day), "$text-success")]
+                    parts += [" ", (self.tag_sparkline(self.filters.tag), "$text-success")]
         else:
             parts.append(("all groups", "bold"))
         source = self.groups.source
@@ -204,7 +235,28 @@ class MainScreen(Screen[None]):
         elif self.tags:
             keys = "  ".join(f"{n} {t.tag}" for n, t in enumerate(self.tags[:9], 1))
             parts.append((f"  ·  tags: {keys}", MUTED_STYLE))
-        self.query_one("#filterbar", Static).update(Content.assemble(*parts))
+        set_content(self.query_one("#filterbar", Static), Content.assemble(*parts), layout=False)
+
+    def tag_sparkline(self, tag: str) -> str:
+        """The tag's stories per day. Counted in a worker, at most once a minute (it is a daily
+        count); until the first count arrives the filter bar shows none."""
+        fresh = self._spark is not None and time.monotonic() - self._spark[1] < 60
+        if self._spark is not None and self._spark[0] == tag:
+            if not fresh and self._spark_pending != tag:
+                self._spark_pending = tag
+                self.monitor.count_tag_per_day(tag, self)
+            return self._spark[2]
+        if self._spark_pending != tag:
+            self._spark_pending = tag
+            self.monitor.count_tag_per_day(tag, self)
+        return ""
+
+    def on_sparkline_computed(self, message: SparklineComputed) -> None:
+        if self._spark_pending == message.tag:
+            self._spark_pending = None
+        self._spark = (message.tag, time.monotonic(), sparkline(message.per_day))
+        if self.filters.tag == message.tag:
+            self.update_filterbar()
 
     def update_status(self) -> None:
         app = self.monitor
@@ -235,7 +287,7 @@ class MainScreen(Screen[None]):
             if status.next_at is not None and not status.running:
                 parts.append((f" · next {short_time(_iso(status.next_at), now)}", MUTED_STYLE))
         else:
-            parts.append((" · background polling off (r polls now)", MUTED_STYLE))
+            parts.append((" · auto-poll off (r polls)", MUTED_STYLE))
         if state is not None and state.failing:
             parts.append(
                 (
@@ -245,7 +297,7 @@ class MainScreen(Screen[None]):
             )
         if status.message:
             parts += [(" · ", MUTED_STYLE), plain(status.message, "$text-warning")]
-        self.query_one("#status", Static).update(Content.assemble(*parts))
+        set_content(self.query_one("#status", Static), Content.assemble(*parts), layout=False)
 
     # --- actions: moving --------------------------------------------------------------------
 
@@ -364,7 +416,12 @@ class MainScreen(Screen[None]):
                 return
             self.set_filters(self.filters.with_(tag=None if tag == ALL_TAGS else tag))
 
-        self.app.push_screen(TagPicker(self.tags, self.filters.tag), chosen)
+        try:
+            infos = tag_infos(self.monitor.read_conn, self.monitor.clock())
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the tags: {exc}", severity="error", markup=False)
+            return
+        self.app.push_screen(TagPicker(infos, self.filters.tag), chosen)
 
     def set_tag(self, tag: str | None) -> None:
         self.set_filters(self.filters.with_(tag=tag))

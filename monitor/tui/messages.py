@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from monitor.poller import FeedResult, PollResult
+if TYPE_CHECKING:  # the poller (httpx, feedparser) loads on the first poll, not at start-up
+    from monitor.poller import FeedResult, PollResult
 
 
 class DatabaseChanged(Message):
@@ -43,6 +46,15 @@ class FeedsPolled(Message):
 
 class StoriesMarked(Message):
     """Read/starred/seen marks were written."""
+
+
+class SparklineComputed(Message):
+    """Stories per day for `tag` were counted (in a worker)."""
+
+    def __init__(self, tag: str, per_day: tuple[int, ...]) -> None:
+        super().__init__()
+        self.tag = tag
+        self.per_day = per_day
 
 
 class PollStateChanged(Message):

@@ -167,7 +167,7 @@ class StoryScreen(Screen[None]):
             yield Static(id="story-why")
             yield Static(id="story-body")
             yield Static(id="story-claims")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load(mark_read=True)

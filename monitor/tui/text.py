@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from rich.cells import cell_len
 from textual.content import Content
+from textual.widgets import Static
 
 from monitor.store import parse_iso
 from monitor.textclean import clean_line, clean_text
@@ -115,6 +116,13 @@ def pad(text: str, width: int, right: bool = False) -> str:
     text = fit(text, width)
     gap = " " * max(0, width - cell_len(text))
     return gap + text if right else text + gap
+
+
+def set_content(widget: Static, content: Content, *, layout: bool = True) -> None:
+    """Update a Static only if its content changed; `layout=False` for fixed-size widgets, so
+    a cursor move does not re-lay-out the whole screen."""
+    if widget.visual != content:
+        widget.update(content, layout=layout)
 
 
 def now_utc() -> datetime:

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
@@ -77,6 +78,9 @@ class WindowList(ScrollView, can_focus=True):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._row_count = 0
+        # Rendered rows, keyed by (row, width, cursor state): scrolling re-renders nothing
+        # that was on screen before, and a cursor move re-renders two lines.
+        self._strips: LRUCache[tuple[Any, int, int], Strip] = LRUCache(1024)
 
     # --- for subclasses ------------------------------------------------------------------
 
@@ -88,6 +92,10 @@ class WindowList(ScrollView, can_focus=True):
         """One row as Content (no wider than `width`; it is padded/cut afterwards)."""
         raise NotImplementedError
 
+    def cache_key(self, row: Any) -> Any:
+        """A hashable value that changes whenever the row's rendering would."""
+        return row
+
     @property
     def row_count(self) -> int:
         return self._row_count
@@ -95,6 +103,7 @@ class WindowList(ScrollView, can_focus=True):
     def set_row_count(self, count: int, cursor: int | None = None) -> None:
         """The rows changed: new count, cursor kept (clamped) unless given; repaint."""
         self._row_count = max(0, count)
+        self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, self._row_count)
         target = self.cursor if cursor is None else cursor
         self.set_reactive(WindowList.cursor, self._clamp(target))
@@ -107,31 +116,45 @@ class WindowList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        row_style = self.get_visual_style("window-list--row")
         if index >= self._row_count:
-            return Strip.blank(width, row_style.rich_style)
+            return Strip.blank(width, self.get_visual_style("window-list--row").rich_style)
         row = self.get_row(index)
-        if index == self.cursor:
-            component = "window-list--cursor" if self.has_focus else "window-list--cursor-blurred"
-            style = self.get_visual_style("window-list--row", component)
-        else:
-            style = row_style
-        if row is None:
-            return Strip.blank(width, style.rich_style)
-        content = self.render_row(row, width)
-        strips = Visual.to_strips(self, content, width, 1, style, pad=True)
-        strip = strips[0] if strips else Strip.blank(width, style.rich_style)
-        return strip.crop_extend(0, width, style.rich_style).apply_offsets(0, index)
+        state = (1 if self.has_focus else 2) if index == self.cursor else 0
+        key = (self.cache_key(row), width, state)
+        strip = self._strips.get(key) if row is not None else None
+        if strip is None:
+            components = ["window-list--row"]
+            if state:
+                components.append(
+                    "window-list--cursor" if state == 1 else "window-list--cursor-blurred"
+                )
+            style = self.get_visual_style(*components)
+            if row is None:
+                return Strip.blank(width, style.rich_style)
+            strips = Visual.to_strips(self, self.render_row(row, width), width, 1, style, pad=True)
+            strip = strips[0] if strips else Strip.blank(width, style.rich_style)
+            strip = strip.crop_extend(0, width, style.rich_style)
+            self._strips[key] = strip
+        return strip.apply_offsets(0, index)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def refresh_rows(self) -> None:
+        """Rows changed in place (same count): drop cached renders and repaint."""
+        self._strips.clear()
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self._row_count)
         self._keep_cursor_visible()
 
     def on_focus(self) -> None:
-        self.refresh()
+        self.refresh_line(self.cursor)
 
     def on_blur(self) -> None:
-        self.refresh()
+        self.refresh_line(self.cursor)
 
     # --- cursor ---------------------------------------------------------------------------
 
@@ -142,8 +165,13 @@ class WindowList(ScrollView, can_focus=True):
         return self._clamp(value)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = round(self.scroll_offset.y)
         self._keep_cursor_visible()
-        self.refresh()
+        if round(self.scroll_offset.y) == top:
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         self.post_message(self.CursorMoved(self, new))
 
     def _keep_cursor_visible(self) -> None:
