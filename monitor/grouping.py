@@ -46,7 +46,7 @@ from monitor.grouping_text import (
 
 QUERY_TERMS = 6  # rarest terms of a story used to look up candidates
 POSTINGS_PER_TERM = 60  # newest postings read per term
-MAX_CANDIDATES = 40  # stories read, those sharing most rare terms first
+MAX_CANDIDATES = 24  # stories read, those sharing most rare terms first
 MEMBERS_PER_GROUP = 4  # of which at most this many compared per group
 PSEUDO_DOCS = 20.0  # smoothing of document frequencies for a young database
 PSEUDO_DF = 0.5

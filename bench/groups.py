@@ -1,0 +1,163 @@
+"""Ingest-side cost of grouping and claims per story, at 1k, 10k and 100k stored stories.
+
+    .venv/bin/python bench/groups.py [--sizes 1000,10000,100000] [--measure 500]
+
+Synthetic stories (generated here, nothing downloaded): events about invented people and
+organisations, each reported by one to six outlets in different words, with figures, over a
+stream of about 400 stories a day, so the database covers more days as it grows (as a real one
+does). At each size the script grows the same database to that many stories, then times
+`process_stories` on a further batch of new stories arriving in polls of 25 (one feed's worth),
+inside the poller's kind of transaction. The cost should stay flat, or grow with log(stored):
+candidates come from time-bounded ranges of the (term, time) index, never from every story.
+
+Columns: stored stories, milliseconds per story (wall and CPU), candidates read per story,
+index rows (postings) in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from monitor import grouping
+from monitor.config import GroupingSettings
+from monitor.db import connect, write
+
+STORIES_PER_DAY = 400
+POLL_BATCH = 25
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+_SYLLABLES = "ka lo mi ra ten vo su zan del pri or ux ne ba qui tor fen mar lis go".split()
+_VERBS = [
+    ("hires", "poaches", "lures", "recruits"),
+    ("invests {fig} in", "puts {fig} into", "backs with {fig}"),
+    ("acquires", "buys", "agrees to buy"),
+    ("delays", "postpones", "pushes back"),
+    ("releases", "launches", "unveils"),
+    ("cuts {n} jobs at", "lays off {n} staff at", "slashes {n} roles at"),
+]
+_FILLER = (
+    "report new plan amid talks sources market deal team lab model chips race users growth "
+    "rivals data cloud board quarter week rollout pressure bet push strategy analysts shares "
+    "regulators court license open weights agents research safety compute cluster budget"
+).split()
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
+class Stream:
+    """An endless, reproducible stream of stories about invented events."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self.rng = random.Random(seed)
+        self.people = [f"{_word(self.rng)} {_word(self.rng)}" for _ in range(3000)]
+        self.orgs = [_word(self.rng) + self.rng.choice(["", " AI", " Labs"]) for _ in range(600)]
+        self.count = 0
+        self.pending: list[dict[str, str]] = []
+
+    def _event(self) -> list[dict[str, str]]:
+        rng = self.rng
+        who, org, other = rng.choice(self.people), rng.choice(self.orgs), rng.choice(self.orgs)
+        verbs = rng.choice(_VERBS)
+        figure = f"${rng.randint(1, 90)}.{rng.randint(0, 9)} billion"
+        n = str(rng.choice([50, 120, 600, 1200, 3000]))
+        day = START + timedelta(days=self.count / STORIES_PER_DAY)
+        stories = []
+        for _ in range(rng.choice([1, 1, 1, 2, 2, 3, 4, 6])):
+            verb = rng.choice(verbs).format(fig=figure, n=n)
+            extra = " ".join(rng.sample(_FILLER, 3))
+            title = (
+                f"{org} {verb} {other} as {who} {rng.choice(['leads', 'joins', 'weighs'])} {extra}"
+            )
+            summary = (
+                f"{who} of {other} said the move follows {extra}; "
+                f"{org} declined to comment on {rng.choice(_FILLER)} {rng.choice(_FILLER)}."
+            )
+            published = day + timedelta(minutes=rng.randint(0, 36 * 60))
+            stories.append({"title": title, "summary": summary, "published": published.isoformat()})
+        return stories
+
+    def take(self, n: int) -> list[dict[str, str]]:
+        out = []
+        while len(out) < n:
+            if not self.pending:
+                self.pending = self._event()
+                self.rng.shuffle(self.pending)
+            out.append(self.pending.pop())
+            self.count += 1
+        return out
+
+
+def _store(conn, stories: list[dict[str, str]], settings: GroupingSettings) -> None:  # type: ignore[no-untyped-def]
+    with write(conn):
+        ids = []
+        for story in stories:
+            cursor = conn.execute(
+                "INSERT INTO stories (feed_id, title, summary, published, first_seen, "
+                "content_hash) VALUES (1, ?, ?, ?, ?, '')",
+                (story["title"], story["summary"], story["published"], story["published"]),
+            )
+            ids.append(int(cursor.lastrowid or 0))
+            conn.execute(
+                "INSERT INTO story_sources (feed_id, key, story_id, first_seen) "
+                "VALUES (1, ?, ?, ?)",
+                (str(ids[-1]), ids[-1], story["published"]),
+            )
+        grouping.process_stories(conn, ids, settings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--measure", type=int, default=500, help="stories timed at each size")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    settings = GroupingSettings()
+    stream = Stream()
+    candidates: list[int] = []
+    original = grouping._Index.candidates
+
+    def counting(self, story, profile, max_gap_hours):  # type: ignore[no-untyped-def]
+        found = original(self, story, profile, max_gap_hours)
+        candidates.append(len(found))
+        return found
+
+    grouping._Index.candidates = counting  # type: ignore[method-assign]
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = connect(Path(tmp) / "bench.db")
+        with write(conn):
+            conn.execute("INSERT INTO feeds (config_url, url) VALUES ('bench', 'bench')")
+        stored = 0
+        print(f"{'stored':>8}  {'ms/story':>9}  {'cpu ms':>7}  {'cands':>6}  {'postings':>9}")
+        for size in sizes:
+            while stored < size:
+                batch = stream.take(min(500, size - stored))
+                _store(conn, batch, settings)
+                stored += len(batch)
+            candidates.clear()
+            measured = stream.take(args.measure)
+            wall, cpu = time.perf_counter(), time.process_time()
+            for start in range(0, len(measured), POLL_BATCH):
+                _store(conn, measured[start : start + POLL_BATCH], settings)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            stored += len(measured)
+            postings = conn.execute("SELECT COUNT(*) FROM group_postings").fetchone()[0]
+            per = 1000 / len(measured)
+            print(
+                f"{size:>8}  {wall * per:>9.2f}  {cpu * per:>7.2f}  "
+                f"{sum(candidates) / max(1, len(candidates)):>6.1f}  {postings:>9}"
+            )
+        conn.close()
+
+
+if __name__ == "__main__":
+    main()
