@@ -63,9 +63,10 @@ class FeedList(WindowList):
         )
 
 
-HEADER = Content.assemble(
-    ("STATUS ", "bold"), ("STORIES ", "bold"), ("   LAST OK ", "bold"), ("NEXT CHECK", "bold"),
-    ("  FEED", "bold"),
+HEADER = Content.styled(
+    pad("STATUS", 7) + pad("STORIES", 7, right=True) + " " + pad("LAST OK", 10, right=True) + " "
+    + pad("NEXT", 9, right=True) + "  FEED",
+    "bold",
 )  # fmt: skip
 
 

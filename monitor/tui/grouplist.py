@@ -129,15 +129,17 @@ class GroupList(WindowList):
         sources = f"{row.source_count} src"
         tail = f" {pad(sources, 7, right=True)} {pad(age(row.activity, now), 4, right=True)}"
         chips: list[tuple[str, str]] = []
-        chip_room = max(0, min(20, (width - 30) // 4))
+        chip_room = max(0, min(24, (width - 40) // 2))
         used = 0
         for index, tag in enumerate(row.tags):
-            label = f" {fit(tag, 12)} "
-            last = index == len(row.tags) - 1
-            if used + 1 + cell_len(label) + (0 if last else 2) > chip_room:
-                chips.append((" …", MUTED_STYLE))
-                used += 2
+            more = index < len(row.tags) - 1
+            room = chip_room - used - 1 - 2 - (2 if more else 0)  # gap, chip padding, " …"
+            if room < 3:
+                if index:
+                    chips.append((" …", MUTED_STYLE))
+                    used += 2
                 break
+            label = f" {fit(tag, min(12, room))} "
             chips += [(" ", ""), (label, CHIP_STYLE)]
             used += 1 + cell_len(label)
         fixed = 2 + 7 + cell_len(star[0]) + used + cell_len(tail)
