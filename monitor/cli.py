@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -88,7 +89,7 @@ class _DefaultToTui(DefaultGroup):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = super().parse_args(ctx, args)
-        if not rest and not ctx.resilient_parsing and self.default_cmd_name:
+        if not rest and not ctx._protected_args and not ctx.resilient_parsing:
             ctx._protected_args = [self.default_cmd_name]
         return rest
 
@@ -116,6 +117,12 @@ def cli(config: str | None, db: str | None) -> None:
 def tui(config: str | None, db: str | None, no_poll: bool) -> None:
     """Open the terminal UI (the default command)."""
     settings, config_path, db_path = _load(config, db)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # From cron, a pipe or a test runner, a full-screen UI would wait forever for keys.
+        _fail(
+            "the terminal UI needs a terminal; from cron or a script use `monitor poll`",
+            ExitCode.USAGE,
+        )
     _open_db(db_path).close()
     try:
         from monitor.tui.app import run
@@ -226,8 +233,11 @@ def feeds(config: str | None, db: str | None, fmt: str) -> None:
         from monitor.db import write
         from monitor.store import sync_feeds
 
-        with write(conn):
-            sync_feeds(conn, settings.feeds)
+        try:
+            with write(conn):
+                sync_feeds(conn, settings.feeds)
+        except sqlite3.OperationalError:
+            pass  # a read-only (or busy) database is still listed, as it was last written
         rows = feed_statuses(conn)
     finally:
         conn.close()
@@ -352,4 +362,9 @@ def eval_cmd(config: str | None, db: str | None, file: str) -> None:
 
 
 def main() -> None:
-    cli(prog_name="monitor")
+    from monitor.db import DatabaseError
+
+    try:
+        cli(prog_name="monitor")
+    except (sqlite3.Error, DatabaseError) as exc:  # last resort: a clear line, never a traceback
+        _fail(f"database error: {exc}", ExitCode.DATABASE)

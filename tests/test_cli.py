@@ -107,6 +107,21 @@ def test_environment_variables_choose_config_and_db(configured: tuple[Path, Path
     assert code == 0 and db.exists()
 
 
+def test_subcommand_alone_is_not_taken_for_the_default(configured: tuple[Path, Path]) -> None:
+    """`monitor poll` with the paths from the environment polls; it must not open the UI."""
+    config, db = configured
+    env = {"MONITOR_CONFIG": str(config), "MONITOR_DB": str(db)}
+    code, out, _ = invoke("feeds", env=env)
+    assert code == 0 and "desk.xml" in out and "STATUS" in out
+
+
+def test_ui_without_a_terminal_says_so_instead_of_hanging(configured: tuple[Path, Path]) -> None:
+    config, db = configured
+    for args in ((), ("tui",)):
+        code, _, err = invoke("--config", str(config), "--db", str(db), *args)
+        assert code == 2 and "needs a terminal" in err and "monitor poll" in err
+
+
 def test_export_since_rejects_nonsense(configured: tuple[Path, Path]) -> None:
     config, db = configured
     invoke("poll", "--config", str(config), "--db", str(db))
