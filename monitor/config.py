@@ -155,7 +155,13 @@ def _format_location(loc: tuple[Any, ...]) -> str:
     """("feeds", 3, "url") -> "feeds[3].url", the way the user finds it in the file."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        name = str(part)
+        if not name.isprintable() or name.strip() != name or not name:
+            name = repr(name)  # a key made of blanks or control characters, shown unambiguously
+        text += f".{name}" if text else name
     return text or "(top level)"
 
 

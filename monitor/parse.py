@@ -6,6 +6,8 @@ Three defences shape this module:
 - DOCTYPE internal subsets are removed before parsing: feedparser re-inserts "safe" internal
   entities and its loose parser expands them without limit (a 100 KB entity referenced 1,000
   times became a 100 MB title), and this also disarms billion-laughs and XXE declarations.
+  The body is first decoded to UTF-8 the way feedparser would decode it, so a UTF-16/32 or
+  EBCDIC body cannot hide its DOCTYPE from the byte-level guard.
 - Every string is turned into plain text and cleaned of control/bidi characters here, so the
   rest of the program only ever sees safe text. Overlong fields are cut.
 
@@ -72,6 +74,22 @@ def strip_doctype(body: bytes) -> bytes:
     return _ENTITY_DECL.sub(b"", body)
 
 
+def _to_utf8(body: bytes) -> bytes:
+    """The body as UTF-8 with a matching XML declaration, decoded as feedparser decodes it.
+
+    Done before the DOCTYPE guard so the guard sees the bytes the XML parser will see (a UTF-16
+    body slipped its entities past it), and without HTTP headers, so a feed that declares no
+    encoding is read as UTF-8 rather than feedparser's Latin-1 default for header-less input.
+    """
+    from feedparser.encodings import convert_to_utf8
+
+    try:
+        converted = convert_to_utf8({}, body, {})
+    except Exception:  # undecodable: leave the bytes to feedparser, which records the problem
+        return body
+    return converted if isinstance(converted, bytes) else body
+
+
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -129,7 +147,7 @@ def parse_feed(body: bytes, base_url: str = "") -> ParsedFeed:
         return ParsedFeed(error="the server sent an empty response")
     if _HTML_START.match(body[:2048]):
         return ParsedFeed(error="got an HTML page, not an RSS or Atom feed")
-    safe = strip_doctype(body)
+    safe = strip_doctype(_to_utf8(body))
     now = time.time()
     try:
         result = feedparser.parse(

@@ -118,15 +118,24 @@ class _PollLock:
         self._fd: int | None = None
 
     def __enter__(self) -> _PollLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:  # read-only filesystem, no permission: the poll could not write
+            raise dbmod.DatabaseError(
+                f"{self.path.with_suffix('')}: cannot create the lock file {self.path.name} "
+                f"({exc.strerror or exc}); is the database directory read-only?"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             raise PollLocked(f"another poll is running on {self.path.with_suffix('')}") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass  # the pid is for people looking; the flock is what counts (disk may be full)
         self._fd = fd
         return self
 
@@ -157,6 +166,31 @@ def _due_feeds(
     return due, skipped
 
 
+def _die_with_parent(parent: int) -> None:
+    """Parse-worker initializer: exit when the poll that forked us dies (even by `kill -9`).
+
+    A killed poll must not leave its workers behind; cron would pile them up run after run.
+    """
+    import signal
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(0)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(0)
+
+
 def _make_pool(settings: Settings) -> Executor | None:
     if settings.poll.parse_workers <= 0 or len(settings.feeds) < POOL_MIN_FEEDS:
         return None
@@ -165,7 +199,10 @@ def _make_pool(settings: Settings) -> Executor | None:
     import feedparser  # noqa: F401  (loaded before the fork so workers start warm)
 
     pool = ProcessPoolExecutor(
-        max_workers=settings.poll.parse_workers, mp_context=multiprocessing.get_context("fork")
+        max_workers=settings.poll.parse_workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
     )
     for future in [pool.submit(os.getpid) for _ in range(settings.poll.parse_workers)]:
         future.result()

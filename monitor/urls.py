@@ -8,7 +8,12 @@ untouched, never raising: feed links are untrusted input.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# C0 and C1 controls, DEL, and the bidi and direction marks a link could use to look like
+# another address on screen.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]")
 
 _TRACKING_EXACT = frozenset(
     {
@@ -31,7 +36,7 @@ def canonical_url(url: str | None) -> str | None:
     """Return the canonical form of a story link, or None when there is no usable link."""
     if not url:
         return None
-    url = "".join(ch for ch in url.strip() if ch >= " " and ch != "\x7f")
+    url = _UNPRINTABLE.sub("", url.strip())
     if not url:
         return None
     try:
