@@ -41,6 +41,7 @@ _SQL_VARS = 500
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _ASCII_TOKEN = re.compile(r"[a-z]+|[0-9]+")  # the same on lower-case ASCII, three times faster
+_ASCII_STEM = re.compile(r"(?<![a-z])[a-z]{3}")  # first letters of ASCII tokens
 _LETTER = r"[^\W\d_]"
 _SEPARATORS = " \t\n\r\f\v-_"
 _SEP_CLASS = r"[\s\-_]"
@@ -97,13 +98,14 @@ class _View:
     """One field of one story as the rules see it: normalised text, its folded (lower-case)
     twin, and the set of letter/digit runs in it (the prefilter)."""
 
-    __slots__ = ("_lower", "_stems", "_tokens", "text")
+    __slots__ = ("_aligned", "_lower", "_stems", "_tokens", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lower: str | None = None, tokens: set[str] | None = None) -> None:
         self.text = text
-        self._lower: str | None = None
-        self._tokens: set[str] | None = None
+        self._lower = lower
+        self._tokens = tokens
         self._stems: set[str] | None = None
+        self._aligned: bool | None = None
 
     @property
     def lower(self) -> str:
@@ -114,7 +116,9 @@ class _View:
     @property
     def aligned(self) -> bool:
         """Positions in `lower` are positions in `text` (false only for rare characters)."""
-        return len(self.lower) == len(self.text)
+        if self._aligned is None:
+            self._aligned = len(self.lower) == len(self.text)
+        return self._aligned
 
     @property
     def tokens(self) -> set[str]:
@@ -127,8 +131,15 @@ class _View:
     @property
     def stems(self) -> set[str]:
         if self._stems is None:
-            self._stems = {token[:_STEM] for token in self.tokens if len(token) >= _STEM}
+            lower = self.lower
+            if lower.isascii():
+                self._stems = set(_ASCII_STEM.findall(lower))
+            else:
+                self._stems = {token[:_STEM] for token in self.tokens if len(token) >= _STEM}
         return self._stems
+
+
+_EMPTY = _View("")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,12 +168,12 @@ class CompiledTerm:
         return self.literal is None or self.literal in view.text
 
     def matches(self, view: _View) -> bool:
+        if self.token_only:  # its anchor is among the tokens, or it would not be asked
+            return True
         if self.anchor is None and self.stem is None:  # a regex: nothing to prefilter on
             return self.pattern.search(view.text) is not None
         if not self.possible(view):
             return False
-        if self.token_only:
-            return True
         if self.fast is not None and view.aligned:
             return self.fast.search(view.lower) is not None
         return self.pattern.search(view.text) is not None
@@ -301,7 +312,18 @@ class CompiledClause:
         yield from self.always
 
     def match(self, view: _View) -> bool:
-        return any(term.matches(view) for term in self.candidates(view))
+        tokens = view.tokens
+        by_token = self.by_token
+        for token in self.tokens & tokens:
+            for term in by_token[token]:
+                if term.matches(view):
+                    return True
+        if self.by_stem:
+            for stem in self.stems & view.stems:
+                for term in self.by_stem[stem]:
+                    if term.matches(view):
+                        return True
+        return any(term.matches(view) for term in self.always)
 
 
 @dataclass(frozen=True)
@@ -330,55 +352,76 @@ class TagHit:
     matched: tuple[str, ...]
 
 
-class _Story:
-    __slots__ = ("cache", "masked", "raw", "views")
+_JOIN = " | "  # between fields: no phrase separator, so no phrase spans two fields
 
-    def __init__(self, raw: dict[FieldName, str], views: dict[FieldName, _View]) -> None:
-        self.raw = raw
-        self.views = views
-        self.masked: dict[tuple[int, FieldName], _View] = {}
+
+class _Story:
+    """The fields of one story and the views the rules ask for, built once and shared.
+
+    A clause over several fields looks at them joined (`title | summary`): one search instead
+    of one per field. Its tokens are the union of the fields' tokens. A topic with `ignore`
+    phrases sees its own blanked copy of each view.
+    """
+
+    __slots__ = ("cache", "fields", "groups")
+
+    def __init__(self, fields: dict[FieldName, _View]) -> None:
+        self.fields = fields
+        self.groups: dict[tuple[tuple[FieldName, ...], int], _View] = {}
         self.cache: dict[tuple[int, int], bool] = {}
 
-    def view(self, name: FieldName, topic: CompiledTopic | None) -> _View:
-        base = self.views.get(name)
-        if base is None:
-            base = self.views[name] = _View(normalise(self.raw.get(name, "")))
-        if topic is None or topic.mask is None:
+    def view(self, names: tuple[FieldName, ...], topic: CompiledTopic | None) -> _View:
+        mask_id = topic.mask_id if topic is not None else 0
+        key = (names, mask_id)
+        view = self.groups.get(key)
+        if view is not None:
+            return view
+        if mask_id:
+            assert topic is not None and topic.mask is not None
+            view = self._masked(self.view(names, None), topic.mask)
+        elif len(names) == 1:
+            view = self.fields[names[0]]
+        else:
+            parts = [self.fields[name] for name in names]
+            view = _View(
+                _JOIN.join(part.text for part in parts),
+                _JOIN.join(part.lower for part in parts),
+                set().union(*(part.tokens for part in parts)),
+            )
+            if not all(part.aligned for part in parts):
+                view._lower = None  # recomputed from the joined text
+        self.groups[key] = view
+        return view
+
+    @staticmethod
+    def _masked(base: _View, mask: CompiledClause) -> _View:
+        if not mask.match(base):
             return base
-        key = (topic.mask_id, name)
-        masked = self.masked.get(key)
-        if masked is None:
-            spans = [span for term in topic.mask.candidates(base) for span in term.spans(base)]
-            if spans:
-                chars = list(base.text)
-                for start, end in spans:
-                    chars[start:end] = " " * (end - start)
-                masked = _View("".join(chars))  # tokenised afresh: blanked words are gone
-            else:
-                masked = base
-            self.masked[key] = masked
-        return masked
+        spans = [span for term in mask.candidates(base) for span in term.spans(base)]
+        if not spans:
+            return base
+        chars = list(base.text)
+        for start, end in spans:
+            chars[start:end] = " " * (end - start)
+        return _View("".join(chars))  # tokenised afresh: blanked words are gone
 
 
 def _clause_matches(story: _Story, clause: CompiledClause, topic: CompiledTopic) -> bool:
     key = (clause.id, topic.mask_id)
     cached = story.cache.get(key)
     if cached is None:
-        cached = story.cache[key] = any(
-            clause.match(story.view(name, topic)) for name in clause.fields
-        )
+        cached = story.cache[key] = clause.match(story.view(clause.fields, topic))
     return cached
 
 
 def _matched_words(story: _Story, clause: CompiledClause, topic: CompiledTopic) -> list[str]:
+    view = story.view(clause.fields, topic)
     words: list[str] = []
-    for name in clause.fields:
-        view = story.view(name, topic)
-        for term in clause.candidates(view):
-            for start, end in term.spans(view):
-                word = " ".join(view.text[start:end].split())
-                if word:
-                    words.append(word)
+    for term in clause.candidates(view):
+        for start, end in term.spans(view):
+            word = " ".join(view.text[start:end].split())
+            if word:
+                words.append(word)
     return words
 
 
@@ -454,17 +497,14 @@ class Tagger:
 
     def _possible_clauses(self, story: _Story) -> set[int]:
         """Clauses that could match some field of the story, judged from its tokens alone."""
-        tokens: set[str] = set()
-        for name in self._fields:
-            if story.raw.get(name):
-                tokens |= story.view(name, None).tokens
+        tokens: set[str] = set().union(*(story.fields[name].tokens for name in self._fields))
         possible = set(self._always)
         for token in self._index_tokens & tokens:
             for runs, ids in self._by_token[token]:
                 if len(runs) == 1 or runs <= tokens:
                     possible |= ids
         if self._index_stems:
-            stems = {token[:_STEM] for token in tokens if len(token) >= _STEM}
+            stems = set().union(*(story.fields[name].stems for name in self._fields))
             for stem in self._index_stems & stems:
                 possible |= self._by_stem[stem]
         return possible
@@ -504,16 +544,14 @@ class Tagger:
         feed_tags: Sequence[str] = (),
     ) -> list[TagHit]:
         """The tags one story earns, each with its reason; feed tags come last as rule "feed"."""
-        joined_tags = " ; ".join(feed_tags)
         story = _Story(
             {
-                "title": title or "",
-                "summary": summary or "",
-                "content": content or "",
-                "feed": feed or "",
-                "feed_tags": joined_tags,
-            },
-            {"feed": self._shared_view(feed or ""), "feed_tags": self._shared_view(joined_tags)},
+                "title": _View(normalise(title or "")),
+                "summary": _View(normalise(summary or "")),
+                "content": _View(normalise(content or "")) if self.uses_content else _EMPTY,
+                "feed": self._shared_view(feed or ""),
+                "feed_tags": self._shared_view(" ; ".join(feed_tags)),
+            }
         )
         hits: dict[str, TagHit] = {}
         present = set(feed_tags)
