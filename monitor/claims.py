@@ -37,6 +37,7 @@ from monitor.names import (
     ATTRIBUTION_PATTERNS,
     BOILERPLATE_PATTERNS,
     NON_CLAIM_OPENINGS,
+    PHRASE_ALIASES,
     VERB_FAMILY,
 )
 from monitor.textclean import clean_line
@@ -62,6 +63,14 @@ _CLAUSE_SPLIT = re.compile(
 _ATTRIBUTED_TO = re.compile(
     r"\b(?:according to|reported by|first reported by)\s+(?:[A-Z][\w&.'-]*\s*)+|"
     r",?\s*(?:[A-Z][\w&.'-]*\s*){1,3}(?:said|says|reported|reports)\.?$"
+)
+_LETTERS = re.compile(r"[a-z]+")
+# Words that can make a clause assert an action: verb forms, and the first words of phrases
+# that become one ("lay off" → cut, "step down" → stepdown).
+_ACTION_WORDS = frozenset(VERB_FAMILY) | frozenset(
+    phrase.split()[0]
+    for phrase, replacement in PHRASE_ALIASES.items()
+    if any(word in VERB_FAMILY for word in replacement.split())
 )
 _RELATIVE = re.compile(r",\s+(?:who|which)\s+[^,]+,")
 _WORD = re.compile(r"[\w$€£%.,'-]+")
@@ -139,18 +148,24 @@ def _analyse(clause: str) -> tuple[frozenset[str], list[str], list[Figure]]:
 
 def _claims_of_sentence(sentence: str) -> list[Claim]:
     out: list[Claim] = []
+    if (
+        _ACTION_WORDS.isdisjoint(_LETTERS.findall(sentence.lower()))
+        and not _ATTRIBUTION.search(sentence)
+        and not any(f.kind != "number" for f in find_figures(sentence))
+    ):
+        return out  # no action, figure or attribution anywhere: a cheap early exit
     subject: list[str] = []
     for number, raw in enumerate(_CLAUSE_SPLIT.split(sentence)):
         clause = raw.strip(" ,;:-")
         words = _WORD.findall(clause)
         if len(words) < MIN_CLAIM_WORDS - (1 if number else 0) or len(words) > MAX_CLAIM_WORDS:
             continue
+        attributed = bool(_ATTRIBUTION.search(clause))
         verbs, names, figures = _analyse(clause)
         if number == 0:
             subject = names
         elif len(set(names)) < 2:
             names = list(dict.fromkeys([*subject, *names]))  # "…, taking a 49% stake"
-        attributed = bool(_ATTRIBUTION.search(clause))
         if not (verbs or figures or attributed) or not names:
             continue
         text = clean_line(clause if number else raw)[:MAX_TEXT]

@@ -28,7 +28,7 @@ import math
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -152,19 +152,22 @@ class _Index:
         self.load_df(terms)
         return {t: w * prior(t) * self.idf(t) for t, w in terms.items()}
 
-    def store(self, story: _Story) -> None:
-        lo, hi = story.interval
-        self.conn.execute(
-            "INSERT INTO group_features (story_id, t_lo, t_hi, terms) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(story_id) DO UPDATE SET t_lo = excluded.t_lo, t_hi = excluded.t_hi, "
-            "terms = excluded.terms",
-            (story.id, lo, hi, encode_terms(story.terms)),
-        )
+    def store_postings(self, story: _Story) -> None:
+        """Index the story's terms now, so later stories of the same batch can find it."""
         if story.old_terms is not None:
             self.conn.execute("DELETE FROM group_postings WHERE story_id = ?", (story.id,))
+        lo = story.interval[0]
         self.conn.executemany(
             "INSERT OR IGNORE INTO group_postings (term, t_lo, story_id) VALUES (?, ?, ?)",
             [(term, lo, story.id) for term in story.terms if term not in WEAK_TERMS],
+        )
+
+    def store_features(self, stories: Sequence[_Story]) -> None:
+        self.conn.executemany(
+            "INSERT INTO group_features (story_id, t_lo, t_hi, terms) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(story_id) DO UPDATE SET t_lo = excluded.t_lo, t_hi = excluded.t_hi, "
+            "terms = excluded.terms",
+            [(s.id, s.interval[0], s.interval[1], encode_terms(s.terms)) for s in stories],
         )
 
     def profile(
@@ -216,7 +219,7 @@ class _Index:
         return [row[0] for row in self.conn.execute(sql, params)]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Profile:
     """A story as grouping compares it: weighted vectors (whole and headline) with norms."""
 
@@ -357,6 +360,7 @@ def process_stories(
     batch = _Batch()
     claim_cache = claims_mod.GroupClaims(conn)
     profiles = _Profiles(index)
+    assigned: list[tuple[int, int]] = []
     for story in stories:
         if story.group_id is None:
             group_id, profile = _best_group(index, profiles, story, settings)
@@ -367,14 +371,21 @@ def process_stories(
                 )
                 group_id = int(cursor.lastrowid or 0)
                 batch.new_groups.add(group_id)
-            conn.execute("UPDATE stories SET group_id = ? WHERE id = ?", (group_id, story.id))
+            assigned.append((group_id, story.id))
             story.group_id = group_id
-            profiles.put(story.id, replace(profile, group_id=group_id))
-        index.store(story)
-        group_id = story.group_id
+            profile.group_id = group_id
+        else:
+            group_id = story.group_id
+            profile = index.profile(group_id, story.interval, story.terms)
+        # Later stories of this batch compare with this one from memory; its features row and
+        # group_id are written once, below, before the groups are refreshed.
+        profiles.put(story.id, profile)
+        index.store_postings(story)
         batch.touched[group_id] = max(batch.touched.get(group_id, ""), story.stamp)
         found = claim_cache.record_story(group_id, story.id, story.claims, story.stamp)
         batch.new_claims[group_id] += found
+    conn.executemany("UPDATE stories SET group_id = ? WHERE id = ?", assigned)
+    index.store_features(stories)
     for group_id, stamp in batch.touched.items():
         _refresh_group(conn, index, group_id, stamp, batch.new_claims[group_id])
     return GroupingResult(

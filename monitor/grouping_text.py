@@ -289,7 +289,8 @@ def _find_figures(text: str) -> tuple[Figure, ...]:
         if parsed is None or not free(start, end):
             return
         value, sig = parsed
-        found.append(Figure(kind, value * mult, sig, _is_approx(text, start), noun, start, end))
+        approx = kind != "number" and _is_approx(text, start)
+        found.append(Figure(kind, value * mult, sig, approx, noun, start, end))
         taken.append((start, end))
 
     lower = text.lower()
