@@ -226,6 +226,19 @@ def test_tag_infos_count_per_day(conn: sqlite3.Connection) -> None:
     assert next(i for i in infos if i.tag == "llama").stories == total
 
 
+def test_tag_names_is_a_distinct_sorted_list(conn: sqlite3.Connection) -> None:
+    expected = [r[0] for r in conn.execute("SELECT DISTINCT tag FROM story_tags ORDER BY tag")]
+    assert q.tag_names(conn) == expected
+    with write(conn):
+        conn.execute("DELETE FROM story_tags")
+    assert q.tag_names(conn) == []
+
+
+def test_tag_sparkline_matches_tag_infos(conn: sqlite3.Connection) -> None:
+    for info in q.tag_infos(conn, NOW):
+        assert q.tag_sparkline(conn, info.tag, NOW) == info.per_day
+
+
 def test_poll_state(conn: sqlite3.Connection) -> None:
     state = q.poll_state(conn)
     assert state.last_poll and state.feeds == 12 and state.failing == 1 and state.next_check

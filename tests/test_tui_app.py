@@ -179,6 +179,10 @@ async def test_panes_enter_and_story_view(sample_db: Path) -> None:
         assert isinstance(app.focused, StoryList)
         await pilot.press("h")
         assert isinstance(app.focused, GroupList)
+        await pilot.press("right")
+        assert isinstance(app.focused, StoryList)
+        await pilot.press("left")
+        assert isinstance(app.focused, GroupList)
         await pilot.press("enter")
         assert isinstance(app.focused, StoryList)
         story = screen.stories.current
@@ -189,6 +193,10 @@ async def test_panes_enter_and_story_view(sample_db: Path) -> None:
         assert story.title[:20] in screen_text(app)
         assert db_row(sample_db, "SELECT read FROM stories WHERE id = ?", story.id)[0] == 1
         await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("h")
         assert isinstance(app.screen, MainScreen)
         await pilot.press("escape")
         assert isinstance(app.focused, GroupList)
@@ -424,6 +432,8 @@ async def test_feeds_screen(sample_db: Path) -> None:
         assert "503" in screen_text(app)  # the failing feed sorts first and shows its error
         await pilot.press("j", "G", "g")
         await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("f", "backspace")
         assert isinstance(app.screen, MainScreen)
         await pilot.press("f", "f")
         assert isinstance(app.screen, MainScreen)

@@ -26,8 +26,8 @@ from monitor.queries import (
     group_claims,
     group_stories,
     poll_state,
-    tag_counts,
     tag_infos,
+    tag_names,
     window_label,
 )
 from monitor.tui.detail import GroupDetail, StoryList
@@ -151,7 +151,7 @@ class MainScreen(Screen[None]):
         """Re-read tags, the groups window (cursor kept on its group) and the status line."""
         conn = self.monitor.read_conn
         try:
-            self.tags = tag_counts(conn)
+            self.tags = [TagInfo(tag, 0) for tag in tag_names(conn)]
             self.groups.reload(conn, self.filters, keep=keep)
         except sqlite3.Error as exc:
             self.notify(f"Could not read the database: {exc}", severity="error", markup=False)

@@ -103,7 +103,6 @@ class WindowList(ScrollView, can_focus=True):
     def set_row_count(self, count: int, cursor: int | None = None) -> None:
         """The rows changed: new count, cursor kept (clamped) unless given; repaint."""
         self._row_count = max(0, count)
-        self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, self._row_count)
         target = self.cursor if cursor is None else cursor
         self.set_reactive(WindowList.cursor, self._clamp(target))
@@ -140,11 +139,6 @@ class WindowList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
-
-    def refresh_rows(self) -> None:
-        """Rows changed in place (same count): drop cached renders and repaint."""
-        self._strips.clear()
-        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self._row_count)
