@@ -36,6 +36,7 @@ from monitor.topics import (
 FEED_RULE = "feed"
 MAX_MATCHED = 8  # words recorded per tag
 BATCH = 2000  # stories read and written at a time by retag_all
+PARALLEL_RETAG_MIN = 20_000  # below this, forking matchers costs more than it saves
 _FEED_VIEWS = 4096  # feed titles/tags kept normalised
 _SQL_VARS = 500
 
@@ -682,14 +683,56 @@ UPDATE groups SET tags = (
 """
 
 
-def retag_all(conn: sqlite3.Connection, tagger: Tagger) -> int:
+# What the forked retag workers tag with: set just before the fork, inherited, never pickled.
+_RETAG_STATE: tuple[Tagger, dict[int, tuple[str, list[str]]], dict[int, list[int]]] | None = None
+
+
+def _retag_rows(rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str, str]]:
+    assert _RETAG_STATE is not None
+    tagger, feeds, also_seen = _RETAG_STATE
+    return list(_story_tags(tagger, rows, feeds, also_seen))
+
+
+def _retag_pool(workers: int) -> Any:
+    """A pool of forked matchers, or None where forking is not available or not worth it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def _in_order(
+    pool: Any, batches: Iterator[list[tuple[Any, ...]]], window: int
+) -> Iterator[list[tuple[int, str, str, str]]]:
+    """Tag batches in the pool, results in order, with at most `window` batches in flight (the
+    executor's own map would read every story into memory first)."""
+    from collections import deque
+
+    pending: deque[Any] = deque()
+    for batch in batches:
+        pending.append(pool.submit(_retag_rows, batch))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def retag_all(conn: sqlite3.Connection, tagger: Tagger, workers: int | None = None) -> int:
     """Re-apply the rules to every stored story in one transaction; returns stories tagged.
 
     All old tags are replaced and every group's tags are recomputed from its stories, so the
-    result is exactly what tagging at ingest with the current rules would have given.
+    result is exactly what tagging at ingest with the current rules would have given. Matching
+    is the cost, so for large databases it runs in forked worker processes (`workers`, default
+    one per CPU up to 4) while this process reads stories and writes tags; SQLite is touched
+    only here.
     """
+    import os
+
     from monitor.db import write
 
+    global _RETAG_STATE
     content = "content" if tagger.uses_content else "''"
     count = 0
     with write(conn):
@@ -700,15 +743,24 @@ def retag_all(conn: sqlite3.Connection, tagger: Tagger) -> int:
             "ON s.id = src.story_id WHERE src.feed_id != s.feed_id"
         ):
             also_seen.setdefault(int(story_id), []).append(int(feed_id))
-        conn.execute("DELETE FROM story_tags")
-        cursor = conn.execute(
-            f"SELECT id, feed_id, title, summary, {content} FROM stories ORDER BY id"
-        )
-        while True:
-            rows = cursor.fetchmany(BATCH)
-            if not rows:
-                break
-            conn.executemany(_INSERT, list(_story_tags(tagger, rows, feeds, also_seen)))
-            count += len(rows)
+        total = conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+        if workers is None:
+            workers = min(4, os.cpu_count() or 1)
+        _RETAG_STATE = (tagger, feeds, also_seen)
+        pool = _retag_pool(workers) if total >= PARALLEL_RETAG_MIN else None
+        try:
+            conn.execute("DELETE FROM story_tags")
+            cursor = conn.execute(
+                f"SELECT id, feed_id, title, summary, {content} FROM stories ORDER BY id"
+            )
+            batches = iter(lambda: [tuple(row) for row in cursor.fetchmany(BATCH)], [])
+            results = _in_order(pool, batches, 2 * workers) if pool else map(_retag_rows, batches)
+            for tags in results:
+                conn.executemany(_INSERT, tags)
+            count = total
+        finally:
+            _RETAG_STATE = None
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         conn.execute(REFRESH_GROUP_TAGS)
     return count

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monitor import tagging
 from monitor.cli import cli
 from monitor.db import connect, write
 from monitor.tagging import (
@@ -393,6 +394,36 @@ def test_retag_all_is_one_transaction(conn: sqlite3.Connection) -> None:
         retag_all(conn, Broken(TopicsConfig()))
     assert not conn.in_transaction
     assert conn.execute("SELECT COUNT(*) FROM story_tags").fetchone()[0] == 0
+
+
+def test_retag_all_in_worker_processes_gives_the_serial_result(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    titles = [
+        "Meta hires a Google DeepMind researcher",
+        "Llama 4 Maverick benchmark row",
+        "A llama farm opens to visitors",
+        "Weather: rain all week",
+    ]
+    with write(conn):
+        feed = add_feed(conn, "desk", ["press"])
+        other = add_feed(conn, "other", ["official"])
+        for n in range(60):
+            story = add_story(conn, feed, f"{titles[n % len(titles)]} {n}")
+            if n % 7 == 0:
+                conn.execute(
+                    "INSERT INTO story_sources (feed_id, key, story_id, first_seen) "
+                    "VALUES (?, ?, ?, '')",
+                    (other, f"k{n}", story),
+                )
+    query = "SELECT story_id, tag, rule, matched FROM story_tags ORDER BY story_id, tag"
+    assert retag_all(conn, TAGGER, workers=1) == 60
+    serial = conn.execute(query).fetchall()
+    monkeypatch.setattr(tagging, "PARALLEL_RETAG_MIN", 0)
+    monkeypatch.setattr(tagging, "BATCH", 7)
+    assert retag_all(conn, TAGGER, workers=2) == 60
+    assert [tuple(r) for r in conn.execute(query).fetchall()] == [tuple(r) for r in serial]
+    assert len(serial) > 60 and not conn.in_transaction
 
 
 # ---------------------------------------------------------------------------------------------
