@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.config import DEFAULT_CONFIG, ConfigError, settings_from_data
 from tests import runmonitor
 
 # name: (file content, field path the message must name, words of the problem)
@@ -124,66 +121,24 @@ def test_hostile_text_in_config_errors_is_printed_clean(tmp_path: Path) -> None:
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", err)
 
 
-# Bad regexes in topic rules. The rule language belongs to the tagging work; until it has rules
-# this is skipped. It finds a regex in the shipped rules (feeds.yaml, else the built-in
-# defaults), breaks it, and expects the same kind of message naming the topic and the rule.
-
-_REGEX_KEYS = re.compile(r"^(re|regex|regexes|regexp|pattern|patterns)$", re.IGNORECASE)
-
-
-def _break_first_regex(node: Any, path: str = "topics") -> str | None:
-    """Replace the first regex found under `node` (in place) with an unbalanced one."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if isinstance(key, str) and _REGEX_KEYS.match(key):
-                if isinstance(value, str):
-                    node[key] = "(unbalanced"
-                    return f"{path}.{key}"
-                if isinstance(value, list) and value and isinstance(value[0], str):
-                    value[0] = "(unbalanced"
-                    return f"{path}.{key}[0]"
-            found = _break_first_regex(value, f"{path}.{key}")
-            if found:
-                return found
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found = _break_first_regex(value, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
-def _topics_with_a_regex() -> tuple[Any, str] | None:
-    from monitor.topics import TopicsConfig
-
-    if not TopicsConfig.model_fields:
-        return None
-    candidates: list[Any] = []
-    shipped = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8")) or {}
-    if isinstance(shipped, dict) and shipped.get("topics"):
-        candidates.append(shipped["topics"])
-    candidates.append(TopicsConfig().model_dump(mode="json", exclude_none=True))
-    for topics in candidates:
-        try:
-            settings_from_data({"topics": topics}, "probe")
-        except ConfigError:
-            continue  # not a form the loader accepts back; try the next source
-        where = _break_first_regex(topics)
-        if where:
-            return topics, where
-    return None
+# A bad regex in a topic rule: the same one-line message naming file, topic and rule.
 
 
 def test_bad_regex_in_topics_is_a_config_error(tmp_path: Path) -> None:
-    found = _topics_with_a_regex()
-    if found is None:
-        pytest.skip("topic rules with regexes do not exist yet (monitor/topics.py)")
-    topics, _where = found
     config = tmp_path / "feeds.yaml"
-    config.write_text(yaml.safe_dump({"topics": topics}, allow_unicode=True), encoding="utf-8")
+    config.write_text(
+        "feeds: []\n"
+        "topics:\n"
+        "  tags:\n"
+        "    robots:\n"
+        "      rules:\n"
+        "        - name: arms\n"
+        "          any: ['/robot(ic arm/']\n",
+        encoding="utf-8",
+    )
     code, err = _invoke("poll", "--config", str(config), "--db", str(tmp_path / "m.db"))
     assert code == 2, err
     first = err.strip().splitlines()[0]
     assert first.startswith(f"monitor: config error: {config}: topics"), first
-    assert "unbalanced" in first or "regex" in first.lower() or "parenthesis" in first, first
+    assert "robots" in first and "arms" in first and "bad regex" in first, first
     assert not (tmp_path / "m.db").exists()
