@@ -297,7 +297,7 @@ def digest(config: str | None, db: str | None, since: str, fmt: str) -> None:
         except ValueError as exc:
             _fail(str(exc), ExitCode.USAGE)
         click.echo(digest_mod.render(report, fmt), nl=False)
-        digest_mod.mark_sent(conn)
+        digest_mod.mark_sent(conn, report)
     finally:
         conn.close()
 

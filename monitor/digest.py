@@ -5,8 +5,10 @@ groups that got more coverage only what is new: claims first seen in the period 
 (a figure that disagrees with an earlier report). Groups whose new stories only repeat known
 claims are counted, not listed: the reader wants the news, not twenty copies of it.
 
-`build` reads (no writes); `mark_sent` stores the time of the digest as state `last_digest` in its
-own short transaction, so `--since last` picks up where the previous digest stopped. Every piece
+`build` reads (no writes) in one snapshot; `mark_sent` stores the time of the digest and the
+highest story, group and claim ids it read (state `last_digest`, `last_digest_marks`) in its own
+short transaction, so `--since last` starts exactly where the previous digest stopped, even
+within the same second or beside a running poll. Every piece
 of feed text in the report has been through `clean_line`; the text renderer calls it again and
 the Markdown renderer also escapes Markdown syntax, so a feed can neither drive a terminal nor
 inject links or formatting into a mail.
@@ -64,13 +66,65 @@ class DigestReport:
     updated_groups: list[DigestGroup] = field(default_factory=list)
     repeated_groups: int = 0  # got more stories, but nothing new to say
     more_groups: int = 0  # left out of the lists (MAX_GROUPS)
+    marks: dict[str, int] = field(default_factory=dict)  # highest ids this report read
 
     @property
     def empty(self) -> bool:
         return not (self.new_groups or self.updated_groups or self.repeated_groups)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["marks"]
+        return data
+
+
+@dataclass(frozen=True)
+class _Floor:
+    """Where "new" starts. A time (`--since 24h`), or, for `--since last`, the highest row ids
+    the previous digest read: ids grow in commit order, so nothing stored in the same second as
+    a digest, or committed by a poll that was running while it was built, is shown twice or
+    never."""
+
+    time: str = ""
+    story: int = 0
+    group: int = 0
+    claim: int = 0
+    updated_after: str = "~"  # stories changed after this also count (never, by default)
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "t": self.time,
+            "s": self.story,
+            "g": self.group,
+            "c": self.claim,
+            "u": self.updated_after,
+        }
+
+
+_MARK_TABLES = {"story": "stories", "group": "groups", "claim": "claims"}
+
+
+def _marks(conn: sqlite3.Connection) -> dict[str, int]:
+    return {
+        name: int(conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0])
+        for name, table in _MARK_TABLES.items()
+    }
+
+
+def _floor(conn: sqlite3.Connection, since: str, start: str | None) -> _Floor:
+    if (since or "").strip().lower() != "last" or start is None:
+        return _Floor(time=start or "")
+    row = conn.execute("SELECT value FROM state WHERE key = 'last_digest_marks'").fetchone()
+    try:
+        marks: dict[str, Any] = json.loads(row[0]) if row else {}
+        return _Floor(
+            story=int(marks["story"]),
+            group=int(marks["group"]),
+            claim=int(marks["claim"]),
+            updated_after=start,
+        )
+    except (TypeError, ValueError, KeyError):
+        return _Floor(time=start)  # a digest from before marks were kept: by time
 
 
 def _iso(moment: datetime) -> str:
@@ -100,16 +154,30 @@ def build(conn: sqlite3.Connection, since: str) -> DigestReport:
     """Collect new groups and the new claims of updated groups since `since` (see
     `resolve_since`). Reads only."""
     now = datetime.now(UTC)
-    start = resolve_since(conn, since, now)
-    report = DigestReport(since=start, generated=_iso(now))
-    floor = start or ""
+    own_snapshot = not conn.in_transaction
+    if own_snapshot:
+        conn.execute("BEGIN")  # one consistent read: the marks match what is reported
+    try:
+        start = resolve_since(conn, since, now)
+        report = DigestReport(since=start, generated=_iso(now), marks=_marks(conn))
+        _collect(conn, report, _floor(conn, since, start))
+    finally:
+        if own_snapshot:
+            conn.execute("COMMIT")
+    return report
+
+
+def _collect(conn: sqlite3.Connection, report: DigestReport, floor: _Floor) -> None:
     rows = conn.execute(
         "SELECT id, title, first_seen, last_seen, story_count, tags FROM groups "
-        "WHERE last_seen >= ? ORDER BY story_count DESC, last_seen DESC, id",
-        (floor,),
+        "WHERE last_seen >= :t AND (id > :g OR id IN (SELECT group_id FROM stories WHERE id > :s)"
+        " OR id IN (SELECT group_id FROM claims WHERE id > :c)"
+        " OR id IN (SELECT group_id FROM stories WHERE updated_at > :u)) "
+        "ORDER BY story_count DESC, last_seen DESC, id",
+        floor.params(),
     ).fetchall()
     for row in rows:
-        if row["first_seen"] >= floor:
+        if row["first_seen"] >= floor.time and row["id"] > floor.group:
             group = _group(conn, row, floor, new=True)
             _append(report, report.new_groups, group)
             continue
@@ -119,7 +187,6 @@ def build(conn: sqlite3.Connection, since: str) -> DigestReport:
         elif group.new_stories:
             report.repeated_groups += 1
     report.updated_groups.sort(key=lambda g: (-(len(g.claims) + len(g.conflicts)), g.id))
-    return report
 
 
 def _append(report: DigestReport, section: list[DigestGroup], group: DigestGroup) -> None:
@@ -129,7 +196,7 @@ def _append(report: DigestReport, section: list[DigestGroup], group: DigestGroup
         report.more_groups += 1
 
 
-def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: str, *, new: bool) -> DigestGroup:
+def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bool) -> DigestGroup:
     group_id = int(row["id"])
     sources = [
         clean_line(r[0])
@@ -145,7 +212,8 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: str, *, new: bool)
         (group_id, row["title"]),
     ).fetchone()
     new_stories = conn.execute(
-        "SELECT COUNT(*) FROM stories WHERE group_id = ? AND first_seen >= ?", (group_id, floor)
+        "SELECT COUNT(*) FROM stories WHERE group_id = :group AND first_seen >= :t AND id > :s",
+        {"group": group_id, **floor.params()},
     ).fetchone()[0]
     claims = [
         DigestClaim(
@@ -158,8 +226,8 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: str, *, new: bool)
             "SELECT c.text, c.conflicting, s.url, COALESCE(f.title, f.url) AS source "
             "FROM claims c LEFT JOIN stories s ON s.id = c.first_story_id "
             "LEFT JOIN feeds f ON f.id = s.feed_id "
-            "WHERE c.group_id = ? AND c.first_seen >= ? ORDER BY c.id",
-            (group_id, floor),
+            "WHERE c.group_id = :group AND c.first_seen >= :t AND c.id > :c ORDER BY c.id",
+            {"group": group_id, **floor.params()},
         )
     ]
     conflicts = []
@@ -176,9 +244,10 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: str, *, new: bool)
                 "SELECT a.text, c.text AS original, s.url, COALESCE(f.title, f.url) AS source "
                 "FROM claims c JOIN claim_appearances a ON a.claim_id = c.id "
                 "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
-                "WHERE c.group_id = ? AND a.conflicting = 1 AND a.is_new = 0 "
-                "AND COALESCE(s.updated_at, s.first_seen) >= ? ORDER BY c.id, s.id",
-                (group_id, floor),
+                "WHERE c.group_id = :group AND a.conflicting = 1 AND a.is_new = 0 "
+                "AND COALESCE(s.updated_at, s.first_seen) >= :t "
+                "AND (s.id > :s OR s.updated_at > :u) ORDER BY c.id, s.id",
+                {"group": group_id, **floor.params()},
             )
         ]
     shown = _dedupe(claims)
@@ -210,15 +279,21 @@ def _dedupe(claims: list[DigestClaim]) -> list[DigestClaim]:
     return out
 
 
-def mark_sent(conn: sqlite3.Connection, at: str | None = None) -> None:
-    """Remember now (or `at`) as the time of the last digest, in its own short transaction."""
+def mark_sent(
+    conn: sqlite3.Connection, report: DigestReport | None = None, at: str | None = None
+) -> None:
+    """Remember this digest (its time and the highest ids it read) so `--since last` starts
+    exactly after it; in its own short transaction. Without a report: now and the current
+    highest ids."""
     from monitor.db import write
 
     with write(conn):
-        conn.execute(
-            "INSERT INTO state (key, value) VALUES ('last_digest', ?) "
+        marks = report.marks if report is not None and report.marks else _marks(conn)
+        stamp = at or (report.generated if report is not None else _iso(datetime.now(UTC)))
+        conn.executemany(
+            "INSERT INTO state (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (at or _iso(datetime.now(UTC)),),
+            [("last_digest", stamp), ("last_digest_marks", json.dumps(marks))],
         )
 
 

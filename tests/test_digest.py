@@ -99,6 +99,27 @@ def test_mark_sent_moves_last_forward(filled: sqlite3.Connection) -> None:
     assert digest.render(report, "text").startswith("Nothing new since")
 
 
+def test_last_is_exact_within_one_second_and_beside_a_poll(conn: sqlite3.Connection) -> None:
+    """Poll and digest in the same second (`monitor poll && monitor digest` from cron), and a
+    poll that commits after the digest read but with an earlier timestamp: each story is in
+    exactly one digest."""
+    now = stamp(0)
+    ingest(conn, [{**OLD[0], "seen": now}])
+    first = digest.build(conn, "last")
+    assert len(first.new_groups) == 1
+    late = {**NEW_EVENT, "seen": stamp(0.01)}  # stored by a poll that started before the digest
+    ingest(conn, [late])
+    digest.mark_sent(conn, first)
+    second = digest.build(conn, "last")
+    assert [g.title for g in second.new_groups] == [digest.clean_line(late["title"])]
+    digest.mark_sent(conn, second)
+    ingest(conn, [{**ADDS_FIGURE, "seen": now}])
+    third = digest.build(conn, "last")
+    assert not third.new_groups and [c.text for g in third.updated_groups for c in g.claims]
+    digest.mark_sent(conn, third)
+    assert digest.build(conn, "last").empty
+
+
 def test_iso_timestamp_as_since(filled: sqlite3.Connection) -> None:
     report = digest.build(filled, stamp(1))
     assert len(report.new_groups) == 1 and len(report.updated_groups) == 1
