@@ -1,7 +1,7 @@
 """`monitor export`: one record per story, streamed, as JSON lines or CSV.
 
-Records carry tags, the event group and the story's claims (`text`, `new`, `conflicting`,
-`first_seen_in`), so a user can take the monitor's judgement elsewhere. Rows are streamed in id
+Records carry tags with why each was given (`tag_reasons`: tag → rule and matched words), the
+event group and the story's claims (`text`, `new`, `conflicting`, `first_seen_in`), so a user can take the monitor's judgement elsewhere. Rows are streamed in id
 order with keyset paging; the whole table is never held in memory.
 """
 
@@ -66,7 +66,13 @@ def _claims(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[di
         """,
         story_ids,
     ):
-        out[row["story_id"]].append(
+        claims = out[row["story_id"]]
+        same = next((c for c in claims if c["text"] == row["text"]), None)
+        if same is not None:  # one clause, two figures: one line, new if either part is
+            same["new"] = same["new"] or bool(row["is_new"])
+            same["conflicting"] = same["conflicting"] or bool(row["conflicting"])
+            continue
+        claims.append(
             {
                 "text": row["text"],
                 "new": bool(row["is_new"]),
@@ -96,7 +102,10 @@ def iter_records(
             SELECT s.id, s.url, s.title, s.summary, s.published, s.first_seen, s.group_id,
                    f.url AS feed_url, COALESCE(f.title, f.url) AS source,
                    (SELECT json_group_array(tag) FROM (SELECT tag FROM story_tags
-                      WHERE story_id = s.id ORDER BY tag)) AS tags
+                      WHERE story_id = s.id ORDER BY tag)) AS tags,
+                   (SELECT json_group_object(tag, json_object('rule', rule, 'matched',
+                      json(COALESCE(matched, '[]')))) FROM (SELECT tag, rule, matched
+                      FROM story_tags WHERE story_id = s.id ORDER BY tag)) AS reasons
             FROM stories s JOIN feeds f ON f.id = s.feed_id
             WHERE {clause} ORDER BY s.id LIMIT {PAGE}
             """,
@@ -115,6 +124,7 @@ def iter_records(
                 "published": row["published"],
                 "first_seen": row["first_seen"],
                 "tags": json.loads(row["tags"]),
+                "tag_reasons": json.loads(row["reasons"]),
                 "group": row["group_id"],
                 "claims": claims[row["id"]],
             }
@@ -137,7 +147,7 @@ def export_stories(
             count += 1
         return count
     writer = csv.writer(out)
-    writer.writerow([*FIELDS, "summary"])
+    writer.writerow([*FIELDS, "summary", "tag_reasons"])
     for record in records:
         writer.writerow(
             [
@@ -145,6 +155,7 @@ def export_stories(
                 record["published"], record["first_seen"], ";".join(record["tags"]),
                 record["group"] if record["group"] is not None else "",
                 json.dumps(record["claims"], ensure_ascii=False), record["summary"],
+                json.dumps(record["tag_reasons"], ensure_ascii=False),
             ]
         )  # fmt: skip
         count += 1

@@ -204,6 +204,8 @@ def test_export_carries_group_and_claims(conn: sqlite3.Connection) -> None:
     }
     assert second["claims"][0]["new"] is False
     assert second["claims"][0]["first_seen_in"] == "https://desk-a.example/scale"
+    assert len({c["text"] for c in first["claims"]}) == len(first["claims"])  # one line each
+    assert isinstance(first["tag_reasons"], dict)  # filled in tests/test_tagging.py
 
 
 # ---------------------------------------------------------------------------------------------

@@ -455,6 +455,9 @@ def test_cli_retag_and_export_by_tag(tmp_path: Path) -> None:
     records = [json.loads(line) for line in result.output.splitlines()]
     assert [r["title"] for r in records] == ["Llama 4 Scout runs on one GPU"]
     assert records[0]["tags"] == ["llama", "meta_ai", "press"]
+    reasons = records[0]["tag_reasons"]
+    assert set(reasons) == {"llama", "meta_ai", "press"} and reasons["press"]["rule"] == "feed"
+    assert "Llama 4" in " ".join(reasons["llama"]["matched"])
     result = runner.invoke(
         cli, ["export", "--config", str(config), "--db", str(db), "--tag", "robots"]
     )
