@@ -42,6 +42,7 @@ from monitor.tui.text import (
     plain,
     set_content,
     short_time,
+    soon_time,
     sparkline,
 )
 from monitor.tui.windowlist import WindowList
@@ -285,7 +286,7 @@ class MainScreen(Screen[None]):
                 parts.append((f", {result.updated_stories} updated", MUTED_STYLE))
         if status.enabled:
             if status.next_at is not None and not status.running:
-                parts.append((f" · next {short_time(_iso(status.next_at), now)}", MUTED_STYLE))
+                parts.append((f" · next {soon_time(_iso(status.next_at), now)}", MUTED_STYLE))
         else:
             parts.append((" · auto-poll off (r polls)", MUTED_STYLE))
         if state is not None and state.failing:

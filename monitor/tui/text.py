@@ -8,7 +8,7 @@ constants, never from data.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from rich.cells import cell_len
 from textual.content import Content
@@ -72,6 +72,16 @@ def short_time(moment: str | None, now: datetime) -> str:
     if when.date() == now.astimezone().date():
         return when.strftime("%H:%M")
     return f"{when.strftime('%b')} {when.day}"
+
+
+def soon_time(moment: str | None, now: datetime) -> str:
+    """A time ahead: '00:15' within the next day (local time), else 'Jun 10'; '?' unknown."""
+    when = local(moment)
+    if when is None:
+        return "?"
+    if timedelta(0) <= when - now.astimezone() < timedelta(hours=20):
+        return when.strftime("%H:%M")
+    return short_time(moment, now)
 
 
 def long_time(moment: str | None) -> str:

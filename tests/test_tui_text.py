@@ -1,0 +1,22 @@
+"""Small text helpers of the TUI: times as the status line shows them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from monitor.tui.text import short_time, soon_time
+
+NOW = datetime(2026, 11, 22, 23, 50, tzinfo=UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_next_poll_after_midnight_is_a_clock_time_not_a_date() -> None:
+    soon = NOW + timedelta(minutes=25)
+    assert soon_time(iso(soon), NOW) == soon.astimezone().strftime("%H:%M")
+    assert soon_time(iso(NOW + timedelta(days=3)), NOW) == short_time(
+        iso(NOW + timedelta(days=3)), NOW
+    )
+    assert soon_time(None, NOW) == "?"
