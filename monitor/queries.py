@@ -744,6 +744,12 @@ def poll_state(conn: sqlite3.Connection) -> PollState:
     )
 
 
+def stories_since(conn: sqlite3.Connection, moment: str) -> int:
+    """How many stories were first seen after `moment` (ISO; uses the first_seen index)."""
+    row = conn.execute("SELECT COUNT(*) FROM stories WHERE first_seen > ?", (moment,)).fetchone()
+    return int(row[0])
+
+
 # --- writes ---------------------------------------------------------------------------------
 
 

@@ -254,3 +254,16 @@ def test_hostile_text_comes_back_clean(conn: sqlite3.Connection) -> None:
     titles = [s.title for row in rows[:5] for s in q.group_stories(conn, row)]
     hostile = next(t for t in titles if "bold" in t)
     assert hostile == "[b]bold[/b] evil"
+
+
+def test_stories_since(conn: sqlite3.Connection) -> None:
+    """What a poll the UI did not run added: stories first seen after the poll before it."""
+    total = conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+    assert q.stories_since(conn, "") == total
+    newest = conn.execute("SELECT MAX(first_seen) FROM stories").fetchone()[0]
+    assert q.stories_since(conn, newest) == 0
+    hour_ago = (NOW - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expected = conn.execute(
+        "SELECT COUNT(*) FROM stories WHERE first_seen > ?", (hour_ago,)
+    ).fetchone()[0]
+    assert q.stories_since(conn, hour_ago) == expected

@@ -10,7 +10,8 @@ from __future__ import annotations
 import inspect
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +21,17 @@ from textual.pilot import Pilot
 from monitor import queries as q
 from monitor.config import Settings, settings_from_data
 from monitor.db import connect, write
+from monitor.tui import main as main_module
 from monitor.tui.app import MonitorApp, _commands, help_sections
-from monitor.tui.detail import StoryList
+from monitor.tui.detail import StoryList, claims_text, group_header, merge_claims
 from monitor.tui.feeds import FeedList, FeedsScreen
 from monitor.tui.grouplist import GroupList
 from monitor.tui.help import HelpScreen, help_rows
 from monitor.tui.main import MainScreen
 from monitor.tui.sample import fill
-from monitor.tui.story import StoryScreen
+from monitor.tui.story import StoryScreen, story_content
 from monitor.tui.tags import TagPicker
+from monitor.tui.text import age, ago
 
 NOW = datetime(2025, 6, 20, 12, 0, tzinfo=UTC)
 SIZE = (120, 40)
@@ -64,13 +67,14 @@ def make_app(
     settings: Settings | None = None,
     opener: Callable[[str], bool] | None = None,
     seen_delay: float = 60.0,
+    clock: Callable[[], datetime] | None = None,
 ) -> MonitorApp:
     return MonitorApp(
         settings or settings_from_data({"poll": {"parse_workers": 0}}, "test"),
         Path("feeds.yaml"),
         db_path,
         poll=poll,
-        clock=lambda: NOW,
+        clock=clock or (lambda: NOW),
         opener=opener or Opener(),
         check_interval=0.05,
         seen_delay=seen_delay,
@@ -490,3 +494,171 @@ async def test_empty_database(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("escape", "f")
         assert "No feeds configured" in screen_text(app)
+
+
+# --- found by trying the UI as a new user ---------------------------------------------------
+
+
+async def test_ages_and_the_status_line_move_on_without_database_changes(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row drawn at start said "now" forever: ages were cached with the row, and nothing
+    re-rendered the status line or the header until the database changed."""
+    monkeypatch.setattr(main_module, "TIME_TICK", 0.05)
+    now = [NOW]
+    app = make_app(sample_db, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        row = screen.groups.current
+        assert row is not None
+        assert age(row.activity, NOW) in screen.groups.render_line(0).text
+        now[0] = NOW + timedelta(days=30)
+        later = age(row.activity, now[0])
+        assert later.endswith("w")
+        await until(pilot, lambda: later in screen.groups.render_line(0).text)
+        await until(pilot, lambda: "latest " + ago(row.activity, now[0]) in screen_text(app))
+        assert app.read_conn is not None
+        last = q.poll_state(app.read_conn).last_poll
+        await until(pilot, lambda: f"({ago(last, now[0])})" in screen_text(app))
+
+
+async def test_tag_picker_number_keys_pick_the_numbered_tag(sample_db: Path) -> None:
+    """The picker shows a number before each tag; pressing it did nothing."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("t")
+        assert isinstance(app.screen, TagPicker)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert screen.filters.tag == screen.tags[1].tag
+        await pilot.press("t", "0")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and screen.filters.tag is None
+        assert len(screen.tags) < 9
+        await pilot.press("t", "9")  # no such tag: a notice, the picker stays
+        await pilot.pause()
+        assert isinstance(app.screen, TagPicker)
+        assert any("no tag 9" in str(n.message) for n in app._notifications)
+
+
+async def test_back_from_the_story_view_the_cursor_is_on_the_story_read_last(
+    tmp_path: Path,
+) -> None:
+    db = make_db(tmp_path / "m.db", stories=80)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        while len(screen.stories.rows) < 3:
+            await pilot.press("j")
+        await pilot.press("l", "enter")
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        story = app.screen
+        assert isinstance(story, StoryScreen) and story.story is not None
+        read_last = story.story.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert screen.stories.cursor == 2
+        assert screen.stories.current is not None and screen.stories.current.id == read_last
+
+
+def test_one_wording_is_listed_once() -> None:
+    """One sentence with two figures is two claims in the core; the pane showed it twice."""
+    text = "Meta will pay $15 billion for a 49% stake in Scale AI."
+    claims = [
+        q.ClaimRow(1, text, "2025-06-20T11:00:00Z", False, 3, "Wire", new=False),
+        q.ClaimRow(2, text, "2025-06-20T11:00:00Z", True, 2, "Wire", new=True),
+        q.ClaimRow(3, "Alexandr Wang will join Meta.", "2025-06-20T11:00:00Z", False, 1, None),
+    ]
+    merged = merge_claims(claims)
+    assert [c.text for c in merged] == [text, "Alexandr Wang will join Meta."]
+    assert merged[0].new and merged[0].conflicting and merged[0].appearances == 3
+    item = q.GroupRow(
+        key=1, group_id=1, story_id=None, title="t", activity="2025-06-20T11:00:00Z",
+        first_seen="2025-06-20T11:00:00Z", story_count=2, source_count=2, tags=(),
+        new_claims=1, claim_count=3, seen=False, unread=1, starred=False,
+    )  # fmt: skip
+    assert claims_text(item, merged, NOW).plain.count(text) == 1
+
+    appearance = q.ClaimAppearance(1, text, text, is_new=False, conflicting=False)
+    detail = q.StoryDetail(
+        id=1, title="t", url=None, summary=text, author=None, published=None,
+        first_seen="2025-06-20T11:00:00Z", updated_at=None, read=True, starred=False,
+        updated=False, group_id=1, source="Wire", seen_in=("Wire",), tags=(),
+        claims=(appearance, q.ClaimAppearance(2, text, text, is_new=True, conflicting=False)),
+    )  # fmt: skip
+    claims_part = story_content(detail)[3].plain
+    assert claims_part.count(text) == 1 and claims_part.startswith("NEW")
+
+
+def test_group_header_keeps_its_tags_in_sight() -> None:
+    """A long title and the facts wrapped over the header's four lines and hid the tag chips."""
+    item = q.GroupRow(
+        key=1, group_id=1, story_id=None,
+        title="Meta agrees to pay $14.3 billion for a 49% stake in Scale AI, the data-labelling "
+        "startup, and hires its founder to lead a new superintelligence lab",
+        activity="2025-06-20T11:59:00Z", first_seen="2025-06-20T07:00:00Z", story_count=3,
+        source_count=3, tags=("meta_ai", "press", "talent"), new_claims=0, claim_count=3,
+        seen=False, unread=1, starred=False,
+    )  # fmt: skip
+    for width, title_lines in ((50, 2), (76, 1), (30, 2)):
+        lines = group_header(item, NOW, width, title_lines).plain.split("\n")
+        assert len(lines) == title_lines + 2, lines
+        assert all(len(line) <= width for line in lines[:-1]), lines
+        assert lines[-1].strip().startswith("meta_ai")
+        assert "new activity" in lines[-2] or width < 60
+    assert "No group matches the filter" in group_header(None, NOW, filtered=True).plain
+    assert "Press r to poll" in group_header(None, NOW).plain
+
+
+async def test_tag_chips_are_whole_topic_tags_first(tmp_path: Path) -> None:
+    """Chips were cut to "pr…" or "commun… …"; feed tags (press) crowded out topic tags."""
+    db = make_db(tmp_path / "m.db", stories=40)
+    settings = settings_from_data(
+        {"feeds": [{"url": "https://x.example/feed", "tags": ["press", "community"]}]}, "test"
+    )
+    app = make_app(db, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        groups = main(app).groups
+        row = groups.current
+        assert row is not None
+        row = replace(row, tags=("community", "llama", "meta_ai", "press", "talent"))
+        for width in (64, 76, 90):
+            text = groups.render_row(row, width).plain
+            chips = text.split("  ")
+            assert "llama" in text and "+" in text, text
+            assert not any(chip.strip().endswith("…") and len(chip.strip()) < 6 for chip in chips)
+            assert text.index("llama") < text.index("+")
+            assert "community" not in text or text.index("talent") < text.index("community")
+
+
+async def test_empty_filter_result_says_so(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzqqxx", "enter")
+        await until(pilot, lambda: main(app).groups.row_count == 0)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "No group matches the filter" in text and "Press r to poll" not in text
+
+
+async def test_filter_bar_tag_hints_are_never_cut_mid_tag(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        bar = screen_text(app).splitlines()[0].rstrip()
+        assert "tags:" in bar
+        hints = bar.split("tags:")[1].split("  ")
+        names = {info.tag for info in screen.tags}
+        for hint in filter(None, (h.strip() for h in hints)):
+            assert hint == "…" or hint.split(" ", 1)[1] in names, bar

@@ -117,6 +117,9 @@ async def test_a_cron_poll_process_is_noticed(tmp_path: Path, server: FeedServer
         await until(pilot, lambda: stories_listed(screen.groups) == 3)
         await pilot.pause()
         assert "Cron story" in screen_text(app)
+        # The status line counts what the cron poll added (it said "+0 new", from no poll of
+        # its own, or the count of the UI's last poll).
+        await until(pilot, lambda: "+3 new" in screen_text(app))
 
 
 def test_change_messages_coalesce() -> None:

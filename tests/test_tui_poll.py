@@ -68,6 +68,8 @@ async def test_r_polls_now_and_the_status_line_says_so(tmp_path: Path, server: F
         assert app.poll_status.last_result.new_stories == 4
         text = screen_text(app)
         assert "+4 new" in text and "1 failing feed" in text and "failed: broken.xml" in text
+        # One failure: the status line says why, not just which feed.
+        assert "failed: broken.xml (HTTP 500" in app.poll_status.message
         assert app.poll_status.next_at is None  # --no-poll: nothing scheduled
         assert server.hits["/a.xml"] == 1
 

@@ -266,7 +266,11 @@ class MonitorApp(App[int]):
         result = message.result
         self.poll_status.last_result = result
         failed: list[FeedResult] = [feed for feed in result.feeds if feed.failed]
-        if failed:
+        if len(failed) == 1:
+            feed = failed[0]
+            why = f" ({clean_line(feed.error)})" if feed.error else ""
+            self.poll_status.message = f"failed: {clean_line(feed.title or feed.url)}{why}"
+        elif failed:
             names = ", ".join(clean_line(f.title or f.url) for f in failed[:3])
             more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
             self.poll_status.message = f"failed: {names}{more}"

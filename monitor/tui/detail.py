@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from monitor.queries import ClaimRow, GroupRow, StoryRow
+from monitor.textclean import clean_line
 from monitor.tui.text import (
     CHIP_STYLE,
     CONFLICT_STYLE,
@@ -19,6 +24,7 @@ from monitor.tui.text import (
     NEW_STYLE,
     UNSEEN_STYLE,
     ago,
+    fit,
     pad,
     plain,
     set_content,
@@ -52,6 +58,9 @@ class StoryList(WindowList):
         unread = sum(1 for row in rows if not row.read)
         self.border_subtitle = f"{len(rows)}" + (f" · {unread} unread" if unread else "")
 
+    def cache_key(self, row: StoryRow) -> Any:
+        return (row, short_time(row.time, self.clock()))
+
     def render_row(self, row: StoryRow, width: int) -> Content:
         now = self.clock()
         mark = ("● ", UNSEEN_STYLE) if not row.read else ("  ", "")
@@ -70,12 +79,39 @@ class StoryList(WindowList):
         )
 
 
-def group_header(item: GroupRow | None, now: datetime) -> Content:
+def wrap_title(title: str, width: int, lines: int) -> list[str]:
+    """`title` word-wrapped into at most `lines` lines of `width` cells, the last one cut with
+    '…' when the title is longer; unwrapped when the width is not known yet."""
+    text = clean_line(title)
+    if width <= 0:
+        return [text]
+    wrapped = textwrap.wrap(text, width) or [""]
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: max(0, lines - 1)], " ".join(wrapped[max(0, lines - 1) :])]
+    return [fit(line, width) for line in wrapped]
+
+
+def group_header(
+    item: GroupRow | None,
+    now: datetime,
+    width: int = 0,
+    title_lines: int = 2,
+    *,
+    filtered: bool = False,
+) -> Content:
+    """Title (at most `title_lines` lines), one line of facts, one line of tag chips: it always
+    fits the header's fixed height, so the chips are never pushed out of sight."""
     if item is None:
-        return Content.styled(
-            "Nothing here yet. Press r to poll, or change the filter.", MUTED_STYLE
+        message = (
+            "No group matches the filter. Press x to clear it."
+            if filtered
+            else "Nothing here yet. Press r to poll."
         )
-    title = plain(item.title, "bold")
+        return Content.styled(message, MUTED_STYLE)
+    title_parts: list[Content | str] = []
+    for index, line in enumerate(wrap_title(item.title, width, title_lines)):
+        title_parts += ["\n", plain(line, "bold")] if index else [plain(line, "bold")]
+    title = Content.assemble(*title_parts)
     facts = [
         f"{item.story_count} stor{'y' if item.story_count == 1 else 'ies'}",
         f"{item.source_count} source{'' if item.source_count == 1 else 's'}",
@@ -84,14 +120,49 @@ def group_header(item: GroupRow | None, now: datetime) -> Content:
     ]
     if item.is_lone:
         facts.insert(0, "not grouped yet")
-    parts: list[Content | tuple[str, str] | str] = [title, "\n", (" · ".join(facts), MUTED_STYLE)]
-    if not item.seen and not item.is_lone:
-        parts += ["  ", ("new activity", UNSEEN_STYLE)]
+    marker = "new activity" if not item.seen and not item.is_lone else ""
+    extra = cell_len(marker) + 2 if marker else 0
+    if width > 0 and cell_len(" · ".join(facts)) + extra > width:
+        facts = [fact for fact in facts if not fact.startswith("first ")]
+    if width > 0 and cell_len(" · ".join(facts)) + extra > width:
+        marker, extra = "", 0  # the list's ● says it too
+    line = " · ".join(facts)
+    if width > 0:
+        line = fit(line, max(1, width - extra))
+    parts: list[Content | tuple[str, str] | str] = [title, "\n", (line, MUTED_STYLE)]
+    if marker:
+        parts += ["  ", (marker, UNSEEN_STYLE)]
     if item.tags:
         parts.append("\n")
-        for tag in item.tags:
-            parts += [plain(f" {tag} ", CHIP_STYLE), " "]
+        used = 0
+        for index, tag in enumerate(item.tags):
+            label = f" {clean_line(tag)} "
+            more = len(item.tags) - index
+            if width > 0 and index and used + cell_len(label) + 1 > width - len(f"+{more}"):
+                parts.append((f"+{more}", MUTED_STYLE))
+                break
+            parts += [plain(label, CHIP_STYLE), " "]
+            used += cell_len(label) + 1
     return Content.assemble(*parts)
+
+
+def merge_claims(claims: list[ClaimRow]) -> list[ClaimRow]:
+    """One line per wording: claims the core keeps apart (one sentence can hold two figures)
+    but that read the same are shown once, new or disputed if any of them is."""
+    merged: dict[str, ClaimRow] = {}
+    for claim in claims:
+        key = " ".join(claim.text.split()).casefold()
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = claim
+        else:
+            merged[key] = replace(
+                seen,
+                new=seen.new or claim.new,
+                conflicting=seen.conflicting or claim.conflicting,
+                appearances=max(seen.appearances, claim.appearances),
+            )
+    return list(merged.values())
 
 
 def claims_text(item: GroupRow | None, claims: list[ClaimRow], now: datetime) -> Content:
@@ -132,6 +203,7 @@ class GroupDetail(Vertical):
         self.clock = clock
         self.item: GroupRow | None = None
         self.claims: list[ClaimRow] = []
+        self.filtered = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-head")
@@ -150,23 +222,47 @@ class GroupDetail(Vertical):
         claims: list[ClaimRow],
         *,
         same_group: bool = False,
+        filtered: bool = False,
     ) -> None:
         now = self.clock()
         self.item = item
-        self.claims = claims
-        set_content(self.query_one("#detail-head", Static), group_header(item, now), layout=False)
+        self.claims = merge_claims(claims)
+        self.filtered = filtered
+        self.show_header(now)
         keep = self.stories.current.id if same_group and self.stories.current else None
         self.stories.show(stories, keep_id=keep)
         box = self.query_one("#claims-box", VerticalScroll)
-        new = sum(1 for claim in claims if claim.new)
-        disputed = sum(1 for claim in claims if claim.conflicting)
-        subtitle = [f"{len(claims)}"]
+        new = sum(1 for claim in self.claims if claim.new)
+        disputed = sum(1 for claim in self.claims if claim.conflicting)
+        subtitle = [f"{len(self.claims)}"]
         if new:
             subtitle.append(f"{new} new")
         if disputed:
             subtitle.append(f"{disputed} disputed")
         box.border_title = "Claims"
         box.border_subtitle = " · ".join(subtitle)
-        set_content(self.query_one("#claims", Static), claims_text(item, claims, now))
+        set_content(self.query_one("#claims", Static), claims_text(item, self.claims, now))
         if not same_group:
             box.scroll_home(animate=False)
+
+    def show_header(self, now: datetime) -> None:
+        head = self.query_one("#detail-head", Static)
+        region = head.content_region
+        content = group_header(
+            self.item,
+            now,
+            region.width,
+            max(1, region.height - 2) if region.height else 2,
+            filtered=self.filtered,
+        )
+        set_content(head, content, layout=False)
+
+    def refresh_times(self) -> None:
+        """Re-render what says "5m ago" (called on a timer; nothing is read again)."""
+        now = self.clock()
+        self.show_header(now)
+        set_content(self.query_one("#claims", Static), claims_text(self.item, self.claims, now))
+        self.stories.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.show_header, self.clock())

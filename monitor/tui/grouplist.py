@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from textual.content import Content
 
 from monitor.queries import Filters, GroupQuery, GroupRow
+from monitor.textclean import clean_line
 from monitor.tui.text import (
     CHIP_STYLE,
     MUTED_STYLE,
@@ -84,6 +85,10 @@ class GroupList(WindowList):
         self.clock = clock
         self.source: PagedGroups | None = None
         self.border_title = "Groups"
+        self.feed_tags: frozenset[str] = frozenset()
+        """Tags given by feeds.yaml to whole feeds (press, community): their chips go last."""
+        self.first_tag: str | None = None
+        """The tag filtered by: its chip goes first."""
 
     # rows
 
@@ -94,9 +99,18 @@ class GroupList(WindowList):
     def current(self) -> GroupRow | None:
         return self.get_row(self.cursor) if self.row_count else None
 
+    def cache_key(self, row: GroupRow) -> Any:
+        # The age label is part of the rendering: a row drawn a minute ago must not say "now".
+        return (row, age(row.activity, self.clock()), self.first_tag)
+
+    def chip_order(self, tags: tuple[str, ...] | list[str]) -> list[str]:
+        """The filtered-by tag first, then topic tags, then feed tags (each kept in order)."""
+        return sorted(tags, key=lambda t: (t != self.first_tag, t in self.feed_tags))
+
     def reload(self, conn: sqlite3.Connection, filters: Filters, *, keep: bool = True) -> None:
         """Read the list again (data or filters changed). With `keep`, the cursor follows the
         group it was on (even if new activity moved it); else it goes to the top."""
+        self.first_tag = filters.tag
         previous = self.current if keep else None
         at_top = round(self.scroll_offset.y) == 0
         screen_row = self.cursor - round(self.scroll_offset.y)
@@ -129,19 +143,30 @@ class GroupList(WindowList):
         sources = f"{row.source_count} src"
         tail = f" {pad(sources, 7, right=True)} {pad(age(row.activity, now), 4, right=True)}"
         chips: list[tuple[str, str]] = []
-        chip_room = max(0, min(24, (width - 40) // 2))
+        chip_room = max(0, min(24, (width - 34) // 2))
         used = 0
-        for index, tag in enumerate(row.tags):
-            more = index < len(row.tags) - 1
-            room = chip_room - used - 1 - 2 - (2 if more else 0)  # gap, chip padding, " …"
-            if room < 3:
-                if index:
-                    chips.append((" …", MUTED_STYLE))
-                    used += 2
-                break
-            label = f" {fit(tag, min(12, room))} "
+        tags = self.chip_order(row.tags)
+        for index, tag in enumerate(tags):
+            rest = len(tags) - index - 1
+            more = 1 + len(f"+{rest}") if rest else 0  # room for " +2" after this chip
+            label = f" {clean_line(tag)} "
+            if used + 1 + cell_len(label) + more > chip_room:
+                if index:  # whole chips only: the rest is counted, never cut to "pr…"
+                    chips.append((f" +{rest + 1}", MUTED_STYLE))
+                    used += 2 + len(str(rest + 1))
+                    break
+                room = chip_room - used - 1 - more - 2
+                if room < 3:
+                    if chip_room >= 3:
+                        chips.append((f" +{len(tags)}", MUTED_STYLE))
+                        used += 2 + len(str(len(tags)))
+                    break
+                label = f" {fit(tag, room)} "
             chips += [(" ", ""), (label, CHIP_STYLE)]
             used += 1 + cell_len(label)
+        if tags and used < chip_room:  # a chip column: titles and chips line up row to row
+            chips.append((" " * (chip_room - used), ""))
+            used = chip_room
         fixed = 2 + 7 + cell_len(star[0]) + used + cell_len(tail)
         title_style = "bold" if row.unread else MUTED_STYLE
         title = pad(row.title, max(8, width - fixed))

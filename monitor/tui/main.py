@@ -8,7 +8,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from rich.cells import cell_len
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -26,6 +27,7 @@ from monitor.queries import (
     group_claims,
     group_stories,
     poll_state,
+    stories_since,
     tag_infos,
     tag_names,
     window_label,
@@ -51,6 +53,8 @@ if TYPE_CHECKING:
     from monitor.tui.app import MonitorApp
 
 SEARCH_DEBOUNCE = 0.15
+TIME_TICK = 30.0
+"""Seconds between re-renders of relative times ("5m ago", ages) when nothing else changed."""
 
 TAG_KEYS = [
     Binding(str(n), f"tag({n})", "Filter by the n-th tag (0: all tags)", show=False)
@@ -112,6 +116,9 @@ class MainScreen(Screen[None]):
         self._open_key: int | None = None
         self._spark: tuple[str, float, str] | None = None  # (tag, computed at, sparkline)
         self._spark_pending: str | None = None
+        self._reading: StoryScreen | None = None
+        self._known_poll: str | None = None
+        self._outside: tuple[str, int | None] | None = None
 
     @property
     def monitor(self) -> MonitorApp:
@@ -143,8 +150,27 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.groups.feed_tags = frozenset(
+            tag for feed in self.monitor.settings.feeds for tag in feed.tags
+        )
         self.reload(keep=False)
         self.groups.focus()
+        self.set_interval(TIME_TICK, self.refresh_times, name="relative times")
+
+    def refresh_times(self) -> None:
+        """Ages and "N min ago" move on even when the database does not."""
+        self.update_status()
+        self.groups.refresh()
+        self.detail.refresh_times()
+
+    def on_screen_resume(self) -> None:
+        # Back from the story view: the stories cursor follows the story read last ([ and ]).
+        reading, self._reading = self._reading, None
+        if reading is None or reading.story is None:
+            return
+        index = next((i for i, r in enumerate(self.stories.rows) if r.id == reading.story.id), None)
+        if index is not None:
+            self.stories.cursor = index
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -178,7 +204,7 @@ class MainScreen(Screen[None]):
             for claim in claims
         ]
         self._open_key = item.key if item else None
-        self.detail.show(item, stories, claims, same_group=same)
+        self.detail.show(item, stories, claims, same_group=same, filtered=self.filters.active)
         if not same:
             self._arm_seen_timer(item)
 
@@ -192,6 +218,9 @@ class MainScreen(Screen[None]):
         self._seen_timer = self.set_timer(
             self.monitor.seen_delay, lambda: self.monitor.mark_group_seen(group_id)
         )
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.update_filterbar()
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         self.reload()
@@ -234,8 +263,19 @@ class MainScreen(Screen[None]):
         if phrases:
             parts.append(("  (x clears)", MUTED_STYLE))
         elif self.tags:
-            keys = "  ".join(f"{n} {t.tag}" for n, t in enumerate(self.tags[:9], 1))
-            parts.append((f"  ·  tags: {keys}", MUTED_STYLE))
+            # As many whole "n tag" hints as fit the line (t lists them all).
+            room = (
+                self.size.width - Content.assemble(*parts).cell_length if self.size.width else 999
+            )
+            hint = "  ·  tags:"
+            for number, info in enumerate(self.tags[:9], 1):
+                entry = f"{' ' if number == 1 else '  '}{number} {info.tag}"
+                if cell_len(hint + entry) > room:
+                    hint += "  …" if number > 1 and cell_len(hint) + 3 <= room else ""
+                    break
+                hint += entry
+            if hint != "  ·  tags:":
+                parts.append((hint, MUTED_STYLE))
         set_content(self.query_one("#filterbar", Static), Content.assemble(*parts), layout=False)
 
     def tag_sparkline(self, tag: str) -> str:
@@ -277,13 +317,22 @@ class MainScreen(Screen[None]):
             )
         else:
             parts.append("Not polled yet")
-        if status.last_result is not None and not status.running:
-            result = status.last_result
-            parts.append(
-                (f" · +{result.new_stories} new", "bold" if result.new_stories else MUTED_STYLE)
-            )
-            if result.updated_stories:
-                parts.append((f", {result.updated_stories} updated", MUTED_STYLE))
+        last = state.last_poll if state is not None else None
+        result = status.last_result
+        new: int | None = None
+        updated = 0
+        if result is not None and result.finished == last:
+            new, updated = result.new_stories, result.updated_stories
+        elif last:  # the last poll was another process's (cron): count what it added
+            new = self._outside_count(last)
+        if last:
+            self._known_poll = last
+        elif state is not None and self._known_poll is None:
+            self._known_poll = ""  # never polled: a first poll by cron adds everything there is
+        if new is not None and not status.running:
+            parts.append((f" · +{new} new", "bold" if new else MUTED_STYLE))
+            if updated:
+                parts.append((f", {updated} updated", MUTED_STYLE))
         if status.enabled:
             if status.next_at is not None and not status.running:
                 parts.append((f" · next {soon_time(_iso(status.next_at), now)}", MUTED_STYLE))
@@ -299,6 +348,19 @@ class MainScreen(Screen[None]):
         if status.message:
             parts += [(" · ", MUTED_STYLE), plain(status.message, "$text-warning")]
         set_content(self.query_one("#status", Static), Content.assemble(*parts), layout=False)
+
+    def _outside_count(self, last_poll: str) -> int | None:
+        """Stories added by a poll this UI did not run, if the poll before it is known."""
+        if self._outside is not None and self._outside[0] == last_poll:
+            return self._outside[1]
+        count = None
+        if self._known_poll is not None and self._known_poll < last_poll:
+            try:
+                count = stories_since(self.monitor.read_conn, self._known_poll)
+            except sqlite3.Error:
+                count = None
+        self._outside = (last_poll, count)
+        return count
 
     # --- actions: moving --------------------------------------------------------------------
 
@@ -319,14 +381,13 @@ class MainScreen(Screen[None]):
         rows = self.stories.rows
         if not rows:
             return
-        self.app.push_screen(
-            StoryScreen(
-                self.monitor.read_conn,
-                self.monitor.clock,
-                [row.id for row in rows],
-                self.stories.cursor,
-            )
+        self._reading = StoryScreen(
+            self.monitor.read_conn,
+            self.monitor.clock,
+            [row.id for row in rows],
+            self.stories.cursor,
         )
+        self.app.push_screen(self._reading)
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)

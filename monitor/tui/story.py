@@ -112,14 +112,21 @@ def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Conten
     )
     body = highlight_claims(body, story)
 
+    # One line per wording: the core can keep two claims for one sentence (two figures in it).
+    wordings: dict[str, list[bool]] = {}
+    for claim in story.claims:
+        wording = claim.text or claim.claim_text
+        marks = wordings.setdefault(" ".join(wording.split()), [False, False])
+        marks[0] |= claim.is_new
+        marks[1] |= claim.conflicting
     claims: list[Content | tuple[str, str] | str] = []
-    for index, claim in enumerate(story.claims):
+    for index, (wording, (is_new, conflicting)) in enumerate(wordings.items()):
         if index:
             claims.append("\n")
-        claims.append(("NEW " if claim.is_new else "    ", NEW_STYLE))
-        claims.append(("≠ " if claim.conflicting else "  ", CONFLICT_STYLE))
-        claims.append(plain(claim.text or claim.claim_text))
-        if claim.conflicting:
+        claims.append(("NEW " if is_new else "    ", NEW_STYLE))
+        claims.append(("≠ " if conflicting else "  ", CONFLICT_STYLE))
+        claims.append(plain(wording))
+        if conflicting:
             claims.append(("  — other sources disagree", MUTED_STYLE))
     if not claims:
         claims.append(("No claims extracted from this story.", MUTED_STYLE))
@@ -193,7 +200,8 @@ class StoryScreen(Screen[None]):
         box = self.query_one("#story-box", VerticalScroll)
         box.border_title = f"Story {self.index + 1} of {len(self.ids)}"
         self.query_one("#story-why").border_title = "Why it was tagged"
-        self.query_one("#story-claims").border_title = f"Claims ({len(story.claims)})"
+        lines = len({" ".join((c.text or c.claim_text).split()) for c in story.claims})
+        self.query_one("#story-claims").border_title = f"Claims ({lines})"
         if mark_read and not story.read:
             self.monitor.set_read([story.id], True)
 

@@ -38,6 +38,7 @@ class TagPicker(ModalScreen[str | None]):
         Binding("escape,t", "dismiss(None)", "Cancel"),
         Binding("down,j", "cursor('down')", "Down", show=False),
         Binding("up,k", "cursor('up')", "Up", show=False),
+        *(Binding(str(n), f"pick({n})", f"Tag {n}", show=False) for n in range(10)),
     ]
 
     def __init__(self, infos: list[TagInfo], active: str | None) -> None:
@@ -73,6 +74,15 @@ class TagPicker(ModalScreen[str | None]):
             options.action_cursor_down()
         else:
             options.action_cursor_up()
+
+    def action_pick(self, number: int) -> None:
+        """The number shown next to a tag picks it (0: all tags), as on the main screen."""
+        if number == 0:
+            self.dismiss(ALL_TAGS)
+        elif number <= len(self.infos):
+            self.dismiss(self.infos[number - 1].tag)
+        else:
+            self.notify(f"There is no tag {number}.", timeout=2)
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
