@@ -67,11 +67,25 @@ async def test_r_polls_now_and_the_status_line_says_so(tmp_path: Path, server: F
         assert app.poll_status.last_result is not None
         assert app.poll_status.last_result.new_stories == 4
         text = screen_text(app)
-        assert "+4 new" in text and "1 failing feed" in text and "failed: broken.xml" in text
-        # One failure: the status line says why, not just which feed.
-        assert "failed: broken.xml (HTTP 500" in app.poll_status.message
+        # One failure: the status line says which feed and why, once (it said "1 failing feed"
+        # and "failed: broken.xml" side by side, and the reason only on the feeds screen).
+        assert "+4 new" in text and "failed (f): broken.xml: HTTP 500 Internal Server" in text
+        assert "1 failing feed" not in text
         assert app.poll_status.next_at is None  # --no-poll: nothing scheduled
         assert server.hits["/a.xml"] == 1
+
+
+async def test_several_failing_feeds_are_counted(tmp_path: Path, server: FeedServer) -> None:
+    server.routes["/a.xml"] = Route(body=feed_items("a", 1))
+    server.routes["/b.xml"] = Route(status=500, body=b"oops")
+    server.routes["/c.xml"] = Route(status=404, body=b"nope")
+    app = app_for(server, tmp_path / "m.db", ["/a.xml", "/b.xml", "/c.xml"], poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await until(pilot, lambda: "2 failing feeds (f)" in screen_text(app))
+        assert "failed: b.xml, c.xml" in screen_text(app)
 
 
 async def test_background_poll_runs_at_start_and_is_rearmed(

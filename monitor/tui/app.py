@@ -268,7 +268,7 @@ class MonitorApp(App[int]):
         failed: list[FeedResult] = [feed for feed in result.feeds if feed.failed]
         if len(failed) == 1:
             feed = failed[0]
-            why = f" ({clean_line(feed.error)})" if feed.error else ""
+            why = f": {clean_line(feed.error)}" if feed.error else ""
             self.poll_status.message = f"failed: {clean_line(feed.title or feed.url)}{why}"
         elif failed:
             names = ", ".join(clean_line(f.title or f.url) for f in failed[:3])

@@ -338,15 +338,27 @@ class MainScreen(Screen[None]):
                 parts.append((f" · next {soon_time(_iso(status.next_at), now)}", MUTED_STYLE))
         else:
             parts.append((" · auto-poll off (r polls)", MUTED_STYLE))
-        if state is not None and state.failing:
-            parts.append(
-                (
-                    f" · {state.failing} failing feed{'s' if state.failing != 1 else ''} (f)",
-                    CONFLICT_STYLE,
+        failed_now = [f for f in result.feeds if f.failed] if result is not None else []
+        if (
+            state is not None
+            and state.failing == 1
+            and len(failed_now) == 1
+            and status.message.startswith("failed:")
+        ):
+            # The one failing feed is the one the message names: say it once, key first (the
+            # reason is the part a narrow terminal may cut).
+            reason = status.message.removeprefix("failed:").strip()
+            parts += [(" · ", MUTED_STYLE), ("failed (f): ", CONFLICT_STYLE), plain(reason)]
+        else:
+            if state is not None and state.failing:
+                parts.append(
+                    (
+                        f" · {state.failing} failing feed{'s' if state.failing != 1 else ''} (f)",
+                        CONFLICT_STYLE,
+                    )
                 )
-            )
-        if status.message:
-            parts += [(" · ", MUTED_STYLE), plain(status.message, "$text-warning")]
+            if status.message:
+                parts += [(" · ", MUTED_STYLE), plain(status.message, "$text-warning")]
         set_content(self.query_one("#status", Static), Content.assemble(*parts), layout=False)
 
     def _outside_count(self, last_poll: str) -> int | None:
