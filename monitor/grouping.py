@@ -410,7 +410,15 @@ def _representative_title(conn: sqlite3.Connection, index: _Index, group_id: int
     centroid: Counter[str] = Counter()
     for _id, _title, vector in vectors:
         centroid.update(vector)
-    best = max(vectors, key=lambda v: (round(cosine(v[2], dict(centroid)), 6), -v[0]))
+    # The centroid and its norm once, not per member: the same cosine, in the same float steps.
+    middle: dict[str, float] = dict(centroid)
+    middle_norm = _norm(middle)
+
+    def closeness(v: tuple[Any, Any, dict[str, float]]) -> tuple[float, int]:
+        norm = _norm(v[2]) * middle_norm
+        return (round(_dot(v[2], middle) / norm if norm else 0.0, 6), -v[0])
+
+    best = max(vectors, key=closeness)
     return str(best[1])
 
 
