@@ -78,7 +78,10 @@ async def test_another_connection_writes_and_the_ui_follows(tmp_path: Path) -> N
         await until(pilot, lambda: screen.groups.cursor == 0)
         assert screen.groups.current is not None and screen.groups.current.key == opened.key
         assert screen.groups.row_count == count
-        assert any(s.title == "Breaking: a brand new story" for s in screen.stories.rows)
+        await until(
+            pilot,
+            lambda: any(s.title == "Breaking: a brand new story" for s in screen.stories.rows),
+        )
 
         with write(other):  # read state written elsewhere shows up too
             other.execute("UPDATE stories SET read = 1 WHERE group_id = ?", (opened.group_id,))
