@@ -10,8 +10,10 @@ figure, so a story that repeats "$14.3B" but adds "49%" adds exactly one claim.
 
 Matching (`relation`): two claims are the same when they assert the same thing, even in other
 words: same verb family or mostly the same names, and figures that agree within rounding
-($14B = $14.3B = 14,3bn). The same frame with figures that disagree beyond rounding ($100M vs
-$10M) is a conflict: one claim, marked conflicting on the claim and on the appearances.
+($14B = $14.3B = 14,3bn, but $15B ≠ $14.3B) or within what "about"/"nearly"/"more than" allow.
+The same frame with figures that disagree ($100M vs $10M) is a conflict: one claim, marked
+conflicting on the claim and on the appearances. Claims naming different people (none in
+common) never match: "Jane Roe leaves X for Meta" and "John Doe leaves X for Meta" are two.
 
 Storage (`GroupClaims.record_story`): `claims` holds one row per distinct claim of a group (its
 normalised `key`, the wording and story of its first appearance: schema.org `firstAppearance`);
@@ -36,9 +38,18 @@ from monitor.grouping_text import (
 from monitor.names import (
     ATTRIBUTION_PATTERNS,
     BOILERPLATE_PATTERNS,
+    COUNT_NOUNS,
+    MODEL_FAMILIES,
     NON_CLAIM_OPENINGS,
+    NOT_NAME_WORDS,
+    ORGANISATIONS,
+    PEOPLE_FAMILIES,
+    PERSON_ALIASES,
     PHRASE_ALIASES,
+    STOPWORDS,
+    SYNONYMS,
     VERB_FAMILY,
+    WEAK_WORDS,
 )
 from monitor.textclean import clean_line
 
@@ -56,8 +67,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9$�
 _TITLE_PARTS = re.compile(r"\s+[-|–—]\s+|\s*[|—–]\s*")
 _CLAUSE_SPLIT = re.compile(
     r";\s+|,\s+(?=(?:and|but|while|taking|giving|bringing|making|with|after|as|which|"
-    r"including|following|sending|leaving)\b)|\s+(?:and|but|while)\s+(?=\w+\s+(?:\w+\s+)?"
-    r"(?:" + "|".join(sorted({f for f in VERB_FAMILY if len(f) > 3})) + r")\b)"
+    r"including|following|sending|leaving)\b)|\s+(?:and|but|while|after)\s+(?=\w+\s+(?:\w+\s+)?"
+    r"(?:"
+    + "|".join(sorted({f for f in VERB_FAMILY if len(f) > 3} | {"stepped", "steps"}))
+    + r")\b)"
 )
 # Left out of a claim's terms: who reported it, and relative clauses about a person's past.
 _ATTRIBUTED_TO = re.compile(
@@ -75,6 +88,36 @@ _ACTION_WORDS = frozenset(VERB_FAMILY) | frozenset(
 _RELATIVE = re.compile(r",\s+(?:who|which)\s+[^,]+,")
 _WORD = re.compile(r"[\w$€£%.,'-]+")
 
+# People. A run of capitalised words ("Jane Roe", "Apple's Jane A. Roe") is a person's name
+# when, after roles, places and organisations are taken off its end, two words are left; the
+# person is known by the last one. People in `names.PERSON_ALIASES` count by last name alone.
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*(?![\w'’])"
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’.-])" + _NAME_WORD + r"(?:\s+(?:[A-Z]\.\s+)?" + _NAME_WORD + r")*"
+)
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+KNOWN_PEOPLE: frozenset[str] = frozenset(PERSON_ALIASES.values())
+# Words written in lower case in a sentence-case headline (names and places are not).
+_LOWER_CASE_WORDS: frozenset[str] = (
+    STOPWORDS | WEAK_WORDS | COUNT_NOUNS | frozenset(VERB_FAMILY) | frozenset(SYNONYMS)
+)
+# Tokens that name an organisation or product, also after aliasing ("Thinking Machines").
+_ORGANISATION_TOKENS: frozenset[str] = (
+    ORGANISATIONS
+    | MODEL_FAMILIES
+    | frozenset(
+        token
+        for phrase, replacement in PHRASE_ALIASES.items()
+        if phrase not in PERSON_ALIASES
+        for token in replacement.split()
+        if token not in _LOWER_CASE_WORDS | NOT_NAME_WORDS and not token.isdigit()
+    )
+)
+_NAME_TOKENS = KNOWN_PEOPLE | _ORGANISATION_TOKENS
+# Words that end no person's name: everyday words, roles, places, organisations.
+_COMMON_WORDS: frozenset[str] = _LOWER_CASE_WORDS | NOT_NAME_WORDS | _ORGANISATION_TOKENS
+_TITLE_CASE_WORD = re.compile(r"(?<![\w'’])[A-Za-z][a-z]{3,}\b")
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -84,31 +127,39 @@ class Claim:
     verbs: frozenset[str]  # verb families named in the clause
     terms: frozenset[str]  # names and objects (matching terms, everyday words left out)
     figure: Figure | None
+    people: frozenset[str] = frozenset()  # the persons named, by last name (matching terms)
 
     @property
     def key(self) -> str:
         """Normalised form stored in `claims.key` and used for matching:
-        `verbs|terms|kind:value:significant digits:approx:counted noun`."""
+        `verbs|terms|kind:value:significant digits:approx:counted noun[|people]`, where approx
+        is 0 (exact), 1 (about), `>`/`<` (more/less than) or `>~`/`<~` (just over, nearly)."""
         figure = ""
         if self.figure is not None:
             f = self.figure
-            figure = f"{f.kind}:{f.value!r}:{f.sig}:{int(f.approx)}:{f.noun or ''}"
-        return f"{'+'.join(sorted(self.verbs))}|{','.join(sorted(self.terms))}|{figure}"
+            approx = _BOUND_CODES.get(f.bound, "1") if f.approx else "0"
+            figure = f"{f.kind}:{f.value!r}:{f.sig}:{approx}:{f.noun or ''}"
+        key = f"{'+'.join(sorted(self.verbs))}|{','.join(sorted(self.terms))}|{figure}"
+        return f"{key}|{','.join(sorted(self.people))}" if self.people else key
 
     @classmethod
     def from_key(cls, key: str, text: str) -> Claim:
-        verbs, _, rest = key.partition("|")
-        names, _, figure_text = rest.partition("|")
+        verbs, names, figure_text, *rest = key.split("|")
         figure = None
         if figure_text:
             kind, value, sig, approx, noun = figure_text.split(":")
-            figure = Figure(kind, float(value), int(sig), approx == "1", noun or None, 0, 0)
+            bound = "" if approx == "0" else "~" if approx == "1" else approx
+            figure = Figure(kind, float(value), int(sig), bool(bound), noun or None, 0, 0, bound)
         return cls(
             text=text,
             verbs=frozenset(v for v in verbs.split("+") if v),
             terms=frozenset(n for n in names.split(",") if n),
             figure=figure,
+            people=frozenset(p for p in (rest[0] if rest else "").split(",") if p),
         )
+
+
+_BOUND_CODES = {"": "0", "~": "1", ">": ">", "<": "<", ">~": ">~", "<~": "<~"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,6 +197,38 @@ def _analyse(clause: str) -> tuple[frozenset[str], list[str], list[Figure]]:
     return frozenset(verbs), names, figures
 
 
+def _is_title_case(sentence: str) -> bool:
+    """A Headline Written In Title Case: capitals say nothing about who is a person."""
+    words = _TITLE_CASE_WORD.findall(sentence)[1:]
+    common = [w for w in words if w.lower() in _LOWER_CASE_WORDS]
+    if len(common) >= 2 and sum(w[0].isupper() for w in common) * 2 >= len(common):
+        return True
+    other = [w for w in words if w.lower() not in _NAME_TOKENS]
+    return len(other) >= 3 and sum(w[0].isupper() for w in other) >= 0.6 * len(other)
+
+
+def _people(clause: str, title_case: bool) -> frozenset[str]:
+    """The persons a clause names, by last name (as matching terms)."""
+    people: set[str] = set()
+    for run in _CAPITALISED_RUN.finditer(clause):
+        words = run.group(0).split()
+        people.update(t for t in normal_tokens(run.group(0)) if t in KNOWN_PEOPLE)
+        if title_case:
+            continue
+        while words and _POSSESSIVE_END.sub("", words[-1]).lower() in _COMMON_WORDS:
+            words.pop()
+        names = [w for w in words if not w.endswith(".")]
+        if len(names) < 2 or _POSSESSIVE_END.sub("", names[-2]).lower() in _COMMON_WORDS:
+            continue
+        tokens = normal_tokens(" ".join(names))
+        if not tokens or tokens[-1] in _ORGANISATION_TOKENS:
+            continue  # "Thinking Machines", "Safe Superintelligence"
+        term = term_of(tokens[-1])
+        if term is not None:
+            people.add(term)
+    return frozenset(people)
+
+
 def _claims_of_sentence(sentence: str) -> list[Claim]:
     out: list[Claim] = []
     if (
@@ -155,6 +238,8 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
     ):
         return out  # no action, figure or attribution anywhere: a cheap early exit
     subject: list[str] = []
+    subject_people: frozenset[str] = frozenset()
+    title_case = _is_title_case(sentence)
     for number, raw in enumerate(_CLAUSE_SPLIT.split(sentence)):
         clause = raw.strip(" ,;:-")
         words = _WORD.findall(clause)
@@ -162,18 +247,20 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
             continue
         attributed = bool(_ATTRIBUTION.search(clause))
         verbs, names, figures = _analyse(clause)
+        people = _people(_ATTRIBUTED_TO.sub(" ", clause), title_case)
         if number == 0:
-            subject = names
+            subject, subject_people = names, people
         elif len(set(names)) < 2:
             names = list(dict.fromkeys([*subject, *names]))  # "…, taking a 49% stake"
+            people = people or subject_people
         if not (verbs or figures or attributed) or not names:
             continue
         text = clean_line(clause if number else raw)[:MAX_TEXT]
         terms = frozenset(names)
         if figures:
-            out.extend(Claim(text, verbs, terms, figure) for figure in figures)
+            out.extend(Claim(text, verbs, terms, figure, people) for figure in figures)
         else:
-            out.append(Claim(text, verbs, terms, None))
+            out.append(Claim(text, verbs, terms, None, people))
     return out
 
 
@@ -210,21 +297,52 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> tuple[int, float]:
     return shared, shared / max(1, min(len(a), len(b)))
 
 
+def _figure_relation(a: Figure, b: Figure) -> str | None:
+    """Agree, conflict, or None when both can be true without being the same figure: "more
+    than $10B" and "$14.3B"."""
+    if figures_agree(a, b):
+        return "agree"
+    for limit, other in ((a, b), (b, a)):
+        if limit.bound == ">" and other.value > limit.value:
+            return None
+        if limit.bound == "<" and other.value < limit.value:
+            return None
+    return "conflict"
+
+
+def _is_round(figure: Figure) -> bool:
+    """One significant digit in fact ("$100M", "600"), whatever the digits written."""
+    return float(f"{figure.value:.1g}") == figure.value
+
+
 def relation(new: Claim, old: Claim) -> str | None:
-    """Does `new` restate `old` ("same"), contradict its figure ("conflict") or neither (None)?"""
+    """Does `new` restate `old` ("same"), contradict its figure ("conflict") or neither (None)?
+
+    Claims that name different people (and no person in common) are about different events:
+    "Jane Roe leaves X for Meta" and "John Doe leaves X for Meta" are two claims."""
     shared, overlap = _overlap(new.terms, old.terms)
     same_verb = bool(new.verbs & old.verbs)
     no_verb = not new.verbs or not old.verbs
     names_match = shared >= min(2, len(new.terms), len(old.terms)) and overlap >= 0.5
+    other_people = bool(new.people and old.people and new.people.isdisjoint(old.people))
+    about_people = not PEOPLE_FAMILIES.isdisjoint(new.verbs | old.verbs)
     if new.figure is not None and old.figure is not None:
         a, b = new.figure, old.figure
         if a.kind != b.kind or (a.noun and b.noun and a.noun != b.noun):
             return None
-        if figures_agree(a, b):
-            return "same" if (same_verb or names_match or a.sig >= 2) else None
+        found = _figure_relation(a, b)
+        if found == "agree":
+            if other_people and (about_people or "offer" in new.verbs | old.verbs):
+                return None
+            precise = a.sig >= 2 and not _is_round(a)
+            return "same" if (same_verb or names_match or precise) else None
+        if found is None or other_people:
+            return None
         return "conflict" if (same_verb or no_verb) and names_match else None
     if new.figure is not None:
         return None  # the new story adds a figure: a claim of its own
+    if other_people:
+        return None
     # No figure in the new claim: it restates `old` when the frame is the same.
     verbs_fit = same_verb or (not new.verbs and not old.verbs)
     return "same" if verbs_fit and names_match else None

@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from monitor.names import (
     COUNT_NOUNS,
@@ -145,10 +146,20 @@ def prior(term: str) -> float:
 # Figures
 
 _NUM = r"\d+(?:[.,]\d+)*"
+# Words before a figure that make it approximate, by what they allow (see `Figure.bound`).
+_BOUND_WORDS = {
+    "~": "about|around|roughly|approximately|some|an estimated|estimated|close to|~",
+    "<~": "nearly|almost|just under|just shy of|just below",
+    ">~": "just over|just above|a little over|slightly more than|slightly over",
+    ">": "over|more than|at least|upwards of|north of|in excess of|above|exceeding|no less than",
+    "<": "less than|fewer than|up to|under|below|as much as|as many as|no more than",
+}
 _APPROX = re.compile(
-    r"(?:about|around|roughly|nearly|almost|over|more than|less than|fewer than|some|up to|"
-    r"at least|approximately|an estimated|~)\s*$"
+    r"(?<![a-z])(?:"
+    + "|".join(f"(?P<b{n}>{words})" for n, words in enumerate(_BOUND_WORDS.values()))
+    + r")\s*(?:us\s?)?$"
 )
+_BOUNDS = tuple(_BOUND_WORDS)
 _MULTIPLIERS = {
     "trillion": 1e12,
     "tn": 1e12,
@@ -200,11 +211,14 @@ _BARE = re.compile(r"(?<![\w$€£.,-])(\d{2,}(?:,\d{3})*)(?![\w%.,]|\s?(?:perce
 class Figure:
     kind: str  # money | percent | count | number
     value: float
-    sig: int  # significant digits as written ("14.3" → 3, "14" → 2, "600" → 1)
-    approx: bool  # "about", "more than", "roughly" …
+    sig: int  # significant digits as written ("14.3" → 3, "14" → 2, "600" → 2, "2" → 1)
+    approx: bool  # "about", "more than", "nearly" …
     noun: str | None  # what a count counts, as a matching term ("staff", "researcher")
     start: int
     end: int
+    # What an approximate figure allows: "~" about (either side), ">" at least ("more than"),
+    # "<" at most ("up to"), ">~" just over, "<~" just under ("nearly"); "" when exact.
+    bound: str = ""
 
     def term(self) -> str:
         """A grouping term: kind and value to two significant digits ($14B and $14.3B meet)."""
@@ -213,6 +227,8 @@ class Figure:
 
 
 def _parse_number(text: str) -> tuple[float, int] | None:
+    """Value and significant digits of a number as written. A whole number's trailing zeros
+    count up to two digits ("600" → 2, "1,000,000" → 2): "$100M" is not a rounding of $140M."""
     text = text.strip()
     dozen = re.fullmatch(r"(\w+)\s+dozen", text.lower()) if "dozen" in text.lower() else None
     if dozen:
@@ -237,25 +253,59 @@ def _parse_number(text: str) -> tuple[float, int] | None:
         return None
     digits = text.replace(".", "").lstrip("0")
     if "." not in text:
+        whole = len(digits)
         digits = digits.rstrip("0")
+        return value, max(1, len(digits), min(2, whole))
     return value, max(1, len(digits))
 
 
 def _round_sig(value: float, sig: int) -> float:
-    if value == 0:
-        return 0.0
-    return round(value, sig - 1 - math.floor(math.log10(abs(value))))
+    """`value` rounded half away from zero to `sig` significant digits (14.5 → 15 at 2)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    exponent = math.floor(math.log10(abs(value))) - sig + 1
+    quantum = Decimal(1).scaleb(exponent)
+    rounded = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return float(rounded)
+
+
+def _same_value(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+APPROX_BAND = 0.1  # how far "about"/"nearly"/"more than" may be from the figure they match
+
+
+def _within(bounded: Figure, value: float) -> bool:
+    """Is `value` what the approximate figure `bounded` describes ("nearly $15B" ∋ 14.3B)?"""
+    low, high = bounded.value * (1 - APPROX_BAND), bounded.value * (1 + APPROX_BAND)
+    if bounded.bound.startswith(">"):
+        low = bounded.value
+    elif bounded.bound.startswith("<"):
+        high = bounded.value
+    return low <= value <= high or _same_value(value, low) or _same_value(value, high)
+
+
+def _rounds_to(precise: Figure, coarse: Figure) -> bool:
+    return _same_value(_round_sig(precise.value, coarse.sig), coarse.value)
 
 
 def figures_agree(a: Figure, b: Figure) -> bool:
-    """Same figure allowing for rounding: $14B ≈ $14.3B, 600 ≈ "about 600"; $10M ≠ $100M."""
-    if a.value == b.value:
+    """The same figure, allowing for rounding and for stated approximation.
+
+    Same kind (and scale) only. Exact figures agree when the less precise one is the more
+    precise one rounded to its digits: "$14B" = "$14.3B", but "$15B" ≠ "$14.3B" and
+    "$10M" ≠ "$100M". An approximate figure agrees with a value within `APPROX_BAND` on the
+    side its words allow: "about $14B" and "nearly $15B" with 14.3B, "more than 600" with 620.
+    """
+    if a.kind != b.kind:
+        return False
+    if _same_value(a.value, b.value):
         return True
-    sig = min(a.sig, b.sig)
-    if _round_sig(a.value, sig) == _round_sig(b.value, sig):
+    coarse, precise = (a, b) if a.sig <= b.sig else (b, a)
+    if _rounds_to(precise, coarse):
         return True
-    tolerance = 0.15 if (a.approx or b.approx) else 0.05
-    return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value))
+    return (a.approx and _within(a, b.value)) or (b.approx and _within(b, a.value))
 
 
 def without_figures(text: str, figures: list[Figure]) -> str:
@@ -265,8 +315,12 @@ def without_figures(text: str, figures: list[Figure]) -> str:
     return text
 
 
-def _is_approx(text: str, start: int) -> bool:
-    return bool(_APPROX.search(text[max(0, start - 20) : start].lower()))
+def _bound_before(text: str, start: int) -> str:
+    """The approximation words just before a figure, as a `Figure.bound` ("" when none)."""
+    match = _APPROX.search(text[max(0, start - 24) : start].lower())
+    if match is None:
+        return ""
+    return next(_BOUNDS[n] for n in range(len(_BOUNDS)) if match.group(f"b{n}") is not None)
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -289,8 +343,10 @@ def _find_figures(text: str) -> tuple[Figure, ...]:
         if parsed is None or not free(start, end):
             return
         value, sig = parsed
-        approx = kind != "number" and _is_approx(text, start)
-        found.append(Figure(kind, value * mult, sig, approx, noun, start, end))
+        bound = "" if kind == "number" else _bound_before(text, start)
+        if not bound and kind == "count" and text[end : end + 1] == "+":
+            bound = ">"  # "600+ jobs"
+        found.append(Figure(kind, value * mult, sig, bool(bound), noun, start, end, bound))
         taken.append((start, end))
 
     lower = text.lower()

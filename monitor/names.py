@@ -13,6 +13,36 @@ exact contents.
 
 from __future__ import annotations
 
+# People: first + last name (and nicknames) → last name. Also the people `claims` knows are
+# people when a clause names them by last name only.
+PERSON_ALIASES: dict[str, str] = {
+    "mark zuckerberg": "zuckerberg",
+    "zuck": "zuckerberg",
+    "alexandr wang": "wang",
+    "alexander wang": "wang",
+    "nat friedman": "friedman",
+    "daniel gross": "gross",
+    "sam altman": "altman",
+    "ilya sutskever": "sutskever",
+    "yann lecun": "lecun",
+    "mustafa suleyman": "suleyman",
+    "elon musk": "musk",
+    "satya nadella": "nadella",
+    "sundar pichai": "pichai",
+    "demis hassabis": "hassabis",
+    "mira murati": "murati",
+    "andrew bosworth": "bosworth",
+    "chris cox": "cox",
+    "shengjia zhao": "zhao",
+    "ruoming pang": "pang",
+    "andrew tulloch": "tulloch",
+    "john giannandrea": "giannandrea",
+    "tim cook": "cook",
+    "jensen huang": "huang",
+    "dario amodei": "amodei",
+    "joelle pineau": "pineau",
+}
+
 # Multi-word names and spellings → one token. Applied longest first, on word boundaries, to
 # lower-cased text with possessives already removed ("facebook's parent" → "facebook parent").
 PHRASE_ALIASES: dict[str, str] = {
@@ -52,32 +82,6 @@ PHRASE_ALIASES: dict[str, str] = {
     "mistral ai": "mistral",
     "alphabet inc": "google",
     "alphabet": "google",
-    # people (first + last name → last name; nicknames)
-    "mark zuckerberg": "zuckerberg",
-    "zuck": "zuckerberg",
-    "alexandr wang": "wang",
-    "alexander wang": "wang",
-    "nat friedman": "friedman",
-    "daniel gross": "gross",
-    "sam altman": "altman",
-    "ilya sutskever": "sutskever",
-    "yann lecun": "lecun",
-    "mustafa suleyman": "suleyman",
-    "elon musk": "musk",
-    "satya nadella": "nadella",
-    "sundar pichai": "pichai",
-    "demis hassabis": "hassabis",
-    "mira murati": "murati",
-    "andrew bosworth": "bosworth",
-    "chris cox": "cox",
-    "shengjia zhao": "zhao",
-    "ruoming pang": "pang",
-    "andrew tulloch": "tulloch",
-    "john giannandrea": "giannandrea",
-    "tim cook": "cook",
-    "jensen huang": "huang",
-    "dario amodei": "amodei",
-    "joelle pineau": "pineau",
     # verbs and nouns written as two words
     "lay off": "cut",
     "laying off": "cut",
@@ -101,6 +105,26 @@ PHRASE_ALIASES: dict[str, str] = {
     "open sourced": "opensource",
     "open weights": "opensource",
     "open weight": "opensource",
+    "step aside": "stepdown",
+    "steps aside": "stepdown",
+    "stepped aside": "stepdown",
+    "stepping aside": "stepdown",
+    "bow out": "stepdown",
+    "bows out": "stepdown",
+    "bowed out": "stepdown",
+    "is out at": "stepdown at",
+    "was out at": "stepdown at",
+    "are out at": "stepdown at",
+    "jump ship": "hire",
+    "jumps ship": "hire",
+    "jumped ship": "hire",
+    "jumping ship": "hire",
+    "take over": "appoint",
+    "takes over": "appoint",
+    "took over": "appoint",
+    "taking over": "appoint",
+    "to head": "to appoint",
+    "will head": "will appoint",
     "take the helm": "appoint",
     "takes the helm": "appoint",
     "took the helm": "appoint",
@@ -120,6 +144,18 @@ PHRASE_ALIASES: dict[str, str] = {
     "two dozen": "24",
     "a dozen": "12",
 }
+PHRASE_ALIASES.update(PERSON_ALIASES)
+PHRASE_ALIASES.update(
+    # "becomes chief …", "became interim CEO": an appointment.
+    {
+        f"{verb} {role}": f"appoint {role}"
+        for verb in ("become", "becomes", "became", "becoming")
+        for role in (
+            "ceo cto cfo coo chief head president chair chairman chairwoman interim acting vice "
+            "director leader"
+        ).split()
+    }
+)
 
 # Model families: "Llama 4", "llama-3.1", "GPT 4o" → one token `llama4`, `llama3.1`, `gpt4o`,
 # and the family name is kept as its own token too.
@@ -137,21 +173,22 @@ _FAMILIES: dict[str, str] = {
     "raided acquihire acquihires bring brings brought bringing leave leaves leaving left exit exits exited exiting depart "
     "departs departed departing departure departures quit quits quitting",
     "stepdown": "stepdown resign resigns resigned resigning resignation retire retires "
-    "retired retiring ousted oust ousts fired-as replaced",
+    "retired retiring ousted oust ousts replaced demote demotes demoted demoting",
     "invest": "invest invests invested investing investment investments stake stakes "
     "backs backed backing funding funds funded",
     "acquire": "acquire acquires acquired acquiring acquisition acquisitions buy buys bought "
     "buying purchase purchases purchased takeover takeovers merge merges merged merger",
     "appoint": "appoint appoints appointed appointing appointment name names named naming "
     "promote promotes promoted promoting tap taps tapped lead leads led helm "
-    "heads headed",
+    "heads headed succeed succeeds succeeded succeeding successor elevate elevates elevated "
+    "elevating reassign reassigns reassigned reassigning",
     "release": "release releases released releasing launch launches launched launching "
     "unveil unveils unveiled unveiling debut debuts debuted ship ships shipped introduce "
     "introduces introduced introducing rollout opensource publish publishes published",
     "delay": "delay delays delayed delaying postpone postpones postponed postponing "
     "shelve shelves shelved pause pauses paused pausing setback setbacks",
     "cut": "cut cuts cutting slash slashes slashed slashing layoff layoffs fire fires "
-    "firing eliminate eliminates eliminated eliminating axe axes axed axing trim trims "
+    "fired firing eliminate eliminates eliminated eliminating axe axes axed axing trim trims "
     "trimmed trimming downsize downsizes downsized downsizing",
     "offer": "offer offers offered offering pay pays paid paying bonus bonuses compensation",
     "sue": "sue sues sued suing lawsuit lawsuits",
@@ -178,6 +215,41 @@ VERB_FAMILY: dict[str, str] = {
 
 # Families whose events are about people moving (used to pair "X leaves A" with "B hires X").
 PEOPLE_FAMILIES = frozenset({"hire", "stepdown", "appoint"})
+
+# Single-word organisations and products: a capitalised word that is one of these is not part
+# of a person's name ("Apple's Jane Roe" names Jane Roe).
+ORGANISATIONS: frozenset[str] = frozenset(
+    """
+    meta facebook instagram whatsapp threads messenger oculus apple google microsoft amazon
+    nvidia openai anthropic xai deepmind tesla ibm intel amd oracle samsung huawei baidu alibaba
+    tencent bytedance tiktok deepseek mistral cohere perplexity scaleai ssi msl fair tbdlab
+    realitylabs thinkingmachines huggingface aws windsurf cognition yandex netflix uber
+    salesforce adobe qualcomm arm softbank coreweave databricks snowflake github linkedin
+    twitter behemoth maverick scout chatgpt copilot siri alexa bard lmarena
+    """.split()
+)
+
+# Capitalised words that are not personal names: roles, titles, places, outlets, calendar
+# words. A run of capitalised words is a person's name only without these at its end.
+NOT_NAME_WORDS: frozenset[str] = frozenset(
+    """
+    former ex new interim acting senior junior top veteran longtime founder cofounder
+    president vice chair chairman chairwoman officer chief head scientist researcher engineer
+    executive director manager lead principal distinguished fellow professor partner investor
+    analyst spokesperson spokesman spokeswoman board member ceo cto cfo coo vp svp evp
+    superintelligence intelligence labs lab research platforms group capital ventures partners
+    university institute foundation center centre inc corp ltd llc
+    learning machine strategy engineering product products operations policy safety
+    infrastructure hardware software science sciences applied generative systems devices
+    services cloud business marketing sales design communications affairs global public
+    street wall journal times post news daily weekly tribune herald wire press information
+    silicon valley san francisco york los angeles london paris beijing washington seattle
+    california texas louisiana europe china america american european chinese british
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    mr mrs ms dr prof sir lady lord
+    """.split()
+)
 
 # Nouns with one meaning for matching purposes.
 SYNONYMS: dict[str, str] = {

@@ -256,3 +256,234 @@ def test_claim_key_round_trips() -> None:
 def test_hostile_text_is_cleaned_in_claims() -> None:
     (claim,) = extract_claims("Meta hires \x1b]52;c;cm0=\x07Ruoming Pang \u202efrom Apple", "")
     assert "\x1b" not in claim.text and "\u202e" not in claim.text
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: rounding, approximation and conflict
+
+
+def only(title: str, summary: str = "") -> Claim:
+    (claim,) = extract_claims(title, summary)
+    return claim
+
+
+def test_rounding_agrees_and_a_different_rounded_figure_conflicts() -> None:
+    precise = only("Meta invests $14.3 billion in Scale AI")
+    assert relation(only("Meta invests $14B in Scale AI"), precise) == "same"
+    assert relation(only("Meta puts 14,3bn dollars into Scale AI"), precise) == "same"
+    # 14.3 to two digits is 14, not 15: no rounding makes these one figure.
+    assert relation(only("Meta invests $15B in Scale AI"), precise) == "conflict"
+    assert relation(only("Meta invests $15B in Scale AI"), only("Meta invests $14B in Scale AI"))
+    # A round figure is not a rounding of a figure a third larger.
+    hundred = only("Meta offered the researcher a $100 million package")
+    assert relation(only("Meta offered the researcher a $140 million package"), hundred) == (
+        "conflict"
+    )
+    assert relation(only("Meta offered the researcher a $10 million package"), hundred) == (
+        "conflict"
+    )
+
+
+def test_approximate_figures_agree_on_the_side_their_words_allow() -> None:
+    precise = only("Meta invests $14.3 billion in Scale AI")
+    for wording in (
+        "Meta invests more than $14B in Scale AI",
+        "Meta invests nearly $15 billion in Scale AI",
+        "Meta invests about $14 billion in Scale AI",
+        "Meta invests roughly $14.5B in Scale AI",
+    ):
+        assert relation(only(wording), precise) == "same", wording
+    # "More than $10B" is true of $14.3B but is not that figure: neither same nor a conflict.
+    assert relation(only("Meta invests more than $10 billion in Scale AI"), precise) is None
+    assert relation(only("Meta invests up to $20 billion in Scale AI"), precise) is None
+    # Approximate figures still conflict with what they exclude.
+    assert relation(only("Meta invests nearly $13B in Scale AI"), precise) == "conflict"
+    assert relation(only("Meta invests about $20 billion in Scale AI"), precise) == "conflict"
+    cuts = only("Meta cuts 600 jobs in its AI unit")
+    assert relation(only("Meta cuts 600+ jobs in its AI unit"), cuts) == "same"
+    assert relation(only("Meta cuts about 620 jobs in its AI unit"), cuts) == "same"
+    assert relation(only("Meta cuts 900 jobs in its AI unit"), cuts) == "conflict"
+
+
+def test_units_and_scales_stay_strict() -> None:
+    billions = only("Meta invests $14 billion in Scale AI")
+    assert relation(only("Meta invests $14 million in Scale AI"), billions) == "conflict"
+    assert relation(only("Meta takes a 14% stake in Scale AI"), billions) is None
+    staff = only("Meta cuts 600 jobs in its AI unit")
+    assert relation(only("Meta cuts 600 GPUs from its AI unit budget"), staff) is None
+
+
+def test_a_rounded_figure_by_a_second_outlet_is_not_new(conn: sqlite3.Connection) -> None:
+    ingest(conn, [SCALE_FIRST])
+    ids, result = ingest(
+        conn,
+        [
+            {
+                "feed": "desk-e",
+                "title": "Meta invests more than $14 billion in Scale AI",
+                "published": "2025-06-13T11:00:00Z",
+            }
+        ],
+    )
+    assert result.new_claims == 0
+    assert [row["conflicting"] for row in claims_of(conn, ids[0])] == [0]
+
+
+def test_a_different_figure_beyond_rounding_is_a_conflict(conn: sqlite3.Connection) -> None:
+    first, _ = ingest(conn, [SCALE_FIRST])
+    ids, result = ingest(
+        conn,
+        [
+            {
+                "feed": "desk-f",
+                "title": "Meta invests $15B in Scale AI",
+                "published": "2025-06-13T12:00:00Z",
+            }
+        ],
+    )
+    assert group_of(conn, ids[0]) == group_of(conn, first[0])
+    assert result.new_claims == 0
+    (row,) = claims_of(conn, ids[0])
+    assert row["conflicting"] == 1 and row["claim_conflicting"] == 1
+    money = [r for r in claims_of(conn, first[0]) if "money" in r["key"]]
+    assert [r["conflicting"] for r in money] == [1]
+
+
+# ---------------------------------------------------------------------------------------------
+# People: a claim about one person is not a claim about another
+
+
+def test_the_same_move_by_another_person_is_another_claim() -> None:
+    first = only("Researcher Jane Roe leaves Northwind for Meta's superintelligence lab")
+    second = only("Researcher John Doe leaves Northwind for Meta's superintelligence lab")
+    assert first.people == {"roe"} and second.people == {"doe"}
+    assert relation(second, first) is None
+    again = only("Meta Superintelligence Labs hires Jane Roe from Northwind")
+    assert relation(again, first) == "same"
+    # Offers to different people are not one figure in dispute.
+    offer = only("Meta offered Jane Roe a $100 million package")
+    assert relation(only("Meta offered John Doe a $10 million package"), offer) is None
+    assert relation(only("Meta offered Jane Roe a $10 million package"), offer) == "conflict"
+
+
+def test_known_people_match_by_alias_and_last_name() -> None:
+    full = only("Mark Zuckerberg hires Nat Friedman for Meta's lab")
+    assert full.people == {"zuckerberg", "friedman"}
+    assert relation(only("Zuckerberg hires Friedman for Meta Platforms' lab"), full) == "same"
+    assert relation(only("Zuckerberg hires Daniel Gross for Meta Platforms' lab"), full) == (
+        "same"  # Zuckerberg is in both
+    )
+    assert relation(only("Meta hires Daniel Gross for its lab"), only("Meta hires Friedman")) is (
+        None
+    )
+
+
+def test_names_are_told_from_roles_places_and_organisations() -> None:
+    assert only("Former Apple executive Jane Roe joins Meta").people == {"roe"}
+    assert only("Apple's Jane A. Roe joins Meta").people == {"roe"}
+    assert only("Meta Superintelligence Labs hires a Northwind researcher").people == set()
+    assert only("Meta hires two researchers in San Francisco").people == set()
+    # In a Title Case Headline capitals say nothing; only known people count there.
+    assert only("Meta Hires Northwind Researcher From Contoso Labs").people == set()
+    assert only("Meta Hires Ruoming Pang From Apple").people == {"pang"}
+
+
+def test_a_new_hire_of_another_person_is_new_in_the_group(conn: sqlite3.Connection) -> None:
+    ingest(
+        conn,
+        [
+            {
+                "feed": "desk-a",
+                "title": "Researcher Jane Roe leaves Northwind for Meta's superintelligence lab",
+                "published": "2025-07-01T09:00:00Z",
+            }
+        ],
+    )
+    ids, result = ingest(
+        conn,
+        [
+            {
+                "feed": "desk-b",
+                "title": "Researcher John Doe leaves Northwind for Meta's superintelligence lab",
+                "published": "2025-07-02T09:00:00Z",
+            }
+        ],
+    )
+    assert result.new_claims == 1
+    assert new_claims_of(conn, ids[0]) == [
+        "Researcher John Doe leaves Northwind for Meta's superintelligence lab"
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Personnel moves are claims; questions and opinions about them are not
+
+
+@pytest.mark.parametrize(
+    ("sentence", "family"),
+    [
+        ("Jane Roe was appointed chief scientist of the new lab", "appoint"),
+        ("Meta names Jane Roe interim chief executive", "appoint"),
+        ("Meta taps Jane Roe to run its model team", "appoint"),
+        ("Meta promotes Jane Roe to head of research", "appoint"),
+        ("Jane Roe becomes chief AI officer at Meta", "appoint"),
+        ("Jane Roe succeeds John Doe at the research lab", "appoint"),
+        ("Jane Roe takes over Meta's research lab", "appoint"),
+        ("John Doe stepped down as head of the research lab", "stepdown"),
+        ("John Doe steps aside as Meta's research chief", "stepdown"),
+        ("John Doe resigns from Meta's research lab", "stepdown"),
+        ("John Doe departs Meta after eight years", "hire"),
+        ("John Doe jumps ship to Meta's new lab", "hire"),
+    ],
+)
+def test_personnel_moves_are_claims(sentence: str, family: str) -> None:
+    claims = extract_claims(sentence, "")
+    assert claims, sentence
+    assert family in claims[0].verbs
+
+
+def test_an_appointment_after_a_departure_is_two_claims() -> None:
+    claims = extract_claims("Jane Roe named interim CEO after John Doe left the company", "")
+    assert texts(claims) == ["Jane Roe named interim CEO", "John Doe left the company"]
+    assert [c.people for c in claims] == [{"roe"}, {"doe"}]
+    departed = only("John Doe leaves the company")
+    assert relation(claims[1], departed) == "same"
+    assert relation(claims[0], departed) is None
+
+
+def test_questions_and_opinions_about_moves_are_not_claims() -> None:
+    assert extract_claims("Should Jane Roe step down after the delay?", "") == []
+    assert extract_claims("Why Jane Roe resigned from Meta's lab", "") == []
+    assert extract_claims("Opinion: Meta should appoint a new research chief", "") == []
+    assert extract_claims("Sign up for our newsletter to learn who Meta hires next", "") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Paraphrases
+
+
+def test_paraphrases_of_a_deal_are_the_same_claims() -> None:
+    first = extract_claims("Meta invests $14.3 billion for 49% of Scale AI", "")
+    second = extract_claims("Scale AI gets $14.3B from Meta for a 49% stake", "")
+    assert len(first) == len(second) == 2
+    for new, old in zip(second, first, strict=True):
+        assert relation(new, old) == "same"
+
+
+def test_paraphrases_of_a_move_are_the_same_claim_when_the_person_is_the_same() -> None:
+    leaves = only("Apple's head of AI models leaves for Meta")
+    assert relation(only("Meta poaches Apple's top models executive"), leaves) == "same"
+    named = only("Apple's head of AI models, Jane Roe, leaves for Meta")
+    assert relation(only("Meta poaches Apple's top models executive Jane Roe"), named) == "same"
+    assert relation(only("Meta poaches Apple's top models executive John Doe"), named) is None
+
+
+def test_claim_key_keeps_bounds_and_people() -> None:
+    claim = only("Meta offered Jane Roe more than $100 million")
+    again = Claim.from_key(claim.key, claim.text)
+    assert again.people == {"roe"}
+    assert again.figure is not None and again.figure.bound == ">"
+    assert relation(again, claim) == "same"
+    old_style = Claim.from_key("offer|meta,roe|money:100000000.0:1:1:", "an older row")
+    assert old_style.people == frozenset() and old_style.figure is not None
+    assert old_style.figure.bound == "~"
