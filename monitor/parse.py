@@ -22,7 +22,9 @@ import hashlib
 import io
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from monitor.textclean import clean_line, html_to_line, html_to_text
 from monitor.urls import canonical_url
@@ -139,16 +141,46 @@ def _entry(raw: dict, now: float) -> ParsedEntry:
     return ParsedEntry(key, url, title, summary, content, author, published)
 
 
-def parse_feed(body: bytes, base_url: str = "") -> ParsedFeed:
-    """Parse a feed body. Never raises: problems come back in `.error` / `.warning`."""
-    import feedparser  # imported here: a warm poll of 304s never needs it
+def parse_feed(body: bytes, base_url: str = "", *, fast: bool = True) -> ParsedFeed:
+    """Parse a feed body. Never raises: problems come back in `.error` / `.warning`.
 
+    A well-formed RSS 2.0 or Atom 1.0 body is read by `monitor.parse_fast` (lxml); anything else,
+    or everything with `fast=False`, by feedparser. Both give the same entries.
+    """
     if not body or not body.strip():
         return ParsedFeed(error="the server sent an empty response")
     if _HTML_START.match(body[:2048]):
         return ParsedFeed(error="got an HTML page, not an RSS or Atom feed")
     safe = strip_doctype(_to_utf8(body))
     now = time.time()
+    if fast:
+        from monitor.parse_fast import read_feed
+
+        found = read_feed(safe)
+        if found is not None:
+            return _parsed(found[0], found[1], now)
+    return _parse_with_feedparser(safe, base_url, now)
+
+
+def _parsed(feed: Any, raw_entries: Iterable[Any], now: float) -> ParsedFeed:
+    entries: list[ParsedEntry] = []
+    for raw in raw_entries:
+        try:
+            entry = _entry(raw, now)
+        except Exception:  # one broken entry must not lose the others
+            continue
+        if entry.title or entry.summary or entry.content or entry.url:
+            entries.append(entry)
+    return ParsedFeed(
+        title=_truncate(html_to_line(feed.get("title") or ""), MAX_TITLE) or None,
+        site_url=canonical_url(feed.get("link")) if isinstance(feed.get("link"), str) else None,
+        entries=entries,
+    )
+
+
+def _parse_with_feedparser(safe: bytes, base_url: str, now: float) -> ParsedFeed:
+    import feedparser  # imported here: a warm poll of 304s never needs it
+
     try:
         result = feedparser.parse(
             io.BytesIO(safe),
@@ -158,27 +190,14 @@ def parse_feed(body: bytes, base_url: str = "") -> ParsedFeed:
         )
     except Exception as exc:  # feedparser is meant not to raise; this keeps a poll alive if it does
         return ParsedFeed(error=f"the feed could not be parsed ({type(exc).__name__}: {exc})"[:300])
-    entries: list[ParsedEntry] = []
-    for raw in result.get("entries") or ():
-        try:
-            entry = _entry(raw, now)
-        except Exception:  # one broken entry must not lose the others
-            continue
-        if entry.title or entry.summary or entry.content or entry.url:
-            entries.append(entry)
-    feed = result.get("feed") or {}
-    parsed = ParsedFeed(
-        title=_truncate(html_to_line(feed.get("title") or ""), MAX_TITLE) or None,
-        site_url=canonical_url(feed.get("link")) if isinstance(feed.get("link"), str) else None,
-        entries=entries,
-    )
+    parsed = _parsed(result.get("feed") or {}, result.get("entries") or (), now)
     problem = result.get("bozo_exception") if result.get("bozo") else None
     reason = clean_line(str(problem))[:200] if problem is not None else ""
-    if not result.get("version") and not entries:
+    if not result.get("version") and not parsed.entries:
         parsed.error = "not an RSS or Atom feed" + (f" ({reason})" if reason else "")
     elif problem is not None and type(problem).__name__ not in (
         "CharacterEncodingOverride",
         "NonXMLContentType",
     ):
-        parsed.warning = f"malformed feed, {len(entries)} entries recovered: {reason}"
+        parsed.warning = f"malformed feed, {len(parsed.entries)} entries recovered: {reason}"
     return parsed
