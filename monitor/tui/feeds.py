@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from monitor.feedstatus import feed_statuses
+from monitor.tui.footer import KeyFooter
 from monitor.tui.messages import DatabaseChanged, PollStateChanged
 from monitor.tui.text import CONFLICT_STYLE, MUTED_STYLE, ago, long_time, pad, plain, short_time
 from monitor.tui.windowlist import WindowList
@@ -117,7 +118,7 @@ class FeedsScreen(Screen[None]):
         yield Static(HEADER, id="feeds-header")
         yield FeedList(self.clock, id="feed-list")
         yield Static(id="feed-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.reload()

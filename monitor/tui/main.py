@@ -16,7 +16,7 @@ from textual.containers import Container
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from monitor.queries import (
     WINDOWS,
@@ -33,6 +33,7 @@ from monitor.queries import (
     window_label,
 )
 from monitor.tui.detail import GroupDetail, StoryList
+from monitor.tui.footer import KeyFooter
 from monitor.tui.grouplist import GroupList
 from monitor.tui.messages import DatabaseChanged, PollStateChanged, SparklineComputed
 from monitor.tui.story import StoryScreen
@@ -147,7 +148,7 @@ class MainScreen(Screen[None]):
             id="search",
         )
         yield Static(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.groups.feed_tags = frozenset(

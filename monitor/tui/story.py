@@ -14,9 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from monitor.queries import StoryDetail, story_detail
+from monitor.tui.footer import KeyFooter
 from monitor.tui.links import openable
 from monitor.tui.messages import DatabaseChanged
 from monitor.tui.text import (
@@ -143,11 +144,13 @@ class StoryScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace,h", "app.pop_screen", "Back"),
-        Binding("o", "open_link", "Open link"),
-        Binding("s", "star", "Star"),
-        Binding("m", "toggle_read", "Read/unread"),
-        Binding("right_square_bracket", "step(1)", "Next story", key_display="]"),
-        Binding("left_square_bracket", "step(-1)", "Previous story", key_display="["),
+        Binding("o", "open_link", "Open", tooltip="Open the story's link in the browser"),
+        Binding("s", "star", "Star", tooltip="Star or unstar the story"),
+        Binding("m", "toggle_read", "Read", tooltip="Mark the story read or unread"),
+        Binding(
+            "left_square_bracket", "step(-1)", "Prev", key_display="[", tooltip="Previous story"
+        ),
+        Binding("right_square_bracket", "step(1)", "Next", key_display="]", tooltip="Next story"),
         Binding("down,j", "scroll('down')", "Scroll down", show=False),
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
         Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
@@ -174,7 +177,7 @@ class StoryScreen(Screen[None]):
             yield Static(id="story-why")
             yield Static(id="story-body")
             yield Static(id="story-claims")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load(mark_read=True)
