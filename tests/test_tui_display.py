@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.widgets._footer import FooterKey
 
+from monitor import queries as q
+from monitor.db import connect, write
 from monitor.tui.footer import KeyFooter, key_width
 from monitor.tui.story import StoryScreen
-from tests.test_tui_app import main, make_app, make_db, settle
+from monitor.tui.text import Hanging
+from tests.test_tui_app import NOW, main, make_app, make_db, screen_text, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -56,3 +60,68 @@ async def test_footer_keys_fit_the_width_most_important_kept(
         assert {"Back", "Help"} <= set(shown)
         if size[0] >= 80:
             assert {"Open", "Star", "Read", "Prev", "Next", "Quit"} <= set(shown)
+
+
+LONG_CLAIM = (
+    "The sample lab says its newest open model was trained on forty thousand accelerators "
+    "over eleven weeks and will be released to researchers first"
+)
+
+
+def continuation_ok(text: str, start: str, indent: int) -> None:
+    """The line holding `start` is followed by lines starting `indent` cells in, under the
+    claim's first character."""
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if start in line)
+    column = lines[at].index(start)
+    assert lines[at][column - indent : column].rstrip() in {"NEW", "NEW ≠", ""}, lines[at]
+    follow = lines[at + 1]
+    assert follow[column - indent : column] == " " * indent, (lines[at], follow)
+    assert follow[column] != " ", (lines[at], follow)
+
+
+async def test_wrapped_claims_hang_under_the_claim_text(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "m.db", stories=40)
+    conn = connect(db)
+    first = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 50)
+    item = next(row for row in first if row.claim_count and row.group_id is not None)
+    claim_id = conn.execute(
+        "SELECT id FROM claims WHERE group_id = ? ORDER BY first_seen DESC, id DESC LIMIT 1",
+        (item.group_id,),
+    ).fetchone()[0]
+    with write(conn):
+        conn.execute("UPDATE claims SET text = ? WHERE id = ?", (LONG_CLAIM, claim_id))
+        conn.execute(
+            "UPDATE claim_appearances SET text = ? WHERE claim_id = ?", (LONG_CLAIM, claim_id)
+        )
+    story_id = conn.execute(
+        "SELECT story_id FROM claim_appearances WHERE claim_id = ?", (claim_id,)
+    ).fetchone()[0]
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.groups.cursor = first.index(item)
+        await settle(pilot)
+        continuation_ok(screen_text(app), LONG_CLAIM[:20], 6)
+
+        index = next(i for i, row in enumerate(screen.stories.rows) if row.id == story_id)
+        screen.action_focus_stories()
+        screen.stories.cursor = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        # The summary holds no such sentence; the claims list below it does.
+        text = screen_text(app)
+        claims_part = text[text.index("Claims (") :]
+        continuation_ok(claims_part, LONG_CLAIM[:20], 6)
+
+
+def test_hanging_lines_without_a_width_are_one_line_each() -> None:
+    lines = Hanging(((Content("NEW "), Content("a b c")), (Content("    "), Content("d"))))
+    assert lines.plain == "NEW a b c\n    d"
+    assert lines.render(12).plain == "NEW a b c\n    d"
+    assert lines.render(9).plain.split("\n")[0] == "NEW a b c"
+    wrapped = Hanging(((Content("NEW "), Content("alpha beta gamma delta")),)).render(16)
+    assert wrapped.plain.split("\n") == ["NEW alpha beta", "    gamma delta"]

@@ -23,6 +23,8 @@ from monitor.tui.text import (
     MUTED_STYLE,
     NEW_STYLE,
     UNSEEN_STYLE,
+    Hanging,
+    HangingText,
     ago,
     fit,
     pad,
@@ -165,24 +167,21 @@ def merge_claims(claims: list[ClaimRow]) -> list[ClaimRow]:
     return list(merged.values())
 
 
-def claims_text(item: GroupRow | None, claims: list[ClaimRow], now: datetime) -> Content:
+def claims_text(item: GroupRow | None, claims: list[ClaimRow], now: datetime) -> Hanging:
+    """One line per claim: `NEW ≠ ` marks, then the wording and where it was first seen; a
+    wrapped claim continues under its wording."""
     if item is None:
-        return Content("")
+        return Hanging()
     if not claims:
-        return Content.styled("No claims extracted for this group yet.", MUTED_STYLE)
-    parts: list[Content | tuple[str, str] | str] = []
-    for index, claim in enumerate(claims):
-        if index:
-            parts.append("\n")
-        if claim.new:
-            parts.append(("NEW ", NEW_STYLE))
-        else:
-            parts.append("    ")
-        if claim.conflicting:
-            parts.append(("≠ ", CONFLICT_STYLE))
-        else:
-            parts.append("  ")
-        parts.append(plain(claim.text, "bold" if claim.new else ""))
+        return Hanging(
+            ((Content(""), plain("No claims extracted for this group yet.", MUTED_STYLE)),)
+        )
+    items: list[tuple[Content, Content]] = []
+    for claim in claims:
+        mark = Content.assemble(
+            ("NEW ", NEW_STYLE) if claim.new else "    ",
+            ("≠ ", CONFLICT_STYLE) if claim.conflicting else "  ",
+        )
         where = []
         if claim.first_source:
             where.append(f"first in {claim.first_source}")
@@ -191,8 +190,13 @@ def claims_text(item: GroupRow | None, claims: list[ClaimRow], now: datetime) ->
             where.append(f"{claim.appearances} stories")
         if claim.conflicting:
             where.append("sources disagree")
-        parts += [("  — ", MUTED_STYLE), plain(", ".join(where), MUTED_STYLE)]
-    return Content.assemble(*parts)
+        text = Content.assemble(
+            plain(claim.text, "bold" if claim.new else ""),
+            ("  — ", MUTED_STYLE),
+            plain(", ".join(where), MUTED_STYLE),
+        )
+        items.append((mark, text))
+    return Hanging(tuple(items))
 
 
 class GroupDetail(Vertical):
@@ -209,7 +213,7 @@ class GroupDetail(Vertical):
         yield Static(id="detail-head")
         yield StoryList(self.clock, id="stories")
         with VerticalScroll(id="claims-box"):
-            yield Static(id="claims")
+            yield HangingText(id="claims")
 
     @property
     def stories(self) -> StoryList:
@@ -241,7 +245,7 @@ class GroupDetail(Vertical):
             subtitle.append(f"{disputed} disputed")
         box.border_title = "Claims"
         box.border_subtitle = " · ".join(subtitle)
-        set_content(self.query_one("#claims", Static), claims_text(item, self.claims, now))
+        self.query_one("#claims", HangingText).update(claims_text(item, self.claims, now))
         if not same_group:
             box.scroll_home(animate=False)
 
@@ -261,7 +265,7 @@ class GroupDetail(Vertical):
         """Re-render what says "5m ago" (called on a timer; nothing is read again)."""
         now = self.clock()
         self.show_header(now)
-        set_content(self.query_one("#claims", Static), claims_text(self.item, self.claims, now))
+        self.query_one("#claims", HangingText).update(claims_text(self.item, self.claims, now))
         self.stories.refresh()
 
     def on_resize(self, event: events.Resize) -> None:

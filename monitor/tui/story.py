@@ -25,6 +25,8 @@ from monitor.tui.text import (
     CONFLICT_STYLE,
     MUTED_STYLE,
     NEW_STYLE,
+    Hanging,
+    HangingText,
     long_time,
     paragraph,
     plain,
@@ -51,7 +53,7 @@ def highlight_claims(summary: Content, story: StoryDetail) -> Content:
     return summary
 
 
-def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Content]:
+def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Hanging]:
     """(head, why, body, claims) of the story view."""
     flags = []
     if not story.read:
@@ -120,22 +122,25 @@ def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Conten
         marks = wordings.setdefault(" ".join(wording.split()), [False, False])
         marks[0] |= claim.is_new
         marks[1] |= claim.conflicting
-    claims: list[Content | tuple[str, str] | str] = []
-    for index, (wording, (is_new, conflicting)) in enumerate(wordings.items()):
-        if index:
-            claims.append("\n")
-        claims.append(("NEW " if is_new else "    ", NEW_STYLE))
-        claims.append(("≠ " if conflicting else "  ", CONFLICT_STYLE))
-        claims.append(plain(wording))
+    claims: list[tuple[Content, Content]] = []
+    for wording, (is_new, conflicting) in wordings.items():
+        mark = Content.assemble(
+            ("NEW " if is_new else "    ", NEW_STYLE),
+            ("≠ " if conflicting else "  ", CONFLICT_STYLE),
+        )
+        text = plain(wording)
         if conflicting:
-            claims.append(("  — other sources disagree", MUTED_STYLE))
+            text += Content.styled("  — other sources disagree", MUTED_STYLE)
+        claims.append((mark, text))
     if not claims:
-        claims.append(("No claims extracted from this story.", MUTED_STYLE))
+        claims.append(
+            (Content(""), Content.styled("No claims extracted from this story.", MUTED_STYLE))
+        )
     return (
         Content.assemble(*head),
         Content.assemble(*why),
         body,
-        Content.assemble(*claims),
+        Hanging(tuple(claims)),
     )
 
 
@@ -176,7 +181,7 @@ class StoryScreen(Screen[None]):
             yield Static(id="story-head")
             yield Static(id="story-why")
             yield Static(id="story-body")
-            yield Static(id="story-claims")
+            yield HangingText(id="story-claims")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -199,7 +204,7 @@ class StoryScreen(Screen[None]):
         self.query_one("#story-head", Static).update(head)
         self.query_one("#story-why", Static).update(why)
         self.query_one("#story-body", Static).update(body)
-        self.query_one("#story-claims", Static).update(claims)
+        self.query_one("#story-claims", HangingText).update(claims)
         box = self.query_one("#story-box", VerticalScroll)
         box.border_title = f"Story {self.index + 1} of {len(self.ids)}"
         self.query_one("#story-why").border_title = "Why it was tagged"

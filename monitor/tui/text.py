@@ -8,10 +8,13 @@ constants, never from data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from rich.cells import cell_len
 from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Static
 
 from monitor.store import parse_iso
@@ -133,6 +136,69 @@ def set_content(widget: Static, content: Content, *, layout: bool = True) -> Non
     a cursor move does not re-lay-out the whole screen."""
     if widget.visual != content:
         widget.update(content, layout=layout)
+
+
+@dataclass(frozen=True)
+class Hanging:
+    """Lines of (mark, text) with a hanging indent: where a text wraps, the next line starts
+    under its first character, not under the mark. Marks are ours; texts are built with
+    `plain()`, so untrusted text stays literal."""
+
+    items: tuple[tuple[Content, Content], ...] = ()
+
+    def render(self, width: int) -> Content:
+        """Every item wrapped to `width` cells (unwrapped when `width` <= 0)."""
+        lines: list[Content] = []
+        for mark, text in self.items:
+            indent = mark.cell_length
+            if width <= 0 or indent + text.cell_length <= width:
+                lines.append(mark + text)
+                continue
+            wrapped = text.wrap(max(8, width - indent)) or [Content("")]
+            lines.append(mark + wrapped[0])
+            lines.extend(Content(" " * indent) + line for line in wrapped[1:])
+        return Content("\n").join(lines)
+
+    @property
+    def plain(self) -> str:
+        return self.render(0).plain
+
+
+class HangingText(Widget):
+    """Shows a `Hanging` wrapped to the widget's width (its height follows)."""
+
+    DEFAULT_CSS = """
+    HangingText {
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines = Hanging()
+        self._rendered: tuple[Hanging, int, Content] | None = None
+
+    def update(self, lines: Hanging) -> None:
+        if lines != self.lines:
+            self.lines = lines
+            self.refresh(layout=True)
+
+    def rendered(self, width: int) -> Content:
+        cached = self._rendered
+        if cached is not None and cached[0] is self.lines and cached[1] == width:
+            return cached[2]
+        content = self.lines.render(width)
+        self._rendered = (self.lines, width, content)
+        return content
+
+    def render(self) -> Content:
+        return self.rendered(self.size.width)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.rendered(width).plain.split("\n"))
 
 
 def now_utc() -> datetime:
