@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from monitor.grouping_text import (
@@ -97,6 +98,9 @@ _CAPITALISED_RUN = re.compile(
 )
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 KNOWN_PEOPLE: frozenset[str] = frozenset(PERSON_ALIASES.values())
+_PERSON_WORDS: frozenset[str] = KNOWN_PEOPLE | frozenset(
+    word for phrase in PERSON_ALIASES for word in phrase.split()
+)
 # Words written in lower case in a sentence-case headline (names and places are not).
 _LOWER_CASE_WORDS: frozenset[str] = (
     STOPWORDS | WEAK_WORDS | COUNT_NOUNS | frozenset(VERB_FAMILY) | frozenset(SYNONYMS)
@@ -180,13 +184,16 @@ def _is_candidate(sentence: str) -> bool:
     return not _BOILERPLATE.search(sentence)
 
 
-def _analyse(clause: str) -> tuple[frozenset[str], list[str], list[Figure]]:
-    """Verb families, other terms (names, objects) and figures of one clause."""
+def _analyse(clause: str, unattributed: str) -> tuple[frozenset[str], list[str], list[Figure]]:
+    """Verb families, other terms (names, objects) and figures of one clause (`unattributed`:
+    the clause without who reported it)."""
     figures = [f for f in find_figures(clause) if f.kind != "number"]
     verbs: set[str] = set()
     names: list[str] = []
-    text = _RELATIVE.sub(",", _ATTRIBUTED_TO.sub(" ", clause))
-    for token in normal_tokens(without_figures(text, figures)):
+    text = _RELATIVE.sub(",", unattributed)
+    if figures:
+        text = without_figures(text, [f for f in find_figures(text) if f.kind != "number"])
+    for token in normal_tokens(text):
         term = term_of(token)
         if term is None:
             continue
@@ -204,21 +211,34 @@ def _is_title_case(sentence: str) -> bool:
     if len(common) >= 2 and sum(w[0].isupper() for w in common) * 2 >= len(common):
         return True
     other = [w for w in words if w.lower() not in _NAME_TOKENS]
-    return len(other) >= 3 and sum(w[0].isupper() for w in other) >= 0.6 * len(other)
+    return len(other) >= 3 and sum(w[0].isupper() for w in other) >= 0.75 * len(other)
+
+
+def _name_runs(clause: str) -> Iterator[list[str]]:
+    """Runs of capitalised words, cut after a possessive ("Apple's | Jane Roe")."""
+    for run in _CAPITALISED_RUN.finditer(clause):
+        words: list[str] = []
+        for word in run.group(0).split():
+            words.append(word)
+            if _POSSESSIVE_END.search(word):
+                yield words
+                words = []
+        if words:
+            yield words
 
 
 def _people(clause: str, title_case: bool) -> frozenset[str]:
     """The persons a clause names, by last name (as matching terms)."""
     people: set[str] = set()
-    for run in _CAPITALISED_RUN.finditer(clause):
-        words = run.group(0).split()
-        people.update(t for t in normal_tokens(run.group(0)) if t in KNOWN_PEOPLE)
-        if title_case:
+    for words in _name_runs(clause):
+        if any(_POSSESSIVE_END.sub("", w).lower() in _PERSON_WORDS for w in words):
+            people.update(t for t in normal_tokens(" ".join(words)) if t in KNOWN_PEOPLE)
+        if title_case or len(words) < 2:
             continue
         while words and _POSSESSIVE_END.sub("", words[-1]).lower() in _COMMON_WORDS:
             words.pop()
         names = [w for w in words if not w.endswith(".")]
-        if len(names) < 2 or _POSSESSIVE_END.sub("", names[-2]).lower() in _COMMON_WORDS:
+        if len(names) < 2 or names[-2].lower() in _COMMON_WORDS:
             continue
         tokens = normal_tokens(" ".join(names))
         if not tokens or tokens[-1] in _ORGANISATION_TOKENS:
@@ -246,8 +266,9 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         if len(words) < MIN_CLAIM_WORDS - (1 if number else 0) or len(words) > MAX_CLAIM_WORDS:
             continue
         attributed = bool(_ATTRIBUTION.search(clause))
-        verbs, names, figures = _analyse(clause)
-        people = _people(_ATTRIBUTED_TO.sub(" ", clause), title_case)
+        unattributed = _ATTRIBUTED_TO.sub(" ", clause)
+        verbs, names, figures = _analyse(clause, unattributed)
+        people = _people(unattributed, title_case)
         if number == 0:
             subject, subject_people = names, people
         elif len(set(names)) < 2:

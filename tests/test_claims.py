@@ -381,6 +381,8 @@ def test_known_people_match_by_alias_and_last_name() -> None:
 def test_names_are_told_from_roles_places_and_organisations() -> None:
     assert only("Former Apple executive Jane Roe joins Meta").people == {"roe"}
     assert only("Apple's Jane A. Roe joins Meta").people == {"roe"}
+    assert only("Jane Roe's Northwind Labs joins Meta's lab").people == {"roe"}
+    assert only("The Wall Street Journal says Meta hired Jane Roe").people == {"roe"}
     assert only("Meta Superintelligence Labs hires a Northwind researcher").people == set()
     assert only("Meta hires two researchers in San Francisco").people == set()
     # In a Title Case Headline capitals say nothing; only known people count there.
