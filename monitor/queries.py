@@ -482,8 +482,54 @@ _STORY_COLUMNS = """
     NOT s.read, s.starred, s.first_seen"""
 
 
+def is_tag_like(title: str) -> bool:
+    """A bare release tag or version ("b5710", "v1.2.3") rather than a headline: short, one
+    word, with a digit. Such a title says nothing without the feed it came from."""
+    return (
+        0 < len(title) <= 20
+        and not any(char.isspace() for char in title)
+        and any(char.isdigit() for char in title)
+    )
+
+
+_RELEASE_WORDS = re.compile(r"^release notes from\s+|\s+(?:releases?|release notes|tags)$", re.I)
+
+
+def titled(title: str, source: str | None) -> str:
+    """The title to display: a tag-like title gets its source in front ("llama.cpp b5710" for
+    "b5710" from the feed "llama.cpp releases"); any other title is returned as it is. Stored
+    data is never changed."""
+    if not source or not is_tag_like(title):
+        return title
+    name = _RELEASE_WORDS.sub("", source).strip() or source
+    return f"{name} {title}"
+
+
+def _with_sources(conn: sqlite3.Connection, rows: list[GroupRow]) -> list[GroupRow]:
+    """`titled()` for the rows whose title is tag-like (one small query each; most have none)."""
+    out = []
+    for row in rows:
+        if is_tag_like(row.title):
+            if row.group_id is not None:
+                found = conn.execute(
+                    "SELECT f.title, f.config_url FROM stories s JOIN feeds f ON f.id = s.feed_id "
+                    "WHERE s.group_id = ? ORDER BY s.title = ? DESC, s.first_seen, s.id LIMIT 1",
+                    (row.group_id, row.title),
+                ).fetchone()
+            else:
+                found = conn.execute(
+                    "SELECT f.title, f.config_url FROM stories s JOIN feeds f ON f.id = s.feed_id "
+                    "WHERE s.id = ?",
+                    (row.story_id,),
+                ).fetchone()
+            if found is not None:
+                row = replace(row, title=titled(row.title, _source_name(found[0], found[1])))
+        out.append(row)
+    return out
+
+
 def group_rows(conn: sqlite3.Connection, keys: Sequence[int]) -> list[GroupRow]:
-    """Items by key, unfiltered, in no particular order."""
+    """Items by key, unfiltered, in no particular order; tag-like titles get their source."""
     rows: list[GroupRow] = []
     for kind, columns, table in ((1, _GROUP_COLUMNS, "groups g"), (0, _STORY_COLUMNS, "stories s")):
         ids = [key // 2 for key in keys if key % 2 == kind]
@@ -497,7 +543,7 @@ def group_rows(conn: sqlite3.Connection, keys: Sequence[int]) -> list[GroupRow]:
                     f"SELECT {columns} FROM {table} WHERE {alias}.id IN ({marks})", chunk
                 )
             )
-    return rows
+    return _with_sources(conn, rows)
 
 
 def group_row(conn: sqlite3.Connection, key: int) -> GroupRow | None:

@@ -125,3 +125,53 @@ def test_hanging_lines_without_a_width_are_one_line_each() -> None:
     assert lines.render(9).plain.split("\n")[0] == "NEW a b c"
     wrapped = Hanging(((Content("NEW "), Content("alpha beta gamma delta")),)).render(16)
     assert wrapped.plain.split("\n") == ["NEW alpha beta", "    gamma delta"]
+
+
+def test_tag_like_titles_get_their_source() -> None:
+    assert q.is_tag_like("b5710") and q.is_tag_like("v1.2.3") and q.is_tag_like("2025.06")
+    assert not q.is_tag_like("Llama") and not q.is_tag_like("Llama 4 ships")
+    assert not q.is_tag_like("") and not q.is_tag_like("x" * 19 + "1" * 2)
+    assert q.titled("b5710", "llama.cpp releases") == "llama.cpp b5710"
+    assert q.titled("v0.9.1", "Release notes from ollama") == "ollama v0.9.1"
+    assert q.titled("b5710", "Sample Wire") == "Sample Wire b5710"
+    assert q.titled("A full headline 2", "Sample Wire") == "A full headline 2"
+    assert q.titled("b5710", None) == "b5710"
+
+
+async def test_a_release_tag_title_is_shown_with_its_feed(tmp_path: Path) -> None:
+    """A group and a lone story titled only "b5710"/"v2.0.1" are listed (and headed) with their
+    feed's name; the stored titles stay as they were."""
+    db = make_db(tmp_path / "m.db", stories=40)
+    conn = connect(db)
+    rows = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 100)
+    group = next(row for row in rows if row.group_id is not None)
+    lone = next(row for row in rows if row.group_id is None)
+    with write(conn):
+        conn.execute("UPDATE feeds SET title = 'llama.cpp releases'")
+        conn.execute("UPDATE groups SET title = 'b5710' WHERE id = ?", (group.group_id,))
+        conn.execute("UPDATE stories SET title = 'b5710' WHERE group_id = ?", (group.group_id,))
+        conn.execute("UPDATE stories SET title = 'v2.0.1' WHERE id = ?", (lone.story_id,))
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.groups.cursor = rows.index(group)
+        await settle(pilot)
+        text = screen_text(app)
+        assert text.count("llama.cpp b5710") >= 2  # the list row and the detail header
+        assert "llama.cpp v2.0.1" in text or rows.index(lone) >= screen.groups.page_height
+        screen.groups.cursor = rows.index(lone)
+        await settle(pilot)
+        assert screen_text(app).count("llama.cpp v2.0.1") >= 2
+        screen.action_focus_stories()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        assert "llama.cpp v2.0.1" in screen_text(app)
+    conn = connect(db)
+    stored = conn.execute("SELECT title FROM groups WHERE id = ?", (group.group_id,)).fetchone()
+    assert stored[0] == "b5710"
+    stored = conn.execute("SELECT title FROM stories WHERE id = ?", (lone.story_id,)).fetchone()
+    assert stored[0] == "v2.0.1"
+    conn.close()

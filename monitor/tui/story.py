@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from monitor.queries import StoryDetail, story_detail
+from monitor.queries import StoryDetail, story_detail, titled
 from monitor.tui.footer import KeyFooter
 from monitor.tui.links import openable
 from monitor.tui.messages import DatabaseChanged
@@ -72,7 +72,7 @@ def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Hangin
     if story.author:
         meta.insert(1, f"by {story.author}")
     head: list[Content | tuple[str, str] | str] = [
-        plain(story.title, "bold"),
+        plain(titled(story.title, story.source), "bold"),
         "\n",
         plain(" · ".join(meta), MUTED_STYLE),
     ]
