@@ -23,11 +23,12 @@ are recorded per group by `monitor.claims`. Everything runs inside the caller's 
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -97,11 +98,50 @@ def decode_terms(text: str) -> dict[str, float]:
     return {parts[i]: float(parts[i + 1]) for i in range(0, len(parts) - 1, 2)}
 
 
+class Postings:
+    """Postings of the stories grouped by this process's current run (a poll), in memory.
+
+    Stories of one run find each other here instead of through SQL, and a run that starts on
+    an empty index (a first poll) never queries `group_postings` at all. The rows are written
+    to `group_postings` as well, at the end of each batch, for later runs.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.by_term: dict[str, list[tuple[float, int]]] = {}
+        self.of_story: dict[int, tuple[float, list[str]]] = {}
+        self.stored_before = (
+            conn.execute("SELECT 1 FROM group_postings LIMIT 1").fetchone() is not None
+        )
+
+    def add(self, story_id: int, lo: float, terms: list[str]) -> None:
+        self.remove(story_id)
+        self.of_story[story_id] = (lo, terms)
+        for term in terms:
+            bisect.insort(self.by_term.setdefault(term, []), (lo, story_id))
+
+    def remove(self, story_id: int) -> None:
+        old = self.of_story.pop(story_id, None)
+        if old is not None:
+            for term in old[1]:
+                rows = self.by_term[term]
+                del rows[bisect.bisect_left(rows, (old[0], story_id))]
+
+    def newest(self, term: str, lo: float, hi: float, limit: int) -> list[tuple[float, int]]:
+        """Up to `limit` postings of `term` with time in [lo, hi], newest first."""
+        rows = self.by_term.get(term)
+        if not rows:
+            return []
+        end = bisect.bisect_right(rows, (hi, math.inf))
+        start = max(bisect.bisect_left(rows, (lo, -1)), end - limit)
+        return rows[start:end][::-1]
+
+
 class _Index:
     """Document frequencies and postings, with a per-batch cache of frequencies."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, postings: Postings) -> None:
         self.conn = conn
+        self.postings = postings
         self._df: dict[str, int] = {}
         row = conn.execute("SELECT df FROM group_df WHERE term = ?", (_N_KEY,)).fetchone()
         self.n = int(row[0]) if row else 0
@@ -152,14 +192,24 @@ class _Index:
         self.load_df(terms)
         return {t: w * prior(t) * self.idf(t) for t, w in terms.items()}
 
-    def store_postings(self, story: _Story) -> None:
-        """Index the story's terms now, so later stories of the same batch can find it."""
-        if story.old_terms is not None:
-            self.conn.execute("DELETE FROM group_postings WHERE story_id = ?", (story.id,))
-        lo = story.interval[0]
+    def index_story(self, story: _Story) -> None:
+        """Index the story's terms in memory now, so later stories of the run can find it."""
+        terms = [term for term in story.terms if term not in WEAK_TERMS]
+        self.postings.add(story.id, story.interval[0], terms)
+
+    def forget_postings(self, stories: Sequence[_Story]) -> None:
+        """Drop the stored postings of updated stories; they are indexed again by their new text."""
+        updated = [(s.id,) for s in stories if s.old_terms is not None]
+        if updated:
+            self.conn.executemany("DELETE FROM group_postings WHERE story_id = ?", updated)
+
+    def store_postings(self, stories: Sequence[_Story]) -> None:
+        rows = []
+        for story in stories:
+            lo, terms = self.postings.of_story[story.id]
+            rows += [(term, lo, story.id) for term in terms]
         self.conn.executemany(
-            "INSERT OR IGNORE INTO group_postings (term, t_lo, story_id) VALUES (?, ?, ?)",
-            [(term, lo, story.id) for term in story.terms if term not in WEAK_TERMS],
+            "INSERT OR IGNORE INTO group_postings (term, t_lo, story_id) VALUES (?, ?, ?)", rows
         )
 
     def store_features(self, stories: Sequence[_Story]) -> None:
@@ -204,19 +254,30 @@ class _Index:
             # A month-only date is stored at its start, so look a month further back.
             lo_bound = lo - (max_gap_hours + 31 * 24) * 3600
             hi_bound = hi + max_gap_hours * 3600
-        part = (
-            "SELECT * FROM (SELECT story_id FROM group_postings WHERE term = ? "
-            "AND t_lo BETWEEN ? AND ? ORDER BY t_lo DESC LIMIT ?)"
-        )
-        sql = (
-            f"SELECT story_id FROM ({' UNION ALL '.join([part] * len(query))}) "
-            "WHERE story_id != ? GROUP BY story_id ORDER BY COUNT(*) DESC, story_id DESC LIMIT ?"
-        )
-        params: list[Any] = []
+        stored: dict[str, list[tuple[float, int]]] = {}
+        if self.postings.stored_before:
+            part = (
+                "SELECT * FROM (SELECT ? AS term, t_lo, story_id FROM group_postings "
+                "WHERE term = ? AND t_lo BETWEEN ? AND ? ORDER BY t_lo DESC LIMIT ?)"
+            )
+            params: list[Any] = []
+            for term in query:
+                params += [term, term, lo_bound, hi_bound, POSTINGS_PER_TERM]
+            for term, t_lo, story_id in self.conn.execute(
+                " UNION ALL ".join([part] * len(query)), params
+            ):
+                stored.setdefault(term, []).append((t_lo, story_id))
+        found: list[int] = []
         for term in query:
-            params += [term, lo_bound, hi_bound, POSTINGS_PER_TERM]
-        params += [story.id, MAX_CANDIDATES]
-        return [row[0] for row in self.conn.execute(sql, params)]
+            rows = self.postings.newest(term, lo_bound, hi_bound, POSTINGS_PER_TERM)
+            if term in stored:  # this run's rows may be in both places
+                rows = sorted(set(rows).union(stored[term]), reverse=True)[:POSTINGS_PER_TERM]
+            found += [story_id for _t, story_id in rows]
+        shared = Counter(found)
+        shared.pop(story.id, None)
+        # Most shared terms first, then the newest story: (count, id) pairs, largest first.
+        ranked = sorted(zip(shared.values(), shared.keys(), strict=True), reverse=True)
+        return [story_id for _count, story_id in ranked[:MAX_CANDIDATES]]
 
 
 @dataclass
@@ -237,7 +298,10 @@ def _norm(vector: dict[str, float]) -> float:
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+    total = 0.0
+    for term in a.keys() & b.keys():
+        total += a[term] * b[term]
+    return total
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -310,7 +374,21 @@ def _best_group(
     return (best[1] if best else None), mine
 
 
-def _load(conn: sqlite3.Connection, story_ids: Sequence[int]) -> list[_Story]:
+Analysis = tuple[dict[str, float], list[claims_mod.Claim]]
+"""A story's grouping terms and claims, as `analyse` returns them."""
+
+
+def analyse(title: str, summary: str, content: str) -> Analysis:
+    """The text work of grouping, a pure function of the story's text (so a poll can run it in
+    its parse workers, next to parsing, and hand the result to `process_stories`)."""
+    return story_terms(title, summary, content), claims_mod.extract_claims(title, summary, content)
+
+
+def _load(
+    conn: sqlite3.Connection,
+    story_ids: Sequence[int],
+    analysed: Mapping[tuple[str, str, str], Analysis],
+) -> list[_Story]:
     stories = []
     ids = list(dict.fromkeys(story_ids))
     for start in range(0, len(ids), 500):
@@ -323,6 +401,8 @@ def _load(conn: sqlite3.Connection, story_ids: Sequence[int]) -> list[_Story]:
             chunk,
         ):
             old = decode_terms(row["old_terms"]) if row["old_terms"] is not None else None
+            text = (row["title"] or "", row["summary"] or "", row["content"] or "")
+            terms, claims = analysed.get(text) or analyse(*text)
             stories.append(
                 _Story(
                     id=row["id"],
@@ -332,14 +412,10 @@ def _load(conn: sqlite3.Connection, story_ids: Sequence[int]) -> list[_Story]:
                     stamp=row["updated_at"] or row["first_seen"] or _now(),
                     group_id=row["group_id"],
                     interval=time_interval(row["published"], row["first_seen"]),
-                    terms=story_terms(
-                        row["title"] or "", row["summary"] or "", row["content"] or ""
-                    ),
+                    terms=terms,
                     old_terms=old,
                     is_new=old is None,
-                    claims=claims_mod.extract_claims(
-                        row["title"] or "", row["summary"] or "", row["content"] or ""
-                    ),
+                    claims=claims,
                 )
             )
     # In event-time order; the vaguest dates (a month, a year, none) last, so that they look
@@ -349,14 +425,23 @@ def _load(conn: sqlite3.Connection, story_ids: Sequence[int]) -> list[_Story]:
 
 
 def process_stories(
-    conn: sqlite3.Connection, story_ids: Sequence[int], settings: GroupingSettings
+    conn: sqlite3.Connection,
+    story_ids: Sequence[int],
+    settings: GroupingSettings,
+    analysed: Mapping[tuple[str, str, str], Analysis] | None = None,
+    postings: Postings | None = None,
 ) -> GroupingResult:
-    """Group and extract claims for new/updated stories, inside the caller's write transaction."""
+    """Group and extract claims for new/updated stories, inside the caller's write transaction.
+
+    `analysed` maps (title, summary, content) to `analyse`'s result where that was done already;
+    `postings` is the run's in-memory index, kept across the batches of one poll.
+    """
     if not story_ids:
         return GroupingResult()
-    stories = _load(conn, story_ids)
-    index = _Index(conn)
+    stories = _load(conn, story_ids, analysed or {})
+    index = _Index(conn, postings or Postings(conn))
     index.count(stories)
+    index.forget_postings(stories)
     batch = _Batch()
     claim_cache = claims_mod.GroupClaims(conn)
     profiles = _Profiles(index)
@@ -380,12 +465,13 @@ def process_stories(
         # Later stories of this batch compare with this one from memory; its features row and
         # group_id are written once, below, before the groups are refreshed.
         profiles.put(story.id, profile)
-        index.store_postings(story)
+        index.index_story(story)
         batch.touched[group_id] = max(batch.touched.get(group_id, ""), story.stamp)
         found = claim_cache.record_story(group_id, story.id, story.claims, story.stamp)
         batch.new_claims[group_id] += found
     conn.executemany("UPDATE stories SET group_id = ? WHERE id = ?", assigned)
     index.store_features(stories)
+    index.store_postings(stories)
     for group_id, stamp in batch.touched.items():
         _refresh_group(conn, index, group_id, stamp, batch.new_claims[group_id])
     return GroupingResult(

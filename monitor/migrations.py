@@ -200,6 +200,19 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX claims_first_seen ON claims(first_seen);
         """,
     ),
+    Migration(
+        3,
+        "pending_stories: stored stories still to be tagged, grouped and claimed",
+        """
+        -- A poll stores each feed's stories at once and tags/groups/claims them in larger
+        -- batches afterwards; a story waits here in between, so a poll killed in the middle
+        -- leaves nothing half-done: the next poll finishes the work.
+        CREATE TABLE pending_stories (
+            story_id INTEGER PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE
+        );
+        INSERT INTO pending_stories (story_id) SELECT id FROM stories WHERE group_id IS NULL;
+        """,
+    ),
 ]
 
 

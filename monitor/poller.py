@@ -20,11 +20,11 @@ import fcntl
 import os
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor import db as dbmod
 from monitor.config import Settings
@@ -41,7 +41,14 @@ from monitor.store import (
     sync_feeds,
 )
 
+if TYPE_CHECKING:  # grouping is imported when there is something to group
+    from monitor.grouping import Analysis, Postings
+
 POOL_MIN_FEEDS = 8
+ENRICH_BATCH = 4000  # stories tagged and grouped per transaction
+ENRICH_DELAY = 3.0  # seconds stored stories wait for more before they are grouped mid-poll
+
+Text = tuple[str, str, str]  # a story's (title, summary, content)
 
 
 class PollLocked(Exception):
@@ -196,7 +203,11 @@ def _make_pool(settings: Settings) -> Executor | None:
         return None
     import multiprocessing
 
-    import feedparser  # noqa: F401  (loaded before the fork so workers start warm)
+    # Loaded before the fork so the workers start warm.
+    import feedparser  # noqa: F401
+
+    import monitor.grouping
+    import monitor.parse_fast  # noqa: F401
 
     pool = ProcessPoolExecutor(
         max_workers=settings.poll.parse_workers,
@@ -209,7 +220,25 @@ def _make_pool(settings: Settings) -> Executor | None:
     return pool
 
 
+def _parse_and_analyse(body: bytes, url: str) -> tuple[ParsedFeed, dict[Text, Analysis]]:
+    """Parse-worker job: parse, then do the text work of grouping for each entry, so the poll's
+    own process (the one writer) only has to match and store."""
+    from monitor.grouping import analyse
+
+    parsed = parse_feed(body, url)
+    analysed = {}
+    for entry in parsed.entries:
+        text = (entry.title, entry.summary, entry.content)
+        if text not in analysed:
+            analysed[text] = analyse(*text)
+    return parsed, analysed
+
+
 class _Poll:
+    """One poll's run: fetches on the event loop, parses in the pool, and does every database
+    write on one writer thread (`self.writer`), so neither storing nor grouping holds up the
+    fetches still in flight."""
+
     def __init__(
         self,
         settings: Settings,
@@ -224,6 +253,12 @@ class _Poll:
         self.progress = progress
         self.result = result
         self.rows: dict[int, sqlite3.Row] = {}
+        self.analysed: dict[Text, Analysis] = {}
+        self.postings: Postings | None = None  # the poll's grouping index in memory
+        self.pending = 0  # stories stored since the last enrichment was scheduled
+        self.enriching: asyncio.Future[None] | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-writer")
         self._tagger: Any = None
 
     def _tagger_instance(self) -> Any:
@@ -238,7 +273,14 @@ class _Poll:
         requests = [
             FetchRequest(row["id"], row["url"], row["etag"], row["last_modified"]) for row in due
         ]
-        await fetch_all(requests, self.settings.poll, self.on_fetched)
+        try:
+            await fetch_all(requests, self.settings.poll, self.on_fetched)
+            if self.timer is not None:
+                self.timer.cancel()
+            if self.enriching is not None:
+                await self.enriching
+        finally:
+            self.writer.shutdown(wait=True)
 
     async def on_fetched(self, fetched: FetchResult) -> None:
         row = self.rows[fetched.request.feed_id]
@@ -262,21 +304,39 @@ class _Poll:
             feed.warning = parsed.warning
             if parsed.title and not feed.title:
                 feed.title = parsed.title
-        self._store(fetched, feed, parsed)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.writer, self._store, fetched, feed, parsed)
         self.result.feeds.append(feed)
         if self.progress is not None:
             self.progress(feed)
+        self.pending += feed.new_stories + feed.updated_stories
+        if self.pending >= ENRICH_BATCH:
+            self._schedule_enrichment()
+        elif self.pending and self.timer is None:
+            self.timer = loop.call_later(ENRICH_DELAY, self._schedule_enrichment)
+
+    def _schedule_enrichment(self) -> None:
+        """Tag and group what is stored so far, on the writer thread, unless that is running."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.enriching is not None and not self.enriching.done():
+            return  # the stories wait for the next round or the end of the poll
+        self.pending = 0
+        self.enriching = asyncio.get_running_loop().run_in_executor(self.writer, self.enrich)
 
     async def _parse(self, body: bytes, url: str) -> ParsedFeed:
         if self.pool is None:
             return parse_feed(body, url)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, parse_feed, body, url)
+            parsed, analysed = await loop.run_in_executor(self.pool, _parse_and_analyse, body, url)
         except Exception as exc:  # a crashed worker: parse here instead of losing the feed
             if "BrokenProcessPool" in type(exc).__name__:
                 self.pool = None
             return parse_feed(body, url)
+        self.analysed.update(analysed)
+        return parsed
 
     def _store(self, fetched: FetchResult, feed: FeedResult, parsed: ParsedFeed | None) -> None:
         now = datetime.now(UTC)
@@ -288,9 +348,10 @@ class _Poll:
                     stored = store_entries(conn, feed_id, parsed.entries, now)
                     feed.new_stories = len(stored.new_ids)
                     feed.updated_stories = len(stored.updated_ids)
-                    changed = stored.new_ids + stored.updated_ids
-                    if changed:
-                        self._enrich(conn, changed)
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO pending_stories (story_id) VALUES (?)",
+                        [(i,) for i in stored.new_ids + stored.updated_ids],
+                    )
                 record_feed_success(
                     conn, feed_id, poll, now,
                     parsed=parsed,
@@ -308,14 +369,34 @@ class _Poll:
                     retry_after=fetched.retry_after if feed.status == "retry_later" else None,
                 )  # fmt: skip
 
-    def _enrich(self, conn: sqlite3.Connection, story_ids: list[int]) -> None:
-        from monitor.grouping import process_stories
+    def enrich(self) -> None:
+        """Tag, group and claim every pending story (this poll's, and any a killed poll left),
+        `ENRICH_BATCH` stories per transaction."""
+        from monitor.grouping import Postings, process_stories
         from monitor.tagging import tag_stories
 
-        tag_stories(conn, story_ids, self._tagger_instance())
-        grouped = process_stories(conn, story_ids, self.settings.grouping)
-        self.result.new_groups += grouped.new_groups
-        self.result.new_claims += grouped.new_claims
+        while True:
+            with dbmod.write(self.conn) as conn:
+                ids = [
+                    int(row[0])
+                    for row in conn.execute(
+                        "SELECT story_id FROM pending_stories ORDER BY story_id LIMIT ?",
+                        (ENRICH_BATCH,),
+                    )
+                ]
+                if not ids:
+                    return
+                tag_stories(conn, ids, self._tagger_instance())
+                if self.postings is None:
+                    self.postings = Postings(conn)
+                grouped = process_stories(
+                    conn, ids, self.settings.grouping, self.analysed, self.postings
+                )
+                conn.executemany(
+                    "DELETE FROM pending_stories WHERE story_id = ?", [(i,) for i in ids]
+                )
+            self.result.new_groups += grouped.new_groups
+            self.result.new_claims += grouped.new_claims
 
 
 def run_poll(
@@ -357,8 +438,10 @@ def _run_locked(
     due, result.skipped_not_due = _due_feeds(conn, now, all_feeds)
     if on_start is not None:
         on_start(len(due))
+    poll = _Poll(settings, conn, pool, progress, result)
     if due:
-        asyncio.run(_Poll(settings, conn, pool, progress, result).run(due))
+        asyncio.run(poll.run(due))
+    poll.enrich()
     with dbmod.write(conn):
         result.deleted_by_retention = apply_retention(conn, settings.poll.retention_days, now)
         result.finished = iso(datetime.now(UTC))

@@ -323,3 +323,62 @@ def test_parse_pool_gives_same_result(server: FeedServer, tmp_path: Path) -> Non
     )
     result = run_poll(pooled, tmp_path / "pool.db")
     assert result.new_stories == 50 and result.exit_code == 0
+
+
+def test_stories_left_ungrouped_by_a_killed_poll_are_grouped_by_the_next(
+    server: FeedServer, db_path: Path, monkeypatch: Any
+) -> None:
+    from monitor import poller
+
+    server.routes["/a.xml"] = Route(body=rss(items(4)), etag='"v1"')
+    data = {"feeds": [{"url": server.url("/a.xml"), "tags": ["lab"]}]}
+    settings = settings_from_data(data, "test")
+
+    def killed(self: Any) -> None:
+        raise KeyboardInterrupt  # the poll dies after storing, before grouping
+
+    monkeypatch.setattr(poller._Poll, "enrich", killed)
+    try:
+        run_poll(settings, db_path)
+    except KeyboardInterrupt:
+        pass
+    assert len(rows(db_path, "SELECT 1 FROM stories WHERE group_id IS NULL")) == 4
+    assert len(rows(db_path, "SELECT 1 FROM pending_stories")) == 4
+    monkeypatch.undo()
+    again = run_poll(settings, db_path, all_feeds=True)
+    assert again.new_stories == 0  # nothing fetched anew (304) ...
+    assert rows(db_path, "SELECT 1 FROM stories WHERE group_id IS NULL") == []  # ... all grouped
+    assert rows(db_path, "SELECT 1 FROM pending_stories") == []
+    assert rows(db_path, "SELECT COUNT(*) FROM story_tags WHERE tag = 'lab'")[0][0] == 4
+
+
+def test_parse_pool_analyses_the_same_groups_and_claims(server: FeedServer, tmp_path: Path) -> None:
+    bodies = {
+        f"/{n}.xml": rss(
+            [
+                {
+                    "title": f"Orbit Labs hires {name} from Vantor for its model team",
+                    "link": f"https://n{n}.example/{name}",
+                    "guid": f"{n}-{name}",
+                    "description": f"{name} joins with a $12 million package, Orbit said.",
+                    "pubDate": "Tue, 10 Jun 2025 04:00:00 GMT",
+                }
+                for name in ("Ana Ruiz", "Bo Lind", "Cy Park")
+            ]
+        )
+        for n in range(8)
+    }
+    for path, body in bodies.items():
+        server.routes[path] = Route(body=body)
+    urls = [server.url(path) for path in bodies]
+    results = []
+    for workers in (0, 2):
+        db = tmp_path / f"w{workers}.db"
+        run_poll(make_settings(urls, parse_workers=workers), db)
+        groups: dict[int, list[str]] = {}
+        for row in rows(db, "SELECT group_id, url FROM stories"):
+            groups.setdefault(row["group_id"], []).append(row["url"])
+        claims = rows(db, "SELECT COUNT(*) FROM claims")[0][0]
+        results.append((sorted(sorted(urls) for urls in groups.values()), claims))
+    assert results[0] == results[1]
+    assert results[0][1] > 0
