@@ -9,13 +9,16 @@ How a story finds its group (incremental, never comparing with every stored stor
 3. Candidates come from the inverted index `group_postings`: for the story's few rarest terms,
    the stories with that term whose event time lies within `max_window_days`; each read is one
    short range of a (term, time) B-tree, so the cost per story grows with log(stored stories).
-4. The story is compared (cosine of weighted terms) with each candidate; the best group wins if
+4. The story is compared (cosine of weighted terms) with each candidate that names one of the
+   same things (when both name something: `grouping_text.story_names`); the best group wins if
    its similarity reaches `threshold`. Within `window_hours` of publication the threshold is as
    configured; beyond it, each doubling of the gap asks for `late_penalty` more similarity, and
    nothing older than `max_window_days` joins.
 
 A story keeps its group when its text is updated (its terms and claims are refreshed). Claims
 are recorded per group by `monitor.claims`. Everything runs inside the caller's transaction.
+A poll passes in its `Postings` (stories of the poll find each other in memory) and the text
+analysis its parse workers already did (`analyse`).
 
 `group_items` runs the same code on a list of plain dicts in a throwaway in-memory database, for
 `monitor eval`.
@@ -41,6 +44,7 @@ from monitor.grouping_text import (
     WEAK_TERMS,
     gap_hours,
     prior,
+    story_names,
     story_terms,
     time_interval,
 )
@@ -73,6 +77,7 @@ class _Story:
     group_id: int | None
     interval: tuple[float, float]
     terms: dict[str, float]
+    names: frozenset[str]
     old_terms: dict[str, float] | None = None
     is_new: bool = True
     claims: list[claims_mod.Claim] = field(default_factory=list)
@@ -214,14 +219,22 @@ class _Index:
 
     def store_features(self, stories: Sequence[_Story]) -> None:
         self.conn.executemany(
-            "INSERT INTO group_features (story_id, t_lo, t_hi, terms) VALUES (?, ?, ?, ?) "
+            "INSERT INTO group_features (story_id, t_lo, t_hi, terms, names) "
+            "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(story_id) DO UPDATE SET t_lo = excluded.t_lo, t_hi = excluded.t_hi, "
-            "terms = excluded.terms",
-            [(s.id, s.interval[0], s.interval[1], encode_terms(s.terms)) for s in stories],
+            "terms = excluded.terms, names = excluded.names",
+            [
+                (s.id, s.interval[0], s.interval[1], encode_terms(s.terms), " ".join(s.names))
+                for s in stories
+            ],
         )
 
     def profile(
-        self, group_id: int, interval: tuple[float, float], terms: dict[str, float]
+        self,
+        group_id: int,
+        interval: tuple[float, float],
+        terms: dict[str, float],
+        names: frozenset[str],
     ) -> _Profile:
         self.load_df(terms)
         full: dict[str, float] = {}
@@ -234,7 +247,9 @@ class _Index:
                 title[term] = full[term]
             if scale >= MIN_SHARED_IDF:
                 rare.add(term)
-        return _Profile(group_id, interval, full, _norm(full), title, _norm(title), frozenset(rare))
+        return _Profile(
+            group_id, interval, full, _norm(full), title, _norm(title), frozenset(rare), names
+        )
 
     def candidates(self, story: _Story, profile: _Profile, max_gap_hours: float) -> list[int]:
         """Ids of stored stories sharing one of the story's rarest terms, near it in time,
@@ -291,6 +306,7 @@ class _Profile:
     title: dict[str, float]
     title_norm: float
     rare: frozenset[str]  # terms rare enough to vouch for a match
+    names: frozenset[str]  # what the story names (empty: unknown)
 
 
 def _norm(vector: dict[str, float]) -> float:
@@ -342,13 +358,14 @@ class _Profiles:
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             for row in self.index.conn.execute(
-                "SELECT f.story_id, s.group_id, f.t_lo, f.t_hi, f.terms FROM group_features f "
+                "SELECT f.story_id, s.group_id, f.t_lo, f.t_hi, f.terms, f.names "
+                "FROM group_features f "
                 "JOIN stories s ON s.id = f.story_id "
                 f"WHERE f.story_id IN ({','.join('?' * len(chunk))}) AND s.group_id IS NOT NULL",
                 chunk,
             ):
                 self._cache[row[0]] = self.index.profile(
-                    row[1], (row[2], row[3]), decode_terms(row[4])
+                    row[1], (row[2], row[3]), decode_terms(row[4]), frozenset(row[5].split())
                 )
         return [self._cache[sid] for sid in story_ids if sid in self._cache]
 
@@ -357,7 +374,7 @@ def _best_group(
     index: _Index, profiles: _Profiles, story: _Story, settings: GroupingSettings
 ) -> tuple[int | None, _Profile]:
     """The group the story belongs to (None: a new event) and the story's profile."""
-    mine = index.profile(0, story.interval, story.terms)
+    mine = index.profile(0, story.interval, story.terms, story.names)
     max_gap = settings.max_window_days * 24
     best: tuple[float, int] | None = None
     seen: Counter[int] = Counter()
@@ -365,6 +382,8 @@ def _best_group(
         seen[other.group_id] += 1
         if seen[other.group_id] > MEMBERS_PER_GROUP:
             continue
+        if mine.names and other.names and mine.names.isdisjoint(other.names):
+            continue  # they name nothing in common: not one event
         need = required_similarity(gap_hours(story.interval, other.interval), settings)
         if need is None or mine.rare.isdisjoint(other.full):
             continue
@@ -374,14 +393,18 @@ def _best_group(
     return (best[1] if best else None), mine
 
 
-Analysis = tuple[dict[str, float], list[claims_mod.Claim]]
-"""A story's grouping terms and claims, as `analyse` returns them."""
+Analysis = tuple[dict[str, float], frozenset[str], list[claims_mod.Claim]]
+"""A story's grouping terms, names and claims, as `analyse` returns them."""
 
 
 def analyse(title: str, summary: str, content: str) -> Analysis:
     """The text work of grouping, a pure function of the story's text (so a poll can run it in
     its parse workers, next to parsing, and hand the result to `process_stories`)."""
-    return story_terms(title, summary, content), claims_mod.extract_claims(title, summary, content)
+    return (
+        story_terms(title, summary, content),
+        story_names(title, summary, content),
+        claims_mod.extract_claims(title, summary, content),
+    )
 
 
 def _load(
@@ -402,7 +425,7 @@ def _load(
         ):
             old = decode_terms(row["old_terms"]) if row["old_terms"] is not None else None
             text = (row["title"] or "", row["summary"] or "", row["content"] or "")
-            terms, claims = analysed.get(text) or analyse(*text)
+            terms, names, claims = analysed.get(text) or analyse(*text)
             stories.append(
                 _Story(
                     id=row["id"],
@@ -413,6 +436,7 @@ def _load(
                     group_id=row["group_id"],
                     interval=time_interval(row["published"], row["first_seen"]),
                     terms=terms,
+                    names=names,
                     old_terms=old,
                     is_new=old is None,
                     claims=claims,
@@ -461,7 +485,7 @@ def process_stories(
             profile.group_id = group_id
         else:
             group_id = story.group_id
-            profile = index.profile(group_id, story.interval, story.terms)
+            profile = index.profile(group_id, story.interval, story.terms, story.names)
         # Later stories of this batch compare with this one from memory; its features row and
         # group_id are written once, below, before the groups are refreshed.
         profiles.put(story.id, profile)

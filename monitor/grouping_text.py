@@ -431,6 +431,42 @@ SUMMARY_CHARS = 600
 CONTENT_CHARS = 400
 
 
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december".split()
+)
+
+
+def _names_in(text: str) -> tuple[set[str], set[str]]:
+    """(names, figures) in `text`; no names from Title Case text, where capitals say nothing."""
+    words = text.split()
+    found = find_figures(text)
+    figures = {figure.term() for figure in found}
+    capitalised = [
+        w
+        for w in without_figures(text, found).split()
+        if w[:1].isupper() and w.lower().strip(".,;:!?") not in _CALENDAR
+    ]
+    if len(words) >= 4 and len(capitalised) >= 0.75 * len(words):
+        return set(), figures
+    return set(text_terms(" ".join(capitalised))) - WEAK_TERMS, figures
+
+
+def story_names(title: str, summary: str, content: str) -> frozenset[str]:
+    """Terms of what a story names (capitalised words: people, organisations, products; with
+    its figures), from its title and the start of its summary; empty when it names nobody we
+    can tell (lower-case or Title Case text). Two reports of one event name at least one of the
+    same things; two stories sharing only common words ("X faces Y inquiry", "Z faces W
+    inquiry") are not one event."""
+    names, figures = _names_in(title)
+    text = summary[:SUMMARY_CHARS] if summary.strip() else content[:CONTENT_CHARS]
+    if text:
+        more, more_figures = _names_in(text)
+        names |= more
+        figures |= more_figures
+    return frozenset(names | figures) if names else frozenset()
+
+
 def story_terms(title: str, summary: str, content: str) -> dict[str, float]:
     """Weighted terms of a story for grouping: title, the start of the summary, figures.
 

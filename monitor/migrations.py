@@ -213,6 +213,16 @@ MIGRATIONS: list[Migration] = [
         INSERT INTO pending_stories (story_id) SELECT id FROM stories WHERE group_id IS NULL;
         """,
     ),
+    Migration(
+        4,
+        "group_features.names: what a story names, for grouping",
+        """
+        -- Terms of the people, organisations, products and figures a story names; two stories
+        -- that name nothing in common are not grouped. '' for stories grouped before this
+        -- column existed (the rule is then not applied to them).
+        ALTER TABLE group_features ADD COLUMN names TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 ]
 
 

@@ -149,6 +149,17 @@ def test_same_company_same_week_different_hires_stay_apart(conn: sqlite3.Connect
     assert len({group_of(conn, i) for i in ids}) == 3
 
 
+def test_stories_that_name_nothing_in_common_stay_apart() -> None:
+    """Shared wording is not a shared event: "X faces Y inquiry" and "Z faces W inquiry"."""
+    items = [
+        {"title": "Vantor faces Qell regulator inquiry", "summary": "Vantor declined to comment."},
+        {"title": "Orbit Labs faces Marro regulator inquiry", "summary": "Orbit Labs said no."},
+        {"title": "Regulator in Qell opens inquiry into Vantor", "summary": "The probe is new."},
+    ]
+    groups = group_items(items, SETTINGS)
+    assert groups[0] == groups[2] != groups[1]
+
+
 def test_identical_story_months_later_starts_a_new_group(conn: sqlite3.Connection) -> None:
     story = {"title": "Meta delays Behemoth model again", "published": "2025-05-15T10:00:00Z"}
     later = {**story, "feed": "other", "published": "2025-09-15T10:00:00Z"}
