@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.color import Color
 from textual.content import Content
 from textual.widgets._footer import FooterKey
 
 from monitor import queries as q
 from monitor.db import connect, write
+from monitor.tui.app import MonitorApp
+from monitor.tui.colours import MARKS, TARGET, contrast, readable_variables
 from monitor.tui.footer import KeyFooter, key_width
 from monitor.tui.story import StoryScreen
 from monitor.tui.text import Hanging
@@ -175,3 +179,89 @@ async def test_a_release_tag_title_is_shown_with_its_feed(tmp_path: Path) -> Non
     stored = conn.execute("SELECT title FROM stories WHERE id = ?", (lone.story_id,)).fetchone()
     assert stored[0] == "v2.0.1"
     conn.close()
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = rgb
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def faint_text(app: MonitorApp, limit: float) -> list[tuple[float, str]]:
+    """Text on screen (letters, digits, marks) whose colour has less than `limit` contrast with
+    its background; scrollbars and borders are not text."""
+    faint = []
+    for strip in app.screen._compositor.render_strips():
+        for segment in strip:
+            text, style = segment.text.strip(), segment.style
+            if not text or style is None or style.color is None or style.bgcolor is None:
+                continue
+            if not any(c.isalnum() or c in "●≠★↻+" for c in text):
+                continue
+            fg, bg = style.color.get_truecolor(), style.bgcolor.get_truecolor()
+            lf, lb = _luminance(tuple(fg)), _luminance(tuple(bg))
+            ratio = (max(lf, lb) + 0.05) / (min(lf, lb) + 0.05)
+            if ratio < limit:
+                faint.append((round(ratio, 1), text))
+    return faint
+
+
+@pytest.mark.parametrize(("theme", "limit"), [("textual-light", 4.5), ("textual-dark", 3.5)])
+async def test_every_mark_is_readable_in_light_and_dark(
+    sample_db: Path, theme: str, limit: float
+) -> None:
+    """Marks, chips, NEW/≠ flags, the status line and the footer keys against their actual
+    backgrounds, cursor rows included (Textual's own cursor colours are 3.8:1 in the dark theme,
+    hence its lower bar). Before: amber ● on the blue cursor row 2.3:1, NEW 3.3:1, the filter
+    bar's phrases 2.8:1 in textual-light."""
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        await settle(pilot)
+        target = next(
+            i
+            for i in range(main(app).groups.row_count)
+            if (row := main(app).groups.get_row(i)) is not None and row.new_claims
+        )
+        main(app).groups.cursor = target
+        await settle(pilot)
+        assert faint_text(app, limit) == [], "main screen"
+        await pilot.press("u", "1")  # the filter bar's phrases and sparkline
+        await settle(pilot)
+        assert faint_text(app, limit) == [], "filtered"
+        await pilot.press("x")
+        main(app).groups.cursor = target
+        await settle(pilot)
+        main(app).action_focus_stories()
+        await settle(pilot)
+        assert faint_text(app, limit) == [], "stories focused"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        assert faint_text(app, limit) == [], "story view"
+        await pilot.press("escape", "f")
+        await settle(pilot)
+        assert faint_text(app, limit) == [], "feeds screen"
+
+
+def test_mark_colours_reach_the_target_in_every_theme() -> None:
+    app = App[None]()
+    for name, theme in app.available_themes.items():
+        app.theme = name
+        variables = app.get_css_variables()
+        if variables["background"].startswith("ansi_"):
+            continue
+        marks = readable_variables(variables)
+        base = Color.parse(variables["background"])
+        for mark, (_source, under) in MARKS.items():
+            colour = Color.parse(marks[mark])
+            for background in under:
+                back = Color.parse(variables[background])
+                back = base.blend(back.with_alpha(1), back.a) if back.a < 1 else back
+                assert contrast(colour, back) >= TARGET - 0.05 or colour.hex in (
+                    "#000000",
+                    "#FFFFFF",
+                ), (name, theme.dark, mark, background)

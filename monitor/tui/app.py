@@ -39,6 +39,7 @@ from monitor.config import Settings
 from monitor.exitcodes import ExitCode
 from monitor.store import parse_iso
 from monitor.textclean import clean_line
+from monitor.tui.colours import readable_variables
 from monitor.tui.feeds import FeedsScreen
 from monitor.tui.help import HelpScreen, bindings_of
 from monitor.tui.links import is_console_browser, open_in_browser, openable
@@ -148,6 +149,11 @@ class MonitorApp(App[int]):
             self._data_version = dbmod.data_version(self.read_conn)
         except (dbmod.DatabaseError, sqlite3.Error) as exc:
             self.startup_error = str(exc)
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus the readable `mark-*` colours derived from them."""
+        variables = super().get_css_variables()
+        return {**variables, **readable_variables(variables)}
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()

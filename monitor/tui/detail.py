@@ -74,9 +74,9 @@ class StoryList(WindowList):
         title_style = "bold" if not row.read else MUTED_STYLE
         return Content.assemble(
             mark,
-            (flags + " ", "$text-warning"),
+            (flags + " ", "$mark-new"),
             (when + " ", MUTED_STYLE),
-            (source + " ", "$text-secondary"),
+            (source + " ", "$mark-source"),
             (pad(row.title, title_width), title_style),
         )
 

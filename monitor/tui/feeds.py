@@ -22,10 +22,10 @@ from monitor.tui.text import CONFLICT_STYLE, MUTED_STYLE, ago, long_time, pad, p
 from monitor.tui.windowlist import WindowList
 
 STATUS_STYLES = {
-    "ok": "bold $text-success",
+    "ok": "bold $mark-good",
     "error": CONFLICT_STYLE,
     "gone": CONFLICT_STYLE,
-    "new": "bold $text-warning",
+    "new": "bold $mark-new",
 }
 
 
@@ -96,7 +96,7 @@ def feed_detail(row: dict[str, Any] | None, now: datetime) -> Content:
         count = row.get("error_count") or 0
         parts += ["\n", (f"error ({count} in a row): ", CONFLICT_STYLE), plain(row["error"])]
     if row.get("warning"):
-        parts += ["\n", ("warning: ", "bold $text-warning"), plain(row["warning"])]
+        parts += ["\n", ("warning: ", "bold $mark-new"), plain(row["warning"])]
     if row.get("moved_to"):
         parts += ["\n", ("moved permanently to ", "bold"), plain(row["moved_to"])]
     return Content.assemble(*parts)

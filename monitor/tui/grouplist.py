@@ -139,7 +139,7 @@ class GroupList(WindowList):
         mark = ("● ", UNSEEN_STYLE) if unseen else ("  ", "")
         badge = f"{row.new_claims} new" if row.new_claims else ""
         new = (pad(badge, 7), NEW_STYLE)
-        star = ("★ ", "$text-warning") if row.starred else ("", "")
+        star = ("★ ", "$mark-new") if row.starred else ("", "")
         sources = f"{row.source_count} src"
         tail = f" {pad(sources, 7, right=True)} {pad(age(row.activity, now), 4, right=True)}"
         chips: list[tuple[str, str]] = []

@@ -64,7 +64,7 @@ def help_content(sections: Sequence[tuple[str, Sequence[Binding]]]) -> Content:
     for title, bindings in sections:
         if parts:
             parts.append("\n")
-        parts.append((title, "bold $text-accent"))
+        parts.append((title, "bold $mark-unseen"))
         parts.append("\n")
         for keys, description in help_rows(bindings):
             parts.append((f"  {keys:<22}", "bold"))

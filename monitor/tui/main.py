@@ -245,7 +245,7 @@ class MainScreen(Screen[None]):
 
     def update_filterbar(self) -> None:
         parts: list[Content | tuple[str, str] | str] = [
-            (" monitor ", "bold reverse $text-accent"),
+            (" monitor ", "bold reverse $mark-unseen"),
             " ",
         ]
         phrases = self.filters.describe()
@@ -253,9 +253,9 @@ class MainScreen(Screen[None]):
             for index, phrase in enumerate(phrases):
                 if index:
                     parts.append((" · ", MUTED_STYLE))
-                parts.append(plain(phrase, "bold $text-warning"))
+                parts.append(plain(phrase, "bold $mark-new"))
                 if phrase.startswith("tag ") and self.filters.tag:
-                    parts += [" ", (self.tag_sparkline(self.filters.tag), "$text-success")]
+                    parts += [" ", (self.tag_sparkline(self.filters.tag), "$mark-good")]
         else:
             parts.append(("all groups", "bold"))
         source = self.groups.source
@@ -311,7 +311,7 @@ class MainScreen(Screen[None]):
         parts: list[Content | tuple[str, str] | str] = []
         if status.running:
             progress = f" {status.done}/{status.due}" if status.due else ""
-            parts.append((f"Polling{progress}…", "bold $text-accent"))
+            parts.append((f"Polling{progress}…", "bold $mark-unseen"))
         elif state is not None and state.last_poll:
             parts.append(
                 f"Last poll {short_time(state.last_poll, now)} ({ago(state.last_poll, now)})"
@@ -359,7 +359,7 @@ class MainScreen(Screen[None]):
                     )
                 )
             if status.message:
-                parts += [(" · ", MUTED_STYLE), plain(status.message, "$text-warning")]
+                parts += [(" · ", MUTED_STYLE), plain(status.message, "$mark-new")]
         set_content(self.query_one("#status", Static), Content.assemble(*parts), layout=False)
 
     def _outside_count(self, last_poll: str) -> int | None:

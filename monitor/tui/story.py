@@ -35,7 +35,7 @@ from monitor.tui.text import (
 if TYPE_CHECKING:
     from monitor.tui.app import MonitorApp
 
-CLAIM_STYLE = "underline $text-accent"
+CLAIM_STYLE = "underline $mark-unseen"
 
 
 def highlight_claims(summary: Content, story: StoryDetail) -> Content:
@@ -77,7 +77,7 @@ def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Hangin
         plain(" · ".join(meta), MUTED_STYLE),
     ]
     if flags:
-        head += ["  ", (" · ".join(flags), "bold $text-warning")]
+        head += ["  ", (" · ".join(flags), "bold $mark-new")]
     if len(story.seen_in) > 1:
         head += ["\n", plain(f"also carried by {', '.join(story.seen_in[1:])}", MUTED_STYLE)]
     link = openable(story.url)
@@ -85,7 +85,7 @@ def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Hangin
     if link:
         head += [
             ("link ", MUTED_STYLE),
-            plain(link, "$text-primary"),
+            plain(link, "$mark-link"),
             ("  (o opens it)", MUTED_STYLE),
         ]
     elif story.url:

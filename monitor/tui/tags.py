@@ -22,12 +22,12 @@ ALL_TAGS = "\x00all"
 def tag_option(number: int | None, info: TagInfo, active: bool) -> Content:
     key = f"{number}" if number is not None and number <= 9 else " "
     return Content.assemble(
-        (f"{key} ", "bold $text-accent"),
-        ("● " if active else "  ", "$text-accent"),
+        (f"{key} ", "bold $mark-unseen"),
+        ("● " if active else "  ", "$mark-unseen"),
         (pad(info.tag, 18), "bold" if active else ""),
         (pad(f"{info.stories:,}", 8, right=True), MUTED_STYLE),
         "  ",
-        (sparkline(info.per_day), "$text-success"),
+        (sparkline(info.per_day), "$mark-good"),
     )
 
 
@@ -48,7 +48,7 @@ class TagPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = [
-            Option(Content.assemble(("0 ", "bold $text-accent"), ("  all tags", "")), id=ALL_TAGS)
+            Option(Content.assemble(("0 ", "bold $mark-unseen"), ("  all tags", "")), id=ALL_TAGS)
         ]
         for number, info in enumerate(self.infos, 1):
             options.append(Option(tag_option(number, info, info.tag == self.active), id=info.tag))

@@ -22,11 +22,11 @@ from monitor.textclean import clean_line, clean_text
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 
-CHIP_STYLE = "$text-secondary on $secondary-muted"
-NEW_STYLE = "bold $text-warning"
-UNSEEN_STYLE = "bold $text-accent"
+CHIP_STYLE = "$mark-chip on $secondary-muted"
+NEW_STYLE = "bold $mark-new"
+UNSEEN_STYLE = "bold $mark-unseen"
 MUTED_STYLE = "$text-muted"
-CONFLICT_STYLE = "bold $text-error"
+CONFLICT_STYLE = "bold $mark-conflict"
 
 
 def plain(value: object, style: str = "") -> Content:

@@ -13,13 +13,28 @@ from typing import Any, ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.content import Content
+from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
+
+
+def on_cursor(content: Content) -> Content:
+    """A row for the cursor line: its text in the cursor's colours, bold kept. Marks and chips
+    coloured for the plain background are unreadable on the cursor's (amber on blue)."""
+    spans = [
+        Span(span.start, span.end, "bold")
+        for span in content.spans
+        if (
+            "bold" in span.style.split()
+            if isinstance(span.style, str)
+            else bool(getattr(span.style, "bold", False))
+        )
+    ]
+    return Content(content.plain, spans)
 
 
 class WindowList(ScrollView, can_focus=True):
@@ -130,7 +145,10 @@ class WindowList(ScrollView, can_focus=True):
             style = self.get_visual_style(*components)
             if row is None:
                 return Strip.blank(width, style.rich_style)
-            strips = Visual.to_strips(self, self.render_row(row, width), width, 1, style, pad=True)
+            content = self.render_row(row, width)
+            if state:
+                content = on_cursor(content)
+            strips = Visual.to_strips(self, content, width, 1, style, pad=True)
             strip = strips[0] if strips else Strip.blank(width, style.rich_style)
             strip = strip.crop_extend(0, width, style.rich_style)
             self._strips[key] = strip
