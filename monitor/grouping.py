@@ -41,6 +41,7 @@ from monitor.config import GroupingSettings
 from monitor.grouping_text import (
     TITLE_WEIGHT,
     UNKNOWN_LO,
+    WEAK_PRIOR,
     WEAK_TERMS,
     gap_hours,
     prior,
@@ -213,6 +214,7 @@ class _Index:
         for story in stories:
             lo, terms = self.postings.of_story[story.id]
             rows += [(term, lo, story.id) for term in terms]
+        rows.sort()  # in key order: B-tree inserts stay local
         self.conn.executemany(
             "INSERT OR IGNORE INTO group_postings (term, t_lo, story_id) VALUES (?, ?, ?)", rows
         )
@@ -240,8 +242,11 @@ class _Index:
         full: dict[str, float] = {}
         title: dict[str, float] = {}
         rare: set[str] = set()
+        df, top = self._df, self.n + PSEUDO_DOCS + 1.0
         for term, weight in terms.items():
-            scale = prior(term) * self.idf(term)
+            scale = math.log(top / (df.get(term, 0) + PSEUDO_DF + 1.0))  # idf, inlined
+            if term in WEAK_TERMS:
+                scale *= WEAK_PRIOR
             full[term] = weight * scale
             if weight >= TITLE_WEIGHT:
                 title[term] = full[term]
@@ -288,11 +293,12 @@ class _Index:
             if term in stored:  # this run's rows may be in both places
                 rows = sorted(set(rows).union(stored[term]), reverse=True)[:POSTINGS_PER_TERM]
             found += [story_id for _t, story_id in rows]
+        # Most shared terms first, then the newest story: counted in descending id order, and
+        # the sort by count is stable (also with reverse=True), so equal counts keep that order.
+        found.sort(reverse=True)
         shared = Counter(found)
         shared.pop(story.id, None)
-        # Most shared terms first, then the newest story: (count, id) pairs, largest first.
-        ranked = sorted(zip(shared.values(), shared.keys(), strict=True), reverse=True)
-        return [story_id for _count, story_id in ranked[:MAX_CANDIDATES]]
+        return sorted(shared, key=shared.__getitem__, reverse=True)[:MAX_CANDIDATES]
 
 
 @dataclass
@@ -352,6 +358,11 @@ class _Profiles:
 
     def put(self, story_id: int, profile: _Profile) -> None:
         self._cache[story_id] = profile
+
+    def vector(self, story_id: int, terms: str) -> dict[str, float]:
+        """The story's weighted terms: from its profile when read already, else from `terms`."""
+        profile = self._cache.get(story_id)
+        return profile.full if profile is not None else self.index.vector(decode_terms(terms))
 
     def get(self, story_ids: list[int]) -> list[_Profile]:
         missing = [sid for sid in story_ids if sid not in self._cache]
@@ -497,7 +508,7 @@ def process_stories(
     index.store_features(stories)
     index.store_postings(stories)
     for group_id, stamp in batch.touched.items():
-        _refresh_group(conn, index, group_id, stamp, batch.new_claims[group_id])
+        _refresh_group(conn, profiles, group_id, stamp, batch.new_claims[group_id])
     return GroupingResult(
         new_groups=len(batch.new_groups),
         updated_groups=len(batch.touched.keys() - batch.new_groups),
@@ -505,7 +516,9 @@ def process_stories(
     )
 
 
-def _representative_title(conn: sqlite3.Connection, index: _Index, group_id: int) -> str | None:
+def _representative_title(
+    conn: sqlite3.Connection, profiles: _Profiles, group_id: int
+) -> str | None:
     """The member headline closest to the group's centroid (earliest on ties)."""
     rows = conn.execute(
         "SELECT s.id, s.title, f.terms FROM stories s JOIN group_features f ON f.story_id = s.id "
@@ -516,7 +529,7 @@ def _representative_title(conn: sqlite3.Connection, index: _Index, group_id: int
         return None
     if len(rows) <= 2:
         return str(rows[-1]["title"])
-    vectors = [(row["id"], row["title"], index.vector(decode_terms(row["terms"]))) for row in rows]
+    vectors = [(row[0], row[1], profiles.vector(row[0], row[2])) for row in rows]
     centroid: Counter[str] = Counter()
     for _id, _title, vector in vectors:
         centroid.update(vector)
@@ -533,9 +546,9 @@ def _representative_title(conn: sqlite3.Connection, index: _Index, group_id: int
 
 
 def _refresh_group(
-    conn: sqlite3.Connection, index: _Index, group_id: int, stamp: str, new_claims: int
+    conn: sqlite3.Connection, profiles: _Profiles, group_id: int, stamp: str, new_claims: int
 ) -> None:
-    title = _representative_title(conn, index, group_id)
+    title = _representative_title(conn, profiles, group_id)
     tags = [
         row[0]
         for row in conn.execute(
