@@ -5,9 +5,10 @@ Headless (no Textual) so it can be tested and benchmarked on its own. Shape, and
 - The UI lists *items*: event groups, plus every story that has no group yet, shown as a
   one-story group (a UNION ALL of two arms). So the UI works before grouping ran, and keeps
   working for old stories grouping never saw.
-- Items are ordered by activity, newest first, with a unique integer `key` as tie-break
+- Items are ordered by activity, newest first; ties (a first poll stamps many groups with one
+  time) go to the bigger event (`rank`: sources, then stories), then to the unique integer `key`
   (`2*group_id + 1` for groups, `2*story_id` for lone stories). A window is a page of rows
-  after (or before) a known `(activity, key)`: keyed paging on the `last_seen`/`first_seen`
+  after (or before) a known `(activity, rank, key)`: keyed paging on the `last_seen`/`first_seen`
   indexes, never `OFFSET` over the whole table except for a jump into an unknown middle.
 - Filters (tag, unread, starred, time window, full-text search) are applied in SQL on both arms.
 - Every function takes an open connection and returns plain dataclasses; writes use
@@ -131,6 +132,31 @@ class GroupRow:
     def is_lone(self) -> bool:
         return self.group_id is None
 
+    @property
+    def rank(self) -> int:
+        """Size, for ties on activity: sources, then stories (as `_GROUP_RANK`/`_LONE_RANK`)."""
+        if self.is_lone:
+            return LONE_RANK
+        return self.source_count * RANK_SOURCES + min(self.story_count, RANK_SOURCES - 1)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int]:
+        """(activity, rank, key): the list is in descending order of this; pages are keyed by it."""
+        return (self.activity, self.rank, self.key)
+
+
+RANK_SOURCES = 10_000
+LONE_RANK = RANK_SOURCES + 1
+"""A lone story ranks as one source and one story."""
+_GROUP_RANK = (
+    f"(COALESCE(g.source_count, 0) * {RANK_SOURCES} + MIN(COALESCE(g.story_count, 0), "
+    f"{RANK_SOURCES - 1}))"
+)
+_LONE_RANK = str(LONE_RANK)
+
+SortKey = tuple[str, int, int] | tuple[str, int]
+"""(activity, rank, key), or (activity, key) with the rank read from the database."""
+
 
 @dataclass(frozen=True)
 class StoryRow:
@@ -230,8 +256,9 @@ _temp_names = itertools.count(1)
 class GroupQuery:
     """The filtered, ordered set of items on one connection, read in windows.
 
-    Rows are ordered by (activity DESC, id DESC, kind DESC), which both arms can read straight
-    off their time index; `key = 2*id + kind` orders the same way. A page query returns only
+    Rows are ordered by (activity DESC, rank DESC, id DESC, kind DESC): both arms read their time
+    index in order and sort only the runs of equal times by rank; `key = 2*id + kind` orders
+    like (id, kind). A page query returns only
     keys; the display columns of the page's rows are read in a second, by-id query, so no sort
     ever computes them for rows that are not shown. A search is run once against FTS5 into a
     temporary table (dropped by `close()`), so paging through its results stays cheap.
@@ -311,16 +338,43 @@ class GroupQuery:
 
     def _arms(self, group_cond: str = "", story_cond: str = "") -> str:
         group_sql = (
-            f"SELECT g.last_seen AS ts, g.id AS id, 1 AS kind FROM groups g "
-            f"WHERE {self.group_scan}{group_cond}"
+            f"SELECT g.last_seen AS ts, {_GROUP_RANK} AS rank, g.id AS id, 1 AS kind "
+            f"FROM groups g WHERE {self.group_scan}{group_cond}"
         )
         if not self.lone:
             return group_sql
         story_sql = (
-            f"SELECT s.first_seen AS ts, s.id AS id, 0 AS kind FROM stories s "
-            f"WHERE {self.story_scan}{story_cond}"
+            f"SELECT s.first_seen AS ts, {_LONE_RANK} AS rank, s.id AS id, 0 AS kind "
+            f"FROM stories s WHERE {self.story_scan}{story_cond}"
         )
         return f"{group_sql} UNION ALL {story_sql}"
+
+    def _key_params(self, at: SortKey) -> dict[str, Any]:
+        if len(at) == 3:
+            ts, rank, key = at
+        else:
+            ts, key = at
+            rank = item_rank(self.conn, key)
+        number, kind = divmod(key, 2)
+        return {"ts": ts, "rank": rank, "id": number, "kind": kind}
+
+    @staticmethod
+    def _beyond(op: str, tied: bool = False) -> tuple[str, str]:
+        """Conditions on both arms for rows after (`op` "<") or before (">") the key in the
+        params, in (ts, rank, id, kind) order; the leading time range keeps to the index. With
+        `tied`, only the rows at the key's own time."""
+        if tied:
+            group_ts, story_ts = "g.last_seen = :ts AND (0", "s.first_seen = :ts AND (0"
+        else:
+            loose = "<=" if op == "<" else ">="
+            group_ts = f"g.last_seen {loose} :ts AND (g.last_seen {op} :ts"
+            story_ts = f"s.first_seen {loose} :ts AND (s.first_seen {op} :ts"
+        return (
+            f" AND {group_ts} OR {_GROUP_RANK} {op} :rank"
+            f" OR ({_GROUP_RANK} = :rank AND (g.id {op} :id OR (g.id = :id AND 1 {op} :kind))))",
+            f" AND {story_ts} OR {_LONE_RANK} {op} :rank"
+            f" OR ({_LONE_RANK} = :rank AND (s.id {op} :id OR (s.id = :id AND 0 {op} :kind))))",
+        )
 
     def count(self) -> int:
         total = self.conn.execute(
@@ -332,51 +386,43 @@ class GroupQuery:
             ).fetchone()[0]
         return int(total)
 
-    def page_after(self, after: tuple[str, int] | None, limit: int) -> list[GroupRow]:
-        """Up to `limit` items that sort after `(activity, key)` (from the top when None)."""
+    def page_after(self, after: SortKey | None, limit: int) -> list[GroupRow]:
+        """Up to `limit` items that sort after `after` (a row's `sort_key`; from the top when
+        None)."""
         params = dict(self.params, limit=limit)
         conds = ("", "")
         if after is not None:
-            params["ts"], key = after
-            params["id"], params["kind"] = divmod(key, 2)
-            conds = (
-                " AND g.last_seen <= :ts AND (g.last_seen < :ts OR g.id < :id "
-                "OR (g.id = :id AND 1 < :kind))",
-                " AND s.first_seen <= :ts AND (s.first_seen < :ts OR s.id < :id "
-                "OR (s.id = :id AND 0 < :kind))",
-            )
+            params.update(self._key_params(after))
+            conds = self._beyond("<")
         rows = self.conn.execute(
-            f"{self._arms(*conds)} ORDER BY ts DESC, id DESC, kind DESC LIMIT :limit", params
+            f"{self._arms(*conds)} ORDER BY ts DESC, rank DESC, id DESC, kind DESC LIMIT :limit",
+            params,
         ).fetchall()
-        return self._rows([row[1] * 2 + row[2] for row in rows])
+        return self._rows([row[2] * 2 + row[3] for row in rows])
 
-    def page_before(self, before: tuple[str, int] | None, limit: int) -> list[GroupRow]:
-        """Up to `limit` items just before `(activity, key)` (the very end when None), in
-        display order."""
+    def page_before(self, before: SortKey | None, limit: int) -> list[GroupRow]:
+        """Up to `limit` items just before `before` (a row's `sort_key`; the very end when None),
+        in display order."""
         params = dict(self.params, limit=limit)
         conds = ("", "")
         if before is not None:
-            params["ts"], key = before
-            params["id"], params["kind"] = divmod(key, 2)
-            conds = (
-                " AND g.last_seen >= :ts AND (g.last_seen > :ts OR g.id > :id "
-                "OR (g.id = :id AND 1 > :kind))",
-                " AND s.first_seen >= :ts AND (s.first_seen > :ts OR s.id > :id "
-                "OR (s.id = :id AND 0 > :kind))",
-            )
+            params.update(self._key_params(before))
+            conds = self._beyond(">")
         rows = self.conn.execute(
-            f"{self._arms(*conds)} ORDER BY ts ASC, id ASC, kind ASC LIMIT :limit", params
+            f"{self._arms(*conds)} ORDER BY ts ASC, rank ASC, id ASC, kind ASC LIMIT :limit",
+            params,
         ).fetchall()
-        return self._rows([row[1] * 2 + row[2] for row in reversed(rows)])
+        return self._rows([row[2] * 2 + row[3] for row in reversed(rows)])
 
     def page_at(self, offset: int, limit: int) -> list[GroupRow]:
         """Items at `offset`: a jump into the middle (dragging the scrollbar)."""
         params = dict(self.params, limit=limit, offset=max(0, offset))
         rows = self.conn.execute(
-            f"{self._arms()} ORDER BY ts DESC, id DESC, kind DESC LIMIT :limit OFFSET :offset",
+            f"{self._arms()} ORDER BY ts DESC, rank DESC, id DESC, kind DESC "
+            "LIMIT :limit OFFSET :offset",
             params,
         ).fetchall()
-        return self._rows([row[1] * 2 + row[2] for row in rows])
+        return self._rows([row[2] * 2 + row[3] for row in rows])
 
     def _rows(self, keys: list[int]) -> list[GroupRow]:
         """Display rows for `keys`, in that order (rows deleted meanwhile are left out)."""
@@ -390,23 +436,27 @@ class GroupQuery:
         if located is None:
             return None
         key, activity = located
-        params = dict(self.params, ts=activity)
-        params["id"], params["kind"] = divmod(key, 2)
+        params = dict(self.params, **self._key_params((activity, key)))
         if params["kind"]:
             inside = f"SELECT 1 FROM groups g WHERE g.id = :id AND {self.group_where}"
         else:
             inside = f"SELECT 1 FROM stories s WHERE s.id = :id AND {self.story_where}"
         if self.conn.execute(inside, params).fetchone() is None:
             return None
+        # Newer items are counted off the time index alone; only the ones at the same time
+        # need the rank (a table read each).
+        tied = self._beyond(">", tied=True)
         before = self.conn.execute(
-            f"SELECT COUNT(*) FROM groups g WHERE {self.group_where} AND g.last_seen >= :ts "
-            "AND (g.last_seen > :ts OR g.id > :id OR (g.id = :id AND 1 > :kind))",
+            f"SELECT (SELECT COUNT(*) FROM groups g WHERE {self.group_where} "
+            f"AND g.last_seen > :ts) + (SELECT COUNT(*) FROM groups g WHERE {self.group_where}"
+            f"{tied[0]})",
             params,
         ).fetchone()[0]
         if self.lone:
             before += self.conn.execute(
-                f"SELECT COUNT(*) FROM stories s WHERE {self.story_where} AND s.first_seen >= :ts "
-                "AND (s.first_seen > :ts OR s.id > :id OR (s.id = :id AND 0 > :kind))",
+                f"SELECT (SELECT COUNT(*) FROM stories s WHERE {self.story_where} "
+                f"AND s.first_seen > :ts) + (SELECT COUNT(*) FROM stories s "
+                f"WHERE {self.story_where}{tied[1]})",
                 params,
             ).fetchone()[0]
         return int(before), key
@@ -417,6 +467,14 @@ def has_lone_stories(conn: sqlite3.Connection) -> bool:
     return (
         conn.execute("SELECT 1 FROM stories WHERE group_id IS NULL LIMIT 1").fetchone() is not None
     )
+
+
+def item_rank(conn: sqlite3.Connection, key: int) -> int:
+    """The current `rank` of the item `key` (0 if it is gone)."""
+    if key % 2 == 0:
+        return LONE_RANK
+    row = conn.execute(f"SELECT {_GROUP_RANK} FROM groups g WHERE g.id = ?", (key // 2,)).fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 def locate(conn: sqlite3.Connection, key: int) -> tuple[int, str] | None:

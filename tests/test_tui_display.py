@@ -13,6 +13,7 @@ from textual.widgets._footer import FooterKey
 
 from monitor import queries as q
 from monitor.db import connect, write
+from monitor.tui import grouplist
 from monitor.tui.app import MonitorApp
 from monitor.tui.colours import MARKS, TARGET, contrast, readable_variables
 from monitor.tui.footer import KeyFooter, key_width
@@ -265,3 +266,103 @@ def test_mark_colours_reach_the_target_in_every_theme() -> None:
                     "#000000",
                     "#FFFFFF",
                 ), (name, theme.dark, mark, background)
+
+
+def first_poll_db(path: Path) -> Path:
+    """A sample where every group and lone story has the same activity time, as after a first
+    poll: the order rests on the tie-break alone."""
+    make_db(path, stories=150, seed=5)
+    conn = connect(path)
+    with write(conn):
+        conn.execute("UPDATE groups SET last_seen = '2025-06-20T11:00:00Z'")
+        conn.execute(
+            "UPDATE stories SET first_seen = '2025-06-20T11:00:00Z' WHERE group_id IS NULL"
+        )
+        # A few other times as well, so ties sit between newer and older items.
+        conn.execute("UPDATE groups SET last_seen = '2025-06-20T11:30:00Z' WHERE id % 7 = 0")
+        conn.execute(
+            "UPDATE stories SET first_seen = '2025-06-19T08:00:00Z' "
+            "WHERE group_id IS NULL AND id % 5 = 0"
+        )
+    conn.close()
+    return path
+
+
+def walk(query: q.GroupQuery, size: int, backward: bool = False) -> list[q.GroupRow]:
+    rows: list[q.GroupRow] = []
+    at = None
+    while True:
+        if backward:
+            page = query.page_before(at, size)
+            rows = page + rows
+            at = page[0].sort_key if page else None
+        else:
+            page = query.page_after(at, size)
+            rows += page
+            at = page[-1].sort_key if page else None
+        if len(page) < size:
+            return rows
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [q.Filters(), q.Filters(unread=True), q.Filters(tag="llama")],
+    ids=["all", "unread", "tag"],
+)
+def test_ties_on_activity_go_to_the_bigger_event_and_pages_stay_keyed(
+    tmp_path: Path, filters: q.Filters
+) -> None:
+    conn = connect(first_poll_db(tmp_path / "m.db"))
+    query = q.GroupQuery(conn, filters, NOW)
+    full = query.page_at(0, 10_000)
+    assert len(full) == query.count() > 10
+    order = [row.sort_key for row in full]
+    assert order == sorted(order, reverse=True) and len(set(order)) == len(order)
+    tied = [row for row in full if row.activity == "2025-06-20T11:00:00Z"]
+    sizes = [(row.source_count if not row.is_lone else 1, row.story_count) for row in tied]
+    assert sizes == sorted(sizes, reverse=True)  # sources, then stories, biggest first
+    assert not tied[0].is_lone and tied[0].source_count > 1
+    keys = [row.key for row in full]
+    for size in (1, 4, 9):
+        assert [row.key for row in walk(query, size)] == keys
+        assert [row.key for row in walk(query, size, backward=True)] == keys
+    for index in range(0, len(full), 5):
+        assert query.position(full[index].key) == (index, full[index].key)
+        assert [r.key for r in query.page_at(index, 3)] == keys[index : index + 3]
+        # An old-style (activity, key) page key still works (the rank is looked up).
+        after = query.page_after((full[index].activity, full[index].key), 2)
+        assert [r.key for r in after] == keys[index + 1 : index + 3]
+    query.close()
+    conn.close()
+
+
+async def test_first_poll_biggest_event_on_top_and_paging_through_ties(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a first poll the list showed the tied groups by id, the biggest event at the bottom.
+    Small pages make the list read its window by key through the ties."""
+    monkeypatch.setattr(grouplist, "PAGE", 6)
+    db = first_poll_db(tmp_path / "m.db")
+    conn = connect(db)
+    expected = [row.key for row in q.GroupQuery(conn, q.Filters(), NOW).page_at(0, 10_000)]
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        groups = main(app).groups
+        top = groups.get_row(0)
+        assert top is not None and top.key == expected[0]
+        tied = [groups.get_row(i) for i in range(groups.row_count)]
+        first_tie = next(r for r in tied if r is not None and r.activity.endswith("11:00:00Z"))
+        assert first_tie.source_count == max(
+            r.source_count for r in tied if r is not None and r.activity == first_tie.activity
+        )
+        await pilot.press("G")  # the end first: later pages are read backward by key
+        for _ in range(20):
+            await pilot.press("pageup")
+        assert groups.cursor == 0
+        source = groups.source
+        assert source is not None
+        source.pages.clear()
+        seen = [groups.get_row(i) for i in range(groups.row_count)]  # forward by key
+        assert [r.key for r in seen if r is not None] == expected

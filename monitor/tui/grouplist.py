@@ -61,9 +61,9 @@ class PagedGroups:
         if number == 0:
             rows = self.query.page_after(None, PAGE)
         elif above and len(above) == PAGE:
-            rows = self.query.page_after((above[-1].activity, above[-1].key), PAGE)
+            rows = self.query.page_after(above[-1].sort_key, PAGE)
         elif below:
-            rows = self.query.page_before((below[0].activity, below[0].key), PAGE)
+            rows = self.query.page_before(below[0].sort_key, PAGE)
         elif number == last_page:
             rows = self.query.page_before(None, self.total - number * PAGE)
         else:
