@@ -21,6 +21,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+if "httpx" not in sys.modules:
+    # httpx's package import pulls in its command-line client (`httpx._main`: rich, pygments,
+    # click) whenever those happen to be installed, as they are next to Textual: ~60 ms of a
+    # cron poll's start-up for a CLI we never run. Blocking that one module makes httpx fall
+    # back to its stub `main`, as it does when the CLI extras are missing.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 import httpx
 
 from monitor import __version__

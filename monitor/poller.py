@@ -203,12 +203,9 @@ def _make_pool(settings: Settings) -> Executor | None:
         return None
     import multiprocessing
 
-    # Loaded before the fork so the workers start warm.
-    import feedparser  # noqa: F401
-
-    import monitor.grouping
-    import monitor.parse_fast  # noqa: F401
-
+    # Forked now, while this process has no other threads and no database open. The workers
+    # import the parser and the grouping text code on their first body, so a poll of unchanged
+    # feeds (all 304s) never pays for those imports.
     pool = ProcessPoolExecutor(
         max_workers=settings.poll.parse_workers,
         mp_context=multiprocessing.get_context("fork"),
@@ -420,7 +417,10 @@ def run_poll(
                 conn.close()
     finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Waiting lets the pool's manager thread finish: without it, interpreter exit could
+            # print "OSError: Bad file descriptor" from concurrent.futures (cron would mail it).
+            # Nothing is in flight here (every parse was awaited), so this is quick.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_locked(
