@@ -4,12 +4,17 @@ Shape, and why:
 - A poll holds an exclusive `flock` on `<db>.lock` for its whole run, so two polls never overlap
   (the second raises `PollLocked` at once); the kernel drops the lock when a process dies, so a
   `kill -9` never leaves a stale lock behind.
-- Fetching is async and concurrent; each feed's result is stored as soon as it arrives, in its
-  own short `BEGIN IMMEDIATE` transaction, so a reader (the TUI) is never blocked for long and a
-  crash loses at most the feed in flight.
-- Parsing is the CPU-heavy part. A 200 whose body hash matches the last one is not parsed at all;
-  in larger polls bodies are parsed in a small process pool (forked before the event loop and the
-  database exist) so both cores work.
+- Fetching is async and concurrent; each feed's stories are stored as soon as they arrive, in
+  their own short `BEGIN IMMEDIATE` transaction, so a reader (the TUI) is never blocked for long
+  and a crash loses at most the feed in flight.
+- Stored stories wait in `pending_stories` and are tagged, grouped and claimed in batches
+  (`enrich`): when `ENRICH_BATCH` wait, `ENRICH_DELAY` seconds after the first, and at the end.
+  Grouping a batch costs far less than grouping feed by feed (document frequencies, candidate
+  profiles and group headlines are worked out once), and a killed poll leaves the queue for the
+  next one. Every write runs on one writer thread, so the event loop keeps fetching meanwhile.
+- A 200 whose body hash matches the last one is not parsed at all; in larger polls bodies are
+  parsed in a small process pool (forked before the event loop and the database exist), which
+  also does the text work of grouping (`grouping.analyse`), so both cores work.
 - The TUI calls `run_poll` from a worker thread; the CLI calls it directly. Same code path.
 """
 
