@@ -24,6 +24,7 @@ import asyncio
 import fcntl
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -208,9 +209,16 @@ def _make_pool(settings: Settings) -> Executor | None:
         return None
     import multiprocessing
 
-    # Forked now, while this process has no other threads and no database open. The workers
-    # import the parser and the grouping text code on their first body, so a poll of unchanged
-    # feeds (all 304s) never pays for those imports.
+    # From the command line this forks while the process has no other threads and no database
+    # open, and the workers import the parser and the grouping text code on their first body,
+    # so a poll of unchanged feeds (all 304s) never pays for those imports. Inside the TUI other
+    # threads run, and one of them could hold a module's import lock at the moment of the fork,
+    # leaving a worker waiting on it for ever: there the modules are imported before forking.
+    if threading.active_count() > 1:
+        import feedparser  # noqa: F401
+
+        import monitor.grouping
+        import monitor.parse_fast  # noqa: F401
     pool = ProcessPoolExecutor(
         max_workers=settings.poll.parse_workers,
         mp_context=multiprocessing.get_context("fork"),
