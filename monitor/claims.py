@@ -12,12 +12,15 @@ Matching (`relation`): two claims are the same when they assert the same thing, 
 words: same verb family or mostly the same names, and figures that agree within rounding
 ($14B = $14.3B = 14,3bn, but $15B ≠ $14.3B) or within what "about"/"nearly"/"more than" allow.
 The same frame with figures that disagree ($100M vs $10M) is a conflict: one claim, marked
-conflicting on the claim and on the appearances. Claims naming different people (none in
-common) never match: "Jane Roe leaves X for Meta" and "John Doe leaves X for Meta" are two.
+conflicting on the claim, its first appearance and each appearance that disagrees. Claims
+naming different people (none in common) never match: "Jane Roe leaves X for Meta" and
+"John Doe leaves X for Meta" are two.
 
 Storage (`GroupClaims.record_story`): `claims` holds one row per distinct claim of a group (its
-normalised `key`, the wording and story of its first appearance: schema.org `firstAppearance`);
-`claim_appearances` links every story that states it, with `is_new` = 1 only on the first.
+normalised `key`, the wording and story of its first appearance: schema.org `firstAppearance`,
+and `first_seen`, when the monitor first saw it); `claim_appearances` links every story that
+states it, with `is_new` = 1 only on the first. The first appearance is the earliest-published
+story, not the earliest polled: a slow feed's earlier story takes it over when it arrives.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from monitor.grouping_text import (
     find_figures,
     normal_tokens,
     term_of,
+    time_interval,
     without_figures,
 )
 from monitor.names import (
@@ -378,10 +382,25 @@ class _Known:
     id: int
     claim: Claim
     first_story_id: int | None
+    first_time: tuple[float, float] | None  # event time of the first appearance; None: gone
+
+
+def _earlier(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Event time `a` lies wholly before `b` (a day-only date is earlier than a time only when
+    the whole day is)."""
+    return a[1] < b[0]
 
 
 class GroupClaims:
-    """Records a story's claims against its group's claims; caches each group's claims."""
+    """Records a story's claims against its group's claims; caches each group's claims.
+
+    A claim's first appearance is the earliest-published story that states it, whatever the
+    order in which the polls brought them: when a slow feed delivers a story published before
+    the claim's current first appearance, the first appearance moves to it (`first_story_id`,
+    the wording in `text`, `is_new`) and the old one becomes a repeat. The claim keeps its id,
+    its key and `first_seen` (when the monitor first saw the claim), so digests and the groups'
+    new-claim counts never report it as new a second time.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -391,20 +410,41 @@ class GroupClaims:
         known = self._groups.get(group_id)
         if known is None:
             known = [
-                _Known(row[0], Claim.from_key(row[1], row[2]), row[3])
+                _Known(
+                    row[0],
+                    Claim.from_key(row[1], row[2]),
+                    row[3],
+                    None if row[3] is None or row[4] is None else time_interval(row[5], row[4]),
+                )
                 for row in self.conn.execute(
-                    "SELECT id, key, text, first_story_id FROM claims WHERE group_id = ? "
-                    "ORDER BY id",
+                    "SELECT c.id, c.key, c.text, c.first_story_id, s.first_seen, s.published "
+                    "FROM claims c LEFT JOIN stories s ON s.id = c.first_story_id "
+                    "WHERE c.group_id = ? ORDER BY c.id",
                     (group_id,),
                 )
             ]
             self._groups[group_id] = known
         return known
 
-    def record_story(self, group_id: int, story_id: int, claims: list[Claim], stamp: str) -> int:
+    def _event_time(self, story_id: int) -> tuple[float, float] | None:
+        row = self.conn.execute(
+            "SELECT published, first_seen FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+        return None if row is None else time_interval(row[0], row[1])
+
+    def record_story(
+        self,
+        group_id: int,
+        story_id: int,
+        claims: list[Claim],
+        stamp: str,
+        event_time: tuple[float, float] | None = None,
+    ) -> int:
         """Store a story's claims (from `extract_claims`) as appearances of the group's known
-        claims or as new ones. Returns the number of new claims. Runs in the caller's
-        transaction."""
+        claims or as new ones. `stamp` is when the story arrived (or changed); `event_time`
+        its (lo, hi) publication interval (`grouping_text.time_interval` of published, else
+        arrival), read from `stories` when not given. Returns the number of new claims. Runs
+        in the caller's transaction."""
         known = self._known(group_id)
         new_count = 0
         for claim in claims:
@@ -418,15 +458,23 @@ class GroupClaims:
                 if found == "conflict" and conflict is None and entry.first_story_id != story_id:
                     conflict = entry
             if same is not None:
+                if same.first_story_id != story_id and same.first_time is not None:
+                    if event_time is None:
+                        event_time = self._event_time(story_id)
+                    if event_time is not None and _earlier(event_time, same.first_time):
+                        self._move_first(same, story_id, claim.text, event_time, stamp)
+                        continue
                 self.conn.execute(
                     "INSERT OR IGNORE INTO claim_appearances (claim_id, story_id, text, is_new) "
                     "VALUES (?, ?, ?, 0)",
                     (same.id, story_id, claim.text),
                 )
             elif conflict is not None:
+                # The claim, its first appearance and this one disagree; repeats of the first
+                # figure do not.
                 self.conn.execute("UPDATE claims SET conflicting = 1 WHERE id = ?", (conflict.id,))
                 self.conn.execute(
-                    "UPDATE claim_appearances SET conflicting = 1 WHERE claim_id = ?",
+                    "UPDATE claim_appearances SET conflicting = 1 WHERE claim_id = ? AND is_new = 1",
                     (conflict.id,),
                 )
                 self.conn.execute(
@@ -446,6 +494,38 @@ class GroupClaims:
                     "VALUES (?, ?, ?, 1)",
                     (claim_id, story_id, claim.text),
                 )
-                known.append(_Known(claim_id, claim, story_id))
+                if event_time is None:
+                    event_time = self._event_time(story_id)
+                known.append(_Known(claim_id, claim, story_id, event_time))
                 new_count += 1
         return new_count
+
+    def _move_first(
+        self,
+        entry: _Known,
+        story_id: int,
+        text: str,
+        event_time: tuple[float, float],
+        stamp: str,
+    ) -> None:
+        """Make `story_id` (published before the current first appearance) the claim's first
+        appearance; the old one becomes a repeat. Not a new claim: id, key and the time the
+        monitor first saw it stay (`first_seen` only ever moves earlier)."""
+        self.conn.execute(
+            "UPDATE claim_appearances SET is_new = 0, conflicting = 0 "
+            "WHERE claim_id = ? AND is_new = 1",
+            (entry.id,),
+        )
+        self.conn.execute(
+            "INSERT INTO claim_appearances (claim_id, story_id, text, is_new, conflicting) "
+            "SELECT id, ?, ?, 1, conflicting FROM claims WHERE id = ? "
+            "ON CONFLICT (claim_id, story_id) DO UPDATE SET is_new = 1, text = excluded.text",
+            (story_id, text, entry.id),
+        )
+        self.conn.execute(
+            "UPDATE claims SET first_story_id = ?, text = ?, first_seen = min(first_seen, ?) "
+            "WHERE id = ?",
+            (story_id, text, stamp, entry.id),
+        )
+        entry.first_story_id = story_id
+        entry.first_time = event_time

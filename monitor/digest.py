@@ -1,8 +1,9 @@
 """`monitor digest`: what is new since the last digest, as text, Markdown or JSON.
 
-A digest lists the groups (events) first seen in the period with their claims, and for older
-groups that got more coverage only what is new: claims first seen in the period and conflicts
-(a figure that disagrees with an earlier report). Groups whose new stories only repeat known
+A digest lists the groups (events) first seen in the period with their claims and conflicts,
+and for older groups that got more coverage only what is new: claims first seen in the period
+and conflicts (a report in the period whose figure disagrees with the first appearance). Every
+format marks conflicts the same way. Groups whose new stories only repeat known
 claims are counted, not listed: the reader wants the news, not twenty copies of it.
 
 `build` reads (no writes) in one snapshot; `mark_sent` stores the time of the digest and the
@@ -54,7 +55,7 @@ class DigestGroup:
     sources: list[str]
     tags: list[str]
     claims: list[DigestClaim] = field(default_factory=list)  # new claims only
-    conflicts: list[DigestClaim] = field(default_factory=list)
+    conflicts: list[DigestClaim] = field(default_factory=list)  # reports that disagree
     more_claims: int = 0  # new claims not listed
 
 
@@ -230,26 +231,26 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
             {"group": group_id, **floor.params()},
         )
     ]
-    conflicts = []
-    if not new:
-        conflicts = [
-            DigestClaim(
-                text=clean_line(r["text"]),
-                source=clean_line(r["source"] or ""),
-                url=r["url"],
-                conflicting=True,
-                conflicts_with=clean_line(r["original"]),
-            )
-            for r in conn.execute(
-                "SELECT a.text, c.text AS original, s.url, COALESCE(f.title, f.url) AS source "
-                "FROM claims c JOIN claim_appearances a ON a.claim_id = c.id "
-                "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
-                "WHERE c.group_id = :group AND a.conflicting = 1 AND a.is_new = 0 "
-                "AND COALESCE(s.updated_at, s.first_seen) >= :t "
-                "AND (s.id > :s OR s.updated_at > :u) ORDER BY c.id, s.id",
-                {"group": group_id, **floor.params()},
-            )
-        ]
+    # The reports in the period that disagree with a claim's first appearance, for new and
+    # updated groups alike (every format shows them the same way).
+    conflicts = [
+        DigestClaim(
+            text=clean_line(r["text"]),
+            source=clean_line(r["source"] or ""),
+            url=r["url"],
+            conflicting=True,
+            conflicts_with=clean_line(r["original"]),
+        )
+        for r in conn.execute(
+            "SELECT a.text, c.text AS original, s.url, COALESCE(f.title, f.url) AS source "
+            "FROM claims c JOIN claim_appearances a ON a.claim_id = c.id "
+            "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
+            "WHERE c.group_id = :group AND a.conflicting = 1 AND a.is_new = 0 "
+            "AND a.text <> c.text AND COALESCE(s.updated_at, s.first_seen) >= :t "
+            "AND (s.id > :s OR s.updated_at > :u) ORDER BY c.id, s.id",
+            {"group": group_id, **floor.params()},
+        )
+    ]
     shown = _dedupe(claims)
     limit = MAX_CLAIMS if new else len(shown)
     return DigestGroup(
@@ -347,10 +348,13 @@ def _render_text(report: DigestReport) -> str:
         lines.append("         " + " · ".join(meta))
         for claim in group.claims:
             lines.append(
-                f"         - {c(claim.text)}" + (f"  ({c(claim.source)})" if claim.source else "")
+                f"         - {c(claim.text)}"
+                + (f"  ({c(claim.source)})" if claim.source else "")
+                + _TEXT_CONFLICT_MARK * claim.conflicting
             )
         if group.more_claims:
             lines.append(f"         … and {group.more_claims} more claims")
+        lines.extend(_text_conflicts(group))
         if group.url:
             lines.append(f"         {c(group.url)}")
         lines.append("")
@@ -360,15 +364,26 @@ def _render_text(report: DigestReport) -> str:
             f"         {_stories(group.new_stories)} since, {_stories(group.story_count)} in all"
         )
         for claim in group.claims:
-            lines.append(f"         + new: {c(claim.text)}  ({c(claim.source)})")
-        for claim in group.conflicts:
             lines.append(
-                f"         ! conflicting: {c(claim.text)}  ({c(claim.source)}); "
-                f"earlier: {c(claim.conflicts_with)}"
+                f"         + new: {c(claim.text)}  ({c(claim.source)})"
+                + _TEXT_CONFLICT_MARK * claim.conflicting
             )
+        lines.extend(_text_conflicts(group))
         lines.append("")
     lines.extend(_footer(report))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+_TEXT_CONFLICT_MARK = "  [conflicting]"
+
+
+def _text_conflicts(group: DigestGroup) -> list[str]:
+    c = clean_line
+    return [
+        f"         ! conflicting: {c(claim.text)}  ({c(claim.source)}); "
+        f"earlier: {c(claim.conflicts_with)}"
+        for claim in group.conflicts
+    ]
 
 
 def _footer(report: DigestReport) -> list[str]:
@@ -408,9 +423,14 @@ def _render_markdown(report: DigestReport) -> str:
             meta.append("tags: " + ", ".join(f"`{t.replace('`', '')}`" for t in group.tags))
         lines += ["", " · ".join(meta), ""]
         for claim in group.claims:
-            lines.append(f"- {e(claim.text)}" + (f" — *{e(claim.source)}*" if claim.source else ""))
+            lines.append(
+                f"- {e(claim.text)}"
+                + (f" — *{e(claim.source)}*" if claim.source else "")
+                + _MD_CONFLICT_MARK * claim.conflicting
+            )
         if group.more_claims:
             lines.append(f"- … and {group.more_claims} more claims")
+        lines.extend(_md_conflicts(group))
         lines.append("")
     if report.updated_groups:
         lines += ["## Updated", ""]
@@ -422,12 +442,23 @@ def _render_markdown(report: DigestReport) -> str:
             "",
         ]
         for claim in group.claims:
-            lines.append(f"- **new:** {e(claim.text)} — *{e(claim.source)}*")
-        for claim in group.conflicts:
             lines.append(
-                f"- **conflicting:** {e(claim.text)} — *{e(claim.source)}* "
-                f"(earlier: {e(claim.conflicts_with)})"
+                f"- **new:** {e(claim.text)} — *{e(claim.source)}*"
+                + _MD_CONFLICT_MARK * claim.conflicting
             )
+        lines.extend(_md_conflicts(group))
         lines.append("")
     lines.extend(_footer(report))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+_MD_CONFLICT_MARK = " **(conflicting)**"
+
+
+def _md_conflicts(group: DigestGroup) -> list[str]:
+    e = escape_markdown
+    return [
+        f"- **conflicting:** {e(claim.text)} — *{e(claim.source)}* "
+        f"(earlier: {e(claim.conflicts_with)})"
+        for claim in group.conflicts
+    ]

@@ -147,6 +147,69 @@ def test_first_appearance_is_recorded(conn: sqlite3.Connection) -> None:
     assert rows[0]["text"] == "Meta invests $14.3 billion in Scale AI"
 
 
+# A slow feed: the story published first arrives in a later poll.
+PROMPT = {
+    "feed": "quick-desk",
+    "title": "Northwind Labs buys Quillmark for $2.4 billion",
+    "summary": "The deal gives Northwind Labs a 40% share of the tooling market.",
+    "url": "https://quick.example/quillmark",
+    "published": "2025-06-12T15:00:00Z",
+    "seen": "2025-06-12T15:05:00Z",
+}
+SLOW = {
+    "feed": "slow-desk",
+    "title": "Northwind Labs agrees to buy Quillmark in $2.4bn deal",
+    "url": "https://slow.example/quillmark-deal",
+    "published": "2025-06-12T11:00:00Z",
+    "seen": "2025-06-12T18:00:00Z",
+}
+
+
+def test_first_appearance_moves_to_an_earlier_story_from_a_slow_feed(
+    conn: sqlite3.Connection,
+) -> None:
+    (quick,), _ = ingest(conn, [PROMPT])
+    deal = conn.execute("SELECT id, first_seen FROM claims WHERE first_story_id = ?", (quick,))
+    claim_id, seen = deal.fetchone()
+    (slow,), result = ingest(conn, [SLOW])
+    assert group_of(conn, slow) == group_of(conn, quick)
+    assert result.new_claims == 0  # the claim was known: not new again
+    row = conn.execute(
+        "SELECT first_story_id, first_seen, text FROM claims WHERE id = ?", (claim_id,)
+    ).fetchone()
+    assert row["first_story_id"] == slow and row["text"] == SLOW["title"]
+    assert row["first_seen"] == seen  # when the monitor first saw it
+    flags = dict(
+        conn.execute(
+            "SELECT story_id, is_new FROM claim_appearances WHERE claim_id = ?", (claim_id,)
+        )
+    )
+    assert flags == {slow: 1, quick: 0}
+    # The stake figure only the quick desk gave stays its own, first seen there.
+    assert new_claims_of(conn, quick) == [PROMPT["summary"]]
+    out = io.StringIO()
+    export_stories(conn, out)
+    records = {r["url"]: r for r in map(json.loads, out.getvalue().splitlines())}
+    (slow_claim,) = records[SLOW["url"]]["claims"]
+    assert slow_claim["new"] is True and slow_claim["first_seen_in"] == SLOW["url"]
+    by_text = {c["text"]: c for c in records[PROMPT["url"]]["claims"]}
+    assert by_text[PROMPT["title"]]["new"] is False
+    assert by_text[PROMPT["title"]]["first_seen_in"] == SLOW["url"]
+
+
+def test_a_later_or_vaguer_story_does_not_take_the_first_appearance(
+    conn: sqlite3.Connection,
+) -> None:
+    (quick,), _ = ingest(conn, [PROMPT])
+    late = {**SLOW, "feed": "late-desk", "url": None, "published": "2025-06-12T16:00:00Z"}
+    same_day = {**SLOW, "feed": "day-desk", "url": None, "published": "2025-06-12"}
+    ingest(conn, [late])
+    ingest(conn, [same_day])  # the whole day is not before 15:00
+    firsts = {row[0] for row in conn.execute("SELECT first_story_id FROM claims")}
+    assert firsts == {quick}
+    assert conn.execute("SELECT SUM(is_new) FROM claim_appearances").fetchone()[0] == 2
+
+
 def test_repoll_of_unchanged_feeds_creates_no_stories_and_no_claims(
     server: FeedServer, db_path: Path
 ) -> None:

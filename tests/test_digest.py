@@ -160,6 +160,71 @@ def test_conflicts_are_reported_on_updated_groups(conn: sqlite3.Connection) -> N
     assert "! conflicting:" in text
 
 
+OFFER_HIGH = {
+    "feed": "Desk A",
+    "title": "Altman says Meta offered OpenAI researchers $100 million bonuses",
+    "url": "https://a.example/offer",
+}
+OFFER_REPEAT = {
+    "feed": "Desk C",
+    "title": "Meta dangled $100 million bonuses before OpenAI researchers, Altman says",
+}
+OFFER_LOW = {
+    "feed": "Desk B",
+    "title": "Meta offered OpenAI staff $10 million bonuses, Altman claims",
+}
+
+
+def test_conflicts_in_new_groups_show_in_every_format(conn: sqlite3.Connection) -> None:
+    ingest(conn, [{**OFFER_HIGH, "seen": stamp(0.3)}])
+    ingest(conn, [{**OFFER_REPEAT, "seen": stamp(0.2)}])
+    ingest(conn, [{**OFFER_LOW, "seen": stamp(0.1)}])
+    report = digest.build(conn, "24h")
+    (group,) = report.new_groups
+    assert [c.conflicting for c in group.claims] == [True]
+    (conflict,) = group.conflicts  # the $10M report; the $100M repeat agrees
+    assert "$10 million" in conflict.text and conflict.source == "Desk B"
+    assert "$100 million" in (conflict.conflicts_with or "")
+    data = json.loads(digest.render(report, "json"))["new_groups"][0]
+    assert data["claims"][0]["conflicting"] is True
+    assert [c["text"] for c in data["conflicts"]] == [conflict.text]
+    text = digest.render(report, "text")
+    assert f"{OFFER_HIGH['title']}  (Desk A)  [conflicting]" in text
+    assert f"! conflicting: {conflict.text}  (Desk B); earlier: {OFFER_HIGH['title']}" in text
+    markdown = digest.render(report, "markdown")
+    assert "**(conflicting)**" in markdown
+    assert "- **conflicting:** Meta offered OpenAI staff $10 million bonuses" in markdown
+    assert markdown.count("conflicting") == text.count("conflicting") == 2
+
+
+def test_a_claim_already_reported_is_not_new_when_a_slow_feed_moves_its_first_appearance(
+    conn: sqlite3.Connection,
+) -> None:
+    quick = {**OLD[0], "published": "2025-06-12T20:00:00Z", "seen": stamp(2)}
+    ingest(conn, [quick])
+    first = digest.build(conn, "last")
+    assert [c.source for g in first.new_groups for c in g.claims] == ["Desk A", "Desk A"]
+    digest.mark_sent(conn, first)
+    slow = {
+        "feed": "Slow Desk",
+        "title": "Facebook's parent puts $14.3B into Scale AI",
+        "published": "2025-06-12T16:00:00Z",  # before Desk A's story, polled after it
+        "url": "https://slow.example/scale",
+        "seen": stamp(0.1),
+    }
+    ingest(conn, [slow])
+    source = conn.execute(
+        "SELECT f.title FROM claims c JOIN stories s ON s.id = c.first_story_id "
+        "JOIN feeds f ON f.id = s.feed_id WHERE c.text = ?",
+        (slow["title"],),
+    ).fetchone()
+    assert source is not None and source[0] == "Slow Desk"  # the first appearance moved
+    for since in ("last", "24h"):
+        report = digest.build(conn, since)
+        assert not report.new_groups and not report.updated_groups, since
+        assert report.repeated_groups == 1  # more coverage, nothing new
+
+
 def test_text_output_has_no_escape_codes(filled: sqlite3.Connection) -> None:
     text = digest.render(digest.build(filled, "24h"), "text")
     assert "\x1b" not in text and "\x07" not in text
