@@ -25,6 +25,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -88,6 +89,8 @@ class PollResult:
     new_groups: int = 0
     new_claims: int = 0
     deleted_by_retention: int = 0
+    fetch_seconds: float = 0.0  # from the first request until the last feed was stored
+    enrich_seconds: float = 0.0  # spent tagging, grouping and claiming (partly during fetching)
 
     @property
     def new_stories(self) -> int:
@@ -117,6 +120,8 @@ class PollResult:
             "new_groups": self.new_groups,
             "new_claims": self.new_claims,
             "exit_code": int(self.exit_code),
+            "fetch_seconds": round(self.fetch_seconds, 3),
+            "enrich_seconds": round(self.enrich_seconds, 3),
             "feeds": [
                 {k: v for k, v in asdict(f).items() if k != "seconds"}
                 | {"seconds": round(f.seconds, 3)}
@@ -283,8 +288,10 @@ class _Poll:
         requests = [
             FetchRequest(row["id"], row["url"], row["etag"], row["last_modified"]) for row in due
         ]
+        started = time.monotonic()
         try:
             await fetch_all(requests, self.settings.poll, self.on_fetched)
+            self.result.fetch_seconds = time.monotonic() - started
             if self.timer is not None:
                 self.timer.cancel()
             if self.enriching is not None:
@@ -385,6 +392,7 @@ class _Poll:
         from monitor.grouping import Postings, process_stories
         from monitor.tagging import tag_stories
 
+        started = time.monotonic()
         while True:
             with dbmod.write(self.conn) as conn:
                 ids = [
@@ -395,6 +403,7 @@ class _Poll:
                     )
                 ]
                 if not ids:
+                    self.result.enrich_seconds += time.monotonic() - started
                     return
                 tag_stories(conn, ids, self._tagger_instance())
                 if self.postings is None:
