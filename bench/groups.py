@@ -1,26 +1,37 @@
 """Ingest-side cost of grouping and claims per story, at 1k, 10k and 100k stored stories.
 
-    .venv/bin/python bench/groups.py [--sizes 1000,10000,100000] [--measure 500]
+    .venv/bin/python bench/groups.py [--sizes 1000,10000,100000] [--measure 500] [--rounds 5]
 
 Synthetic stories (generated here, nothing downloaded): events about invented people and
 organisations, each reported by one to six outlets in different words, with figures, over a
 stream of about 400 stories a day, so the database covers more days as it grows (as a real one
 does). At each size the script grows the same database to that many stories, then times
-`process_stories` on a further batch of new stories arriving in polls of 25 (one feed's worth),
-inside the poller's kind of transaction. The cost should stay flat, or grow with log(stored):
-candidates come from time-bounded ranges of the (term, time) index, never from every story.
+`process_stories` on a further `--measure` new stories arriving in polls of 25 (one feed's
+worth), inside the poller's kind of transaction, in `--rounds` rounds; the figures are the
+median round (the machine may be shared: a median is steadier than a mean). The cost should
+stay flat, or grow at most with log(stored): candidates come from time-bounded ranges of the
+(term, time) index, never from every story.
 
-Columns: stored stories, milliseconds per story (wall and CPU), candidates read per story,
-index rows (postings) in the database.
+Columns: stored stories; milliseconds per story, wall and CPU (median round, and the fastest
+round in brackets); candidates compared per story; index rows (postings) in the database; the
+mean size (stories) of the groups the measured stories joined, by story. Then the growth of
+the CPU cost from each size to the next and from the first to the last, against the log bound
+log(stored b) / log(stored a), with the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import math
+import os
 import random
+import sqlite3
+import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -115,10 +126,87 @@ def _store(conn, stories: list[dict[str, str]], settings: GroupingSettings) -> N
         grouping.process_stories(conn, ids, settings)
 
 
+@dataclass
+class Row:
+    size: int
+    wall: list[float]  # ms per story, per round
+    cpu: list[float]
+    candidates: float
+    postings: int
+    group_size: float
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _measure(
+    conn: sqlite3.Connection,
+    stream: Stream,
+    settings: GroupingSettings,
+    size: int,
+    measure: int,
+    rounds: int,
+    candidates: list[int],
+) -> Row:
+    candidates.clear()
+    walls, cpus, ids_before = [], [], _max_id(conn)
+    per_round = max(POLL_BATCH, measure // rounds)
+    for _ in range(rounds):
+        measured = stream.take(per_round)
+        wall, cpu = time.perf_counter(), time.process_time()
+        for start in range(0, len(measured), POLL_BATCH):
+            _store(conn, measured[start : start + POLL_BATCH], settings)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        walls.append(wall * 1000 / len(measured))
+        cpus.append(cpu * 1000 / len(measured))
+    postings = conn.execute("SELECT COUNT(*) FROM group_postings").fetchone()[0]
+    group_size = conn.execute(
+        "SELECT AVG(g.story_count) FROM stories s JOIN groups g ON g.id = s.group_id "
+        "WHERE s.id > ?",
+        (ids_before,),
+    ).fetchone()[0]
+    return Row(
+        size,
+        walls,
+        cpus,
+        sum(candidates) / max(1, len(candidates)),
+        int(postings),
+        float(group_size or 0),
+    )
+
+
+def _max_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
+
+
+def _print_row(row: Row) -> None:
+    wall, cpu = statistics.median(row.wall), statistics.median(row.cpu)
+    print(
+        f"{row.size:>8}  {wall:>6.2f} [{min(row.wall):>5.2f}]  {cpu:>6.2f} [{min(row.cpu):>5.2f}]"
+        f"  {row.candidates:>6.1f}  {row.postings:>9}  {row.group_size:>9.1f}",
+        flush=True,
+    )
+
+
+def _growth(rows: list[Row]) -> None:
+    print()
+    print(f"{'growth (cpu, median)':>24}  {'measured':>8}  {'log bound':>9}  verdict")
+    pairs = list(itertools.pairwise(rows))
+    if len(rows) > 2:
+        pairs.append((rows[0], rows[-1]))
+    for a, b in pairs:
+        ratio = statistics.median(b.cpu) / statistics.median(a.cpu)
+        bound = math.log(b.size) / math.log(a.size)
+        verdict = "within" if ratio <= bound else "ABOVE"
+        print(f"{f'{a.size} -> {b.size}':>24}  {ratio:>7.2f}x  {bound:>8.2f}x  {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--measure", type=int, default=500, help="stories timed at each size")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds at each size")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     settings = GroupingSettings()
@@ -132,31 +220,27 @@ def main() -> None:
         return found
 
     grouping._Index.candidates = counting  # type: ignore[method-assign]
+    print(f"load average before: {_load()} ({os.cpu_count()} CPUs)")
+    print(
+        f"{'stored':>8}  {'ms/story [best]':>15}  {'cpu ms [best]':>15}  {'cands':>6}  "
+        f"{'postings':>9}  {'grp size':>9}"
+    )
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "bench.db")
         with write(conn):
             conn.execute("INSERT INTO feeds (config_url, url) VALUES ('bench', 'bench')")
-        stored = 0
-        print(f"{'stored':>8}  {'ms/story':>9}  {'cpu ms':>7}  {'cands':>6}  {'postings':>9}")
         for size in sizes:
-            while stored < size:
-                batch = stream.take(min(500, size - stored))
+            while _max_id(conn) < size:
+                batch = stream.take(min(500, size - _max_id(conn)))
                 _store(conn, batch, settings)
-                stored += len(batch)
-            candidates.clear()
-            measured = stream.take(args.measure)
-            wall, cpu = time.perf_counter(), time.process_time()
-            for start in range(0, len(measured), POLL_BATCH):
-                _store(conn, measured[start : start + POLL_BATCH], settings)
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            stored += len(measured)
-            postings = conn.execute("SELECT COUNT(*) FROM group_postings").fetchone()[0]
-            per = 1000 / len(measured)
-            print(
-                f"{size:>8}  {wall * per:>9.2f}  {cpu * per:>7.2f}  "
-                f"{sum(candidates) / max(1, len(candidates)):>6.1f}  {postings:>9}"
+            rows.append(
+                _measure(conn, stream, settings, size, args.measure, args.rounds, candidates)
             )
+            _print_row(rows[-1])
         conn.close()
+    _growth(rows)
+    print(f"load average after:  {_load()}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ story, not the earliest polled: a slow feed's earlier story takes it over when i
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -377,12 +378,33 @@ def relation(new: Claim, old: Claim) -> str | None:
 # Storage
 
 
+@functools.lru_cache(maxsize=8192)
+def _parsed(key: str, text: str) -> Claim:
+    """`Claim.from_key`, remembered: a group's claims are read again by every batch that
+    touches the group, and a Claim is immutable."""
+    return Claim.from_key(key, text)
+
+
 @dataclass
 class _Known:
     id: int
     claim: Claim
     first_story_id: int | None
-    first_time: tuple[float, float] | None  # event time of the first appearance; None: gone
+    # Event time of the first appearance, from its (published, arrival), read when needed;
+    # None when the story is gone (retention).
+    first_dates: tuple[str | None, str] | None = None
+    _first_time: tuple[float, float] | None = None
+
+    @property
+    def first_time(self) -> tuple[float, float] | None:
+        if self._first_time is None and self.first_dates is not None:
+            self._first_time = time_interval(*self.first_dates)
+        return self._first_time
+
+    def first_is(self, story_id: int, event_time: tuple[float, float]) -> None:
+        self.first_story_id = story_id
+        self.first_dates = None
+        self._first_time = event_time
 
 
 def _earlier(a: tuple[float, float], b: tuple[float, float]) -> bool:
@@ -412,9 +434,9 @@ class GroupClaims:
             known = [
                 _Known(
                     row[0],
-                    Claim.from_key(row[1], row[2]),
+                    _parsed(row[1], row[2]),
                     row[3],
-                    None if row[3] is None or row[4] is None else time_interval(row[5], row[4]),
+                    None if row[3] is None or row[4] is None else (row[5], row[4]),
                 )
                 for row in self.conn.execute(
                     "SELECT c.id, c.key, c.text, c.first_story_id, s.first_seen, s.published "
@@ -494,9 +516,12 @@ class GroupClaims:
                     "VALUES (?, ?, ?, 1)",
                     (claim_id, story_id, claim.text),
                 )
+                entry = _Known(claim_id, claim, story_id)
                 if event_time is None:
                     event_time = self._event_time(story_id)
-                known.append(_Known(claim_id, claim, story_id, event_time))
+                if event_time is not None:
+                    entry.first_is(story_id, event_time)
+                known.append(entry)
                 new_count += 1
         return new_count
 
@@ -527,5 +552,4 @@ class GroupClaims:
             "WHERE id = ?",
             (story_id, text, stamp, entry.id),
         )
-        entry.first_story_id = story_id
-        entry.first_time = event_time
+        entry.first_is(story_id, event_time)
