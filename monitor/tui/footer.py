@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -55,10 +56,25 @@ def keys_to_hide(keys: list[FooterKey], width: int) -> set[FooterKey]:
 
 
 class KeyFooter(Footer):
-    """A compact Footer that fits its width by dropping the least important keys."""
+    """A compact Footer that fits its width by dropping the least important keys. It is built
+    again only when the keys it shows change: moving between the panes changes the focus but
+    not the keys, and rebuilding cost a re-layout of the screen per Tab."""
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._shown: tuple[tuple[str, str, bool], ...] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        shown = tuple(
+            (binding.key, binding.description, enabled)
+            for (_, binding, enabled, _tooltip) in screen.active_bindings.values()
+            if binding.show
+        )
+        if shown == self._shown and self.children:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # a rebuild with these keys is on its way
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         widgets: list[Widget] = list(super().compose())

@@ -96,6 +96,7 @@ class WindowList(ScrollView, can_focus=True):
         # Rendered rows, keyed by (row, width, cursor state): scrolling re-renders nothing
         # that was on screen before, and a cursor move re-renders two lines.
         self._strips: LRUCache[tuple[Any, int, int], Strip] = LRUCache(1024)
+        self._row_styles: tuple[Any, ...] = ()
 
     # --- for subclasses ------------------------------------------------------------------
 
@@ -156,7 +157,18 @@ class WindowList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips.clear()
+        # Focus moving between panes restyles the border only: keep the rendered rows unless
+        # the rows' own styles (or the theme, which the marks' colours come from) changed.
+        try:
+            styles: tuple[Any, ...] = (
+                self.app.theme,
+                *(self.get_visual_style(name) for name in sorted(self.COMPONENT_CLASSES)),
+            )
+        except KeyError:  # not styled yet (mounting)
+            styles = ()
+        if not styles or styles != self._row_styles:
+            self._row_styles = styles
+            self._strips.clear()
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self._row_count)
