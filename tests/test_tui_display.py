@@ -19,7 +19,7 @@ from monitor.tui.colours import MARKS, TARGET, contrast, readable_variables
 from monitor.tui.footer import KeyFooter, key_width
 from monitor.tui.story import StoryScreen
 from monitor.tui.text import Hanging
-from tests.test_tui_app import NOW, main, make_app, make_db, screen_text, settle
+from tests.test_tui_app import NOW, main, make_app, make_db, screen_text, settle, until
 
 pytestmark = pytest.mark.anyio
 
@@ -394,3 +394,43 @@ async def test_moving_between_panes_repaints_no_rows_and_keeps_the_footer(
         app.theme = "textual-light"  # a theme change still renders the rows again
         await settle(pilot)
         assert len(rendered) > 8
+
+
+async def test_untouched_cursor_stays_on_top_while_a_first_poll_fills_the_list(
+    tmp_path: Path,
+) -> None:
+    """In a tmux trial the first poll stored feeds one by one and the cursor rode the first
+    group stored down to row 7, the biggest event scrolled out of sight above it. Until the
+    reader uses the list, the cursor stays on the top row; after that it keeps its group."""
+    db = make_db(tmp_path / "m.db", stories=30)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        groups = main(app).groups
+        count = groups.row_count
+        other = connect(db)
+
+        def add(n: int) -> None:
+            with write(other):
+                other.execute(
+                    "INSERT INTO stories (feed_id, url, title, first_seen, content_hash) "
+                    "VALUES (1, ?, ?, ?, 'x')",
+                    (
+                        f"https://news.example/fresh/{n}",
+                        f"Fresh arrival {n}",
+                        f"2025-06-20T12:0{n}:00Z",
+                    ),
+                )
+
+        add(1)
+        await until(pilot, lambda: groups.row_count == count + 1)
+        await pilot.pause()
+        assert groups.cursor == 0 and groups.current is not None
+        assert groups.current.title == "Fresh arrival 1"
+        await pilot.press("j", "k")  # the reader has used the list: now the cursor keeps its group
+        add(2)
+        await until(pilot, lambda: groups.row_count == count + 2)
+        await pilot.pause()
+        assert groups.cursor == 1 and groups.current is not None
+        assert groups.current.title == "Fresh arrival 1"
+        other.close()

@@ -89,6 +89,10 @@ class GroupList(WindowList):
         """Tags given by feeds.yaml to whole feeds (press, community): their chips go last."""
         self.first_tag: str | None = None
         """The tag filtered by: its chip goes first."""
+        self.follow = False
+        """Whether a reload keeps the cursor on its group. Off until the reader presses a key
+        or clicks: a first poll fills the list feed by feed, and the cursor used to ride the
+        first group stored down the list instead of staying on the top (newest, biggest) one."""
 
     # rows
 
@@ -108,10 +112,11 @@ class GroupList(WindowList):
         return sorted(tags, key=lambda t: (t != self.first_tag, t in self.feed_tags))
 
     def reload(self, conn: sqlite3.Connection, filters: Filters, *, keep: bool = True) -> None:
-        """Read the list again (data or filters changed). With `keep`, the cursor follows the
-        group it was on (even if new activity moved it); else it goes to the top."""
+        """Read the list again (data or filters changed). With `keep` (once the reader has used
+        the list, see `follow`), the cursor follows the group it was on (even if new activity
+        moved it); else it goes to the top."""
         self.first_tag = filters.tag
-        previous = self.current if keep else None
+        previous = self.current if keep and self.follow else None
         at_top = round(self.scroll_offset.y) == 0
         screen_row = self.cursor - round(self.scroll_offset.y)
         query = GroupQuery(conn, filters, self.clock())

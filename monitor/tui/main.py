@@ -223,6 +223,12 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.update_filterbar()
 
+    def on_key(self, event: events.Key) -> None:
+        self.groups.follow = True
+
+    def on_click(self, event: events.Click) -> None:
+        self.groups.follow = True
+
     def on_database_changed(self, message: DatabaseChanged) -> None:
         self.reload()
 
