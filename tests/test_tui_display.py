@@ -17,7 +17,7 @@ from monitor.tui import grouplist
 from monitor.tui.app import MonitorApp
 from monitor.tui.colours import MARKS, TARGET, contrast, readable_variables
 from monitor.tui.footer import KeyFooter, key_width
-from monitor.tui.story import StoryScreen
+from monitor.tui.story import StoryScreen, story_content
 from monitor.tui.text import Hanging
 from tests.test_tui_app import NOW, main, make_app, make_db, screen_text, settle, until
 
@@ -434,3 +434,15 @@ async def test_untouched_cursor_stays_on_top_while_a_first_poll_fills_the_list(
         assert groups.cursor == 1 and groups.current is not None
         assert groups.current.title == "Fresh arrival 1"
         other.close()
+
+
+def test_why_it_was_tagged_hangs_under_the_rule() -> None:
+    reason = q.TagReason("talent", "ai-move", ("will join", "frontier models", "superlab", "lab"))
+    detail = q.StoryDetail(
+        id=1, title="t", url=None, summary="s", author=None, published=None,
+        first_seen="2025-06-20T11:00:00Z", updated_at=None, read=True, starred=False,
+        updated=False, group_id=1, source="Wire", seen_in=("Wire",), tags=(reason,), claims=(),
+    )  # fmt: skip
+    lines = story_content(detail)[1].render(40).plain.split("\n")
+    assert len(lines) > 1 and lines[0].startswith(" talent  rule ai-move")
+    assert all(line.startswith(" " * 9) and line[9] != " " for line in lines[1:]), lines

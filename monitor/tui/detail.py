@@ -18,7 +18,6 @@ from textual.widgets import Static
 from monitor.queries import ClaimRow, GroupRow, StoryRow
 from monitor.textclean import clean_line
 from monitor.tui.text import (
-    CHIP_STYLE,
     CONFLICT_STYLE,
     MUTED_STYLE,
     NEW_STYLE,
@@ -26,6 +25,7 @@ from monitor.tui.text import (
     Hanging,
     HangingText,
     ago,
+    chip,
     fit,
     pad,
     plain,
@@ -143,7 +143,7 @@ def group_header(
             if width > 0 and index and used + cell_len(label) + 1 > width - len(f"+{more}"):
                 parts.append((f"+{more}", MUTED_STYLE))
                 break
-            parts += [plain(label, CHIP_STYLE), " "]
+            parts += [chip(tag), " "]
             used += cell_len(label) + 1
     return Content.assemble(*parts)
 

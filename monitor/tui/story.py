@@ -21,12 +21,12 @@ from monitor.tui.footer import KeyFooter
 from monitor.tui.links import openable
 from monitor.tui.messages import DatabaseChanged
 from monitor.tui.text import (
-    CHIP_STYLE,
     CONFLICT_STYLE,
     MUTED_STYLE,
     NEW_STYLE,
     Hanging,
     HangingText,
+    chip,
     long_time,
     paragraph,
     plain,
@@ -53,7 +53,7 @@ def highlight_claims(summary: Content, story: StoryDetail) -> Content:
     return summary
 
 
-def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Hanging]:
+def story_content(story: StoryDetail) -> tuple[Content, Hanging, Content, Hanging]:
     """(head, why, body, claims) of the story view."""
     flags = []
     if not story.read:
@@ -97,18 +97,14 @@ def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Hangin
     else:
         head.append(("no link", MUTED_STYLE))
 
-    why: list[Content | tuple[str, str] | str] = []
-    if story.tags:
-        for index, reason in enumerate(story.tags):
-            if index:
-                why.append("\n")
-            why += [plain(f" {reason.tag} ", CHIP_STYLE), " "]
-            detail = f"rule {reason.rule}" if reason.rule else "tagged"
-            if reason.matched:
-                detail += ", matched " + ", ".join(f"“{word}”" for word in reason.matched)
-            why.append(plain(detail, MUTED_STYLE))
-    else:
-        why.append(("Not tagged by any topic rule.", MUTED_STYLE))
+    why: list[tuple[Content, Content]] = []
+    for reason in story.tags:
+        detail = f"rule {reason.rule}" if reason.rule else "tagged"
+        if reason.matched:
+            detail += ", matched " + ", ".join(f"“{word}”" for word in reason.matched)
+        why.append((chip(reason.tag) + " ", plain(detail, MUTED_STYLE)))
+    if not why:
+        why.append((Content(""), Content.styled("Not tagged by any topic rule.", MUTED_STYLE)))
 
     body = (
         paragraph(story.summary) if story.summary else Content.styled("(no summary)", MUTED_STYLE)
@@ -138,7 +134,7 @@ def story_content(story: StoryDetail) -> tuple[Content, Content, Content, Hangin
         )
     return (
         Content.assemble(*head),
-        Content.assemble(*why),
+        Hanging(tuple(why)),
         body,
         Hanging(tuple(claims)),
     )
@@ -179,7 +175,7 @@ class StoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="story-box"):
             yield Static(id="story-head")
-            yield Static(id="story-why")
+            yield HangingText(id="story-why")
             yield Static(id="story-body")
             yield HangingText(id="story-claims")
         yield KeyFooter()
@@ -202,7 +198,7 @@ class StoryScreen(Screen[None]):
         self.story = story
         head, why, body, claims = story_content(story)
         self.query_one("#story-head", Static).update(head)
-        self.query_one("#story-why", Static).update(why)
+        self.query_one("#story-why", HangingText).update(why)
         self.query_one("#story-body", Static).update(body)
         self.query_one("#story-claims", HangingText).update(claims)
         box = self.query_one("#story-box", VerticalScroll)

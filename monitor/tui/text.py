@@ -34,6 +34,11 @@ def plain(value: object, style: str = "") -> Content:
     return Content.styled(clean_line(str(value) if value is not None else ""), style)
 
 
+def chip(tag: str) -> Content:
+    """A tag as a chip: ` tag ` on the chip colour (the padding survives cleaning)."""
+    return Content.assemble((" ", CHIP_STYLE), plain(tag, CHIP_STYLE), (" ", CHIP_STYLE))
+
+
 def paragraph(value: object, style: str = "") -> Content:
     """Multi-line untrusted text (a summary) as Content: cleaned, never markup."""
     return Content.styled(clean_text(str(value) if value is not None else ""), style)
