@@ -134,3 +134,25 @@ async def test_a_poll_lock_held_by_cron_is_reported_and_retried(
             await until(pilot, lambda: "another poll is running" in screen_text(app))
             assert server.hits["/a.xml"] == 0
             assert LOCKED_RETRY >= 30
+
+
+async def test_at_80_columns_the_failing_feed_is_named(tmp_path: Path, server: FeedServer) -> None:
+    """At 80 columns the line ended in "failed (f):" with the feed's name cut off; the poll time
+    is shortened instead."""
+    server.routes["/a.xml"] = Route(body=feed_items("a", 2))
+    server.routes["/broken.xml"] = Route(status=500, body=b"oops")
+    app = app_for(server, tmp_path / "m.db", ["/a.xml", "/broken.xml"], poll=False)
+
+    def status() -> str:
+        return screen_text(app).splitlines()[-2]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await until(pilot, lambda: "failed (f): broken.xml" in status())
+        assert status().lstrip().startswith("Polled ") and "+2 new" in status()
+    app = app_for(server, tmp_path / "m.db", ["/a.xml", "/broken.xml"], poll=False)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await settle(pilot)
+        assert status().lstrip().startswith("Last poll ")

@@ -222,6 +222,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.update_filterbar()
+        self.update_status()
 
     def on_key(self, event: events.Key) -> None:
         self.groups.follow = True
@@ -315,6 +316,7 @@ class MainScreen(Screen[None]):
         except sqlite3.Error:
             state = None
         parts: list[Content | tuple[str, str] | str] = []
+        short = ""  # a shorter first part, when the line does not fit
         if status.running:
             progress = f" {status.done}/{status.due}" if status.due else ""
             parts.append((f"Polling{progress}…", "bold $mark-unseen"))
@@ -322,6 +324,7 @@ class MainScreen(Screen[None]):
             parts.append(
                 f"Last poll {short_time(state.last_poll, now)} ({ago(state.last_poll, now)})"
             )
+            short = f"Polled {short_time(state.last_poll, now)}"
         else:
             parts.append("Not polled yet")
         last = state.last_poll if state is not None else None
@@ -366,7 +369,12 @@ class MainScreen(Screen[None]):
                 )
             if status.message:
                 parts += [(" · ", MUTED_STYLE), plain(status.message, "$mark-new")]
-        set_content(self.query_one("#status", Static), Content.assemble(*parts), layout=False)
+        line = Content.assemble(*parts)
+        room = self.query_one("#status", Static).content_region.width
+        if short and room and line.cell_length > room:
+            # Narrow: the failure's name and reason matter more than "(5m ago)".
+            line = Content.assemble(short, *parts[1:])
+        set_content(self.query_one("#status", Static), line, layout=False)
 
     def _outside_count(self, last_poll: str) -> int | None:
         """Stories added by a poll this UI did not run, if the poll before it is known."""
