@@ -156,3 +156,25 @@ async def test_at_80_columns_the_failing_feed_is_named(tmp_path: Path, server: F
     async with app.run_test(size=(160, 24)) as pilot:
         await settle(pilot)
         assert status().lstrip().startswith("Last poll ")
+
+
+async def test_a_long_unbreakable_feed_name_is_cut_not_wrapped_away(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    """A feed known only by a long URL wrapped onto a hidden second line of the one-line status
+    bar, leaving "failed (f):" with nothing after it; it is cut with an ellipsis instead."""
+    long_path = "/" + "very-long-feed-path-" * 4 + "broken.xml"
+    server.routes["/a.xml"] = Route(body=feed_items("a", 1))
+    server.routes[long_path] = Route(status=500, body=b"oops")
+    app = app_for(server, tmp_path / "m.db", ["/a.xml", long_path], poll=False)
+
+    def status() -> str:
+        return screen_text(app).splitlines()[-2]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await until(pilot, lambda: "failed (f): " in status())
+        assert "failed (f): very-long-feed" in status()
+        assert status().rstrip().endswith("…")
