@@ -1,37 +1,40 @@
 """Ingest-side cost of grouping and claims per story, at 1k, 10k and 100k stored stories.
 
-    .venv/bin/python bench/groups.py [--sizes 1000,10000,100000] [--measure 500] [--rounds 5]
+    .venv/bin/python bench/groups.py [--sizes 1000,10000,100000] [--measure 200] [--rounds 7]
 
 Synthetic stories (generated here, nothing downloaded): events about invented people and
 organisations, each reported by one to six outlets in different words, with figures, over a
 stream of about 400 stories a day, so the database covers more days as it grows (as a real one
-does). At each size the script grows the same database to that many stories, then times
-`process_stories` on a further `--measure` new stories arriving in polls of 25 (one feed's
-worth), inside the poller's kind of transaction, in `--rounds` rounds; the figures are the
-median round (the machine may be shared: a median is steadier than a mean). The cost should
-stay flat, or grow at most with log(stored): candidates come from time-bounded ranges of the
-(term, time) index, never from every story.
+does). The script grows one database to each size and keeps a copy of it. Then, in `--rounds`
+rounds, it times `process_stories` at every size in turn on a fresh copy: `--measure` new
+stories (the same ones in every round) arriving in polls of 25 (one feed's worth), inside the
+poller's kind of transaction, after two untimed polls that warm the connection. Sizes are
+interleaved so that a busy moment of a shared machine hits them all alike; the figures are the
+median round. The cost should stay flat, or grow at most with log(stored): candidates come
+from time-bounded ranges of the (term, time) index, never from every story.
 
-Columns: stored stories; milliseconds per story, wall and CPU (median round, and the fastest
-round in brackets); candidates compared per story; index rows (postings) in the database; the
-mean size (stories) of the groups the measured stories joined, by story. Then the growth of
-the CPU cost from each size to the next and from the first to the last, against the log bound
-log(stored b) / log(stored a), with the load average before and after.
+Columns: stored stories; milliseconds per story, wall and CPU (median round, the fastest in
+brackets); candidates compared per story; index rows (postings); the mean size (stories) of
+the groups the timed stories joined. Then the growth of the median CPU cost from each size to
+the next and from the first to the last, against the log bound log(b) / log(a), and the load
+average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import itertools
 import math
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -129,62 +132,72 @@ def _store(conn, stories: list[dict[str, str]], settings: GroupingSettings) -> N
 @dataclass
 class Row:
     size: int
-    wall: list[float]  # ms per story, per round
-    cpu: list[float]
-    candidates: float
-    postings: int
-    group_size: float
+    snapshot: Path  # the database at `size` stories
+    stream: Stream  # the stream as it was then: every round times the same new stories
+    wall: list[float] = field(default_factory=list)  # ms per story, one per round
+    cpu: list[float] = field(default_factory=list)
+    candidates: list[int] = field(default_factory=list)
+    postings: int = 0
+    group_size: float = 0.0
 
 
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def _measure(
-    conn: sqlite3.Connection,
-    stream: Stream,
-    settings: GroupingSettings,
-    size: int,
-    measure: int,
-    rounds: int,
-    candidates: list[int],
-) -> Row:
-    candidates.clear()
-    walls, cpus, ids_before = [], [], _max_id(conn)
-    per_round = max(POLL_BATCH, measure // rounds)
-    for _ in range(rounds):
-        measured = stream.take(per_round)
+def _max_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
+
+
+def _snapshot(conn: sqlite3.Connection, path: Path) -> None:
+    target = sqlite3.connect(path)
+    try:
+        conn.backup(target)
+    finally:
+        target.close()
+
+
+def _round(row: Row, tmp: Path, measure: int, settings: GroupingSettings) -> None:
+    """Time `measure` new stories on a fresh copy of the row's database (after two polls that
+    warm the connection's cache and are not timed)."""
+    path = tmp / "round.db"
+    for stale in (path, path.with_name("round.db-wal"), path.with_name("round.db-shm")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(row.snapshot, path)
+    conn = connect(path)
+    stream = copy.deepcopy(row.stream)
+    try:
+        for _ in range(2):
+            _store(conn, stream.take(POLL_BATCH), settings)
+        before = _max_id(conn)
+        _CANDIDATES.clear()
+        measured = stream.take(measure)
         wall, cpu = time.perf_counter(), time.process_time()
         for start in range(0, len(measured), POLL_BATCH):
             _store(conn, measured[start : start + POLL_BATCH], settings)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        walls.append(wall * 1000 / len(measured))
-        cpus.append(cpu * 1000 / len(measured))
-    postings = conn.execute("SELECT COUNT(*) FROM group_postings").fetchone()[0]
-    group_size = conn.execute(
-        "SELECT AVG(g.story_count) FROM stories s JOIN groups g ON g.id = s.group_id "
-        "WHERE s.id > ?",
-        (ids_before,),
-    ).fetchone()[0]
-    return Row(
-        size,
-        walls,
-        cpus,
-        sum(candidates) / max(1, len(candidates)),
-        int(postings),
-        float(group_size or 0),
-    )
-
-
-def _max_id(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
+        row.wall.append(wall * 1000 / len(measured))
+        row.cpu.append(cpu * 1000 / len(measured))
+        row.candidates += _CANDIDATES
+        row.postings = int(conn.execute("SELECT COUNT(*) FROM group_postings").fetchone()[0])
+        row.group_size = float(
+            conn.execute(
+                "SELECT AVG(g.story_count) FROM stories s JOIN groups g ON g.id = s.group_id "
+                "WHERE s.id > ?",
+                (before,),
+            ).fetchone()[0]
+            or 0
+        )
+    finally:
+        conn.close()
 
 
 def _print_row(row: Row) -> None:
     wall, cpu = statistics.median(row.wall), statistics.median(row.cpu)
     print(
         f"{row.size:>8}  {wall:>6.2f} [{min(row.wall):>5.2f}]  {cpu:>6.2f} [{min(row.cpu):>5.2f}]"
-        f"  {row.candidates:>6.1f}  {row.postings:>9}  {row.group_size:>9.1f}",
+        f"  {sum(row.candidates) / max(1, len(row.candidates)):>6.1f}  {row.postings:>9}"
+        f"  {row.group_size:>9.1f}",
         flush=True,
     )
 
@@ -202,43 +215,50 @@ def _growth(rows: list[Row]) -> None:
         print(f"{f'{a.size} -> {b.size}':>24}  {ratio:>7.2f}x  {bound:>8.2f}x  {verdict}")
 
 
+_CANDIDATES: list[int] = []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--measure", type=int, default=500, help="stories timed at each size")
-    parser.add_argument("--rounds", type=int, default=5, help="timed rounds at each size")
+    parser.add_argument("--measure", type=int, default=200, help="stories timed per round")
+    parser.add_argument("--rounds", type=int, default=7, help="timed rounds at each size")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     settings = GroupingSettings()
     stream = Stream()
-    candidates: list[int] = []
     original = grouping._Index.candidates
 
     def counting(self, story, profile, max_gap_hours):  # type: ignore[no-untyped-def]
         found = original(self, story, profile, max_gap_hours)
-        candidates.append(len(found))
+        _CANDIDATES.append(len(found))
         return found
 
     grouping._Index.candidates = counting  # type: ignore[method-assign]
     print(f"load average before: {_load()} ({os.cpu_count()} CPUs)")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        conn = connect(tmp / "bench.db")
+        with write(conn):
+            conn.execute("INSERT INTO feeds (config_url, url) VALUES ('bench', 'bench')")
+        rows: list[Row] = []
+        started = time.perf_counter()
+        for size in sizes:
+            while _max_id(conn) < size:
+                _store(conn, stream.take(min(500, size - _max_id(conn))), settings)
+            rows.append(Row(size, tmp / f"at{size}.db", copy.deepcopy(stream)))
+            _snapshot(conn, rows[-1].snapshot)
+        conn.close()
+        print(f"built {sizes[-1]} stories in {time.perf_counter() - started:.0f} s")
+        for _ in range(args.rounds):  # sizes interleaved: the machine's moods hit all alike
+            for row in rows:
+                _round(row, tmp, args.measure, settings)
     print(
         f"{'stored':>8}  {'ms/story [best]':>15}  {'cpu ms [best]':>15}  {'cands':>6}  "
         f"{'postings':>9}  {'grp size':>9}"
     )
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        conn = connect(Path(tmp) / "bench.db")
-        with write(conn):
-            conn.execute("INSERT INTO feeds (config_url, url) VALUES ('bench', 'bench')")
-        for size in sizes:
-            while _max_id(conn) < size:
-                batch = stream.take(min(500, size - _max_id(conn)))
-                _store(conn, batch, settings)
-            rows.append(
-                _measure(conn, stream, settings, size, args.measure, args.rounds, candidates)
-            )
-            _print_row(rows[-1])
-        conn.close()
+    for row in rows:
+        _print_row(row)
     _growth(rows)
     print(f"load average after:  {_load()}")
 
