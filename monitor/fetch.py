@@ -47,6 +47,11 @@ DEFAULT_USER_AGENT = f"monitor/{__version__} (terminal news monitor; feed poller
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 _CHUNK = 64 * 1024
+# Idle connections kept for reuse. Reuse pays off for a host serving several feeds (news search
+# endpoints), but httpcore checks every idle connection on every request it places, so a pool
+# of 16 idle connections made 300 conditional GETs to one host cost 0.85-0.99 s of CPU against
+# 0.57-0.60 s with 4 kept (measured on loopback).
+KEEPALIVE = 4
 
 
 @dataclass(frozen=True)
@@ -197,7 +202,7 @@ class Fetcher:
             ),
             limits=httpx.Limits(
                 max_connections=settings.concurrency,
-                max_keepalive_connections=settings.concurrency,
+                max_keepalive_connections=min(KEEPALIVE, settings.concurrency),
             ),
             headers={
                 "User-Agent": settings.user_agent or DEFAULT_USER_AGENT,

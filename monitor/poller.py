@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # grouping is imported when there is something to group
 POOL_MIN_FEEDS = 8
 ENRICH_BATCH = 4000  # stories tagged and grouped per transaction
 ENRICH_DELAY = 3.0  # seconds stored stories wait for more before they are grouped mid-poll
+QUIET_BATCH = 50  # status-only feed rows (304s, unchanged bodies) written per transaction
 
 Text = tuple[str, str, str]  # a story's (title, summary, content)
 
@@ -78,6 +79,9 @@ class FeedResult:
     @property
     def failed(self) -> bool:
         return self.status in ("error", "gone", "retry_later")
+
+
+Stored = tuple[FetchResult, FeedResult, ParsedFeed | None]  # what the writer stores for a feed
 
 
 @dataclass
@@ -274,6 +278,8 @@ class _Poll:
         self.enriching: asyncio.Future[None] | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-writer")
+        self.quiet: list[Stored] = []
+        self.flushes: list[asyncio.Future[None]] = []
         self._tagger: Any = None
 
     def _tagger_instance(self) -> Any:
@@ -291,6 +297,8 @@ class _Poll:
         started = time.monotonic()
         try:
             await fetch_all(requests, self.settings.poll, self.on_fetched)
+            self._flush_quiet()
+            await asyncio.gather(*self.flushes)
             self.result.fetch_seconds = time.monotonic() - started
             if self.timer is not None:
                 self.timer.cancel()
@@ -322,7 +330,17 @@ class _Poll:
             if parsed.title and not feed.title:
                 feed.title = parsed.title
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self.writer, self._store, fetched, feed, parsed)
+        if not feed.failed and (parsed is None or not parsed.entries):
+            # Nothing to store but the feed's status (a 304, an unchanged body): such rows are
+            # written together, `QUIET_BATCH` per transaction, since a thread hop and a commit
+            # per feed cost more than the fetch of a 304 itself. A failure is written at once,
+            # so a reader sees it while the poll goes on.
+            self.quiet.append((fetched, feed, parsed))
+            if len(self.quiet) >= QUIET_BATCH:
+                self._flush_quiet()
+        else:
+            batch: list[Stored] = [(fetched, feed, parsed)]
+            await loop.run_in_executor(self.writer, self._store, batch)
         self.result.feeds.append(feed)
         if self.progress is not None:
             self.progress(feed)
@@ -355,36 +373,54 @@ class _Poll:
         self.analysed.update(analysed)
         return parsed
 
-    def _store(self, fetched: FetchResult, feed: FeedResult, parsed: ParsedFeed | None) -> None:
+    def _flush_quiet(self) -> None:
+        """Write the queued status-only rows on the writer thread (not awaited: `run` waits)."""
+        if self.quiet:
+            batch, self.quiet = self.quiet, []
+            loop = asyncio.get_running_loop()
+            self.flushes.append(loop.run_in_executor(self.writer, self._store, batch))
+
+    def _store(self, batch: list[Stored]) -> None:
         now = datetime.now(UTC)
+        with dbmod.write(self.conn) as conn:
+            for fetched, feed, parsed in batch:
+                self._store_one(conn, now, fetched, feed, parsed)
+
+    def _store_one(
+        self,
+        conn: sqlite3.Connection,
+        now: datetime,
+        fetched: FetchResult,
+        feed: FeedResult,
+        parsed: ParsedFeed | None,
+    ) -> None:
         feed_id = fetched.request.feed_id
         poll = self.settings.poll
-        with dbmod.write(self.conn) as conn:
-            if feed.status in ("ok", "unchanged", "not_modified"):
-                if parsed is not None and parsed.entries:
-                    stored = store_entries(conn, feed_id, parsed.entries, now)
-                    feed.new_stories = len(stored.new_ids)
-                    feed.updated_stories = len(stored.updated_ids)
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO pending_stories (story_id) VALUES (?)",
-                        [(i,) for i in stored.new_ids + stored.updated_ids],
-                    )
-                record_feed_success(
-                    conn, feed_id, poll, now,
-                    parsed=parsed,
-                    etag=fetched.etag,
-                    last_modified=fetched.last_modified,
-                    body_hash=fetched.body_hash if parsed is not None else None,
-                    url=fetched.moved_to,
-                    moved_to=fetched.moved_to,
-                )  # fmt: skip
-            else:
-                record_feed_failure(
-                    conn, feed_id, poll, now,
-                    error=feed.error or "unknown error",
-                    gone=feed.status == "gone",
-                    retry_after=fetched.retry_after if feed.status == "retry_later" else None,
-                )  # fmt: skip
+        if feed.status in ("ok", "unchanged", "not_modified"):
+            if parsed is not None and parsed.entries:
+                stored = store_entries(conn, feed_id, parsed.entries, now)
+                feed.new_stories = len(stored.new_ids)
+                feed.updated_stories = len(stored.updated_ids)
+                conn.executemany(
+                    "INSERT OR IGNORE INTO pending_stories (story_id) VALUES (?)",
+                    [(i,) for i in stored.new_ids + stored.updated_ids],
+                )
+            record_feed_success(
+                conn, feed_id, poll, now,
+                parsed=parsed,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                body_hash=fetched.body_hash if parsed is not None else None,
+                url=fetched.moved_to,
+                moved_to=fetched.moved_to,
+            )  # fmt: skip
+        else:
+            record_feed_failure(
+                conn, feed_id, poll, now,
+                error=feed.error or "unknown error",
+                gone=feed.status == "gone",
+                retry_after=fetched.retry_after if feed.status == "retry_later" else None,
+            )  # fmt: skip
 
     def enrich(self) -> None:
         """Tag, group and claim every pending story (this poll's, and any a killed poll left),

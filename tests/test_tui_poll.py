@@ -86,7 +86,8 @@ async def test_several_failing_feeds_are_counted(tmp_path: Path, server: FeedSer
         await settle(pilot)
         # The poller stores each feed as it goes: the count can show before the poll's end.
         await until(pilot, lambda: "failed: b.xml, c.xml" in screen_text(app))
-        assert "2 failing feeds (f)" in screen_text(app)
+        # The count comes from the database, reloaded just after the poll's message.
+        await until(pilot, lambda: "2 failing feeds (f)" in screen_text(app))
 
 
 async def test_background_poll_runs_at_start_and_is_rearmed(
