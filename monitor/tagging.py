@@ -18,6 +18,7 @@ their stories' tags: grouping recomputes them for the groups it touches after `t
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -152,13 +153,24 @@ class CompiledTerm:
     """A term ready to match: its regexes, and what must be true of the text for it to match."""
 
     text: str  # as written
-    pattern: re.Pattern[str]  # on the normalised text (IGNORECASE unless exact case)
-    fast: re.Pattern[str] | None = None  # case-insensitive phrases: on the folded text
+    source: str  # `pattern`'s regex: on the normalised text
+    flags: int  # re.IGNORECASE unless exact case
+    fast_source: str | None = None  # case-insensitive phrases: `fast`'s regex, on the folded text
     runs: frozenset[str] = frozenset()  # lower-case letter/digit runs that must all be tokens
     anchor: str | None = None  # the most selective of `runs` (None: see stem)
     stem: str | None = None  # prefix terms: the first letters of the last word
     literal: str | None = None  # exact-case terms: a run that must occur as written
     token_only: bool = False  # one case-insensitive run: the token check decides alone
+
+    # Compiled on first use: most terms are never asked (their anchor never shows up), and
+    # compiling all of them cost ~0.2 s at each poll's start.
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source, self.flags)
+
+    @functools.cached_property
+    def fast(self) -> re.Pattern[str] | None:
+        return None if self.fast_source is None else re.compile(self.fast_source)
 
     def possible(self, view: _View) -> bool:
         """Cheap necessary conditions (tokens, stems, literal) for a match."""
@@ -268,23 +280,22 @@ def compile_term(term: str) -> CompiledTerm:
     exact_case = text.startswith("=")
     body = text[1:] if exact_case else text
     if len(body) >= 2 and body.startswith("/") and body.endswith("/"):
-        return CompiledTerm(term, re.compile(body[1:-1], 0 if exact_case else re.IGNORECASE))
+        return CompiledTerm(term, body[1:-1], 0 if exact_case else re.IGNORECASE)
     regex, whole, stem = _phrase_regex(body)
     if exact_case:
-        pattern, fast = re.compile(regex), None
+        flags, fast = 0, None
         written = [m.group(0) for m in _TOKEN.finditer(normalise(body.rstrip("*")))]
         literal = max(written, key=len) if written else None
     else:
-        pattern = re.compile(regex, re.IGNORECASE)
-        fast, literal = re.compile(_phrase_regex(_fold(body))[0]), None
+        flags, fast, literal = re.IGNORECASE, _phrase_regex(_fold(body))[0], None
     runs = frozenset(_fold(run) for run in whole)
     stem_key = _fold(stem)[:_STEM] if stem else None
     if runs:
         anchor = max(runs, key=lambda run: (run not in _COMMON, len(run), run.isalpha(), run))
         segments = _segments(normalise(body))
         token_only = len(segments) == 1 and segments[0][0] in "LD" and not exact_case
-        return CompiledTerm(term, pattern, fast, runs, anchor, stem_key, literal, token_only)
-    return CompiledTerm(term, pattern, fast, runs, None, stem_key, literal)
+        return CompiledTerm(term, regex, flags, fast, runs, anchor, stem_key, literal, token_only)
+    return CompiledTerm(term, regex, flags, fast, runs, None, stem_key, literal)
 
 
 @dataclass
