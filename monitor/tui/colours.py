@@ -2,7 +2,7 @@
 
 The UI's marks (unseen ●, "N new", NEW, ≠, ★, chips, links, footer keys) take their colour from
 the theme, but some themes' text colours are faint on their own backgrounds: textual-light's
-$text-warning is 3.3:1 on $background and 2.8:1 on $panel. `readable_variables` derives one CSS
+$text-warning is 3.3:1 on $background and 2.8:1 on $panel, textual-dark's cursor row text 3.8:1. `readable_variables` derives one CSS
 variable per mark from the theme colour, darkened (light themes) or lightened (dark themes) only
 as far as needed to reach `TARGET` contrast against every background the mark is drawn on. The
 app adds them to its CSS variables, so styles and .tcss use `$mark-new` etc. like any theme
@@ -25,6 +25,11 @@ MARKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "mark-source": ("text-secondary", ("background", "surface", "panel")),
     "mark-chip": ("text-secondary", ("secondary-muted",)),
     "mark-key": ("footer-key-foreground", ("footer-background",)),
+    "mark-cursor": ("block-cursor-foreground", ("block-cursor-background",)),
+    "mark-cursor-blurred": (
+        "block-cursor-blurred-foreground",
+        ("block-cursor-blurred-background",),
+    ),
 }
 """Variable: (theme variable it comes from, backgrounds it must be readable on)."""
 
@@ -75,8 +80,17 @@ def readable_variables(variables: dict[str, str]) -> dict[str, str]:
         if value.startswith("ansi_") or variables.get("background", "").startswith("ansi_"):
             out[name] = value or "ansi_default"  # the terminal's palette: nothing to measure
             continue
-        color = _parse(value, base)
         backgrounds = [c for c in (_parse(variables.get(b), base) for b in under) if c is not None]
+        if value.startswith("auto") and backgrounds:
+            # "auto 87%": white or black blended into the background (textual-dark's cursor
+            # text is 3.8:1 that way). Take Textual's pick at full strength, or the other one
+            # where that is still short of the target (solarized: white on its blue, 3.7:1).
+            picked = backgrounds[0].get_contrast_text(1.0).with_alpha(1.0)
+            other = Color(0, 0, 0) if picked.brightness > 0.5 else Color(255, 255, 255)
+            short = min(contrast(picked, b) for b in backgrounds) < TARGET
+            color: Color | None = other if short else picked
+        else:
+            color = _parse(value, base)
         if color is None:
             color = _parse(variables.get("foreground"), base) or Color(255, 255, 255)
         out[name] = readable(color, backgrounds).hex

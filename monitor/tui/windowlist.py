@@ -59,8 +59,8 @@ class WindowList(ScrollView, can_focus=True):
     WindowList {
         overflow-x: hidden;
         overflow-y: auto;
-        & > .window-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: $block-cursor-text-style; }
-        & > .window-list--cursor-blurred { background: $block-cursor-blurred-background; color: $block-cursor-blurred-foreground; text-style: $block-cursor-blurred-text-style; }
+        & > .window-list--cursor { background: $block-cursor-background; color: $mark-cursor; text-style: $block-cursor-text-style; }
+        & > .window-list--cursor-blurred { background: $block-cursor-blurred-background; color: $mark-cursor-blurred; text-style: $block-cursor-blurred-text-style; }
     }
     """
 
