@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
@@ -74,11 +75,9 @@ HEADER = Content.styled(
 def feed_detail(row: dict[str, Any] | None, now: datetime) -> Content:
     if row is None:
         return Content.styled("No feeds configured. Add some to feeds.yaml.", MUTED_STYLE)
-    parts: list[Content | tuple[str, str] | str] = [
-        plain(row["title"] or row["url"], "bold"),
-        "\n",
-        plain(row["url"], MUTED_STYLE),
-    ]
+    parts: list[Content | tuple[str, str] | str] = [plain(row["title"] or row["url"], "bold")]
+    if row["title"]:  # untitled: the url is the heading already
+        parts += ["\n", plain(row["url"], MUTED_STYLE)]
     if row.get("fetch_url") and row["fetch_url"] != row["url"]:
         parts += ["\n", plain(f"fetching {row['fetch_url']}", MUTED_STYLE)]
     facts = [
@@ -88,9 +87,8 @@ def feed_detail(row: dict[str, Any] | None, now: datetime) -> Content:
         f"last ok {long_time(row['last_ok'])}" if row["last_ok"] else "never fetched fine",
     ]
     if row["status"] != "gone":
-        facts.append(
-            f"next check {long_time(row['next_check'])}" if row["next_check"] else "due now"
-        )
+        due = _when(row["next_check"], now, future=True) == "due now"
+        facts.append("due now" if due else f"next check {long_time(row['next_check'])}")
     parts += ["\n", (" · ".join(facts), MUTED_STYLE)]
     if row["error"]:
         count = row.get("error_count") or 0
@@ -115,8 +113,9 @@ class FeedsScreen(Screen[None]):
         self.clock = clock
 
     def compose(self) -> ComposeResult:
-        yield Static(HEADER, id="feeds-header")
-        yield FeedList(self.clock, id="feed-list")
+        with Vertical(id="feeds-box"):  # the column header inside the list's box
+            yield Static(HEADER, id="feeds-header")
+            yield FeedList(self.clock, id="feed-list")
         yield Static(id="feed-detail")
         yield KeyFooter()
 
@@ -139,8 +138,9 @@ class FeedsScreen(Screen[None]):
         feeds.set_row_count(len(rows), cursor=cursor)
         ok = sum(1 for r in rows if r["status"] == "ok")
         failing = sum(1 for r in rows if r["status"] in ("error", "gone"))
-        feeds.border_title = "Feeds"
-        feeds.border_subtitle = f"{len(rows)} feeds · {ok} ok · {failing} failing"
+        box = self.query_one("#feeds-box")
+        box.border_title = "Feeds"
+        box.border_subtitle = f"{len(rows)} feeds · {ok} ok · {failing} failing"
 
     @on(WindowList.CursorMoved)
     def show_detail(self, event: WindowList.CursorMoved) -> None:
