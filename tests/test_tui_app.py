@@ -326,6 +326,31 @@ async def test_group_is_marked_seen_after_a_moment_but_new_claims_stay_marked(
         assert "NEW" in screen_text(app)
 
 
+async def test_the_group_under_the_cursor_at_launch_waits_for_the_reader(
+    sample_db: Path,
+) -> None:
+    """Opening the monitor marks nothing seen: the top group keeps its unseen mark and its
+    new claims until the reader presses a key (then it is seen after the usual moment)."""
+    conn = connect(sample_db)
+    with write(conn):
+        conn.execute("UPDATE groups SET seen = 0")
+    top = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 1)[0]
+    conn.close()
+    app = make_app(sample_db, seen_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert main(app).groups.current is not None
+        assert main(app).groups.current.key == top.key
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert db_row(sample_db, "SELECT seen FROM groups WHERE id = ?", top.group_id)[0] == 0
+        await pilot.press("tab")
+        await until(
+            pilot,
+            lambda: db_row(sample_db, "SELECT seen FROM groups WHERE id = ?", top.group_id)[0] == 1,
+        )
+
+
 async def test_filters_by_key(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -112,6 +112,7 @@ class MainScreen(Screen[None]):
         self.filters = Filters()
         self.tags: list[TagInfo] = []
         self._seen_timer: Timer | None = None
+        self._unarmed: GroupRow | None = None  # the open group, waiting for a first key or click
         self._search_timer: Timer | None = None
         self._new_claim_ids: set[int] = set()
         self._open_key: int | None = None
@@ -213,7 +214,13 @@ class MainScreen(Screen[None]):
         if self._seen_timer is not None:
             self._seen_timer.stop()
             self._seen_timer = None
+        self._unarmed = None
         if item is None or item.group_id is None or (item.seen and not item.new_claims):
+            return
+        if not self.groups.follow:
+            # Nobody has touched the UI yet (it opened, or a poll filled it): a group under the
+            # cursor at launch is not one the reader looked at. The first key or click arms it.
+            self._unarmed = item
             return
         group_id = item.group_id
         self._seen_timer = self.set_timer(
@@ -225,10 +232,15 @@ class MainScreen(Screen[None]):
         self.update_status()
 
     def on_key(self, event: events.Key) -> None:
-        self.groups.follow = True
+        self._reader_arrived()
 
     def on_click(self, event: events.Click) -> None:
+        self._reader_arrived()
+
+    def _reader_arrived(self) -> None:
         self.groups.follow = True
+        if self._unarmed is not None and self._seen_timer is None:
+            self._arm_seen_timer(self._unarmed)
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         self.reload()
