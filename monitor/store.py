@@ -192,8 +192,14 @@ def record_feed_failure(
     gone: bool = False,
     retry_after: float | None = None,
 ) -> None:
-    row = conn.execute("SELECT error_count FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-    failures = (row[0] if row else 0) + 1
+    row = conn.execute(
+        "SELECT error_count, status, next_check FROM feeds WHERE id = ?", (feed_id,)
+    ).fetchone()
+    early = row is not None and row[1] == "error" and row[2] is not None and row[2] > iso(now)
+    # A failing feed fetched before its backoff ran out (`poll --all`, the TUI's `r`) that fails
+    # again keeps its count and its next check: retrying by hand must not push the feed further
+    # out each time (a reader pressing `r` a few times sent one to the next day).
+    failures = (row[0] if row else 0) + (0 if early else 1)
     if gone:
         conn.execute(
             "UPDATE feeds SET status = 'gone', last_error = ?, error_count = ?, last_checked = ?, "
@@ -201,7 +207,10 @@ def record_feed_failure(
             (error, failures, iso(now), feed_id),
         )
         return
-    next_check = next_check_after_failure(settings, failures, now)
+    if early:
+        next_check = datetime.fromisoformat(row[2].replace("Z", "+00:00"))
+    else:
+        next_check = next_check_after_failure(settings, failures, now)
     not_before = None
     if retry_after is not None:
         wait = min(retry_after, settings.max_backoff_hours * 3600)

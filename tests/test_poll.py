@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import Settings, settings_from_data
-from monitor.db import connect
+from monitor.db import connect, write
 from monitor.poller import run_poll
 from tests.feedserver import FeedServer, Route, drip, rss
 
@@ -165,17 +165,45 @@ def test_retry_after_is_honoured_even_with_all(server: FeedServer, db_path: Path
     assert server.hits["/busy.xml"] == 1 and server.hits["/down.xml"] == 1
 
 
+def make_due(db_path: Path) -> None:
+    """Let the backoff of every feed run out, as if its next check had come."""
+    conn = connect(db_path)
+    with write(conn):
+        conn.execute("UPDATE feeds SET next_check = '2000-01-01T00:00:00Z'")
+    conn.close()
+
+
 def test_failures_back_off_and_stay_visible(server: FeedServer, db_path: Path) -> None:
     server.routes["/err.xml"] = Route(status=500)
     settings = make_settings([server.url("/err.xml")], interval_minutes=10)
     run_poll(settings, db_path)
     first = feed_row(db_path, server.url("/err.xml"))
-    run_poll(settings, db_path, all_feeds=True)
-    run_poll(settings, db_path, all_feeds=True)
+    make_due(db_path)
+    run_poll(settings, db_path)
+    make_due(db_path)
+    run_poll(settings, db_path)
     third = feed_row(db_path, server.url("/err.xml"))
+    assert server.hits["/err.xml"] == 3
     assert third["status"] == "error" and third["error_count"] == 3
     assert third["last_error"] == "HTTP 500 Internal Server Error"
     assert third["next_check"] > first["next_check"]
+
+
+def test_retrying_a_failing_feed_by_hand_does_not_push_its_backoff(
+    server: FeedServer, db_path: Path
+) -> None:
+    server.routes["/err.xml"] = Route(status=500)
+    settings = make_settings([server.url("/err.xml")], interval_minutes=10)
+    run_poll(settings, db_path)
+    first = feed_row(db_path, server.url("/err.xml"))
+    server.routes["/err.xml"] = Route(status=502)
+    for _ in range(3):
+        run_poll(settings, db_path, all_feeds=True)  # `poll --all`, the TUI's `r`
+    after = feed_row(db_path, server.url("/err.xml"))
+    assert server.hits["/err.xml"] == 4
+    assert after["error_count"] == 1 and after["next_check"] == first["next_check"]
+    assert after["last_error"] == "HTTP 502 Bad Gateway"  # what the latest try said
+    assert after["last_checked"] >= first["last_checked"]
 
 
 def test_body_cap_on_plain_and_gzip_bodies(server: FeedServer, db_path: Path) -> None:
