@@ -254,6 +254,25 @@ def _people(clause: str, title_case: bool) -> frozenset[str]:
     return frozenset(people)
 
 
+_JOINED = re.compile(r"(?:and|but|while)\s+(?=\S)", re.IGNORECASE)
+_LEANING = re.compile(
+    r"(?:taking|giving|bringing|making|with|after|as|which|who|including|following|sending|"
+    r"leaving)\b",
+    re.IGNORECASE,
+)
+
+
+def _readable(clause: str) -> str:
+    """A later clause as the reader sees it: "and Roe will join Meta" reads "Roe will join
+    Meta"; one that leans on the sentence's start ("which takes 49%", "taking a stake") is
+    shown as a continuation: "… which takes 49%"."""
+    joined = _JOINED.match(clause)
+    if joined:
+        rest = clause[joined.end() :]
+        return rest[:1].upper() + rest[1:]
+    return f"… {clause}" if _LEANING.match(clause) else clause
+
+
 def _claims_of_sentence(sentence: str) -> list[Claim]:
     out: list[Claim] = []
     if (
@@ -281,7 +300,7 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
             people = people or subject_people
         if not (verbs or figures or attributed) or not names:
             continue
-        text = clean_line(clause if number else raw)[:MAX_TEXT]
+        text = clean_line(_readable(clause) if number else raw)[:MAX_TEXT]
         terms = frozenset(names)
         if figures:
             out.extend(Claim(text, verbs, terms, figure, people) for figure in figures)

@@ -78,7 +78,7 @@ def test_one_added_figure_is_the_only_new_claim(conn: sqlite3.Connection) -> Non
     }
     ids, result = ingest(conn, [with_stake])
     assert result.new_claims == 1
-    assert new_claims_of(conn, ids[0]) == ["taking a 49% stake"]
+    assert new_claims_of(conn, ids[0]) == ["… taking a 49% stake"]
 
 
 def test_rounded_figure_is_the_same_claim(conn: sqlite3.Connection) -> None:

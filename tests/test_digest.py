@@ -81,7 +81,7 @@ def test_new_groups_and_only_new_claims_of_updated_groups(filled: sqlite3.Connec
     assert [g.title for g in report.new_groups] == [digest.clean_line(NEW_EVENT["title"])]
     (updated,) = report.updated_groups
     assert updated.title == OLD[0]["title"]
-    assert [c.text for c in updated.claims] == ["taking a 49% stake"]
+    assert [c.text for c in updated.claims] == ["… taking a 49% stake"]
     assert updated.new_stories == 1 and updated.story_count == 2
     assert report.repeated_groups == 1  # the Behemoth repeat: more coverage, nothing new
 
@@ -228,7 +228,7 @@ def test_a_claim_already_reported_is_not_new_when_a_slow_feed_moves_its_first_ap
 def test_text_output_has_no_escape_codes(filled: sqlite3.Connection) -> None:
     text = digest.render(digest.build(filled, "24h"), "text")
     assert "\x1b" not in text and "\x07" not in text
-    assert "NEW" in text and "+ new: taking a 49% stake" in text
+    assert "NEW" in text and "+ new: … taking a 49% stake" in text
     assert "1 other group got more coverage with nothing new." in text
 
 
@@ -245,7 +245,7 @@ def test_markdown_escapes_feed_text(filled: sqlite3.Connection) -> None:
 def test_json_is_the_whole_report(filled: sqlite3.Connection) -> None:
     data = json.loads(digest.render(digest.build(filled, "24h"), "json"))
     assert set(data) >= {"since", "generated", "new_groups", "updated_groups", "repeated_groups"}
-    assert data["updated_groups"][0]["claims"][0]["text"] == "taking a 49% stake"
+    assert data["updated_groups"][0]["claims"][0]["text"] == "… taking a 49% stake"
     assert "\x1b" not in json.dumps(data, ensure_ascii=False)
 
 
