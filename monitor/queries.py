@@ -205,6 +205,11 @@ class ClaimAppearance:
     claim_text: str
     is_new: bool
     conflicting: bool
+    disagreeing: tuple[tuple[str, str], ...] = ()
+    """For a conflicting claim: (source, wording) of reports on the other side, a few."""
+
+
+DISAGREEING_SHOWN = 10  # the first is quoted, the rest counted
 
 
 @dataclass(frozen=True)
@@ -704,6 +709,40 @@ def group_claims(
     return claims
 
 
+def _disagreeing(
+    conn: sqlite3.Connection, claim_id: int, story_id: int, mine: str
+) -> tuple[tuple[str, str], ...]:
+    """(source, wording) of the reports of a conflicting claim whose figures disagree with this
+    story's wording `mine` (read from the wordings: which appearance the flags sit on depends on
+    which came first)."""
+    from monitor.grouping_text import figures_agree, find_figures
+
+    def by_kind(text: str) -> dict[str, list[Any]]:
+        kinds: dict[str, list[Any]] = {}
+        for figure in find_figures(text):
+            if figure.kind != "number":
+                kinds.setdefault(figure.kind, []).append(figure)
+        return kinds
+
+    own = by_kind(mine)
+    found: list[tuple[str, str]] = []
+    for r in conn.execute(
+        "SELECT a.text, f.title, f.config_url FROM claim_appearances a "
+        "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
+        "WHERE a.claim_id = ? AND a.story_id != ? ORDER BY s.first_seen, s.id LIMIT 50",
+        (claim_id, story_id),
+    ):
+        theirs = by_kind(r["text"])
+        if any(
+            not any(figures_agree(a, b) for a in own[kind] for b in theirs[kind])
+            for kind in own.keys() & theirs.keys()
+        ):
+            found.append((_source_name(r["title"], r["config_url"]), clean_line(r["text"])))
+            if len(found) >= DISAGREEING_SHOWN:
+                break
+    return tuple(found)
+
+
 def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
     row = conn.execute(
         "SELECT s.*, f.title AS feed_title, f.config_url FROM stories s "
@@ -737,13 +776,17 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
             claim_text=clean_line(r["claim_text"]),
             is_new=bool(r["is_new"]),
             conflicting=bool(r["conflicting"]),
+            disagreeing=_disagreeing(conn, r["claim_id"], story_id, r["text"])
+            if r["conflicting"]
+            else (),
         )
         for r in conn.execute(
             "SELECT a.claim_id, a.text, a.is_new, a.conflicting OR c.conflicting AS conflicting, "
-            "c.text AS claim_text FROM claim_appearances a JOIN claims c ON c.id = a.claim_id "
+            "c.text AS claim_text "
+            "FROM claim_appearances a JOIN claims c ON c.id = a.claim_id "
             "WHERE a.story_id = ? ORDER BY c.first_seen, c.id",
             (story_id,),
-        )
+        ).fetchall()
     )
     return StoryDetail(
         id=row["id"],

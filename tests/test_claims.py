@@ -330,6 +330,32 @@ def only(title: str, summary: str = "") -> Claim:
     return claim
 
 
+def test_a_conflicting_claim_names_the_reports_that_disagree(conn: sqlite3.Connection) -> None:
+    """The story view quotes the other side of a conflict: reports whose figure disagrees with
+    this story's, not the ones that agree with it."""
+    from monitor.queries import story_detail
+
+    stories = [
+        ("desk-a", "Altman says Meta offered OpenAI researchers $100 million signing bonuses"),
+        ("desk-b", "Meta offered OpenAI staff $100M bonuses, Altman says"),
+        ("desk-c", "Meta offered OpenAI staff $10 million bonuses, Altman claims"),
+    ]
+    ids = [
+        ingest(conn, [{"feed": feed, "title": title, "published": f"2025-06-17T1{n}:00:00Z"}])[0][0]
+        for n, (feed, title) in enumerate(stories)
+    ]
+    assert len({group_of(conn, i) for i in ids}) == 1
+
+    def other_side(story_id: int) -> list[str]:
+        detail = story_detail(conn, story_id)
+        assert detail is not None
+        return [said for claim in detail.claims for _source, said in claim.disagreeing]
+
+    assert other_side(ids[0]) == [stories[2][1]]
+    assert other_side(ids[1]) == [stories[2][1]]
+    assert sorted(other_side(ids[2])) == sorted([stories[0][1], stories[1][1]])
+
+
 def test_rounding_agrees_and_a_different_rounded_figure_conflicts() -> None:
     precise = only("Meta invests $14.3 billion in Scale AI")
     assert relation(only("Meta invests $14B in Scale AI"), precise) == "same"

@@ -112,20 +112,30 @@ def story_content(story: StoryDetail) -> tuple[Content, Hanging, Content, Hangin
     body = highlight_claims(body, story)
 
     # One line per wording: the core can keep two claims for one sentence (two figures in it).
-    wordings: dict[str, list[bool]] = {}
+    wordings: dict[str, tuple[bool, bool, list[tuple[str, str]]]] = {}
     for claim in story.claims:
-        wording = claim.text or claim.claim_text
-        marks = wordings.setdefault(" ".join(wording.split()), [False, False])
-        marks[0] |= claim.is_new
-        marks[1] |= claim.conflicting
+        wording = " ".join((claim.text or claim.claim_text).split())
+        is_new, conflicting, others = wordings.get(wording, (False, False, []))
+        others += [o for o in claim.disagreeing if o not in others]
+        wordings[wording] = (is_new or claim.is_new, conflicting or claim.conflicting, others)
     claims: list[tuple[Content, Content]] = []
-    for wording, (is_new, conflicting) in wordings.items():
+    for wording, (is_new, conflicting, others) in wordings.items():
         mark = Content.assemble(
             ("NEW " if is_new else "    ", NEW_STYLE),
             ("≠ " if conflicting else "  ", CONFLICT_STYLE),
         )
         text = plain(wording)
-        if conflicting:
+        if others:
+            source, said = others[0]
+            text += Content.assemble(
+                ("  — but ", MUTED_STYLE),
+                plain(source, "bold"),
+                (": ", MUTED_STYLE),
+                plain(f"“{said}”", MUTED_STYLE),
+            )
+            if len(others) > 1:
+                text += Content.styled(f" and {len(others) - 1} more", MUTED_STYLE)
+        elif conflicting:
             text += Content.styled("  — other sources disagree", MUTED_STYLE)
         claims.append((mark, text))
     if not claims:
