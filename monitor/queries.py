@@ -930,3 +930,23 @@ def mark_group_seen(conn: sqlite3.Connection, group_id: int) -> bool:
             (group_id,),
         )
         return cursor.rowcount > 0
+
+
+# --- reader preferences ------------------------------------------------------------------
+
+UI_THEME_KEY = "ui_theme"
+
+
+def ui_theme(conn: sqlite3.Connection) -> str | None:
+    """The theme the reader last chose in the UI, if any."""
+    row = conn.execute("SELECT value FROM state WHERE key = ?", (UI_THEME_KEY,)).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def set_ui_theme(conn: sqlite3.Connection, name: str) -> None:
+    with dbmod.write(conn):
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (UI_THEME_KEY, name),
+        )

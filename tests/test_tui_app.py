@@ -351,6 +351,22 @@ async def test_the_group_under_the_cursor_at_launch_waits_for_the_reader(
         )
 
 
+async def test_the_chosen_theme_is_remembered(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme != "textual-light"
+        app.theme = "textual-light"
+        await until(
+            pilot,
+            lambda: db_row(sample_db, "SELECT value FROM state WHERE key = 'ui_theme'") is not None,
+        )
+    again = make_app(sample_db)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == "textual-light"
+
+
 async def test_filters_by_key(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

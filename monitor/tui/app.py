@@ -30,6 +30,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -147,8 +148,17 @@ class MonitorApp(App[int]):
     def on_load(self, event: events.Load) -> None:
         try:
             self._data_version = dbmod.data_version(self.read_conn)
+            theme = queries.ui_theme(self.read_conn)
         except (dbmod.DatabaseError, sqlite3.Error) as exc:
             self.startup_error = str(exc)
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Remember the reader's theme (in the database, like read and starred state)."""
+        self._write("Saving the theme", queries.set_ui_theme, theme.name)
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables plus the readable `mark-*` colours derived from them."""
