@@ -282,8 +282,9 @@ class MainScreen(Screen[None]):
         parts.append((f" — {total:,} {'group' if total == 1 else 'groups'}", MUTED_STYLE))
         if phrases:
             parts.append(("  (x clears)", MUTED_STYLE))
-        elif self.tags:
-            # As many whole "n tag" hints as fit the line (t lists them all).
+        if self.tags:
+            # As many whole "n tag" hints as fit the line (t lists them all), filtered or not:
+            # the number keys switch tags from a filtered view too.
             room = (
                 self.size.width - Content.assemble(*parts).cell_length if self.size.width else 999
             )
