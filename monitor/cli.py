@@ -24,6 +24,7 @@ from click_default_group import DefaultGroup
 from monitor import __version__
 from monitor.exitcodes import EXIT_CODES_HELP, ExitCode
 from monitor.textclean import clean_line
+from monitor.wording import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,9 +74,26 @@ def _load(config: str | None, db: str | None) -> tuple[Any, Path, Path]:
     return settings, config_path, db_path
 
 
+def _warn(message: str) -> None:
+    click.echo(f"monitor: warning: {clean_line(message)}", err=True)
+
+
+def _check_db_dir(db_path: Path) -> None:
+    """Only the default database's directory is created; a mistyped --db/MONITOR_DB is an error."""
+    from monitor.config import DEFAULT_DB
+
+    if db_path.resolve() != DEFAULT_DB.resolve() and not db_path.parent.is_dir():
+        _fail(
+            f"{db_path}: directory {db_path.parent} does not exist; "
+            "create it or fix --db / MONITOR_DB",
+            ExitCode.USAGE,
+        )
+
+
 def _open_db(db_path: Path, *, readonly: bool = False) -> Any:
     from monitor.db import DatabaseError, connect
 
+    _check_db_dir(db_path)
     if readonly and not db_path.exists():
         _fail(f"{db_path}: no database yet; run `monitor poll` first", ExitCode.DATABASE)
     try:
@@ -140,8 +158,14 @@ def tui(config: str | None, db: str | None, no_poll: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_json: bool) -> None:
-    """Fetch due feeds once, store new stories, tag, group and mark new claims."""
-    settings, _config_path, db_path = _load(config, db)
+    """Fetch due feeds once, store new stories, tag, group and mark new claims.
+
+    With no feeds in feeds.yaml it warns on stderr (even with --quiet) and exits 0.
+    """
+    settings, config_path, db_path = _load(config, db)
+    _check_db_dir(db_path)
+    if not settings.feeds:
+        _warn(f"no feeds configured in {config_path}: add some under `feeds:`")
     from monitor.db import DatabaseError
     from monitor.poller import FeedResult, PollLocked, run_poll
 
@@ -190,13 +214,16 @@ def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
             click.echo(f"warn   {name}: {clean_line(feed.warning)}")
     if quiet:
         return
-    parts = [f"{result.new_stories} new stories", f"{result.updated_stories} updated"]
+    parts = [plural(result.new_stories, "new story"), f"{result.updated_stories} updated"]
     if result.new_groups or result.new_claims:
-        parts.append(f"{result.new_groups} new groups, {result.new_claims} new claims")
+        parts.append(
+            f"{plural(result.new_groups, 'new group')}, {plural(result.new_claims, 'new claim')}"
+        )
     failed = f", {result.failed} failed" if result.failed else ""
     not_due = f" ({result.skipped_not_due} not due)" if result.skipped_not_due else ""
     click.echo(
-        f"Polled {len(result.feeds)} feeds{not_due} in {elapsed:.1f} s{failed}: {', '.join(parts)}."
+        f"Polled {plural(len(result.feeds), 'feed')}{not_due} in {elapsed:.1f} s{failed}: "
+        f"{', '.join(parts)}."
     )
 
 
@@ -244,7 +271,7 @@ def feeds(config: str | None, db: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_table(rows))
+        click.echo(render_table(rows), nl=False)
 
 
 @cli.command()
@@ -252,7 +279,13 @@ def feeds(config: str | None, db: str | None, fmt: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
 )
-@click.option("--tag", "tags", multiple=True, help="Only stories with this tag (repeatable).")
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    help="Only stories with this tag (repeatable). A tag that exists neither in the topics nor "
+    "on any stored story gets a warning on stderr listing the known tags (exit 0, no output).",
+)
 @click.option("--since", default=None, help="Only stories first seen since: 24h, 7d or a date.")
 @click.option(
     "--output", "-o", type=click.File("w"), default="-", help="Write here (default stdout)."
@@ -266,11 +299,16 @@ def export(
     output: Any,
 ) -> None:
     """Export stories with tags, group and claims as JSON lines or CSV."""
-    _settings, _config_path, db_path = _load(config, db)
-    from monitor.export import ExportError, export_stories
+    settings, _config_path, db_path = _load(config, db)
+    from monitor.export import ExportError, export_stories, known_tags
 
     conn = _open_db(db_path)
     try:
+        known = known_tags(conn, settings)
+        for tag in tags:
+            if tag not in known:
+                listed = ", ".join(known) if known else "none yet"
+                _warn(f"no tag {tag!r}; known tags: {listed}")
         export_stories(conn, output, fmt=fmt, tags=list(tags), since=since)
     except ExportError as exc:
         _fail(str(exc), ExitCode.USAGE)
@@ -280,13 +318,22 @@ def export(
 
 @cli.command()
 @common_options
-@click.option("--since", default="last", show_default=True, help="last, or a duration: 24h, 7d.")
+@click.option(
+    "--since",
+    default="last",
+    show_default=True,
+    help="last (since the previous `--since last` digest, and remember this one), or a "
+    "window such as 24h, 7d or an ISO date: a preview that leaves the marker alone.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
     show_default=True,
 )  # fmt: skip
 def digest(config: str | None, db: str | None, since: str, fmt: str) -> None:
-    """Print what is new since the last digest: new groups and only the new claims of others."""
+    """Print what is new since the last digest: new groups and only the new claims of others.
+
+    Only `--since last` (the default) moves the "last digest" marker forward.
+    """
     _settings, _config_path, db_path = _load(config, db)
     from monitor import digest as digest_mod
 
@@ -297,7 +344,8 @@ def digest(config: str | None, db: str | None, since: str, fmt: str) -> None:
         except ValueError as exc:
             _fail(str(exc), ExitCode.USAGE)
         click.echo(digest_mod.render(report, fmt), nl=False)
-        digest_mod.mark_sent(conn, report)
+        if since.strip().lower() == "last":
+            digest_mod.mark_sent(conn, report)
     finally:
         conn.close()
 
@@ -311,26 +359,45 @@ def opml() -> None:
 @common_options
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def opml_import(config: str | None, db: str | None, file: str) -> None:
-    """Add the feeds in an OPML FILE to feeds.yaml (existing ones are kept)."""
+    """Add the feeds in an OPML FILE to feeds.yaml (existing ones are kept).
+
+    An outline's `category` becomes the feed's tags. Outlines that cannot be feeds (not an
+    http(s) URL) are skipped with a note on stderr and the rest imported (exit 0); an unreadable
+    file, or a feeds.yaml that would not be valid, changes nothing (exit 2).
+    """
     _settings, config_path, _db_path = _load(config, db)
     from monitor.config import ConfigError
     from monitor.opml import OpmlError, import_opml
 
     try:
-        added, skipped = import_opml(Path(file), config_path)
+        result = import_opml(Path(file), config_path)
     except (OpmlError, ConfigError) as exc:
         _fail(str(exc), ExitCode.USAGE)
-    click.echo(f"Added {added} feeds to {config_path} ({skipped} already there).")
+    for note in result.notes:
+        click.echo(f"monitor: {clean_line(note)}", err=True)
+    click.echo(
+        f"Added {plural(result.added, 'feed')} to {config_path} "
+        f"({result.already} already there"
+        + (f", {result.skipped} skipped" if result.skipped else "")
+        + ")."
+    )
 
 
 @opml.command("export")
 @common_options
 def opml_export(config: str | None, db: str | None) -> None:
-    """Print the subscriptions in feeds.yaml as OPML."""
-    settings, _config_path, _db_path = _load(config, db)
-    from monitor.opml import export_opml
+    """Print the subscriptions in feeds.yaml as OPML.
 
-    click.echo(export_opml(settings.feeds), nl=False)
+    A feed without a `title` in feeds.yaml is named by its own title (from the database, once
+    polled), else its URL; its tags become the outline's `category` (comma-separated).
+    """
+    settings, _config_path, db_path = _load(config, db)
+    from monitor.opml import export_opml, stored_titles
+
+    titles = stored_titles(db_path)
+    if titles is None:
+        _warn(f"{db_path}: could not read feed titles; using URLs")
+    click.echo(export_opml(settings.feeds, titles or {}), nl=False)
 
 
 @cli.command()
@@ -347,18 +414,21 @@ def retag(config: str | None, db: str | None) -> None:
     finally:
         conn.close()
     elapsed = time.monotonic() - started
-    click.echo(f"Retagged {count} stories in {elapsed:.1f} s.")
+    click.echo(f"Retagged {plural(count, 'story')} in {elapsed:.1f} s.")
 
 
 @cli.command("eval")
 @common_options
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def eval_cmd(config: str | None, db: str | None, file: str) -> None:
-    """Score the current topic rules (and grouping) against a labelled JSONL FILE."""
+    """Score the current topic rules (and grouping) against a labelled JSONL FILE.
+
+    A file that is not JSON lines, or holds no labelled item, is an error (exit 2).
+    """
     settings, _config_path, _db_path = _load(config, db)
     from monitor.evaluate import run
 
-    sys.exit(run(Path(file), settings, sys.stdout))
+    sys.exit(run(Path(file), settings, sys.stdout, sys.stderr))
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from monitor.topics import TopicsConfig
+from monitor.wording import plural
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "feeds.yaml"
@@ -194,7 +195,7 @@ def settings_from_data(data: Any, source: str) -> Settings:
                 lines.append(f"{source}: {_format_location(error.get('loc', ()))}: {message}")
         hidden = exc.error_count() - len(lines)
         if hidden > 0:
-            lines.append(f"{source}: … and {hidden} more problem(s)")
+            lines.append(f"{source}: … and {plural(hidden, 'more problem')}")
         raise ConfigError("\n".join(lines)) from None
 
 

@@ -25,12 +25,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from monitor.textclean import clean_line
+from monitor.wording import plural
 
 MAX_GROUPS = 300  # per section
 MAX_CLAIMS = 6  # claims shown for a new group
 MAX_SOURCES = 4  # source names shown per group
 _DURATION = re.compile(r"^\s*\d+\s*[mhdw]\s*$")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!+\-.])")
+# Characters Markdown reads as syntax anywhere in a line (emphasis, code, links, HTML, escapes,
+# strikethrough), an `&` that would start an entity, and what starts a block only at the start.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<~]|&(?=#?\w+;))")
+_MARKDOWN_LINE_START = re.compile(r"^([#>+\-]|\d+(?=[.)]))")
+_MARKDOWN_CLOSING_HASHES = re.compile(r"(?<=\s)(?=#+$)")  # a heading would drop " ##" at the end
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]`]+$")
 
 
@@ -353,7 +358,7 @@ def _render_text(report: DigestReport) -> str:
                 + _TEXT_CONFLICT_MARK * claim.conflicting
             )
         if group.more_claims:
-            lines.append(f"         … and {group.more_claims} more claims")
+            lines.append(f"         … and {plural(group.more_claims, 'more claim')}")
         lines.extend(_text_conflicts(group))
         if group.url:
             lines.append(f"         {c(group.url)}")
@@ -394,13 +399,23 @@ def _footer(report: DigestReport) -> list[str]:
             f"{n} other {'group' if n == 1 else 'groups'} got more coverage with nothing new."
         )
     if report.more_groups:
-        lines.append(f"{report.more_groups} more groups are not listed.")
+        n = report.more_groups
+        lines.append(f"{plural(n, 'more group')} {'is' if n == 1 else 'are'} not listed.")
     return lines
 
 
 def escape_markdown(value: str | None) -> str:
-    """Feed text as inert Markdown: one clean line, every syntax character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean_line(value))
+    """Feed text as inert Markdown: one clean line, with a backslash before only what Markdown
+    would read as syntax (so `$14.3 billion` stays as typed, `*600*` is not emphasis and
+    `[x](url)` is not a link)."""
+    text = _MARKDOWN_INLINE.sub(r"\\\1", clean_line(value))
+    text = _MARKDOWN_CLOSING_HASHES.sub("\\\\", text)
+    match = _MARKDOWN_LINE_START.match(text)
+    if match is None:
+        return text
+    if match.group(1)[0].isdigit():  # "2025. A year" would start an ordered list
+        return match.group(1) + "\\" + text[match.end() :]
+    return "\\" + text
 
 
 def _md_link(text: str, url: str | None) -> str:
@@ -429,7 +444,7 @@ def _render_markdown(report: DigestReport) -> str:
                 + _MD_CONFLICT_MARK * claim.conflicting
             )
         if group.more_claims:
-            lines.append(f"- … and {group.more_claims} more claims")
+            lines.append(f"- … and {plural(group.more_claims, 'more claim')}")
         lines.extend(_md_conflicts(group))
         lines.append("")
     if report.updated_groups:

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from monitor.config import Settings
 from monitor.tagging import FEED_RULE, Tagger, TagHit
 from monitor.textclean import clean_line
+from monitor.wording import plural
 
 EXIT_OK = 0
 EXIT_BAD_FILE = 2
@@ -92,6 +93,8 @@ def load_items(path: Path) -> list[dict[str, Any]]:
             raise EvalFileError(f"{path}:{number}: `tags` must be a list of strings")
         item.setdefault("id", f"line {number}")
         items.append(item)
+    if not items:
+        raise EvalFileError(f"{path}: no labelled items (expected one JSON object per line)")
     return items
 
 
@@ -171,12 +174,13 @@ def _title(item: dict[str, Any], width: int = 90) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
-def run(path: Path, settings: Settings, out: TextIO) -> int:
-    """Print the evaluation report for the labelled file at `path`; returns the exit code."""
+def run(path: Path, settings: Settings, out: TextIO, err: TextIO | None = None) -> int:
+    """Print the evaluation report for the labelled file at `path` to `out` (a bad file: one
+    line to `err`, default `out`); returns the exit code."""
     try:
         items = load_items(path)
     except EvalFileError as exc:
-        out.write(f"monitor: {clean_line(str(exc))}\n")
+        (err or out).write(f"monitor: {clean_line(str(exc))}\n")
         return EXIT_BAD_FILE
     tagger = Tagger(settings.topics)
     predicted = predict(items, tagger)
@@ -190,7 +194,7 @@ def run(path: Path, settings: Settings, out: TextIO) -> int:
     by_id = {str(item["id"]): item for item in items}
 
     write = out.write
-    write(f"{len(items)} labelled items in {clean_line(str(path))}\n\n")
+    write(f"{plural(len(items), 'labelled item')} in {clean_line(str(path))}\n\n")
     write(f"{'tag':<16}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>5}{'FN':>5}\n")
     total = TagScore("micro")
     for tag in tags:

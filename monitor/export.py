@@ -50,6 +50,16 @@ def since_to_iso(since: str, now: datetime | None = None) -> str:
     return iso(moment)
 
 
+def known_tags(conn: sqlite3.Connection, settings: Any) -> list[str]:
+    """Every tag a story can have: the topics', the feeds' in feeds.yaml, and any stored one."""
+    from monitor.topics import resolve
+
+    known = {topic.tag for topic in resolve(settings.topics)}
+    known.update(tag for feed in settings.feeds for tag in feed.tags)
+    known.update(row[0] for row in conn.execute("SELECT DISTINCT tag FROM story_tags"))
+    return sorted(known)
+
+
 def _claims(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = {sid: [] for sid in story_ids}
     if not story_ids:

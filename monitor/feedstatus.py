@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from monitor.textclean import clean_line
+from monitor.wording import plural
 
 
 def feed_statuses(
@@ -55,21 +56,32 @@ def _short_time(value: str | None) -> str:
     return value.replace("T", " ").removesuffix("Z")[:16]
 
 
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` columns, with "…" where it was cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def render_table(rows: list[dict[str, Any]]) -> str:
+    """The feeds as a table for the terminal; times are UTC, as stored (and as in the digest)."""
     width = max(80, shutil.get_terminal_size((120, 24)).columns)
-    lines = [f"{'STATUS':<7} {'STORIES':>7}  {'LAST OK':<16}  {'NEXT CHECK':<16}  FEED / PROBLEM"]
+    lines = [
+        f"{'STATUS':<7} {'STORIES':>7}  {'LAST OK (UTC)':<16}  {'NEXT CHECK (UTC)':<16}  "
+        "FEED / PROBLEM"
+    ]
     for row in rows:
         name = row["title"] or row["url"]
         head = (
             f"{row['status']:<7} {row['stories']:>7}  {_short_time(row['last_ok']):<16}  "
             f"{_short_time(row['next_check']) if row['status'] != 'gone' else 'never':<16}  "
         )
-        lines.append((head + name)[:width])
+        lines.append(_fit(head + name, width))
         detail = row["error"] or row["warning"]
         if row["moved_to"]:
-            lines.append((" " * len(head) + f"moved to {row['moved_to']}")[:width])
+            lines.append(_fit(" " * len(head) + f"moved to {clean_line(row['moved_to'])}", width))
         if detail:
-            lines.append((" " * len(head) + detail)[: max(width, len(head) + 60)])
+            lines.append(_fit(" " * len(head) + detail, max(width, len(head) + 60)))
     ok = sum(1 for r in rows if r["status"] == "ok")
-    lines.append(f"{len(rows)} feeds, {ok} ok, {len(rows) - ok} not ok or not fetched yet")
+    lines.append(
+        f"{plural(len(rows), 'feed')}, {ok} ok, {len(rows) - ok} not ok or not fetched yet"
+    )
     return "\n".join(lines) + "\n"

@@ -2,8 +2,11 @@
 
 feeds.yaml stays the one place subscriptions live, so `import` appends entries to its `feeds:`
 list as text (keeping the user's comments and layout), validates the result with the normal
-loader, and replaces the file atomically only if it is valid. OPML is parsed with the standard
-library after DOCTYPE declarations are removed (no entity expansion, no external entities).
+loader, and replaces the file atomically only if it is valid. Outlines that cannot be feeds (not
+an http(s) URL) are skipped with a note naming them, and the rest imported. A feed's tags travel
+as the outline's `category` attribute (comma-separated, the common convention); only values
+that are valid tag names are read back. OPML is parsed with the standard library after DOCTYPE
+declarations are removed (no entity expansion, no external entities).
 """
 
 from __future__ import annotations
@@ -11,17 +14,22 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 import yaml
+from pydantic import ValidationError
 
 from monitor.config import ConfigError, FeedConfig, settings_from_data
 from monitor.parse import strip_doctype
 from monitor.textclean import clean_line
+from monitor.topics import is_tag_name
 
 MAX_OPML_BYTES = 5 * 1024 * 1024
 
@@ -30,8 +38,33 @@ class OpmlError(Exception):
     pass
 
 
-def read_opml(path: Path) -> list[tuple[str, str | None]]:
-    """(url, title) of every outline with an xmlUrl, in document order."""
+@dataclass(frozen=True)
+class Outline:
+    """One subscription read from OPML."""
+
+    url: str
+    title: str | None = None
+    categories: tuple[str, ...] = ()  # the `category` values, as written
+
+    def describe(self) -> str:
+        return f"{self.url} ({self.title})" if self.title else self.url
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    already: int = 0  # already in feeds.yaml (or twice in the file)
+    skipped: int = 0  # outlines that cannot be feeds
+    notes: list[str] = field(default_factory=list)  # one line per skipped outline or category
+
+
+def _categories(value: str | None) -> tuple[str, ...]:
+    parts = (clean_line(part).strip().strip("/") for part in (value or "").split(","))
+    return tuple(part for part in parts if part)
+
+
+def read_opml(path: Path) -> list[Outline]:
+    """Every outline with an xmlUrl, in document order."""
     data = path.read_bytes()
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError(f"{path}: larger than {MAX_OPML_BYTES // (1024 * 1024)} MiB")
@@ -39,28 +72,52 @@ def read_opml(path: Path) -> list[tuple[str, str | None]]:
         root = ET.fromstring(strip_doctype(data))
     except ET.ParseError as exc:
         raise OpmlError(f"{path}: not valid OPML/XML ({exc})") from None
-    found: list[tuple[str, str | None]] = []
+    found: list[Outline] = []
     for outline in root.iter("outline"):
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
         if url:
-            title = clean_line(outline.get("title") or outline.get("text") or "") or None
-            found.append((clean_line(url), title))
+            url = clean_line(url)
+            title = clean_line(outline.get("title") or outline.get("text") or "")
+            # a reader that names untitled feeds by their URL: let the feed's own title show
+            title_or_none = title if title and title != url else None
+            found.append(Outline(url, title_or_none, _categories(outline.get("category"))))
     return found
 
 
-def _entry_text(url: str, title: str | None, indent: str) -> str:
-    text = f"{indent}- url: {json.dumps(url)}\n"
-    if title:
-        text += f"{indent}  title: {json.dumps(title, ensure_ascii=False)}\n"
+def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
+    """The outline as a feeds.yaml entry, or None (with a note) if it cannot be a feed."""
+    if urlsplit(outline.url).scheme.lower() not in ("http", "https"):
+        notes.append(f"skipped {outline.describe()}: not an http(s) URL")
+        return None
+    tags = []
+    for value in outline.categories:
+        if not is_tag_name(value):
+            notes.append(f"{outline.describe()}: category {value!r} is not a valid tag; left out")
+        elif value not in tags:
+            tags.append(value)
+    try:
+        return FeedConfig(url=outline.url, title=outline.title, tags=tags)
+    except ValidationError as exc:
+        problem = str(exc.errors()[0].get("msg", "invalid")).removeprefix("Value error, ")
+        notes.append(f"skipped {outline.describe()}: {problem}")
+        return None
+
+
+def _entry_text(feed: FeedConfig, indent: str) -> str:
+    text = f"{indent}- url: {json.dumps(feed.url)}\n"
+    if feed.title:
+        text += f"{indent}  title: {json.dumps(feed.title, ensure_ascii=False)}\n"
+    if feed.tags:
+        text += f"{indent}  tags: {json.dumps(feed.tags, ensure_ascii=False)}\n"
     return text
 
 
-def add_feeds_to_yaml(text: str, feeds: Sequence[tuple[str, str | None]]) -> str:
+def add_feeds_to_yaml(text: str, feeds: Sequence[FeedConfig]) -> str:
     """Return `text` with feed entries appended to its top-level `feeds:` list."""
     lines = text.splitlines(keepends=True)
     start = next((i for i, line in enumerate(lines) if re.match(r"^feeds\s*:", line)), None)
     if start is None:
-        block = "feeds:\n" + "".join(_entry_text(u, t, "  ") for u, t in feeds)
+        block = "feeds:\n" + "".join(_entry_text(feed, "  ") for feed in feeds)
         return text + ("" if text.endswith("\n") or not text else "\n") + block
     if re.match(r"^feeds\s*:\s*\[\s*\]\s*(#.*)?$", lines[start].rstrip("\n")):
         lines[start] = "feeds:\n"
@@ -78,13 +135,15 @@ def add_feeds_to_yaml(text: str, feeds: Sequence[tuple[str, str | None]]) -> str
         end -= 1
     if end > 0 and not lines[end - 1].endswith("\n"):
         lines[end - 1] += "\n"
-    addition = "".join(_entry_text(u, t, indent or "  ") for u, t in feeds)
+    addition = "".join(_entry_text(feed, indent or "  ") for feed in feeds)
     return "".join(lines[:end]) + addition + "".join(lines[end:])
 
 
-def import_opml(opml_path: Path, config_path: Path) -> tuple[int, int]:
-    """Append the OPML's feeds that are not yet in feeds.yaml. Returns (added, skipped)."""
+def import_opml(opml_path: Path, config_path: Path) -> ImportResult:
+    """Append the OPML's feeds that are not yet in feeds.yaml; outlines that cannot be feeds are
+    skipped, each with a note."""
     found = read_opml(opml_path)
+    result = ImportResult()
     text = config_path.read_text(encoding="utf-8") if config_path.exists() else ""
     current = yaml.safe_load(text) or {}
     existing = {
@@ -92,14 +151,20 @@ def import_opml(opml_path: Path, config_path: Path) -> tuple[int, int]:
         for feed in (current.get("feeds") or [])
         if isinstance(feed, dict)
     }
-    new: list[tuple[str, str | None]] = []
-    for url, title in found:
-        key = url.rstrip("/").lower()
-        if key not in existing:
-            existing.add(key)
-            new.append((url, title))
+    new: list[FeedConfig] = []
+    for outline in found:
+        key = outline.url.rstrip("/").lower()
+        if key in existing:
+            result.already += 1
+            continue
+        feed = _as_feed(outline, result.notes)
+        if feed is None:
+            result.skipped += 1
+            continue
+        existing.add(key)
+        new.append(feed)
     if not new:
-        return 0, len(found)
+        return result
     candidate = add_feeds_to_yaml(text, new)
     try:
         settings_from_data(yaml.safe_load(candidate), str(config_path))
@@ -115,10 +180,31 @@ def import_opml(opml_path: Path, config_path: Path) -> tuple[int, int]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return len(new), len(found) - len(new)
+    result.added = len(new)
+    return result
 
 
-def export_opml(feeds: Sequence[FeedConfig]) -> str:
+def stored_titles(db_path: Path) -> dict[str, str] | None:
+    """Each feed's title as the database knows it (feeds.yaml's, else the feed's own), by its
+    feeds.yaml URL; {} with no database yet, None if it cannot be read. Never writes."""
+    from monitor.db import DatabaseError, connect
+
+    if not db_path.exists():
+        return {}
+    try:
+        conn = connect(db_path, readonly=True)
+        try:
+            rows = conn.execute("SELECT config_url, title FROM feeds WHERE title <> ''").fetchall()
+        finally:
+            conn.close()
+    except (DatabaseError, sqlite3.Error):
+        return None
+    return {str(url): clean_line(title) for url, title in rows if clean_line(title)}
+
+
+def export_opml(feeds: Sequence[FeedConfig], titles: Mapping[str, str] | None = None) -> str:
+    """feeds.yaml's subscriptions as OPML 2.0; `titles` names feeds without a title of their own
+    there (see `stored_titles`), else the URL stands in."""
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
@@ -126,10 +212,11 @@ def export_opml(feeds: Sequence[FeedConfig]) -> str:
         "  <body>",
     ]
     for feed in feeds:
-        title = feed.title or feed.url
+        title = feed.title or (titles or {}).get(feed.url) or feed.url
+        category = f" category={quoteattr(','.join(feed.tags))}" if feed.tags else ""
         out.append(
             f'    <outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
-            f"xmlUrl={quoteattr(feed.url)}/>"
+            f"xmlUrl={quoteattr(feed.url)}{category}/>"
         )
     out += ["  </body>", "</opml>", ""]
     return "\n".join(out)

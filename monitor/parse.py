@@ -28,6 +28,7 @@ from typing import Any
 
 from monitor.textclean import clean_line, html_to_line, html_to_text
 from monitor.urls import canonical_url
+from monitor.wording import plural
 
 MAX_TITLE = 500
 MAX_SUMMARY = 20_000
@@ -199,5 +200,6 @@ def _parse_with_feedparser(safe: bytes, base_url: str, now: float) -> ParsedFeed
         "CharacterEncodingOverride",
         "NonXMLContentType",
     ):
-        parsed.warning = f"malformed feed, {len(parsed.entries)} entries recovered: {reason}"
+        recovered = plural(len(parsed.entries), "entry")
+        parsed.warning = f"malformed feed, {recovered} recovered: {reason}"
     return parsed

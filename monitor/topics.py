@@ -677,5 +677,10 @@ BUILTIN_TOPICS: dict[str, TopicConfig] = {
 }  # fmt: skip
 
 
+def is_tag_name(name: str) -> bool:
+    """Whether `name` is valid as a tag: letters, digits, '_', '-' or '.' (not first)."""
+    return bool(_TAG_NAME.match(name))
+
+
 def builtin_tags() -> list[str]:
     return list(BUILTIN_TOPICS)

@@ -1,0 +1,172 @@
+"""What a new user's first hour with the CLI turned up: a preview digest that ate the marker,
+over-escaped Markdown, a mistyped --db that made directories, silent empty configs and tags,
+an empty eval file scored as perfect, OPML that lost titles and tags, and "1 feeds"."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from monitor.digest import escape_markdown
+from monitor.wording import plural
+from tests.feedserver import FeedServer, Route, rss
+from tests.test_cli import ITEMS, invoke, write_config
+
+
+@pytest.fixture
+def polled(server: FeedServer, tmp_path: Path) -> tuple[Path, Path]:
+    """One untitled feed (its own title: "Harbour Desk") tagged `desk`, polled once."""
+    server.routes["/harbour.xml"] = Route(body=rss(ITEMS, title="Harbour Desk"))
+    config = write_config(tmp_path / "feeds.yaml", [server.url("/harbour.xml")])
+    db = tmp_path / "m.db"
+    code, out, err = invoke("poll", "--config", str(config), "--db", str(db))
+    assert code == 0, err
+    assert out.startswith("Polled 1 feed in ") and "3 new stories" in out
+    return config, db
+
+
+def test_a_digest_with_a_window_is_a_preview(polled: tuple[Path, Path]) -> None:
+    config, db = polled
+    args = ["digest", "--config", str(config), "--db", str(db)]
+    code, out, _ = invoke(*args, "--since", "24h")
+    assert code == 0 and out.startswith("monitor digest:")
+    code, out, _ = invoke(*args, "--since", "7d", "--format", "json")
+    assert code == 0 and json.loads(out)["new_groups"]
+    code, out, _ = invoke(*args)  # the previews left "since last digest" alone
+    assert code == 0 and out.startswith("monitor digest:"), out
+    code, out, _ = invoke(*args, "--since", "LAST")
+    assert code == 0 and out.startswith("Nothing new since"), out
+    code, out, _ = invoke("digest", "--help")
+    assert "preview" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("Lab puts $14.3 billion into data-labelling (again)!", None),
+        ("Rival's 2025 plan: 3.5 times the compute", None),
+        ("A *big* day for [the lab](https://trap.example)", r"A \*big\* day for \[the lab\](https://trap.example)"),
+        ("snake_case `code` ~~gone~~ back\\slash", r"snake\_case \`code\` \~\~gone\~\~ back\\slash"),
+        ("<img src=x onerror=y> &#x41; AT&T", r"\<img src=x onerror=y> \&#x41; AT&T"),
+        ("# Heading", r"\# Heading"),
+        ("- item", r"\- item"),
+        ("+ item", r"\+ item"),
+        ("> quoted", r"\> quoted"),
+        ("2024. A year", r"2024\. A year"),
+        ("7) seven", r"7\) seven"),
+        ("Ranked number one ##", r"Ranked number one \##"),
+        ("C# and #1 mid-line stay", None),
+    ],
+)  # fmt: skip
+def test_markdown_escapes_only_what_markdown_would_read(text: str, markdown: str | None) -> None:
+    assert escape_markdown(text) == (text if markdown is None else markdown)
+
+
+def test_a_mistyped_db_path_is_an_error_not_a_new_directory(
+    tmp_path: Path, polled: tuple[Path, Path]
+) -> None:
+    config, _db = polled
+    missing = tmp_path / "no-such-dir" / "x.db"
+    for args, env in (
+        (["--db", str(missing), "poll"], None),
+        (["feeds", "--db", str(missing)], None),
+        (["digest"], {"MONITOR_DB": str(missing)}),
+        (["export"], {"MONITOR_DB": str(missing)}),
+    ):
+        code, out, err = invoke("--config", str(config), *args, env=env)
+        assert code == 2, (args, err)
+        assert out == "" and len(err.splitlines()) == 1 and str(missing) in err
+        assert not missing.parent.exists()
+    assert not list(tmp_path.glob("no-such-dir*"))
+
+
+def test_no_feeds_is_a_warning_even_when_quiet(tmp_path: Path) -> None:
+    for text in ("feeds: []\n", "poll:\n  parse_workers: 0\n"):
+        config = tmp_path / "feeds.yaml"
+        config.write_text(text, encoding="utf-8")
+        code, out, err = invoke("poll", "-q", "--config", str(config), "--db", str(tmp_path / "d"))
+        assert code == 0 and out == ""
+        assert f"no feeds configured in {config}" in err and "feeds:" in err
+
+
+def test_export_of_an_unknown_tag_lists_the_known_ones(polled: tuple[Path, Path]) -> None:
+    config, db = polled
+    args = ["export", "--config", str(config), "--db", str(db)]
+    code, out, err = invoke(*args, "--tag", "desks")
+    assert code == 0 and out == ""
+    assert "no tag 'desks'" in err and "desk" in err and "meta_ai" in err
+    code, out, err = invoke(*args, "--tag", "desk")
+    assert code == 0 and len(out.splitlines()) == 3 and err == ""
+
+
+def test_eval_of_a_file_without_items_is_an_error(tmp_path: Path) -> None:
+    empty = tmp_path / "labels.jsonl"
+    for text in ("", "\n  \n"):
+        empty.write_text(text, encoding="utf-8")
+        code, out, err = invoke("eval", str(empty))
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and str(empty) in err and "no labelled items" in err
+
+
+def test_opml_export_names_feeds_by_their_own_title_and_keeps_tags(
+    polled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    config, db = polled
+    code, out, _ = invoke("opml", "export", "--config", str(config), "--db", str(db))
+    assert code == 0
+    (outline,) = ET.fromstring(out).iter("outline")
+    assert outline.get("text") == outline.get("title") == "Harbour Desk"
+    assert outline.get("category") == "desk"
+    # without a database yet the URL stands in
+    code, out, _ = invoke("opml", "export", "--config", str(config), "--db", str(tmp_path / "n"))
+    (outline,) = ET.fromstring(out).iter("outline")
+    assert outline.get("text") == outline.get("xmlUrl")
+
+
+def test_opml_import_reads_categories_and_skips_what_cannot_be_a_feed(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - url: https://one.example/rss\n", encoding="utf-8")
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline text="Quay Wire" xmlUrl="https://quay.example/feed" category="wire, ai-labs,two words"/>'
+        '<outline text="Archive mirror" xmlUrl="ftp://archive.example/feed.xml"/>'
+        '<outline text="Notes" xmlUrl="gopher://notes.example/1"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )  # fmt: skip
+    code, out, err = invoke("opml", "import", str(opml), "--config", str(config))
+    assert code == 0, err
+    assert out.startswith(f"Added 1 feed to {config} (0 already there, 2 skipped)")
+    assert "skipped ftp://archive.example/feed.xml (Archive mirror): not an http(s) URL" in err
+    assert "gopher://notes.example/1 (Notes)" in err
+    assert "'two words' is not a valid tag" in err and "feeds[" not in err
+    code, out, _ = invoke("opml", "export", "--config", str(config))
+    quay = [o for o in ET.fromstring(out).iter("outline") if "quay" in (o.get("xmlUrl") or "")]
+    assert quay[0].get("category") == "wire,ai-labs" and quay[0].get("text") == "Quay Wire"
+
+
+def test_counts_are_pluralised() -> None:
+    assert [plural(n, "feed") for n in (0, 1, 2)] == ["0 feeds", "1 feed", "2 feeds"]
+    assert plural(1, "new story") == "1 new story" and plural(3, "new story") == "3 new stories"
+    assert plural(2, "day") == "2 days" and plural(2, "entry") == "2 entries"
+
+
+def test_feeds_table_cuts_with_an_ellipsis_and_names_the_time_zone(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    path = "/" + "a-very-long-feed-path-" * 4 + ".xml"
+    server.routes[path] = Route(status=500, body=b"down")
+    long_url = server.url(path)
+    config = write_config(tmp_path / "feeds.yaml", [long_url])
+    db = tmp_path / "m.db"
+    invoke("poll", "--config", str(config), "--db", str(db))
+    code, out, _ = invoke("feeds", "--config", str(config), "--db", str(db), env={"COLUMNS": "80"})
+    assert code == 0
+    lines = out.splitlines()
+    assert "(UTC)" in lines[0]
+    assert lines[1].endswith("…") and len(lines[1]) == 80
+    assert lines[-1] == "1 feed, 0 ok, 1 not ok or not fetched yet"
