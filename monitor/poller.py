@@ -424,10 +424,8 @@ class _Poll:
 
     def enrich(self) -> None:
         """Tag, group and claim every pending story (this poll's, and any a killed poll left),
-        `ENRICH_BATCH` stories per transaction."""
-        from monitor.grouping import Postings, process_stories
-        from monitor.tagging import tag_stories
-
+        `ENRICH_BATCH` stories per transaction. Grouping and tagging are imported only when
+        there is something to do (a poll of unchanged feeds never loads them)."""
         started = time.monotonic()
         while True:
             with dbmod.write(self.conn) as conn:
@@ -441,6 +439,9 @@ class _Poll:
                 if not ids:
                     self.result.enrich_seconds += time.monotonic() - started
                     return
+                from monitor.grouping import Postings, process_stories
+                from monitor.tagging import tag_stories
+
                 tag_stories(conn, ids, self._tagger_instance())
                 if self.postings is None:
                     self.postings = Postings(conn)

@@ -1,0 +1,62 @@
+"""https feeds against a real TLS server on 127.0.0.1 with a certificate made for the test.
+
+The fetcher loads certificate authorities only before its first https request (a poll of http
+feeds skips that cost), so these check both sides of that: an untrusted certificate is refused
+with a readable error, and a trusted one is fetched and stored.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import certifi
+import pytest
+
+from monitor.poller import run_poll
+from tests.feedserver import FeedServer, Route, rss
+from tests.test_poll import items, make_settings, rows
+
+pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[FeedServer, Path]]:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", str(key), "-out", str(cert),
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    server = FeedServer(tls=(cert, key)).start()
+    server.routes["/secure.xml"] = Route(body=rss(items(3, "s")))
+    try:
+        yield server, cert
+    finally:
+        server.stop()
+
+
+def test_an_untrusted_certificate_is_refused(
+    tls_server: tuple[FeedServer, Path], db_path: Path
+) -> None:
+    server, _cert = tls_server
+    result = run_poll(make_settings([server.url("/secure.xml")]), db_path)
+    assert result.exit_code == 1
+    assert "certificate" in (result.feeds[0].error or "").lower()
+    assert server.hits["/secure.xml"] == 0  # no request was sent over the unverified link
+    assert rows(db_path, "SELECT COUNT(*) FROM stories")[0][0] == 0
+
+
+def test_a_trusted_certificate_is_fetched(
+    tls_server: tuple[FeedServer, Path], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, cert = tls_server
+    monkeypatch.setattr(certifi, "where", lambda: str(cert))
+    result = run_poll(make_settings([server.url("/secure.xml")]), db_path)
+    assert result.exit_code == 0, result.feeds[0].error
+    assert result.new_stories == 3
