@@ -148,7 +148,10 @@ class GroupList(WindowList):
         sources = f"{row.source_count} src"
         tail = f" {pad(sources, 7, right=True)} {pad(age(row.activity, now), 4, right=True)}"
         chips: list[tuple[str, str]] = []
-        chip_room = max(0, min(24, (width - 34) // 2))
+        # Chips get about a third of what the fixed columns leave (room for one short chip and
+        # a count at least), the title the rest: it is what is read. At half of that, a list
+        # beside the detail pane (120 columns) gave titles less room than a full-width one.
+        chip_room = max(0, min(24, (width - 34) // 2, max(12, (width - 40) // 3)))
         used = 0
         tags = self.chip_order(row.tags)
         for index, tag in enumerate(tags):
