@@ -537,6 +537,23 @@ async def test_empty_database(tmp_path: Path) -> None:
         assert "No feeds configured" in screen_text(app)
 
 
+async def test_empty_database_after_every_feed_failed(tmp_path: Path) -> None:
+    db = tmp_path / "offline.db"
+    conn = connect(db)
+    with write(conn):
+        conn.execute(
+            "INSERT INTO feeds (config_url, url, title, tags, status, error_count, last_error) "
+            "VALUES ('https://a.example/f', 'https://a.example/f', 'A', '[]', 'error', 1, "
+            "'could not connect')"
+        )
+        conn.execute("INSERT INTO state (key, value) VALUES ('last_poll', '2026-01-01T00:00:00Z')")
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "no feed could be fetched. Press f to see why" in screen_text(app)
+
+
 # --- found by trying the UI as a new user ---------------------------------------------------
 
 

@@ -100,15 +100,16 @@ def group_header(
     title_lines: int = 2,
     *,
     filtered: bool = False,
+    empty: str = "",
 ) -> Content:
     """Title (at most `title_lines` lines), one line of facts, one line of tag chips: it always
-    fits the header's fixed height, so the chips are never pushed out of sight."""
+    fits the header's fixed height, so the chips are never pushed out of sight. With no group,
+    what to do next: `empty` when the caller knows better (a poll running, every feed failing)."""
     if item is None:
-        message = (
-            "No group matches the filter. Press x to clear it."
-            if filtered
-            else "Nothing here yet. Press r to poll."
-        )
+        if filtered:
+            message = "No group matches the filter. Press x to clear it."
+        else:
+            message = empty or "Nothing here yet. Press r to poll."
         return Content.styled(message, MUTED_STYLE)
     title_parts: list[Content | str] = []
     for index, line in enumerate(wrap_title(item.title, width, title_lines)):
@@ -208,6 +209,7 @@ class GroupDetail(Vertical):
         self.item: GroupRow | None = None
         self.claims: list[ClaimRow] = []
         self.filtered = False
+        self.empty_hint = ""  # what an empty database's header says; set from the poll state
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-head")
@@ -258,8 +260,15 @@ class GroupDetail(Vertical):
             region.width,
             max(1, region.height - 2) if region.height else 2,
             filtered=self.filtered,
+            empty=self.empty_hint,
         )
         set_content(head, content, layout=False)
+
+    def set_empty_hint(self, hint: str) -> None:
+        if hint != self.empty_hint:
+            self.empty_hint = hint
+            if self.item is None:
+                self.show_header(self.clock())
 
     def refresh_times(self) -> None:
         """Re-render what says "5m ago" (called on a timer; nothing is read again)."""

@@ -23,6 +23,7 @@ from monitor.queries import (
     ClaimRow,
     Filters,
     GroupRow,
+    PollState,
     TagInfo,
     group_claims,
     group_stories,
@@ -382,6 +383,7 @@ class MainScreen(Screen[None]):
                 )
             if status.message:
                 parts += [(" · ", MUTED_STYLE), plain(status.message, "$mark-new")]
+        self.detail.set_empty_hint(_empty_hint(status.running, state))
         line = Content.assemble(*parts)
         room = self.query_one("#status", Static).content_region.width
         if short and room and line.cell_length > room:
@@ -550,6 +552,15 @@ class MainScreen(Screen[None]):
         if not event.value.strip():
             event.input.display = False
         self.groups.focus()
+
+
+def _empty_hint(running: bool, state: PollState | None) -> str:
+    """What the header of an empty database says: polling, every feed failing, or press r."""
+    if running:
+        return "Nothing here yet. Polling…"
+    if state is not None and state.last_poll and state.feeds and state.failing >= state.feeds:
+        return "Nothing here yet: no feed could be fetched. Press f to see why, r to poll again."
+    return ""
 
 
 def _as_new(claim: ClaimRow) -> ClaimRow:
