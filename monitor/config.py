@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from monitor.topics import TopicsConfig
 from monitor.wording import plural
@@ -33,6 +33,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _StrictTypes(_Strict):
+    """Settings whose values are numbers and switches: no coercion, so `retention_days: yes`
+    (YAML's true) is an error instead of 1 day, and `"30"` must be written as 30."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
 def _check_feed_url(value: str) -> str:
     value = value.strip()
     if not value:
@@ -42,6 +49,12 @@ def _check_feed_url(value: str) -> str:
     if scheme in ("http", "https"):
         if not parts.hostname:
             raise ValueError(f"{value!r} has no host name")
+        if any(ch.isspace() for ch in parts.netloc):
+            raise ValueError(f"{value!r}: the host name contains a space")
+        try:
+            parts.port  # noqa: B018 (urllib checks the port when it is read)
+        except ValueError:
+            raise ValueError(f"{value!r}: the port must be a number from 0 to 65535") from None
         return value
     if scheme == "file":
         raise ValueError(
@@ -73,7 +86,7 @@ class FeedConfig(_Strict):
         return urlsplit(self.url).scheme.lower() not in ("http", "https")
 
 
-class PollSettings(_Strict):
+class PollSettings(_StrictTypes):
     """How feeds are fetched."""
 
     interval_minutes: Annotated[float, Field(gt=0, le=7 * 24 * 60)] = 30
@@ -102,7 +115,7 @@ class PollSettings(_Strict):
     """Overrides the User-Agent header (default: monitor/<version> with the project URL)."""
 
 
-class GroupingSettings(_Strict):
+class GroupingSettings(_StrictTypes):
     """How stories are grouped into events."""
 
     window_hours: Annotated[float, Field(gt=0, le=24 * 60)] = 96
@@ -116,7 +129,7 @@ class GroupingSettings(_Strict):
     """No story joins a group whose stories are all more than this many days away."""
 
 
-class NotifySettings(_Strict):
+class NotifySettings(_StrictTypes):
     """What to run after a poll that found something."""
 
     command: list[str] | None = None
@@ -138,18 +151,6 @@ class Settings(_Strict):
     """Event grouping."""
     notify: NotifySettings = Field(default_factory=NotifySettings)
     """Notification after polls."""
-
-    @model_validator(mode="after")
-    def _no_duplicate_feeds(self) -> Settings:
-        seen: dict[str, int] = {}
-        for index, feed in enumerate(self.feeds):
-            key = feed.url.rstrip("/").lower()
-            if key in seen:
-                raise ValueError(
-                    f"feeds[{index}].url: duplicate of feeds[{seen[key]}].url ({feed.url})"
-                )
-            seen[key] = index
-        return self
 
 
 def _format_location(loc: tuple[Any, ...]) -> str:
@@ -183,20 +184,47 @@ def settings_from_data(data: Any, source: str) -> Settings:
         raise ConfigError(
             f"{source}: expected a mapping at the top level, got {type(data).__name__}"
         )
+    duplicates = _duplicate_feeds(data.get("feeds"))
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors()[:MAX_REPORTED_ERRORS]:
+        lines = [f"{source}: {line}" for line in duplicates[:MAX_REPORTED_ERRORS]]
+        for error in exc.errors()[: MAX_REPORTED_ERRORS - len(lines)]:
             message = _describe(dict(error))
             if message.startswith("feeds[") and ": " in message:  # already has its location
                 lines.append(f"{source}: {message}")
             else:
                 lines.append(f"{source}: {_format_location(error.get('loc', ()))}: {message}")
-        hidden = exc.error_count() - len(lines)
+        hidden = exc.error_count() + len(duplicates) - len(lines)
         if hidden > 0:
             lines.append(f"{source}: … and {plural(hidden, 'more problem')}")
         raise ConfigError("\n".join(lines)) from None
+    if duplicates:
+        lines = [f"{source}: {line}" for line in duplicates[:MAX_REPORTED_ERRORS]]
+        if len(duplicates) > MAX_REPORTED_ERRORS:
+            hidden = len(duplicates) - MAX_REPORTED_ERRORS
+            lines.append(f"{source}: … and {plural(hidden, 'more problem')}")
+        raise ConfigError("\n".join(lines))
+    return settings
+
+
+def _duplicate_feeds(feeds: Any) -> list[str]:
+    """One line per feed listed again (same URL up to case and a trailing slash). Read from the
+    raw data, so duplicates are reported together with every other problem of the file."""
+    if not isinstance(feeds, list):
+        return []
+    seen: dict[str, int] = {}
+    lines = []
+    for index, feed in enumerate(feeds):
+        url = feed.get("url") if isinstance(feed, dict) else None
+        if not isinstance(url, str) or not url.strip():
+            continue
+        key = url.strip().rstrip("/").lower()
+        if key in seen:
+            lines.append(f"feeds[{index}].url: duplicate of feeds[{seen[key]}].url ({url.strip()})")
+        else:
+            seen[key] = index
+    return lines
 
 
 def load_settings(path: Path | str) -> Settings:
@@ -212,17 +240,58 @@ def load_settings(path: Path | str) -> Settings:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
-    # libyaml's loader when PyYAML has it (its wheels do): ~10x faster than the pure-Python one
-    # on a long feed list, which every cron poll reads. Same safe subset of YAML.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=loader)
+        data = yaml.load(text, Loader=_loader())
+    except _DuplicateKey as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. ESC
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise ConfigError(
+            f"{path}: invalid YAML at line {line}, column {column}: character U+{exc.character:04X} "
+            "is not allowed (a control character; retype that part of the line)"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}: invalid YAML at {where}{problem}") from None
     return settings_from_data(data, str(path))
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+_LOADER: Any = None
+
+
+def _loader() -> Any:
+    """PyYAML's safe loader (libyaml's when PyYAML has it: ~10x faster on a long feed list, which
+    every cron poll reads), refusing a key given twice in one mapping: YAML keeps the last one,
+    so a second `feeds:` would silently drop the first list."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class Loader(base):  # type: ignore[misc, valid-type]
+            def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+                seen: dict[Any, Any] = {}
+                for key_node, _value in node.value:
+                    key = self.construct_object(key_node, deep=deep)
+                    if isinstance(key, str | int | float | bool) and key in seen:
+                        raise _DuplicateKey(
+                            f"line {key_node.start_mark.line + 1}: key {key!r} given twice "
+                            f"(first at line {seen[key]}); YAML would keep only the last one"
+                        )
+                    if isinstance(key, str | int | float | bool):
+                        seen[key] = key_node.start_mark.line + 1
+                return super().construct_mapping(node, deep=deep)
+
+        _LOADER = Loader
+    return _LOADER
 
 
 def resolve_paths(config: str | None, db: str | None) -> tuple[Path, Path]:

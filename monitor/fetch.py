@@ -249,6 +249,10 @@ class Fetcher:
                     error=f"gave up after {self.settings.feed_deadline:g} s "
                     f"(the feed deadline); {host or 'the server'} is too slow",
                 )
+            except Exception as exc:  # one feed's surprise must not end the poll for all others
+                result = FetchResult(
+                    request, "error", error=f"{type(exc).__name__} fetching {request.url}: {exc}"
+                )
         result.elapsed = time.monotonic() - started
         return result
 
@@ -340,7 +344,13 @@ class Fetcher:
                 return FetchResult(request, "error", error=str(exc))
             except httpx.HTTPError as exc:
                 return FetchResult(request, "error", error=_describe_http_error(exc, url))
-            except (OSError, ValueError) as exc:
+            except httpx.InvalidURL as exc:  # also raised for a redirect's unusable Location
+                return FetchResult(
+                    request, "error",
+                    error=f"invalid address while fetching {url} (the URL, or where the server "
+                    f"redirected to): {exc}",
+                )  # fmt: skip
+            except (OSError, ValueError, OverflowError) as exc:  # OverflowError: port > 65535
                 return FetchResult(request, "error", error=f"could not fetch {url}: {exc}")
         return FetchResult(
             request, "error", error=f"too many redirects (more than {self.settings.max_redirects})"

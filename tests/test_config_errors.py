@@ -39,6 +39,15 @@ BROKEN: dict[str, tuple[str | bytes, str, str]] = {
         "feeds[2].url",
         "duplicate of feeds[0].url",
     ),
+    "url_port_too_big": ("feeds:\n  - url: http://a.example:99999/rss\n", "feeds[0].url", "port"),
+    "url_space_in_host": ("feeds:\n  - url: http://a ex.example/rss\n", "feeds[0].url", "space"),
+    "key_given_twice": (
+        "feeds:\n  - url: https://a.example/rss\nfeeds:\n  - url: https://b.example/rss\n",
+        "line 3", "given twice",
+    ),
+    "yes_as_a_number": ("poll:\n  retention_days: yes\n", "poll.retention_days", "valid integer"),
+    "number_as_text": ("poll:\n  interval_minutes: '30'\n", "poll.interval_minutes", "valid number"),
+    "control_character": ("feeds:\n  - url: https://a.example/rss\n    title: a\x1bb\n", "line 3", "U+001B"),
 }  # fmt: skip
 
 
@@ -142,3 +151,16 @@ def test_bad_regex_in_topics_is_a_config_error(tmp_path: Path) -> None:
     assert first.startswith(f"monitor: config error: {config}: topics"), first
     assert "robots" in first and "arms" in first and "bad regex" in first, first
     assert not (tmp_path / "m.db").exists()
+
+
+def test_every_problem_is_listed_duplicates_too(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        "feeds:\n  - url: https://a.example/rss\n  - url: https://a.example/rss\n"
+        "  - url: https://a.example/rss/\n  - url: http://b.example:70000/\n",
+        encoding="utf-8",
+    )
+    code, err = _invoke("feeds", "--config", str(config), "--db", str(tmp_path / "m.db"))
+    assert code == 2
+    assert "feeds[1].url: duplicate" in err and "feeds[2].url: duplicate" in err
+    assert "feeds[3].url" in err and "port" in err

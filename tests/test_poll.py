@@ -137,6 +137,22 @@ def test_redirect_to_file_url_is_refused(server: FeedServer, db_path: Path) -> N
     assert rows(db_path, "SELECT 1 FROM stories") == []
 
 
+def test_unusable_redirects_fail_that_feed_only(server: FeedServer, db_path: Path) -> None:
+    """A Location httpx cannot even parse, or a port past 65535, is that feed's error; the
+    other feeds of the poll are stored and the next poll runs as usual."""
+    server.routes["/script"] = Route(status=301, headers={"Location": "javascript:alert(1)"})
+    server.routes["/port"] = Route(status=301, headers={"Location": "http://127.0.0.1:99999/f"})
+    server.routes["/good.xml"] = Route(body=rss(items(2)))
+    urls = [server.url("/script"), server.url("/port"), server.url("/good.xml")]
+    for _ in range(2):
+        result = run_poll(make_settings(urls), db_path, all_feeds=True)
+        assert result.exit_code == 1
+        errors = {f.url: f.error or "" for f in result.feeds}
+        assert errors[urls[2]] == "" and errors[urls[0]] and errors[urls[1]]
+    assert rows(db_path, "SELECT COUNT(*) FROM stories")[0][0] == 2
+    assert feed_row(db_path, urls[0])["status"] == "error"
+
+
 def test_redirect_loop(server: FeedServer, db_path: Path) -> None:
     server.routes["/l1"] = Route(status=302, headers={"Location": "/l2"})
     server.routes["/l2"] = Route(status=302, headers={"Location": "/l1"})
