@@ -223,6 +223,17 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE group_features ADD COLUMN names TEXT NOT NULL DEFAULT '';
         """,
     ),
+    Migration(
+        5,
+        "story_sources.content_hash: each feed's own version of a shared story",
+        """
+        -- The hash of the text this feed last gave for the story. A story carried by two feeds
+        -- in different words is updated only when one feed's own text changes, not on every
+        -- poll of either (comparing with the story's hash flipped it between the versions).
+        -- NULL until the feed's next poll records it (that poll does not count as a change).
+        ALTER TABLE story_sources ADD COLUMN content_hash TEXT;
+        """,
+    ),
 ]
 
 

@@ -75,12 +75,10 @@ def store_entries(
 ) -> StoreResult:
     result = StoreResult()
     stamp = iso(now)
-    known = {
+    known: dict[str, tuple[int, str | None]] = {
         row[0]: (row[1], row[2])
         for row in conn.execute(
-            "SELECT s.key, s.story_id, st.content_hash FROM story_sources s "
-            "JOIN stories st ON st.id = s.story_id WHERE s.feed_id = ?",
-            (feed_id,),
+            "SELECT key, story_id, content_hash FROM story_sources WHERE feed_id = ?", (feed_id,)
         )
     }
     buried = {
@@ -89,8 +87,16 @@ def store_entries(
     for entry in entries:
         digest = content_hash(entry)
         if entry.key in known:
+            # Compared with this feed's own last version: another feed carrying the same story
+            # in other words is not a change of this one.
             story_id, old_hash = known[entry.key]
             if old_hash != digest:
+                conn.execute(
+                    "UPDATE story_sources SET content_hash = ? WHERE feed_id = ? AND key = ?",
+                    (digest, feed_id, entry.key),
+                )
+                known[entry.key] = (story_id, digest)
+            if old_hash is not None and old_hash != digest:
                 conn.execute(
                     "UPDATE stories SET url = ?, title = ?, summary = ?, content = ?, author = ?, "
                     "published = COALESCE(?, published), content_hash = ?, is_updated = 1, "
@@ -100,7 +106,6 @@ def store_entries(
                         entry.published, digest, stamp, story_id,
                     ),
                 )  # fmt: skip
-                known[entry.key] = (story_id, digest)
                 if story_id not in result.new_ids and story_id not in result.updated_ids:
                     result.updated_ids.append(story_id)
             continue
@@ -112,9 +117,9 @@ def store_entries(
             ).fetchone()
             if row is not None:
                 conn.execute(
-                    "INSERT OR IGNORE INTO story_sources (feed_id, key, story_id, first_seen) "
-                    "VALUES (?, ?, ?, ?)",
-                    (feed_id, entry.key, row[0], stamp),
+                    "INSERT OR IGNORE INTO story_sources (feed_id, key, story_id, first_seen, "
+                    "content_hash) VALUES (?, ?, ?, ?, ?)",
+                    (feed_id, entry.key, row[0], stamp, digest),
                 )
                 known[entry.key] = (row[0], digest)
                 result.seen_elsewhere += 1
@@ -133,8 +138,9 @@ def store_entries(
         )  # fmt: skip
         story_id = int(cursor.lastrowid or 0)
         conn.execute(
-            "INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (?, ?, ?, ?)",
-            (feed_id, entry.key, story_id, stamp),
+            "INSERT INTO story_sources (feed_id, key, story_id, first_seen, content_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (feed_id, entry.key, story_id, stamp, digest),
         )
         known[entry.key] = (story_id, digest)
         result.new_ids.append(story_id)

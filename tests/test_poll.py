@@ -107,6 +107,34 @@ def test_same_link_in_two_feeds_is_one_story(server: FeedServer, db_path: Path) 
     assert len(rows(db_path, "SELECT 1 FROM story_sources")) == 6
 
 
+def test_a_story_two_feeds_word_differently_is_not_updated_by_either(
+    server: FeedServer, db_path: Path
+) -> None:
+    """Each feed's version is compared with that feed's own last one: a new item in either
+    feed (which makes its body change) does not flip the shared story to the other wording."""
+    first = items(2, "x")
+    second = [
+        dict(item, guid="b-" + item["guid"], title=item["title"] + ", reworded") for item in first
+    ]
+    server.routes["/a.xml"] = Route(body=rss(first))
+    server.routes["/b.xml"] = Route(body=rss(second))
+    settings = make_settings([server.url("/a.xml"), server.url("/b.xml")])
+    assert run_poll(settings, db_path).new_stories == 2
+    titles = [r["title"] for r in rows(db_path, "SELECT title FROM stories ORDER BY id")]
+    for round_ in range(3):
+        server.routes["/a.xml"] = Route(body=rss(first + items(1, f"a{round_}")))
+        server.routes["/b.xml"] = Route(body=rss(second + items(1, f"b{round_}")))
+        result = run_poll(settings, db_path, all_feeds=True)
+        assert (result.new_stories, result.updated_stories) == (2, 0)
+    assert [r["title"] for r in rows(db_path, "SELECT title FROM stories ORDER BY id")][
+        :2
+    ] == titles
+    # A real change in one feed's own text is still an update.
+    first[0] = dict(first[0], title="Story x0 about model training budgets, corrected")
+    server.routes["/a.xml"] = Route(body=rss(first))
+    assert run_poll(settings, db_path, all_feeds=True).updated_stories == 1
+
+
 def test_permanent_redirect_is_remembered(server: FeedServer, db_path: Path) -> None:
     server.routes["/new.xml"] = Route(body=rss(items(2)))
     server.routes["/old.xml"] = Route(status=301, headers={"Location": "/new.xml"})
