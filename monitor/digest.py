@@ -148,7 +148,9 @@ def resolve_since(conn: sqlite3.Connection, since: str, now: datetime | None = N
         return str(row[0]) if row else None
     try:
         return since_to_iso(value, now)
-    except ExportError:
+    except ExportError as exc:
+        if "before the year 1" in str(exc):
+            raise ValueError(clean_line(str(exc))) from None
         hint = "" if not _DURATION.match(value) else " (use m, h, d or w)"
         raise ValueError(
             f"--since: {clean_line(since)!r} is not 'last', a duration such as 24h or 7d, "

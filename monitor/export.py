@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from monitor.store import iso, parse_iso
+from monitor.textclean import clean_line, clean_text
 
 FIELDS = [
     "url",
@@ -41,9 +42,15 @@ def since_to_iso(since: str, now: datetime | None = None) -> str:
     match = _DURATION.match(since)
     if match:
         amount, unit = int(match.group(1)), match.group(2)
-        delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount),
-                 "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]  # fmt: skip
-        return iso(now - delta)
+        try:
+            delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount),
+                     "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]  # fmt: skip
+            return iso(now - delta)
+        except OverflowError:
+            raise ExportError(
+                f"--since: {since.strip()!r} reaches back before the year 1; "
+                "give a shorter duration or a date"
+            ) from None
     moment = parse_iso(since.strip())
     if moment is None:
         raise ExportError(f"--since: {since!r} is not a duration (24h, 7d) or an ISO date")
@@ -77,20 +84,24 @@ def _claims(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[di
         story_ids,
     ):
         claims = out[row["story_id"]]
-        same = next((c for c in claims if c["text"] == row["text"]), None)
+        same = next((c for c in claims if c["text"] == clean_line(row["text"])), None)
         if same is not None:  # one clause, two figures: one line, new if either part is
             same["new"] = same["new"] or bool(row["is_new"])
             same["conflicting"] = same["conflicting"] or bool(row["conflicting"])
             continue
         claims.append(
             {
-                "text": row["text"],
+                "text": clean_line(row["text"]),
                 "new": bool(row["is_new"]),
                 "conflicting": bool(row["conflicting"]),
-                "first_seen_in": row["first_url"] or row["first_source"],
+                "first_seen_in": _line(row["first_url"] or row["first_source"]),
             }
         )
     return out
+
+
+def _line(value: str | None) -> str | None:
+    return clean_line(value) if value is not None else None
 
 
 def iter_records(
@@ -125,12 +136,15 @@ def iter_records(
             return
         claims = _claims(conn, [r["id"] for r in rows])
         for row in rows:
+            # Cleaned again on the way out (as `feeds` and `digest` do): what was stored clean
+            # stays as it is, and a database edited by other means cannot put escape codes or
+            # bidi overrides into a terminal or a spreadsheet through an export.
             yield {
-                "url": row["url"],
-                "title": row["title"],
-                "summary": row["summary"],
-                "feed_url": row["feed_url"],
-                "source": row["source"],
+                "url": _line(row["url"]),
+                "title": _line(row["title"]),
+                "summary": clean_text(row["summary"]) if row["summary"] is not None else None,
+                "feed_url": _line(row["feed_url"]),
+                "source": _line(row["source"]),
                 "published": row["published"],
                 "first_seen": row["first_seen"],
                 "tags": json.loads(row["tags"]),

@@ -56,9 +56,13 @@ def sync_feeds(conn: sqlite3.Connection, feeds: Sequence[FeedConfig]) -> None:
     for feed in feeds:
         tags = json.dumps(sorted(set(feed.tags)))
         if feed.url in existing:
+            # A feed marked gone (HTTP 410) that the user removed and listed again is tried
+            # afresh: taking it out of feeds.yaml and putting it back is how one says so.
             conn.execute(
-                "UPDATE feeds SET title = COALESCE(?, title), tags = ?, active = 1 "
-                "WHERE config_url = ?",
+                "UPDATE feeds SET title = COALESCE(?, title), tags = ?, "
+                "status = CASE WHEN active = 0 AND status = 'gone' THEN 'new' ELSE status END, "
+                "next_check = CASE WHEN active = 0 AND status = 'gone' THEN NULL "
+                "ELSE next_check END, active = 1 WHERE config_url = ?",
                 (feed.title, tags, feed.url),
             )
         else:
@@ -153,10 +157,10 @@ def next_check_after_success(settings: PollSettings, now: datetime) -> datetime:
 
 
 def next_check_after_failure(settings: PollSettings, failures: int, now: datetime) -> datetime:
-    """Exponential backoff with jitter, capped; never gives up."""
+    """Exponential backoff with jitter, never past the cap; never gives up."""
+    cap = settings.max_backoff_hours * 60
     base = settings.interval_minutes * (2 ** min(max(failures - 1, 0), 16))
-    capped = min(base, settings.max_backoff_hours * 60)
-    return now + timedelta(minutes=capped * random.uniform(0.8, 1.2))
+    return now + timedelta(minutes=min(min(base, cap) * random.uniform(0.8, 1.2), cap))
 
 
 def record_feed_success(

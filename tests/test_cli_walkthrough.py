@@ -170,3 +170,31 @@ def test_feeds_table_cuts_with_an_ellipsis_and_names_the_time_zone(
     assert "(UTC)" in lines[0]
     assert lines[1].endswith("…") and len(lines[1]) == 80
     assert lines[-1] == "1 feed, 0 ok, 1 not ok or not fetched yet"
+
+
+@pytest.mark.parametrize("command", ["export", "digest"])
+def test_a_since_before_the_year_one_is_a_usage_error(
+    polled: tuple[Path, Path], command: str
+) -> None:
+    config, db = polled
+    code, _out, err = invoke(
+        command, "--since", "99999999d", "--config", str(config), "--db", str(db)
+    )
+    assert code == 2
+    assert "before the year 1" in err
+
+
+def test_export_cleans_text_a_database_was_given_by_other_means(
+    polled: tuple[Path, Path],
+) -> None:
+    import sqlite3
+
+    config, db = polled
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE stories SET title = 'Bell\x07 and \x1b[31mred\u202e'")
+    for fmt in ("jsonl", "csv"):
+        code, out, _err = invoke(
+            "export", "--format", fmt, "--config", str(config), "--db", str(db)
+        )
+        assert code == 0
+        assert not any(ch in out for ch in "\x07\x1b\u202e") and "Bell and" in out

@@ -198,6 +198,29 @@ def test_gone_feed_is_never_polled_again(server: FeedServer, db_path: Path) -> N
     assert feed_row(db_path, server.url("/gone.xml"))["status"] == "gone"
 
 
+def test_a_gone_feed_listed_again_is_tried_again(server: FeedServer, db_path: Path) -> None:
+    server.routes["/back.xml"] = Route(status=410)
+    url = server.url("/back.xml")
+    assert run_poll(make_settings([url]), db_path).feeds[0].status == "gone"
+    run_poll(make_settings([]), db_path)  # taken out of feeds.yaml
+    server.routes["/back.xml"] = Route(body=rss(items(1)))
+    result = run_poll(make_settings([url]), db_path)  # and put back
+    assert result.exit_code == 0 and result.new_stories == 1
+    assert feed_row(db_path, url)["status"] == "ok"
+
+
+def test_backoff_never_passes_its_cap() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from monitor.store import next_check_after_failure
+
+    poll = make_settings([]).poll
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    waits = [next_check_after_failure(poll, failures, now) - now for failures in range(1, 40)]
+    assert max(waits) <= timedelta(hours=poll.max_backoff_hours)
+    assert waits[0] < waits[3] < waits[6]
+
+
 def test_retry_after_is_honoured_even_with_all(server: FeedServer, db_path: Path) -> None:
     server.routes["/busy.xml"] = Route(status=429, headers={"Retry-After": "3600"})
     server.routes["/down.xml"] = Route(status=503, headers={"Retry-After": "120"})
