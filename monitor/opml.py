@@ -59,8 +59,15 @@ class ImportResult:
 
 
 def _categories(value: str | None) -> tuple[str, ...]:
-    parts = (clean_line(part).strip().strip("/") for part in (value or "").split(","))
-    return tuple(part for part in parts if part)
+    """OPML's `category`: comma-separated, each a slash-delimited path ("/Tech/AI"): every
+    segment of every path becomes a tag, once, in order."""
+    found: list[str] = []
+    for part in (value or "").split(","):
+        for segment in clean_line(part).split("/"):
+            segment = segment.strip()
+            if segment and segment not in found:
+                found.append(segment)
+    return tuple(found)
 
 
 def read_opml(path: Path) -> list[Outline]:
@@ -86,8 +93,9 @@ def read_opml(path: Path) -> list[Outline]:
 
 def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
     """The outline as a feeds.yaml entry, or None (with a note) if it cannot be a feed."""
-    if urlsplit(outline.url).scheme.lower() not in ("http", "https"):
-        notes.append(f"skipped {outline.describe()}: not an http(s) URL")
+    local = outline.url.startswith(("/", "~/"))  # a local file, as `opml export` writes one
+    if urlsplit(outline.url).scheme.lower() not in ("http", "https") and not local:
+        notes.append(f"skipped {outline.describe()}: not an http(s) URL or an absolute path")
         return None
     tags = []
     for value in outline.categories:

@@ -135,13 +135,15 @@ def test_opml_import_reads_categories_and_skips_what_cannot_be_a_feed(tmp_path: 
         '<outline text="Quay Wire" xmlUrl="https://quay.example/feed" category="wire, ai-labs,two words"/>'
         '<outline text="Archive mirror" xmlUrl="ftp://archive.example/feed.xml"/>'
         '<outline text="Notes" xmlUrl="gopher://notes.example/1"/>'
+        '<outline text="Made here" xmlUrl="/srv/feeds/made.xml" category="/Tech/AI,/Tech/Chips"/>'
         "</body></opml>",
         encoding="utf-8",
     )  # fmt: skip
     code, out, err = invoke("opml", "import", str(opml), "--config", str(config))
     assert code == 0, err
-    assert out.startswith(f"Added 1 feed to {config} (0 already there, 2 skipped)")
+    assert out.startswith(f"Added 2 feeds to {config} (0 already there, 2 skipped)")
     assert "skipped ftp://archive.example/feed.xml (Archive mirror): not an http(s) URL" in err
+    assert 'tags: ["Tech", "AI", "Chips"]' in config.read_text(encoding="utf-8")
     assert "gopher://notes.example/1 (Notes)" in err
     assert "'two words' is not a valid tag" in err and "feeds[" not in err
     code, out, _ = invoke("opml", "export", "--config", str(config))
