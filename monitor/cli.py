@@ -29,9 +29,14 @@ from monitor.wording import plural
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(message: str, code: ExitCode) -> NoReturn:
-    for line in message.splitlines() or [""]:
-        click.echo(f"monitor: {clean_line(line)}", err=True)
+def _fail(message: str, code: ExitCode, *, as_json: bool = False) -> NoReturn:
+    """Print the error on stderr and exit; with `as_json` (poll --json) also print it as JSON on
+    stdout, so a script that reads the summary gets an object in every case."""
+    lines = [clean_line(line) for line in message.splitlines()] or [""]
+    for line in lines:
+        click.echo(f"monitor: {line}", err=True)
+    if as_json:
+        click.echo(json.dumps({"exit_code": int(code), "error": "\n".join(lines)}, indent=2))
     sys.exit(int(code))
 
 
@@ -63,14 +68,18 @@ def common_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _load(config: str | None, db: str | None) -> tuple[Any, Path, Path]:
+def _load(config: str | None, db: str | None, *, as_json: bool = False) -> tuple[Any, Path, Path]:
     from monitor.config import ConfigError, load_settings, resolve_paths
 
     config_path, db_path = resolve_paths(config, db)
     try:
         settings = load_settings(config_path)
     except ConfigError as exc:
-        _fail("\n".join(f"config error: {line}" for line in str(exc).splitlines()), ExitCode.USAGE)
+        _fail(
+            "\n".join(f"config error: {line}" for line in str(exc).splitlines()),
+            ExitCode.USAGE,
+            as_json=as_json,
+        )
     return settings, config_path, db_path
 
 
@@ -78,7 +87,7 @@ def _warn(message: str) -> None:
     click.echo(f"monitor: warning: {clean_line(message)}", err=True)
 
 
-def _check_db_dir(db_path: Path) -> None:
+def _check_db_dir(db_path: Path, *, as_json: bool = False) -> None:
     """Only the default database's directory is created; a mistyped --db/MONITOR_DB is an error."""
     from monitor.config import DEFAULT_DB
 
@@ -87,6 +96,7 @@ def _check_db_dir(db_path: Path) -> None:
             f"{db_path}: directory {db_path.parent} does not exist; "
             "create it or fix --db / MONITOR_DB",
             ExitCode.USAGE,
+            as_json=as_json,
         )
 
 
@@ -162,8 +172,8 @@ def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_js
 
     With no feeds in feeds.yaml it warns on stderr (even with --quiet) and exits 0.
     """
-    settings, config_path, db_path = _load(config, db)
-    _check_db_dir(db_path)
+    settings, config_path, db_path = _load(config, db, as_json=as_json)
+    _check_db_dir(db_path, as_json=as_json)
     if not settings.feeds:
         _warn(f"no feeds configured in {config_path}: add some under `feeds:`")
     from monitor.db import DatabaseError
@@ -188,9 +198,9 @@ def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_js
             settings, db_path, all_feeds=all_feeds, progress=progress, on_start=on_start
         )
     except PollLocked as exc:
-        _fail(f"{exc}; try again later", ExitCode.LOCKED)
+        _fail(f"{exc}; try again later", ExitCode.LOCKED, as_json=as_json)
     except DatabaseError as exc:
-        _fail(f"database error: {exc}", ExitCode.DATABASE)
+        _fail(f"database error: {exc}", ExitCode.DATABASE, as_json=as_json)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -100,6 +100,22 @@ def test_poll_json_and_quiet(configured: tuple[Path, Path], server: FeedServer) 
     assert "FAILED" in err and "500" in err
 
 
+def test_poll_json_reports_a_poll_that_could_not_run(
+    configured: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import fcntl
+
+    config, db = configured
+    with open(f"{db}.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        code, out, err = invoke("poll", "--config", str(config), "--db", str(db), "--json")
+    assert code == 3 and json.loads(out)["exit_code"] == 3 and "another poll" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("feeds: 7\n", encoding="utf-8")
+    code, out, _ = invoke("poll", "--config", str(bad), "--db", str(db), "--json")
+    assert code == 2 and "feeds" in json.loads(out)["error"]
+
+
 def test_environment_variables_choose_config_and_db(configured: tuple[Path, Path]) -> None:
     config, db = configured
     env = {"MONITOR_CONFIG": str(config), "MONITOR_DB": str(db)}
