@@ -38,6 +38,7 @@ FUTURE_SLACK_SECONDS = 36 * 3600
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.IGNORECASE | re.DOTALL)
 _ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
+_NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -73,8 +74,23 @@ def strip_doctype(body: bytes) -> bytes:
     head = body if head_end == -1 else body[:head_end]
     if b"<!DOCTYPE" not in head.upper() and b"<!ENTITY" not in body.upper():
         return body
-    body = _DOCTYPE.sub(b"", body)
-    return _ENTITY_DECL.sub(b"", body)
+    body, doctypes = _DOCTYPE.subn(b"", body)
+    body = _ENTITY_DECL.sub(b"", body)
+    if doctypes and b"&" in body:
+        # The DTD a feed names (RSS 0.91's, XHTML's) defines HTML's entities: &nbsp; &eacute;.
+        # Without it they are undefined XML; written as character references they read as the
+        # DTD meant, and a valid RSS 0.91 feed is not reported as malformed.
+        body = _NAMED_ENTITY.sub(_as_character_reference, body)
+    return body
+
+
+def _as_character_reference(match: re.Match[bytes]) -> bytes:
+    from html.entities import name2codepoint
+
+    name = match.group(1).decode("ascii")
+    if name in ("amp", "lt", "gt", "quot", "apos") or name not in name2codepoint:
+        return match.group(0)
+    return b"&#%d;" % name2codepoint[name]
 
 
 def _to_utf8(body: bytes) -> bytes:

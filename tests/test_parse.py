@@ -170,3 +170,23 @@ def test_generated_feeds_parse_the_same_both_ways(
         return  # refused: feedparser reads it, nothing to compare
     base = "https://feeds.example/news.xml"
     assert parse_feed(document, base) == parse_feed(document, base, fast=False)
+
+
+def test_html_entities_of_a_named_dtd_read_as_meant() -> None:
+    """RSS 0.91 names a DTD that defines HTML's entities; the DTD is never fetched (the DOCTYPE
+    is removed), so &nbsp; and &eacute; are read as that DTD defines them, without a warning."""
+    body = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
+        b'<rss version="0.91"><channel><title>Caf&eacute; Desk</title>'
+        b"<link>http://desk.example/</link><description>d</description>"
+        b"<item><title>Ferry&nbsp;timetable &amp; fares</title>"
+        b"<link>http://desk.example/1</link><description>Two&nbsp;new routes</description>"
+        b"</item></channel></rss>"
+    )
+    parsed = parse_feed(body, "http://desk.example/rss")
+    assert parsed.warning is None and parsed.title == "Café Desk"
+    assert [(e.title, e.summary) for e in parsed.entries] == [
+        ("Ferry timetable & fares", "Two new routes")  # no-break spaces read as spaces
+    ]
