@@ -265,6 +265,33 @@ async def test_open_link_only_http(sample_db: Path) -> None:
         assert any("only http and https" in str(n.message) for n in app._notifications)
 
 
+async def test_a_star_waits_for_a_poll_holding_the_write_lock(sample_db: Path) -> None:
+    """A poll groups in batches that hold the write lock for seconds; the star lands after it
+    (it failed with "database is locked" once the 10 s busy timeout ran out)."""
+    import threading
+
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        story = main(app).stories.current
+        assert story is not None and not story.starred
+        holder = sqlite3.connect(sample_db, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(1.5, lambda: holder.execute("COMMIT"))
+        release.start()
+        try:
+            await pilot.press("s")
+            await until(
+                pilot,
+                lambda: (
+                    db_row(sample_db, "SELECT starred FROM stories WHERE id = ?", story.id)[0] == 1
+                ),
+            )
+        finally:
+            release.join()
+            holder.close()
+
+
 async def test_star_read_and_group_read(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

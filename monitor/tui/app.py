@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -67,6 +68,10 @@ LOCKED_RETRY = 60.0
 """After finding another poll running (cron), try again this many seconds later."""
 FIRST_POLL_DELAY = 0.5
 """The first background poll starts this long after launch (the first screen comes first)."""
+WRITE_WAIT_MS = 120_000
+"""How long a star or mark waits for a poll's write lock before it fails (it runs in a thread)."""
+WRITE_STEP_MS = 250
+"""The busy timeout of one attempt; attempts repeat until WRITE_WAIT_MS or the app closes."""
 
 
 @dataclass
@@ -129,6 +134,7 @@ class MonitorApp(App[int]):
         self._read_conn: sqlite3.Connection | None = None
         self._write_conn: sqlite3.Connection | None = None
         self._write_lock = threading.Lock()
+        self._writes_cancelled = threading.Event()
         self._data_version = -1
         self._poll_timer: Timer | None = None
 
@@ -143,6 +149,8 @@ class MonitorApp(App[int]):
     def _writer(self) -> sqlite3.Connection:
         if self._write_conn is None:
             self._write_conn = dbmod.connect(self.db_path, migrate=False)
+            # Waits are retried in `_write` in short steps, so quitting never waits for a lock.
+            self._write_conn.execute(f"PRAGMA busy_timeout = {WRITE_STEP_MS}")
         return self._write_conn
 
     def on_load(self, event: events.Load) -> None:
@@ -177,9 +185,19 @@ class MonitorApp(App[int]):
             self._arm_poll(FIRST_POLL_DELAY)
 
     def on_unmount(self) -> None:
-        for conn in (self._read_conn, self._write_conn):
-            if conn is not None:
-                conn.close()
+        if self._read_conn is not None:
+            self._read_conn.close()
+        writer = self._write_conn
+        if writer is not None:
+            # A star still waiting for a poll's lock is given up (its thread would keep the
+            # process alive until the lock frees); the connection is closed only once no thread
+            # uses it: closing it under a running statement crashes the interpreter.
+            self._writes_cancelled.set()
+            if self._write_lock.acquire(timeout=2):
+                try:
+                    writer.close()
+                finally:
+                    self._write_lock.release()
         self._read_conn = self._write_conn = None
 
     # --- live refresh -----------------------------------------------------------------------
@@ -296,8 +314,34 @@ class MonitorApp(App[int]):
 
     def _write(self, description: str, func: Callable[..., object], *args: Any) -> None:
         def job() -> None:
-            with self._write_lock:
-                func(self._writer(), *args)
+            # Said only when the wait is long enough to notice (a poll is grouping a batch).
+            notice = threading.Timer(
+                1.0,
+                lambda: self.call_from_thread(
+                    self.notify,
+                    f"{description}: waiting for the running poll…",
+                    timeout=3,
+                    markup=False,
+                ),
+            )
+            notice.daemon = True
+            notice.start()
+            # A poll (ours or cron's) groups stories in batches that hold the write lock for a
+            # few seconds on a large database: the star or mark waits that out (it runs in a
+            # thread) instead of failing with "database is locked", unless the app is closing.
+            deadline = time.monotonic() + WRITE_WAIT_MS / 1000
+            try:
+                while True:
+                    try:
+                        with self._write_lock:
+                            func(self._writer(), *args)
+                        break
+                    except sqlite3.OperationalError as exc:
+                        busy = "locked" in str(exc) or "busy" in str(exc)
+                        if not busy or self._writes_cancelled.is_set() or time.monotonic() > deadline:
+                            raise
+            finally:
+                notice.cancel()
             self.post_message(StoriesMarked())
 
         self.run_worker(
