@@ -338,7 +338,11 @@ class MonitorApp(App[int]):
                         break
                     except sqlite3.OperationalError as exc:
                         busy = "locked" in str(exc) or "busy" in str(exc)
-                        if not busy or self._writes_cancelled.is_set() or time.monotonic() > deadline:
+                        if (
+                            not busy
+                            or self._writes_cancelled.is_set()
+                            or time.monotonic() > deadline
+                        ):
                             raise
             finally:
                 notice.cancel()
