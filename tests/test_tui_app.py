@@ -292,6 +292,29 @@ async def test_a_star_waits_for_a_poll_holding_the_write_lock(sample_db: Path) -
             holder.close()
 
 
+async def test_a_database_that_fails_to_read_rows_is_reported_not_a_crash(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def damaged(*args: object) -> list[q.GroupRow]:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+        groups = main(app).groups
+        assert groups.source is not None
+        groups.source.pages.clear()
+        monkeypatch.setattr(groups.source.query, "page_after", damaged)
+        monkeypatch.setattr(groups.source.query, "page_before", damaged)
+        monkeypatch.setattr(groups.source.query, "page_at", damaged)
+        groups.refresh()
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert app.is_running
+        assert any("malformed" in str(n.message) for n in app._notifications)
+
+
 async def test_star_read_and_group_read(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -84,6 +84,7 @@ class GroupList(WindowList):
         super().__init__(**kwargs)
         self.clock = clock
         self.source: PagedGroups | None = None
+        self._read_failed = False  # a read error was reported already
         self.border_title = "Groups"
         self.feed_tags: frozenset[str] = frozenset()
         """Tags given by feeds.yaml to whole feeds (press, community): their chips go last."""
@@ -97,7 +98,19 @@ class GroupList(WindowList):
     # rows
 
     def get_row(self, index: int) -> GroupRow | None:
-        return self.source.get(index) if self.source is not None else None
+        if self.source is None:
+            return None
+        try:
+            return self.source.get(index)
+        except sqlite3.Error as exc:  # e.g. a damaged page: a blank row and one notice
+            if not self._read_failed:
+                self._read_failed = True
+                self.app.notify(
+                    f"Could not read the groups: {exc} (the CLI's `monitor feeds` says more)",
+                    severity="error",
+                    markup=False,
+                )
+            return None
 
     @property
     def current(self) -> GroupRow | None:

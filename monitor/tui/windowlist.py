@@ -135,8 +135,8 @@ class WindowList(ScrollView, can_focus=True):
             return Strip.blank(width, self.get_visual_style("window-list--row").rich_style)
         row = self.get_row(index)
         state = (1 if self.has_focus else 2) if index == self.cursor else 0
-        key = (self.cache_key(row), width, state)
-        strip = self._strips.get(key) if row is not None else None
+        key = (self.cache_key(row), width, state) if row is not None else None
+        strip = self._strips.get(key) if key is not None else None
         if strip is None:
             components = ["window-list--row"]
             if state:
@@ -144,7 +144,7 @@ class WindowList(ScrollView, can_focus=True):
                     "window-list--cursor" if state == 1 else "window-list--cursor-blurred"
                 )
             style = self.get_visual_style(*components)
-            if row is None:
+            if row is None or key is None:
                 return Strip.blank(width, style.rich_style)
             content = self.render_row(row, width)
             if state:
