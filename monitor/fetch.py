@@ -310,6 +310,9 @@ class Fetcher:
                         delay = parse_retry_after(response.headers.get("retry-after"))
                         reason = "rate limited" if status == 429 else "temporarily unavailable"
                         wait = f"; asked to retry in {delay:.0f} s" if delay is not None else ""
+                        cap = self.settings.max_backoff_hours
+                        if delay is not None and delay > cap * 3600:
+                            wait += f", so waiting {cap:g} h (poll.max_backoff_hours)"
                         return FetchResult(
                             request, "retry_later", status, final_url=url, retry_after=delay,
                             error=f"HTTP {status}: the server is {reason}{wait}",
@@ -359,6 +362,12 @@ class Fetcher:
     def _read_local(self, request: FetchRequest) -> FetchResult:
         path = Path(request.url).expanduser()
         try:
+            if path.exists() and not path.is_file() and not path.is_dir():
+                # A FIFO or a device: opening a FIFO waits for a writer, for ever, past the
+                # feed deadline (a thread cannot be cancelled) and with the poll lock held.
+                return FetchResult(
+                    request, "error", error=f"local feed path {path} is not a regular file"
+                )
             with path.open("rb") as handle:
                 body = handle.read(self.limit + 1)
         except FileNotFoundError:

@@ -464,9 +464,11 @@ def run_poll(
     on_start: Callable[[int], None] | None = None,
 ) -> PollResult:
     """Poll due feeds (all with `all_feeds`) into `db_path`. Raises PollLocked or DatabaseError."""
-    pool = _make_pool(settings)
-    try:
-        with _PollLock(db_path):
+    # The lock first: a second poll refuses at once, before forking any parse worker. The
+    # workers inherit the lock's descriptor, and die with the poll (`_die_with_parent`).
+    with _PollLock(db_path):
+        pool = _make_pool(settings)
+        try:
             conn = dbmod.connect(db_path)
             try:
                 return _run_locked(settings, conn, pool, all_feeds, progress, on_start)
@@ -474,12 +476,12 @@ def run_poll(
                 raise dbmod.DatabaseError(f"{db_path}: {exc}") from exc
             finally:
                 conn.close()
-    finally:
-        if pool is not None:
-            # Waiting lets the pool's manager thread finish: without it, interpreter exit could
-            # print "OSError: Bad file descriptor" from concurrent.futures (cron would mail it).
-            # Nothing is in flight here (every parse was awaited), so this is quick.
-            pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if pool is not None:
+                # Waiting lets the pool's manager thread finish: without it, interpreter exit
+                # could print "OSError: Bad file descriptor" from concurrent.futures (cron would
+                # mail it). Nothing is in flight here (every parse was awaited): quick.
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_locked(

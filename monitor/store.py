@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from monitor.config import FeedConfig, PollSettings
 from monitor.parse import ParsedEntry, ParsedFeed
+from monitor.textclean import clean_line
 
 
 def iso(moment: datetime) -> str:
@@ -55,6 +56,7 @@ def sync_feeds(conn: sqlite3.Connection, feeds: Sequence[FeedConfig]) -> None:
     wanted = {feed.url for feed in feeds}
     for feed in feeds:
         tags = json.dumps(sorted(set(feed.tags)))
+        title = (clean_line(feed.title) or None) if feed.title is not None else None
         if feed.url in existing:
             # A feed marked gone (HTTP 410) that the user removed and listed again is tried
             # afresh: taking it out of feeds.yaml and putting it back is how one says so.
@@ -63,12 +65,12 @@ def sync_feeds(conn: sqlite3.Connection, feeds: Sequence[FeedConfig]) -> None:
                 "status = CASE WHEN active = 0 AND status = 'gone' THEN 'new' ELSE status END, "
                 "next_check = CASE WHEN active = 0 AND status = 'gone' THEN NULL "
                 "ELSE next_check END, active = 1 WHERE config_url = ?",
-                (feed.title, tags, feed.url),
+                (title, tags, feed.url),
             )
         else:
             conn.execute(
                 "INSERT INTO feeds (config_url, url, title, tags) VALUES (?, ?, ?, ?)",
-                (feed.url, feed.url, feed.title, tags),
+                (feed.url, feed.url, title, tags),
             )
     for config_url in existing.keys() - wanted:
         conn.execute("UPDATE feeds SET active = 0 WHERE config_url = ?", (config_url,))

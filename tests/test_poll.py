@@ -477,3 +477,28 @@ def test_parse_pool_analyses_the_same_groups_and_claims(server: FeedServer, tmp_
         results.append((sorted(sorted(urls) for urls in groups.values()), claims))
     assert results[0] == results[1]
     assert results[0][1] > 0
+
+
+def test_a_local_path_that_is_a_fifo_is_an_error_not_a_hang(tmp_path: Path, db_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+    result = run_poll(make_settings([str(fifo)], feed_deadline=5), db_path)
+    assert result.exit_code == 1
+    assert "not a regular file" in (result.feeds[0].error or "")
+
+
+def test_a_feed_title_from_the_config_is_stored_clean(db_path: Path) -> None:
+    settings = settings_from_data(
+        {"feeds": [{"url": "https://desk.example/rss", "title": "Desk\x1b[31m One\u202e"}]}, "t"
+    )
+    conn = connect(db_path)
+    try:
+        with write(conn):
+            from monitor.store import sync_feeds
+
+            sync_feeds(conn, settings.feeds)
+        assert conn.execute("SELECT title FROM feeds").fetchone()[0] == "Desk One"
+    finally:
+        conn.close()
