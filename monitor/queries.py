@@ -754,9 +754,12 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
     seen_in = tuple(
         _source_name(r["title"], r["config_url"])
         for r in conn.execute(
+            # The story's own feed first (the view names it as the source and lists the rest
+            # as "also carried by"), then each other feed once, in order of arrival.
             "SELECT f.title, f.config_url FROM story_sources ss JOIN feeds f ON f.id = ss.feed_id "
-            "WHERE ss.story_id = ? ORDER BY ss.first_seen, f.id",
-            (story_id,),
+            "WHERE ss.story_id = ? GROUP BY ss.feed_id "
+            "ORDER BY ss.feed_id != ?, MIN(ss.first_seen), f.id",
+            (story_id, row["feed_id"]),
         )
     )
     tags = []

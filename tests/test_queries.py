@@ -200,6 +200,29 @@ def test_story_detail_has_why_and_claims(conn: sqlite3.Connection) -> None:
     assert q.story_detail(conn, 10**9) is None
 
 
+def test_story_detail_names_its_source_first_and_others_once(conn: sqlite3.Connection) -> None:
+    """Feeds that deliver one link in the same second: the story's own feed is the source and
+    never in "also carried by", each other feed appears once."""
+    story_id, feed_id, first_seen = conn.execute(
+        "SELECT id, feed_id, first_seen FROM stories ORDER BY id LIMIT 1"
+    ).fetchone()
+    others = [
+        r[0] for r in conn.execute("SELECT id FROM feeds WHERE id != ? ORDER BY id", (feed_id,))
+    ][:2]
+    assert others
+    conn.execute("DELETE FROM story_sources WHERE story_id = ?", (story_id,))
+    early = "2000-01-01T00:00:00Z"
+    rows = [(other, f"k{other}", story_id, early) for other in others]
+    rows += [(others[0], "again", story_id, early), (feed_id, "own", story_id, first_seen)]
+    conn.executemany(
+        "INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (?, ?, ?, ?)", rows
+    )
+    detail = q.story_detail(conn, story_id)
+    assert detail is not None
+    assert detail.seen_in[0] == detail.source
+    assert len(detail.seen_in) == 1 + len(others) == len(set(detail.seen_in))
+
+
 def test_marks_are_written(conn: sqlite3.Connection) -> None:
     rows = everything(q.GroupQuery(conn, q.Filters(), NOW))
     item = next(row for row in rows if not row.is_lone and row.unread and not row.seen)
