@@ -1,0 +1,33 @@
+"""Feed text made safe to print: no escape codes, no bidi overrides, and no invisible characters
+whose width terminals and the TUI count differently (they shifted a row's columns)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from monitor.textclean import clean_line, clean_text
+
+INVISIBLE = "\u200d\u2060\u2061\u2062\u2063\u2064\ufe0e\ufe0f\ufeff\U000e0041\U000e007f"
+
+
+def test_invisible_characters_are_dropped() -> None:
+    assert clean_line("Team\u200dwork \u2764\ufe0f\U000e0067 day") == "Teamwork \u2764 day"
+    assert clean_text("line one\u2060\nline two\ufe0f") == "line one\nline two"
+
+
+@given(st.text())
+def test_cleaned_text_has_no_control_bidi_or_invisible_character(text: str) -> None:
+    for cleaned in (clean_line(text), clean_text(text)):
+        assert not any(ch in cleaned for ch in INVISIBLE)
+        assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned)
+        assert not any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in cleaned)
+    assert "\n" not in clean_line(text)
+
+
+def test_widths_agree_for_an_emoji_sequence() -> None:
+    # A family emoji is one glyph of 2 cells in a terminal but 6 to rich; without the joiners
+    # both see three emoji of 2 cells.
+    cleaned = clean_line("\U0001f468\u200d\U0001f469\u200d\U0001f467")
+    assert cell_len(cleaned) == 6 and len(cleaned) == 3
