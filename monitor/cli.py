@@ -353,9 +353,11 @@ def digest(config: str | None, db: str | None, since: str, fmt: str) -> None:
             report = digest_mod.build(conn, since=since)
         except ValueError as exc:
             _fail(str(exc), ExitCode.USAGE)
-        click.echo(digest_mod.render(report, fmt), nl=False)
+        text = digest_mod.render(report, fmt)
         if since.strip().lower() == "last":
-            digest_mod.mark_sent(conn, report)
+            digest_mod.mark_sent(conn, report, deliver=lambda: click.echo(text, nl=False))
+        else:
+            click.echo(text, nl=False)
     finally:
         conn.close()
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -288,11 +289,16 @@ def _dedupe(claims: list[DigestClaim]) -> list[DigestClaim]:
 
 
 def mark_sent(
-    conn: sqlite3.Connection, report: DigestReport | None = None, at: str | None = None
+    conn: sqlite3.Connection,
+    report: DigestReport | None = None,
+    at: str | None = None,
+    deliver: Callable[[], None] | None = None,
 ) -> None:
     """Remember this digest (its time and the highest ids it read) so `--since last` starts
     exactly after it; in its own short transaction. Without a report: now and the current
-    highest ids."""
+    highest ids. `deliver` (printing the digest) runs after the marker is written and before
+    it is committed: a database that cannot be written prints nothing, and a digest that could
+    not be delivered leaves the marker where it was."""
     from monitor.db import write
 
     with write(conn):
@@ -303,6 +309,8 @@ def mark_sent(
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [("last_digest", stamp), ("last_digest_marks", json.dumps(marks))],
         )
+        if deliver is not None:
+            deliver()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,7 +428,14 @@ def escape_markdown(value: str | None) -> str:
     return "\\" + text
 
 
+_URL_ESCAPES = {ord(ch): f"%{ord(ch):02X}" for ch in "()[]`<> "}
+
+
 def _md_link(text: str, url: str | None) -> str:
+    """A link when the URL is http(s); the characters Markdown could read in it (brackets,
+    parentheses, backticks, angle brackets, spaces) percent-encoded, as a browser sends them."""
+    if url:
+        url = clean_line(url).translate(_URL_ESCAPES)
     if url and _SAFE_URL.match(url):
         return f"[{escape_markdown(text)}](<{url}>)"
     return escape_markdown(text)

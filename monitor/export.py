@@ -155,6 +155,14 @@ def iter_records(
         last_id = rows[-1]["id"]
 
 
+def _cell(value: str | None) -> str | None:
+    """A CSV text cell a spreadsheet will not run: one starting with = + - @ (a formula, e.g. a
+    headline "=HYPERLINK(…)") gets a leading apostrophe, as OWASP advises for CSV exports."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
 def export_stories(
     conn: sqlite3.Connection,
     out: TextIO,
@@ -175,10 +183,10 @@ def export_stories(
     for record in records:
         writer.writerow(
             [
-                record["url"], record["title"], record["feed_url"], record["source"],
+                record["url"], _cell(record["title"]), record["feed_url"], _cell(record["source"]),
                 record["published"], record["first_seen"], ";".join(record["tags"]),
                 record["group"] if record["group"] is not None else "",
-                json.dumps(record["claims"], ensure_ascii=False), record["summary"],
+                json.dumps(record["claims"], ensure_ascii=False), _cell(record["summary"]),
                 json.dumps(record["tag_reasons"], ensure_ascii=False),
             ]
         )  # fmt: skip

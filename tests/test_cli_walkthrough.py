@@ -200,3 +200,26 @@ def test_export_cleans_text_a_database_was_given_by_other_means(
         )
         assert code == 0
         assert not any(ch in out for ch in "\x07\x1b\u202e") and "Bell and" in out
+
+
+def test_csv_cells_are_never_formulas(polled: tuple[Path, Path]) -> None:
+    import csv
+    import io
+    import sqlite3
+
+    config, db = polled
+    with sqlite3.connect(db) as conn:
+        conn.execute('UPDATE stories SET title = \'=HYPERLINK("http://x.example","go")\'')
+    code, out, _err = invoke("export", "--format", "csv", "--config", str(config), "--db", str(db))
+    assert code == 0
+    titles = [row["title"] for row in csv.DictReader(io.StringIO(out))]
+    assert titles and all(title.startswith("'=HYPERLINK") for title in titles)
+
+
+def test_markdown_links_keep_urls_with_brackets() -> None:
+    from monitor.digest import _md_link
+
+    assert _md_link("Llama", "https://wiki.example/Llama_(model)") == (
+        "[Llama](<https://wiki.example/Llama_%28model%29>)"
+    )
+    assert _md_link("x", "javascript:alert(1)") == "x"

@@ -269,3 +269,28 @@ def test_cli_digest_prints_then_marks_sent(filled: sqlite3.Connection, db_path: 
     assert bad.exit_code == 2 and "--since" in bad.output
     as_json = runner.invoke(cli, [*args, "--since", "7d", "--format", "json"])
     assert as_json.exit_code == 0 and len(json.loads(as_json.output)["new_groups"]) == 3
+
+
+def test_a_digest_that_cannot_be_marked_is_not_printed(
+    filled: sqlite3.Connection, db_path: Path
+) -> None:
+    """`--since last` on a database that cannot be written: an error and no digest (it printed
+    the digest, then failed, so `digest > mail || alert` did both)."""
+    report = digest.build(filled, "last")
+    readonly = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
+    printed: list[str] = []
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            digest.mark_sent(readonly, report, deliver=lambda: printed.append("digest"))
+    finally:
+        readonly.close()
+    assert printed == []
+    failed: list[str] = []
+
+    def broken_pipe() -> None:
+        failed.append("tried")
+        raise BrokenPipeError
+
+    with pytest.raises(BrokenPipeError):
+        digest.mark_sent(filled, report, deliver=broken_pipe)
+    assert failed and digest.build(filled, "last").new_groups == report.new_groups
