@@ -174,6 +174,13 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing"
     message = str(error.get("msg", "invalid"))
+    if kind in ("int_type", "float_type", "bool_type", "string_type") and "input" in error:
+        value = error["input"]
+        if isinstance(value, bool) and kind != "bool_type":
+            message += f" (got {str(value).lower()}: YAML reads yes/no/on/off as true/false)"
+        else:
+            shown = repr(value)
+            message += f" (got {shown if len(shown) <= 40 else shown[:39] + '…'})"
     return message.removeprefix("Value error, ")
 
 
