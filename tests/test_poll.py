@@ -502,3 +502,19 @@ def test_a_feed_title_from_the_config_is_stored_clean(db_path: Path) -> None:
         assert conn.execute("SELECT title FROM feeds").fetchone()[0] == "Desk One"
     finally:
         conn.close()
+
+
+def test_sources_from_before_migration_5_are_a_baseline(server: FeedServer, db_path: Path) -> None:
+    """Rows without a per-feed hash (stored by an older version) are not counted as changed on
+    the next poll: it records their hash."""
+    server.routes["/a.xml"] = Route(body=rss(items(2)))
+    settings = make_settings([server.url("/a.xml")])
+    run_poll(settings, db_path)
+    conn = connect(db_path)
+    with write(conn):
+        conn.execute("UPDATE story_sources SET content_hash = NULL")
+    conn.close()
+    server.routes["/a.xml"] = Route(body=rss(items(2) + items(1, "new")))
+    result = run_poll(settings, db_path, all_feeds=True)
+    assert (result.new_stories, result.updated_stories) == (1, 0)
+    assert rows(db_path, "SELECT COUNT(*) FROM story_sources WHERE content_hash IS NULL")[0][0] == 0
