@@ -16,7 +16,10 @@ from pathlib import Path
 
 from monitor.migrations import LATEST_VERSION, MIGRATIONS
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 30_000
+"""A write waits this long for another's lock: a poll groups stories in batches that hold it for
+several seconds on a large database (up to ~10 s measured with 40k groups), and a `digest` or
+`retag` run from cron next to it must wait that out rather than fail."""
 JOURNAL_SIZE_LIMIT = 8 * 1024 * 1024
 
 
