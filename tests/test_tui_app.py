@@ -514,6 +514,19 @@ async def test_help_lists_every_key(sample_db: Path) -> None:
         await pilot.press("question_mark", "question_mark")
         assert isinstance(app.screen, MainScreen)
 
+    short = make_app(sample_db)
+    async with short.run_test(size=(80, 20)) as pilot:  # too short for it all: g and G move
+        await settle(pilot)
+        await pilot.press("question_mark", "G")
+        await pilot.pause()
+        box = short.screen.query_one("#help-box")
+        assert box.scroll_y > 0 and box.scroll_y == box.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert box.scroll_y == 0
+        await pilot.press("escape")
+        assert isinstance(short.screen, MainScreen)
+
 
 async def test_feeds_screen(sample_db: Path) -> None:
     app = make_app(sample_db)

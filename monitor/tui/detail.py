@@ -107,7 +107,7 @@ def group_header(
     what to do next: `empty` when the caller knows better (a poll running, every feed failing)."""
     if item is None:
         if filtered:
-            message = "No group matches the filter. Press x to clear it."
+            message = "No group matches the filter. Press x to clear it (Esc in the search box)."
         else:
             message = empty or "Nothing here yet. Press r to poll."
         return Content.styled(message, MUTED_STYLE)

@@ -79,6 +79,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark", "dismiss", "Close help"),
         Binding("down,j", "scroll('down')", "Scroll down", show=False),
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
+        Binding("g,home", "scroll('home')", "Top", show=False),
+        Binding("G,end", "scroll('end')", "Bottom", show=False),
     ]
 
     def __init__(self, sections: Sequence[tuple[str, Sequence[Binding]]]) -> None:
@@ -95,5 +97,9 @@ class HelpScreen(ModalScreen[None]):
         box = self.query_one("#help-box", VerticalScroll)
         if direction == "down":
             box.scroll_down(animate=False)
+        elif direction == "home":
+            box.scroll_home(animate=False)
+        elif direction == "end":
+            box.scroll_end(animate=False)
         else:
             box.scroll_up(animate=False)

@@ -282,7 +282,8 @@ class MainScreen(Screen[None]):
         total = source.total if source is not None else 0
         parts.append((f" — {total:,} {'group' if total == 1 else 'groups'}", MUTED_STYLE))
         if phrases:
-            parts.append(("  (x clears)", MUTED_STYLE))
+            typing = self.query_one("#search", Input).has_focus  # there x is typed, not a key
+            parts.append(("  (Esc clears)" if typing else "  (x clears)", MUTED_STYLE))
         if self.tags:
             # As many whole "n tag" hints as fit the line (t lists them all), filtered or not:
             # the number keys switch tags from a filtered view too.
