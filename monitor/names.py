@@ -296,7 +296,7 @@ SYNONYMS: dict[str, str] = {
 COUNT_NOUNS: frozenset[str] = frozenset(
     "jobs job roles role positions position employees employee workers worker staff staffers "
     "people engineers engineer researchers researcher scientists scientist users user "
-    "customers members gpus gpu chips accelerators parameters downloads "
+    "customers members gpus gpu chips accelerators parameters tokens token downloads "
     "developers executives hires recruits countries languages".split()
 )
 

@@ -127,6 +127,13 @@ class GroupRow:
     unread: int
     starred: int
     first_seen: str
+    new_wordings: int | None = None
+    """The new claims as the claims pane shows them, one per wording (two figures in one
+    sentence are two claims in the core, one line on screen); None: same as new_claims."""
+
+    @property
+    def new_shown(self) -> int:
+        return self.new_claims if self.new_wordings is None else self.new_wordings
 
     @property
     def is_lone(self) -> bool:
@@ -529,6 +536,7 @@ def _group_row(row: sqlite3.Row) -> GroupRow:
         unread=row[11] or 0,
         starred=row[12] or 0,
         first_seen=row[13],
+        new_wordings=row[14],
     )
 
 
@@ -536,13 +544,20 @@ _GROUP_COLUMNS = """
     g.id * 2 + 1, g.last_seen, g.id, NULL, g.title, g.tags, g.story_count, g.source_count,
     g.claim_count, g.new_claims, g.seen,
     (SELECT COUNT(*) FROM stories s WHERE s.group_id = g.id AND NOT s.read),
-    (SELECT COUNT(*) FROM stories s WHERE s.group_id = g.id AND s.starred), g.first_seen"""
+    (SELECT COUNT(*) FROM stories s WHERE s.group_id = g.id AND s.starred), g.first_seen,
+    CASE WHEN g.new_claims > 0 THEN (
+        SELECT COUNT(DISTINCT lower(trim(c.text))) FROM claims c
+        WHERE c.group_id = g.id AND (
+            SELECT COUNT(*) FROM claims n WHERE n.group_id = g.id
+            AND (n.first_seen > c.first_seen OR (n.first_seen = c.first_seen AND n.id > c.id))
+        ) < g.new_claims
+    ) END"""
 _STORY_COLUMNS = """
     s.id * 2, s.first_seen, NULL, s.id, s.title,
     (SELECT json_group_array(t.tag) FROM story_tags t WHERE t.story_id = s.id), 1,
     (SELECT COUNT(DISTINCT ss.feed_id) FROM story_sources ss WHERE ss.story_id = s.id),
     (SELECT COUNT(*) FROM claim_appearances a WHERE a.story_id = s.id), 0, s.read,
-    NOT s.read, s.starred, s.first_seen"""
+    NOT s.read, s.starred, s.first_seen, NULL"""
 
 
 def is_tag_like(title: str) -> bool:

@@ -578,3 +578,11 @@ def test_claim_key_keeps_bounds_and_people() -> None:
     old_style = Claim.from_key("offer|meta,roe|money:100000000.0:1:1:", "an older row")
     assert old_style.people == frozenset() and old_style.figure is not None
     assert old_style.figure.bound == "~"
+
+
+def test_a_token_count_is_not_money() -> None:
+    from monitor.grouping_text import find_figures
+
+    kinds = [f.kind for f in find_figures("Vela 3 reads a 2 million token context window")]
+    assert kinds == ["count"]
+    assert [f.kind for f in find_figures("Orbit raised 2 billion in new funding")] == ["money"]

@@ -223,6 +223,29 @@ def test_story_detail_names_its_source_first_and_others_once(conn: sqlite3.Conne
     assert len(detail.seen_in) == 1 + len(others) == len(set(detail.seen_in))
 
 
+def test_new_claims_in_the_list_count_wordings_as_the_pane_shows_them(
+    conn: sqlite3.Connection,
+) -> None:
+    """One sentence with two figures is two claims in the core but one line in the claims pane:
+    the row's "N new" counts it once (it said 3 new beside a pane with 2)."""
+    group_id = conn.execute("SELECT id FROM groups ORDER BY id LIMIT 1").fetchone()[0]
+    late = "2999-01-01T00:00:00Z"
+    conn.executemany(
+        "INSERT INTO claims (group_id, key, text, first_seen) VALUES (?, ?, ?, ?)",
+        [
+            (group_id, "money:14300000000", "Acme takes 49% for $14.3 billion", late),
+            (group_id, "percent:49", "Acme takes 49% for $14.3 billion", late),
+            (group_id, "person:ada", "Ada Byron joins Acme", late),
+        ],
+    )
+    conn.execute("UPDATE groups SET new_claims = 3 WHERE id = ?", (group_id,))
+    (row,) = [r for r in q.group_rows(conn, [group_id * 2 + 1])]
+    assert row.new_claims == 3 and row.new_shown == 2
+    conn.execute("UPDATE groups SET new_claims = 0 WHERE id = ?", (group_id,))
+    (row,) = [r for r in q.group_rows(conn, [group_id * 2 + 1])]
+    assert row.new_shown == 0
+
+
 def test_marks_are_written(conn: sqlite3.Connection) -> None:
     rows = everything(q.GroupQuery(conn, q.Filters(), NOW))
     item = next(row for row in rows if not row.is_lone and row.unread and not row.seen)

@@ -155,7 +155,7 @@ class GroupList(WindowList):
         now = self.clock()
         unseen = (not row.seen) if not row.is_lone else row.unread > 0
         mark = ("● ", UNSEEN_STYLE) if unseen else ("  ", "")
-        badge = f"{row.new_claims} new" if row.new_claims else ""
+        badge = f"{row.new_shown} new" if row.new_shown else ""
         new = (pad(badge, 7), NEW_STYLE)
         star = ("★ ", "$mark-new") if row.starred else ("", "")
         sources = f"{row.source_count} src"
