@@ -563,6 +563,7 @@ async def test_command_palette_offers_every_action(sample_db: Path) -> None:
         for app_binding in ("app.poll_now", "app.feeds", "app.help"):
             assert app_binding in actions
         assert "Quit" in commands and "Filter by tag: llama" in commands
+        assert commands["Keys"].callback == app.action_help  # ours, not Textual's key panel
         for title in ("Toggle unread only", "Filter by tag: llama"):
             result = commands[title].callback()
             if inspect.isawaitable(result):

@@ -475,7 +475,11 @@ class MonitorApp(App[int]):
     # --- command palette --------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":  # Textual's key panel lists widget keys that are not ours
+                yield SystemCommand("Keys", "Every key of this app (?)", self.action_help)
+            else:
+                yield command
         for title, help_text, action in _commands(screen):
             yield SystemCommand(title, help_text, partial(screen.run_action, action))
         if isinstance(screen, MainScreen):
