@@ -330,7 +330,7 @@ def render(report: DigestReport, fmt: str) -> str:
 
 def _when(stamp: str | None) -> str:
     if not stamp:
-        return "the first story"
+        return "the start (this is the first digest)"
     return stamp.replace("T", " ").removesuffix("Z") + " UTC"
 
 
