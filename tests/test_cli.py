@@ -145,17 +145,26 @@ def test_export_since_rejects_nonsense(configured: tuple[Path, Path]) -> None:
     assert code == 2 and "since" in err.lower()
 
 
-def test_opml_import_then_export(tmp_path: Path) -> None:
+def opml_setup(tmp_path: Path, outlines: str, head: str = "") -> tuple[Path, Path]:
+    """A feeds.yaml subscribed to https://one.example/rss (after `head`), and an OPML file
+    whose body holds `outlines`."""
     config = tmp_path / "feeds.yaml"
-    config.write_text("# my feeds\nfeeds:\n  - url: https://one.example/rss\n", encoding="utf-8")
+    config.write_text(f"{head}feeds:\n  - url: https://one.example/rss\n", encoding="utf-8")
     opml = tmp_path / "subs.opml"
     opml.write_text(
-        '<?xml version="1.0"?><opml version="2.0"><body>'
+        f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>',
+        encoding="utf-8",
+    )
+    return config, opml
+
+
+def test_opml_import_then_export(tmp_path: Path) -> None:
+    config, opml = opml_setup(
+        tmp_path,
         '<outline text="Folder"><outline type="rss" text="Two &amp; Co" '
         'xmlUrl="https://two.example/feed.xml"/></outline>'
-        '<outline type="rss" text="One again" xmlUrl="https://one.example/rss"/>'
-        "</body></opml>",
-        encoding="utf-8",
+        '<outline type="rss" text="One again" xmlUrl="https://one.example/rss"/>',
+        head="# my feeds\n",
     )
     db = str(tmp_path / "m.db")
     code, out, err = invoke("opml", "import", str(opml), "--config", str(config), "--db", db)

@@ -13,7 +13,7 @@ import pytest
 from monitor.digest import escape_markdown
 from monitor.wording import plural
 from tests.feedserver import FeedServer, Route, rss
-from tests.test_cli import ITEMS, invoke, write_config
+from tests.test_cli import ITEMS, invoke, opml_setup, write_config
 
 
 @pytest.fixture
@@ -127,17 +127,12 @@ def test_opml_export_names_feeds_by_their_own_title_and_keeps_tags(
 
 
 def test_opml_import_reads_categories_and_skips_what_cannot_be_a_feed(tmp_path: Path) -> None:
-    config = tmp_path / "feeds.yaml"
-    config.write_text("feeds:\n  - url: https://one.example/rss\n", encoding="utf-8")
-    opml = tmp_path / "subs.opml"
-    opml.write_text(
-        '<?xml version="1.0"?><opml version="2.0"><body>'
+    config, opml = opml_setup(
+        tmp_path,
         '<outline text="Quay Wire" xmlUrl="https://quay.example/feed" category="wire, ai-labs,two words"/>'
         '<outline text="Archive mirror" xmlUrl="ftp://archive.example/feed.xml"/>'
         '<outline text="Notes" xmlUrl="gopher://notes.example/1"/>'
-        '<outline text="Made here" xmlUrl="/srv/feeds/made.xml" category="/Tech/AI,/Tech/Chips"/>'
-        "</body></opml>",
-        encoding="utf-8",
+        '<outline text="Made here" xmlUrl="/srv/feeds/made.xml" category="/Tech/AI,/Tech/Chips"/>',
     )  # fmt: skip
     code, out, err = invoke("opml", "import", str(opml), "--config", str(config))
     assert code == 0, err
