@@ -41,7 +41,8 @@ def _fail(message: str, code: ExitCode, *, as_json: bool = False) -> NoReturn:
 
 
 def common_options(func: F) -> F:
-    """--config and --db on every command (the group's values are the fallback)."""
+    """--config and --db on every command (the enclosing groups' values are the fallback, the
+    nearest first: `monitor opml --db X export` and `monitor --db X opml export` both work)."""
 
     @click.option(
         "--config",
@@ -59,11 +60,12 @@ def common_options(func: F) -> F:
     )
     @functools.wraps(func)
     def wrapper(*args: Any, config: str | None, db: str | None, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        parent = ctx.find_root().params
-        return func(
-            *args, config=config or parent.get("config"), db=db or parent.get("db"), **kwargs
-        )
+        outer = click.get_current_context().parent
+        while outer is not None:
+            config = config or outer.params.get("config")
+            db = db or outer.params.get("db")
+            outer = outer.parent
+        return func(*args, config=config, db=db, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -363,7 +365,9 @@ def digest(config: str | None, db: str | None, since: str, fmt: str) -> None:
 
 
 @cli.group()
-def opml() -> None:
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help="feeds.yaml to use.")
+@click.option("--db", type=click.Path(dir_okay=False), default=None, help="SQLite database.")
+def opml(config: str | None, db: str | None) -> None:
     """Import or export subscriptions as OPML."""
 
 

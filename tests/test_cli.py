@@ -174,6 +174,9 @@ def test_opml_import_then_export(tmp_path: Path) -> None:
     assert text.count("https://one.example/rss") == 1
     code, out, _ = invoke("opml", "export", "--config", str(config), "--db", db)
     assert code == 0 and "https://two.example/feed.xml" in out and "Two &amp; Co" in out
+    # The options may also stand before the subcommand, or before `opml`.
+    assert invoke("opml", "--config", str(config), "--db", db, "export")[1] == out
+    assert invoke("--config", str(config), "opml", "--db", db, "export")[1] == out
 
 
 def test_opml_import_of_garbage_changes_nothing(tmp_path: Path) -> None:
