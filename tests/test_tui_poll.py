@@ -3,13 +3,15 @@ status line, a poll lock held by cron, failing feeds."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from monitor.config import settings_from_data
 from monitor.db import connect
-from monitor.poller import _PollLock
+from monitor.poller import _PollLock, run_poll
 from monitor.tui.app import LOCKED_RETRY, MonitorApp
 from tests.feedserver import FeedServer, Route, drip, rss
 from tests.test_tui_app import SIZE, main, make_app, screen_text, settle, stories_listed, until
@@ -141,6 +143,31 @@ async def test_a_poll_lock_held_by_cron_is_reported_and_retried(
             await until(pilot, lambda: "another poll is running" in screen_text(app))
             assert server.hits["/a.xml"] == 0
             assert LOCKED_RETRY >= 30
+
+
+async def test_after_a_cron_poll_the_next_poll_is_when_feeds_are_due(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    server.routes["/a.xml"] = Route(body=feed_items("a", 1))
+    db = tmp_path / "m.db"
+    app = app_for(server, db, ["/a.xml"], poll=True, interval_minutes=45)
+    lock = _PollLock(db)
+    lock.__enter__()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: "another poll is running" in screen_text(app))
+            lock.__exit__(None, None, None)
+            retry_at = app.poll_status.next_at
+            assert retry_at is not None
+            # Cron's poll: every feed is fetched, and due again in 45 minutes.
+            await asyncio.to_thread(run_poll, app.settings, db)
+            await until(pilot, lambda: app.poll_status.next_at != retry_at)
+            next_at = app.poll_status.next_at
+            assert next_at is not None and next_at - retry_at > timedelta(minutes=30)
+            await until(pilot, lambda: "another poll is running" not in screen_text(app))
+            assert server.hits["/a.xml"] == 1
+    finally:
+        lock.__exit__(None, None, None)
 
 
 async def test_at_80_columns_the_failing_feed_is_named(tmp_path: Path, server: FeedServer) -> None:

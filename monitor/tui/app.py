@@ -68,6 +68,8 @@ LOCKED_RETRY = 60.0
 """After finding another poll running (cron), try again this many seconds later."""
 FIRST_POLL_DELAY = 0.5
 """The first background poll starts this long after launch (the first screen comes first)."""
+LOCKED_MESSAGE = "another poll is running (cron?); will retry"
+"""The status line while another process (cron) holds the poll lock."""
 WRITE_WAIT_MS = 120_000
 """How long a star or mark waits for a poll's write lock before it fails (it runs in a thread)."""
 WRITE_STEP_MS = 250
@@ -137,6 +139,7 @@ class MonitorApp(App[int]):
         self._writes_cancelled = threading.Event()
         self._data_version = -1
         self._poll_timer: Timer | None = None
+        self._last_poll_seen: str | None = None
 
     # --- connections ------------------------------------------------------------------------
 
@@ -156,6 +159,7 @@ class MonitorApp(App[int]):
     def on_load(self, event: events.Load) -> None:
         try:
             self._data_version = dbmod.data_version(self.read_conn)
+            self._last_poll_seen = queries.poll_state(self.read_conn).last_poll
             theme = queries.ui_theme(self.read_conn)
         except (dbmod.DatabaseError, sqlite3.Error) as exc:
             self.startup_error = str(exc)
@@ -210,7 +214,24 @@ class MonitorApp(App[int]):
             return
         if version != self._data_version:
             self._data_version = version
+            self._follow_outside_poll()
             self.announce_change()
+
+    def _follow_outside_poll(self) -> None:
+        """After a poll by another process (cron), the next poll is when feeds are due again,
+        not when this UI's timer was set before it ("next 10:05" would stay on the status line
+        after 10:05 has passed, and a poll would start only to find nothing due)."""
+        if not self.poll_status.enabled or self.poll_status.running:
+            return
+        try:
+            last = queries.poll_state(self.read_conn).last_poll
+        except sqlite3.Error:
+            return
+        if last != self._last_poll_seen:
+            self._last_poll_seen = last
+            if self.poll_status.message == LOCKED_MESSAGE:
+                self.poll_status.message = ""
+            self._arm_poll(self._next_delay())
 
     def announce_change(self) -> None:
         for screen in self.screen_stack:
@@ -399,7 +420,7 @@ class MonitorApp(App[int]):
             if event.state == WorkerState.ERROR:
                 error = worker.error
                 if type(error).__name__ == "PollLocked":
-                    self.poll_status.message = "another poll is running (cron?); will retry"
+                    self.poll_status.message = LOCKED_MESSAGE
                     delay = LOCKED_RETRY
                 elif isinstance(error, dbmod.DatabaseError):
                     self.poll_status.message = f"poll failed: {clean_line(str(error))}"
