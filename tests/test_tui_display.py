@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.app import App
 from textual.color import Color
 from textual.content import Content
@@ -18,7 +20,7 @@ from monitor.tui.app import MonitorApp
 from monitor.tui.colours import MARKS, TARGET, contrast, readable_variables
 from monitor.tui.footer import KeyFooter, key_width
 from monitor.tui.story import StoryScreen, story_content
-from monitor.tui.text import Hanging
+from monitor.tui.text import Facts, Hanging
 from tests.test_tui_app import NOW, main, make_app, make_db, screen_text, settle, until
 
 pytestmark = pytest.mark.anyio
@@ -130,6 +132,34 @@ def test_hanging_lines_without_a_width_are_one_line_each() -> None:
     assert lines.render(9).plain.split("\n")[0] == "NEW a b c"
     wrapped = Hanging(((Content("NEW "), Content("alpha beta gamma delta")),)).render(16)
     assert wrapped.plain.split("\n") == ["NEW alpha beta", "    gamma delta"]
+
+
+@given(
+    facts=st.lists(
+        st.text(alphabet="ab 1:", min_size=1, max_size=18).map(str.strip).filter(bool),
+        min_size=1,
+        max_size=6,
+    ),
+    width=st.integers(min_value=20, max_value=80),
+)
+def test_facts_break_between_facts_never_inside_one(facts: list[str], width: int) -> None:
+    """A date such as "Mon 23 Nov 2026 15:45" is never cut after its weekday: each line is a
+    run of whole facts, as many as fit."""
+    lines = [line.plain for line in Facts(tuple(Content(f) for f in facts)).lines(width)]
+    start = 0
+    for line in lines:
+        end = start + 1
+        while " · ".join(facts[start:end]) != line:
+            end += 1
+            assert end <= len(facts), (facts, lines)
+        assert len(line) <= width
+        if end < len(facts):
+            assert len(" · ".join(facts[start : end + 1])) > width
+        start = end
+    assert start == len(facts)
+    marked = Hanging(((Content("  "), Facts(tuple(Content(f) for f in facts))),)).render(width)
+    inner = Facts(tuple(Content(f) for f in facts)).lines(width - 2)
+    assert marked.plain.split("\n") == ["  " + line.plain for line in inner]
 
 
 def test_tag_like_titles_get_their_source() -> None:

@@ -19,7 +19,18 @@ from textual.widgets import Static
 from monitor.feedstatus import feed_statuses
 from monitor.tui.footer import KeyFooter
 from monitor.tui.messages import DatabaseChanged, PollStateChanged
-from monitor.tui.text import CONFLICT_STYLE, MUTED_STYLE, ago, long_time, pad, plain, short_time
+from monitor.tui.text import (
+    CONFLICT_STYLE,
+    MUTED_STYLE,
+    Facts,
+    Hanging,
+    HangingText,
+    ago,
+    long_time,
+    pad,
+    plain,
+    short_time,
+)
 from monitor.tui.windowlist import WindowList
 
 STATUS_STYLES = {
@@ -72,14 +83,16 @@ HEADER = Content.styled(
 )  # fmt: skip
 
 
-def feed_detail(row: dict[str, Any] | None, now: datetime) -> Content:
+def feed_detail(row: dict[str, Any] | None, now: datetime) -> Hanging:
+    """The cursor's feed: name, URLs, when it was checked (broken between dates, never inside
+    one), its error, warning or move."""
     if row is None:
-        return Content.styled("No feeds configured. Add some to feeds.yaml.", MUTED_STYLE)
-    parts: list[Content | tuple[str, str] | str] = [plain(row["title"] or row["url"], "bold")]
+        return _lines(Content.styled("No feeds configured. Add some to feeds.yaml.", MUTED_STYLE))
+    parts: list[Content | Facts] = [plain(row["title"] or row["url"], "bold")]
     if row["title"]:  # untitled: the url is the heading already
-        parts += ["\n", plain(row["url"], MUTED_STYLE)]
+        parts.append(plain(row["url"], MUTED_STYLE))
     if row.get("fetch_url") and row["fetch_url"] != row["url"]:
-        parts += ["\n", plain(f"fetching {row['fetch_url']}", MUTED_STYLE)]
+        parts.append(plain(f"fetching {row['fetch_url']}", MUTED_STYLE))
     facts = [
         f"last checked {long_time(row['last_checked'])}"
         if row["last_checked"]
@@ -89,15 +102,21 @@ def feed_detail(row: dict[str, Any] | None, now: datetime) -> Content:
     if row["status"] != "gone":
         due = _when(row["next_check"], now, future=True) == "due now"
         facts.append("due now" if due else f"next check {long_time(row['next_check'])}")
-    parts += ["\n", (" · ".join(facts), MUTED_STYLE)]
+    parts.append(Facts(tuple(Content.styled(fact, MUTED_STYLE) for fact in facts)))
     if row["error"]:
         count = row.get("error_count") or 0
-        parts += ["\n", (f"error ({count} in a row): ", CONFLICT_STYLE), plain(row["error"])]
+        parts.append(
+            Content.assemble((f"error ({count} in a row): ", CONFLICT_STYLE), plain(row["error"]))
+        )
     if row.get("warning"):
-        parts += ["\n", ("warning: ", "bold $mark-new"), plain(row["warning"])]
+        parts.append(Content.assemble(("warning: ", "bold $mark-new"), plain(row["warning"])))
     if row.get("moved_to"):
-        parts += ["\n", ("moved permanently to ", "bold"), plain(row["moved_to"])]
-    return Content.assemble(*parts)
+        parts.append(Content.assemble(("moved permanently to ", "bold"), plain(row["moved_to"])))
+    return _lines(*parts)
+
+
+def _lines(*parts: Content | Facts) -> Hanging:
+    return Hanging(tuple((Content(""), part) for part in parts))
 
 
 class FeedsScreen(Screen[None]):
@@ -116,7 +135,7 @@ class FeedsScreen(Screen[None]):
         with Vertical(id="feeds-box"):  # the column header inside the list's box
             yield Static(HEADER, id="feeds-header")
             yield FeedList(self.clock, id="feed-list")
-        yield Static(id="feed-detail")
+        yield HangingText(id="feed-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -145,7 +164,7 @@ class FeedsScreen(Screen[None]):
     @on(WindowList.CursorMoved)
     def show_detail(self, event: WindowList.CursorMoved) -> None:
         feeds = self.query_one(FeedList)
-        self.query_one("#feed-detail", Static).update(
+        self.query_one("#feed-detail", HangingText).update(
             feed_detail(feeds.get_row(event.index), self.clock())
         )
 

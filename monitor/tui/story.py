@@ -24,6 +24,7 @@ from monitor.tui.text import (
     CONFLICT_STYLE,
     MUTED_STYLE,
     NEW_STYLE,
+    Facts,
     Hanging,
     HangingText,
     chip,
@@ -53,8 +54,9 @@ def highlight_claims(summary: Content, story: StoryDetail) -> Content:
     return summary
 
 
-def story_content(story: StoryDetail) -> tuple[Content, Hanging, Content, Hanging]:
-    """(head, why, body, claims) of the story view."""
+def story_content(story: StoryDetail) -> tuple[Hanging, Hanging, Content, Hanging]:
+    """(head, why, body, claims) of the story view. The head's facts (source, dates, flags)
+    break between two facts on a narrow screen, never inside a date."""
     flags = []
     if not story.read:
         flags.append("unread")
@@ -71,31 +73,31 @@ def story_content(story: StoryDetail) -> tuple[Content, Hanging, Content, Hangin
     meta.append(f"first seen {long_time(story.first_seen)}")
     if story.author:
         meta.insert(1, f"by {story.author}")
-    head: list[Content | tuple[str, str] | str] = [
+    facts = [plain(fact, MUTED_STYLE) for fact in meta]
+    facts += [plain(flag, "bold $mark-new") for flag in flags]
+    head: list[Content | Facts] = [
         plain(titled(story.title, story.source), "bold"),
-        "\n",
-        plain(" · ".join(meta), MUTED_STYLE),
+        Facts(tuple(facts)),
     ]
-    if flags:
-        head += ["  ", (" · ".join(flags), "bold $mark-new")]
     if len(story.seen_in) > 1:
-        head += ["\n", plain(f"also carried by {', '.join(story.seen_in[1:])}", MUTED_STYLE)]
+        head.append(plain(f"also carried by {', '.join(story.seen_in[1:])}", MUTED_STYLE))
     link = openable(story.url)
-    head.append("\n")
+    link_line: list[Content | tuple[str, str]]
     if link:
-        head += [
+        link_line = [
             ("link ", MUTED_STYLE),
             plain(link, "$mark-link"),
             ("  (o opens it)", MUTED_STYLE),
         ]
     elif story.url:
-        head += [
+        link_line = [
             ("link ", MUTED_STYLE),
             plain(story.url),
             ("  (not http/https: not opened)", MUTED_STYLE),
         ]
     else:
-        head.append(("no link", MUTED_STYLE))
+        link_line = [("no link", MUTED_STYLE)]
+    head.append(Content.assemble(*link_line))
 
     why: list[tuple[Content, Content]] = []
     for reason in story.tags:
@@ -143,7 +145,7 @@ def story_content(story: StoryDetail) -> tuple[Content, Hanging, Content, Hangin
             (Content(""), Content.styled("No claims extracted from this story.", MUTED_STYLE))
         )
     return (
-        Content.assemble(*head),
+        Hanging(tuple((Content(""), part) for part in head)),
         Hanging(tuple(why)),
         body,
         Hanging(tuple(claims)),
@@ -184,7 +186,7 @@ class StoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="story-box"):
-            yield Static(id="story-head")
+            yield HangingText(id="story-head")
             yield HangingText(id="story-why")
             yield Static(id="story-body")
             yield HangingText(id="story-claims")
@@ -201,13 +203,12 @@ class StoryScreen(Screen[None]):
             self.notify(f"Could not read the story: {exc}", severity="error", markup=False)
             return
         if story is None:
-            self.query_one("#story-head", Static).update(
-                Content.styled("This story is gone (deleted by retention).", MUTED_STYLE)
-            )
+            gone = Content.styled("This story is gone (deleted by retention).", MUTED_STYLE)
+            self.query_one("#story-head", HangingText).update(Hanging(((Content(""), gone),)))
             return
         self.story = story
         head, why, body, claims = story_content(story)
-        self.query_one("#story-head", Static).update(head)
+        self.query_one("#story-head", HangingText).update(head)
         self.query_one("#story-why", HangingText).update(why)
         self.query_one("#story-body", Static).update(body)
         self.query_one("#story-claims", HangingText).update(claims)

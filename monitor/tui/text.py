@@ -143,20 +143,49 @@ def set_content(widget: Static, content: Content, *, layout: bool = True) -> Non
         widget.update(content, layout=layout)
 
 
+FACT_SEPARATOR = Content.styled(" · ", MUTED_STYLE)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Facts joined by ' · ', a line broken between two facts, never inside one: a date cut
+    after its weekday ("Mon 23 Nov 2026" / "15:45") read as two facts. Textual wraps at any
+    space (a no-break space too), so the breaks are placed here, for a known width."""
+
+    items: tuple[Content, ...] = ()
+
+    def lines(self, width: int) -> list[Content]:
+        """As many whole facts per line as fit `width` cells (one line when `width` <= 0); a
+        fact longer than a line is left to wrap on its own."""
+        lines: list[Content] = []
+        for fact in self.items:
+            joined = lines[-1] + FACT_SEPARATOR + fact if lines else fact
+            if lines and (width <= 0 or joined.cell_length <= width):
+                lines[-1] = joined
+            else:
+                lines.append(fact)
+        return lines
+
+
 @dataclass(frozen=True)
 class Hanging:
     """Lines of (mark, text) with a hanging indent: where a text wraps, the next line starts
     under its first character, not under the mark. Marks are ours; texts are built with
-    `plain()`, so untrusted text stays literal."""
+    `plain()`, so untrusted text stays literal. A text can be `Facts`, broken between facts."""
 
-    items: tuple[tuple[Content, Content], ...] = ()
+    items: tuple[tuple[Content, Content | Facts], ...] = ()
 
     def render(self, width: int) -> Content:
         """Every item wrapped to `width` cells (unwrapped when `width` <= 0)."""
         lines: list[Content] = []
-        for mark, text in self.items:
+        for mark, item in self.items:
             indent = mark.cell_length
-            if width <= 0 or indent + text.cell_length <= width:
+            text = (
+                Content("\n").join(item.lines(width - indent if width > 0 else 0))
+                if isinstance(item, Facts)
+                else item
+            )
+            if width <= 0 or (indent + text.cell_length <= width and "\n" not in text.plain):
                 lines.append(mark + text)
                 continue
             wrapped = text.wrap(max(8, width - indent)) or [Content("")]
