@@ -33,6 +33,7 @@ import httpx
 
 from monitor import __version__
 from monitor.config import PollSettings
+from monitor.netbackend import AsyncioBackend
 
 try:
     import sniffio  # noqa: F401
@@ -199,17 +200,23 @@ class Fetcher:
         # Until then the context trusts no one, so nothing could connect unverified meanwhile.
         self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies hostname and chain
         self._tls_loaded = False
-        self._client = httpx.AsyncClient(
+        transport = httpx.AsyncHTTPTransport(
             verify=self._tls,
+            limits=httpx.Limits(
+                max_connections=settings.concurrency,
+                max_keepalive_connections=min(KEEPALIVE, settings.concurrency),
+            ),
+            trust_env=False,
+        )
+        # Sockets through plain asyncio instead of anyio (monitor/netbackend.py: why).
+        transport._pool._network_backend = AsyncioBackend()
+        self._client = httpx.AsyncClient(
+            transport=transport,
             follow_redirects=False,
             timeout=httpx.Timeout(
                 settings.read_timeout,
                 connect=settings.connect_timeout,
                 pool=settings.feed_deadline,
-            ),
-            limits=httpx.Limits(
-                max_connections=settings.concurrency,
-                max_keepalive_connections=min(KEEPALIVE, settings.concurrency),
             ),
             headers={
                 "User-Agent": settings.user_agent or DEFAULT_USER_AGENT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import socket
 import sqlite3
 import time
 from pathlib import Path
@@ -163,6 +164,20 @@ def test_redirect_to_file_url_is_refused(server: FeedServer, db_path: Path) -> N
     assert result.exit_code == 1
     assert "refused to follow a redirect to a file" in (result.feeds[0].error or "")
     assert rows(db_path, "SELECT 1 FROM stories") == []
+
+
+def test_a_closed_port_is_reported_as_refused(server: FeedServer, db_path: Path) -> None:
+    """The error names the refusal (it read "All connection attempts failed")."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free once closed: nothing listens there
+    server.routes["/ok.xml"] = Route(body=rss(items(1)))
+    settings = make_settings([f"http://127.0.0.1:{port}/feed.xml", server.url("/ok.xml")])
+    result = run_poll(settings, db_path)
+    errors = {f.url: f.error for f in result.feeds}
+    assert result.exit_code == 1
+    assert errors[f"http://127.0.0.1:{port}/feed.xml"] == "connection to 127.0.0.1 refused"
+    assert errors[server.url("/ok.xml")] is None
 
 
 def test_unusable_redirects_fail_that_feed_only(server: FeedServer, db_path: Path) -> None:
