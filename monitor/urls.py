@@ -36,7 +36,7 @@ def canonical_url(url: str | None) -> str | None:
     """Return the canonical form of a story link, or None when there is no usable link."""
     if not url:
         return None
-    url = _UNPRINTABLE.sub("", url.strip())
+    url = _UNPRINTABLE.sub("", url).strip()  # stripped after: "a \x1b" is "a", not "a "
     if not url:
         return None
     try:
