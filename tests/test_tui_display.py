@@ -212,6 +212,53 @@ async def test_a_release_tag_title_is_shown_with_its_feed(tmp_path: Path) -> Non
     conn.close()
 
 
+LONG_TITLES = (
+    "Sample Lab opens its largest training cluster",
+    "Example Wire reports a record research budget",
+)
+
+
+def list_text(app: MonitorApp) -> str:
+    """What the groups list shows (its border included), without the detail pane beside it."""
+    region = main(app).groups.region
+    lines = screen_text(app).split("\n")[region.y : region.bottom]
+    return "\n".join(line[region.x : region.right] for line in lines)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (160, 45)])
+async def test_45_character_titles_are_whole_in_the_list_beside_the_detail_pane(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """At 120 columns the list beside the detail pane cut nearly every title to 28 cells
+    ("Meta Superintelligence La…" three rows running). Now a 45-character title shows whole,
+    on a starred row and on one with new claims, both with tags (chips give way first)."""
+    db = make_db(tmp_path / "m.db", stories=160, seed=11)
+    conn = connect(db)
+    rows = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 100)[:30]
+    starred = next(r for r in rows if r.group_id and r.starred and len(r.tags) > 1)
+    new = next(r for r in rows if r.group_id and r.new_shown and len(r.tags) > 1)
+    with write(conn):
+        for row, title in zip((starred, new), LONG_TITLES, strict=True):
+            conn.execute("UPDATE groups SET title = ? WHERE id = ?", (title, row.group_id))
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert main(app).has_class("-wide")
+        shown = list_text(app)
+        assert f"★ {LONG_TITLES[0]} " in shown
+        assert f"{LONG_TITLES[1]} " in shown
+
+
+def test_tag_chips_give_way_before_titles_get_short() -> None:
+    """A chip column only where the title keeps `TITLE_ROOM` cells; the full-width list at 80
+    columns (a 76-cell row) still has one."""
+    assert grouplist.chip_column(76) == 12
+    for width in range(40, 240):
+        room = grouplist.chip_column(width)
+        assert room == 0 or width - grouplist.FIXED_CELLS - room >= grouplist.TITLE_ROOM
+
+
 def _luminance(rgb: tuple[int, int, int]) -> float:
     def channel(value: int) -> float:
         c = value / 255

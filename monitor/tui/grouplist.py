@@ -30,6 +30,20 @@ from monitor.tui.windowlist import WindowList
 
 PAGE = 100
 MAX_PAGES = 12
+TITLE_ROOM = 42
+"""Cells a title keeps before tag chips get any: what a full-width list at 80 columns gives it.
+A narrower row (the list beside the detail pane, which shows the open group's tags) drops its
+chip column instead of cutting titles until groups can't be told apart."""
+FIXED_CELLS = 2 + 7 + 13
+"""The columns every row has: unseen mark, "N new" badge, sources and age."""
+
+
+def chip_column(width: int) -> int:
+    """Cells for the tag chips in a row `width` cells wide: about a third of what the fixed
+    columns leave (one short chip and a count at least), the title the rest, since it is what
+    is read; none when the title would keep fewer than `TITLE_ROOM` cells."""
+    room = max(0, min(24, (width - 34) // 2, max(12, (width - 40) // 3)))
+    return room if width - FIXED_CELLS - room >= TITLE_ROOM else 0
 
 
 class PagedGroups:
@@ -160,35 +174,40 @@ class GroupList(WindowList):
         star = ("★ ", "$mark-new") if row.starred else ("", "")
         sources = f"{row.source_count} src"
         tail = f" {pad(sources, 7, right=True)} {pad(age(row.activity, now), 4, right=True)}"
-        chips: list[tuple[str, str]] = []
-        # Chips get about a third of what the fixed columns leave (room for one short chip and
-        # a count at least), the title the rest: it is what is read. At half of that, a list
-        # beside the detail pane (120 columns) gave titles less room than a full-width one.
-        chip_room = max(0, min(24, (width - 34) // 2, max(12, (width - 40) // 3)))
-        used = 0
-        tags = self.chip_order(row.tags)
-        for index, tag in enumerate(tags):
-            rest = len(tags) - index - 1
-            more = 1 + len(f"+{rest}") if rest else 0  # room for " +2" after this chip
-            label = f" {clean_line(tag)} "
-            if used + 1 + cell_len(label) + more > chip_room:
-                if index:  # whole chips only: the rest is counted, never cut to "pr…"
-                    chips.append((f" +{rest + 1}", MUTED_STYLE))
-                    used += 2 + len(str(rest + 1))
-                    break
-                room = chip_room - used - 1 - more - 2
-                if room < 3:
-                    if chip_room >= 3:
-                        chips.append((f" +{len(tags)}", MUTED_STYLE))
-                        used += 2 + len(str(len(tags)))
-                    break
-                label = f" {fit(tag, room)} "
-            chips += [(" ", ""), (label, CHIP_STYLE)]
-            used += 1 + cell_len(label)
-        if tags and used < chip_room:  # a chip column: titles and chips line up row to row
-            chips.append((" " * (chip_room - used), ""))
-            used = chip_room
+        chips, used = self.render_chips(row.tags, chip_column(width))
         fixed = 2 + 7 + cell_len(star[0]) + used + cell_len(tail)
         title_style = "bold" if row.unread else MUTED_STYLE
         title = pad(row.title, max(8, width - fixed))
         return Content.assemble(mark, new, star, (title, title_style), *chips, (tail, MUTED_STYLE))
+
+    def render_chips(
+        self, row_tags: tuple[str, ...], room: int
+    ) -> tuple[list[tuple[str, str]], int]:
+        """The tag chips in `room` cells and the cells they take: whole chips in `chip_order`,
+        the rest counted ("+2"), padded to `room` so titles and chips line up row to row."""
+        chips: list[tuple[str, str]] = []
+        used = 0
+        if not room:
+            return chips, used
+        tags = self.chip_order(row_tags)
+        for index, tag in enumerate(tags):
+            rest = len(tags) - index - 1
+            more = 1 + len(f"+{rest}") if rest else 0  # room for " +2" after this chip
+            label = f" {clean_line(tag)} "
+            if used + 1 + cell_len(label) + more > room:
+                if index:  # whole chips only: the rest is counted, never cut to "pr…"
+                    chips.append((f" +{rest + 1}", MUTED_STYLE))
+                    used += 2 + len(str(rest + 1))
+                    break
+                cut = room - used - 1 - more - 2
+                if cut < 3:  # not even "ll…": the count alone
+                    chips.append((f" +{len(tags)}", MUTED_STYLE))
+                    used += 2 + len(str(len(tags)))
+                    break
+                label = f" {fit(tag, cut)} "
+            chips += [(" ", ""), (label, CHIP_STYLE)]
+            used += 1 + cell_len(label)
+        if tags and used < room:
+            chips.append((" " * (room - used), ""))
+            used = room
+        return chips, used
