@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -448,9 +449,33 @@ def eval_cmd(config: str | None, db: str | None, file: str) -> None:
 
 
 def main() -> None:
+    """The `monitor` console script: run the command, then leave without tearing down.
+
+    Once a command has returned, its databases are closed, its files written and its output
+    printed; what is left is the interpreter freeing every module and object one by one, about
+    0.1 s of a 0.8 s cron poll of unchanged feeds (measured). So the process exits at once,
+    after flushing stdout and stderr. An unexpected exception still unwinds normally, so its
+    traceback is printed as usual.
+    """
     from monitor.db import DatabaseError
 
     try:
-        cli(prog_name="monitor")
-    except (sqlite3.Error, DatabaseError) as exc:  # last resort: a clear line, never a traceback
-        _fail(f"database error: {exc}", ExitCode.DATABASE)
+        try:
+            cli(prog_name="monitor")
+        except (sqlite3.Error, DatabaseError) as exc:  # last resort: a clear line, not a traceback
+            _fail(f"database error: {exc}", ExitCode.DATABASE)
+    except SystemExit as exc:
+        _exit_now(exc.code)
+    _exit_now(0)
+
+
+def _exit_now(code: object) -> NoReturn:
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # sys.exit("message") prints it and exits 1
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader has gone (| head), or the stream is closed
+            pass
+    os._exit(code or 0)
