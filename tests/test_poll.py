@@ -180,6 +180,17 @@ def test_a_closed_port_is_reported_as_refused(server: FeedServer, db_path: Path)
     assert errors[server.url("/ok.xml")] is None
 
 
+def test_cookies_are_neither_kept_nor_sent(server: FeedServer, db_path: Path) -> None:
+    """A cookie set by one feed is not sent back, to it or to another feed of the same site."""
+    server.routes["/a.xml"] = Route(body=rss(items(1, "a")), headers={"Set-Cookie": "id=42"})
+    server.routes["/b.xml"] = Route(body=rss(items(1, "b")))
+    settings = make_settings([server.url("/a.xml"), server.url("/b.xml")], concurrency=1)
+    run_poll(settings, db_path, all_feeds=True)
+    run_poll(settings, db_path, all_feeds=True)
+    assert len(server.request_headers) == 4
+    assert all("Cookie" not in headers for _path, headers in server.request_headers)
+
+
 def test_unusable_redirects_fail_that_feed_only(server: FeedServer, db_path: Path) -> None:
     """A Location httpx cannot even parse, or a port past 65535, is that feed's error; the
     other feeds of the poll are stored and the next poll runs as usual."""
