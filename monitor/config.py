@@ -67,6 +67,23 @@ def _check_feed_url(value: str) -> str:
     return value
 
 
+def check_proxy(value: str) -> str:
+    """A proxy URL as `poll.proxy` or a *_PROXY variable may give it, or `none`. Messages hide
+    a password written in it."""
+    value = value.strip()
+    if value.lower() == "none":
+        return "none"
+    parts = urlsplit(value)
+    shown = repr(value.replace(f":{parts.password}@", ":***@") if parts.password else value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{shown}: only http://host:port or https://host:port proxies are used")
+    try:
+        parts.port  # noqa: B018 (urllib checks the port when it is read)
+    except ValueError:
+        raise ValueError(f"{shown}: the port must be a number from 0 to 65535") from None
+    return value
+
+
 class FeedConfig(_Strict):
     """One subscription."""
 
@@ -113,6 +130,15 @@ class PollSettings(_StrictTypes):
     """Processes that parse feeds in parallel during large polls; 0 parses in-process."""
     user_agent: str | None = None
     """Overrides the User-Agent header (default: monitor/<version> with the project URL)."""
+    proxy: str | None = None
+    """Proxy for every feed: `http://host:port` (or https://, with `user:password@` if needed),
+    or `none` for no proxy at all. Unset: the HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY
+    environment variables are followed, as curl and newsboat do."""
+
+    @field_validator("proxy")
+    @classmethod
+    def _check_proxy(cls, value: str | None) -> str | None:
+        return None if value is None else check_proxy(value)
 
 
 class GroupingSettings(_StrictTypes):

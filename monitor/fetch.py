@@ -34,7 +34,7 @@ if "httpx" not in sys.modules:
 import httpx
 
 from monitor import __version__
-from monitor.config import PollSettings
+from monitor.config import PollSettings, check_proxy
 from monitor.netbackend import AsyncioBackend
 
 try:
@@ -201,6 +201,35 @@ def _describe_http_error(exc: Exception, url: str) -> str:
     return f"{type(exc).__name__} fetching from {host}: {str(exc)[:200]}"
 
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def proxy_routes(setting: str | None) -> tuple[dict[str, str | None], str | None]:
+    """Where requests go: URL pattern → proxy URL (None: direct), and a problem that stops every
+    http(s) fetch, such as a SOCKS proxy in the environment (only http(s) proxies are used).
+
+    `poll.proxy` wins; `none` means direct, whatever the environment says. Otherwise the
+    *_PROXY variables apply, as in curl, and loopback addresses always go direct.
+    """
+    if setting == "none":
+        return {}, None
+    if setting:
+        return {"all://": setting}, None
+    from httpx._utils import get_environment_proxies
+
+    routes = get_environment_proxies()
+    for pattern, proxy in routes.items():
+        if proxy is not None:
+            try:
+                check_proxy(proxy)
+            except ValueError as exc:
+                variable = pattern.removesuffix("://").upper() + "_PROXY"
+                return {}, f"{variable} in the environment: {exc} (poll.proxy overrides it)"
+    if any(proxy is not None for proxy in routes.values()):
+        routes.update({f"all://{host}": None for host in LOOPBACK_HOSTS})
+    return routes, None
+
+
 class Fetcher:
     """One poll's worth of fetching: a shared client, a global and a per-host concurrency cap."""
 
@@ -214,18 +243,13 @@ class Fetcher:
         # Until then the context trusts no one, so nothing could connect unverified meanwhile.
         self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies hostname and chain
         self._tls_loaded = False
-        transport = httpx.AsyncHTTPTransport(
-            verify=self._tls,
-            limits=httpx.Limits(
-                max_connections=settings.concurrency,
-                max_keepalive_connections=min(KEEPALIVE, settings.concurrency),
-            ),
-            trust_env=False,
-        )
-        # Sockets through plain asyncio instead of anyio (monitor/netbackend.py: why).
-        transport._pool._network_backend = AsyncioBackend()
+        routes, self._proxy_problem = proxy_routes(settings.proxy)
         self._client = httpx.AsyncClient(
-            transport=transport,
+            transport=self._transport(None),
+            mounts={
+                pattern: None if proxy is None else self._transport(proxy)
+                for pattern, proxy in routes.items()
+            },
             cookies=_NoCookies(),
             follow_redirects=False,
             timeout=httpx.Timeout(
@@ -241,6 +265,20 @@ class Fetcher:
             },
             trust_env=False,
         )
+
+    def _transport(self, proxy: str | None) -> httpx.AsyncHTTPTransport:
+        transport = httpx.AsyncHTTPTransport(
+            verify=self._tls,
+            limits=httpx.Limits(
+                max_connections=self.settings.concurrency,
+                max_keepalive_connections=min(KEEPALIVE, self.settings.concurrency),
+            ),
+            proxy=proxy,
+            trust_env=False,
+        )
+        # Sockets through plain asyncio instead of anyio (monitor/netbackend.py: why).
+        transport._pool._network_backend = AsyncioBackend()
+        return transport
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -258,6 +296,8 @@ class Fetcher:
             result = await asyncio.to_thread(self._read_local, request)
             result.elapsed = time.monotonic() - started
             return result
+        if self._proxy_problem:
+            return FetchResult(request, "error", error=self._proxy_problem)
         host = (urlsplit(request.url).hostname or "").lower()
         host_sem = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
         async with host_sem, self._global:

@@ -7,6 +7,16 @@ import pytest
 
 from tests.feedserver import FeedServer
 
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk to 127.0.0.1 directly, whatever proxy the machine running them sets."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
 
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
