@@ -7,38 +7,17 @@ with a readable error, and a trusted one is fetched and stored.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import certifi
 import pytest
 
 from monitor.poller import run_poll
+from tests.conftest import needs_openssl
 from tests.feedserver import FeedServer, Route, rss
 from tests.test_poll import items, make_settings, rows
 
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
-
-
-@pytest.fixture
-def tls_server(tmp_path: Path) -> Iterator[tuple[FeedServer, Path]]:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-keyout", str(key), "-out", str(cert),
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    server = FeedServer(tls=(cert, key)).start()
-    server.routes["/secure.xml"] = Route(body=rss(items(3, "s")))
-    try:
-        yield server, cert
-    finally:
-        server.stop()
+pytestmark = needs_openssl
 
 
 def test_an_untrusted_certificate_is_refused(
