@@ -79,10 +79,21 @@ _CLAUSE_SPLIT = re.compile(
     + r")\b)"
 )
 # Left out of a claim's terms: who reported it, and relative clauses about a person's past.
+_SOURCES = r"(?:people|persons|sources|insiders|officials|executives|employees)"
+_SOURCE_COUNT = r"(?:\w+\s+){0,2}?" + _SOURCES
 _ATTRIBUTED_TO = re.compile(
     r"\b(?:according to|reported by|first reported by)\s+(?:[A-Z][\w&.'-]*\s*)+|"
-    r",?\s*(?:[A-Z][\w&.'-]*\s*){1,3}(?:said|says|reported|reports)\.?$"
+    r",?\s*(?:[A-Z][\w&.'-]*\s*){1,3}(?:said|says|reported|reports)\.?$|"
+    # Who told the reporter, with how many of them: "according to two people familiar with the
+    # talks", "three people said", "citing four sources". Their number is not the claim's figure.
+    r",?\s*\b(?:according to|citing|per)\s+" + _SOURCE_COUNT + r"\b[^,;]*|"
+    r",?\s*\b" + _SOURCE_COUNT + r"\s+(?:familiar|close|briefed|with knowledge)\b[^,;]*|"
+    r",?\s*\b" + _SOURCE_COUNT + r"\s+(?:said|say|told|confirmed)\b[^,;]*",
+    re.IGNORECASE,
 )
+# A figure set right after "not" or "rather than" is the one being denied: "worth $200 million,
+# not $140 million" claims $200 million.
+_DENIED = re.compile(r"\b(?:not|rather than|instead of|and not)\s+(?:the\s+)?$", re.IGNORECASE)
 _LETTERS = re.compile(r"[a-z]+")
 # Words that can make a clause assert an action: verb forms, and the first words of phrases
 # that become one ("lay off" → cut, "step down" → stepdown).
@@ -192,11 +203,15 @@ def _is_candidate(sentence: str) -> bool:
 def _analyse(clause: str, unattributed: str) -> tuple[frozenset[str], list[str], list[Figure]]:
     """Verb families, other terms (names, objects) and figures of one clause (`unattributed`:
     the clause without who reported it)."""
-    figures = [f for f in find_figures(clause) if f.kind != "number"]
+    figures = [
+        f
+        for f in find_figures(unattributed)
+        if f.kind != "number" and not _DENIED.search(unattributed[max(0, f.start - 16) : f.start])
+    ]
     verbs: set[str] = set()
     names: list[str] = []
     text = _RELATIVE.sub(",", unattributed)
-    if figures:
+    if figures or find_figures(text):
         text = without_figures(text, [f for f in find_figures(text) if f.kind != "number"])
     for token in normal_tokens(text):
         term = term_of(token)

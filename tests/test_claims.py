@@ -299,6 +299,29 @@ def test_actions_figures_and_attributions_are_claims() -> None:
     assert claims[1].figure is not None and claims[1].figure.approx
 
 
+def test_how_many_sources_spoke_is_not_the_claims_figure() -> None:
+    """Sourcing such as "according to two people" gave a count claim of 2 beside the $140M one; the wording of
+    the sourcing is no part of what is claimed, so two outlets citing different numbers of
+    people state the same claim."""
+    (two,) = extract_claims(
+        "Lab offers Dana Okoro $140 million, according to two people familiar with the talks", ""
+    )
+    (three,) = extract_claims("Lab offers Dana Okoro $140 million, three people said", "")
+    (cited,) = extract_claims("Lab offers Dana Okoro $140 million, citing four insiders", "")
+    assert two.figure is not None and two.figure.kind == "money"
+    assert relation(three, two) == "same" and relation(cited, two) == "same"
+    (jobs,) = extract_claims("Lab cuts 600 jobs, two people close to the company said", "")
+    assert jobs.figure is not None and jobs.figure.value == 600
+
+
+def test_a_denied_figure_is_not_claimed() -> None:
+    """A correction such as "worth $200 million, not $140 million" claims $200 million only."""
+    (claim,) = extract_claims("Filing puts Okoro package at $200 million, not $140 million", "")
+    assert claim.figure is not None and claim.figure.value == 200e6
+    (rather,) = extract_claims("Lab pays $90 million rather than the $60 million reported", "")
+    assert rather.figure is not None and rather.figure.value == 90e6
+
+
 def test_verb_families_and_aliases_match_across_wordings() -> None:
     (poached,) = extract_claims("Meta poaches Apple's AI models chief Ruoming Pang", "")
     (joins,) = extract_claims("Ruoming Pang, Apple's head of models, joins Meta Platforms", "")
