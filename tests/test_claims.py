@@ -300,9 +300,9 @@ def test_actions_figures_and_attributions_are_claims() -> None:
 
 
 def test_how_many_sources_spoke_is_not_the_claims_figure() -> None:
-    """Sourcing such as "according to two people" gave a count claim of 2 beside the $140M one; the wording of
-    the sourcing is no part of what is claimed, so two outlets citing different numbers of
-    people state the same claim."""
+    """Sourcing such as "according to two people" gave a count claim of 2 beside the $140M
+    one. How a report is sourced is no part of what it claims, so two outlets citing different
+    numbers of people state the same claim."""
     (two,) = extract_claims(
         "Lab offers Dana Okoro $140 million, according to two people familiar with the talks", ""
     )
