@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 from click_default_group import DefaultGroup
@@ -88,6 +88,13 @@ def _load(config: str | None, db: str | None, *, as_json: bool = False) -> tuple
 
 def _warn(message: str) -> None:
     click.echo(f"monitor: warning: {clean_line(message)}", err=True)
+
+
+def _warn_local_paths(settings: Any, config_path: Path) -> None:
+    from monitor.config import local_path_warnings
+
+    for line in local_path_warnings(settings, config_path):
+        _warn(line)
 
 
 def _check_db_dir(db_path: Path, *, as_json: bool = False) -> None:
@@ -179,6 +186,7 @@ def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_js
     _check_db_dir(db_path, as_json=as_json)
     if not settings.feeds:
         _warn(f"no feeds configured in {config_path}: add some under `feeds:`")
+    _warn_local_paths(settings, config_path)
     from monitor.db import DatabaseError
     from monitor.poller import FeedResult, PollLocked, run_poll
 
@@ -265,7 +273,8 @@ def _notify_after_poll(settings: Any, db_path: Path, result: Any) -> None:
 )
 def feeds(config: str | None, db: str | None, fmt: str) -> None:
     """List every feed with its status, last error, last success, next check and story count."""
-    settings, _config_path, db_path = _load(config, db)
+    settings, config_path, db_path = _load(config, db)
+    _warn_local_paths(settings, config_path)
     from monitor.feedstatus import feed_statuses, render_table
 
     conn = _open_db(db_path)
@@ -301,7 +310,11 @@ def feeds(config: str | None, db: str | None, fmt: str) -> None:
 )
 @click.option("--since", default=None, help="Only stories first seen since: 24h, 7d or a date.")
 @click.option(
-    "--output", "-o", type=click.File("w"), default="-", help="Write here (default stdout)."
+    "--output",
+    "-o",
+    type=click.Path(allow_dash=True),
+    default="-",
+    help="Write here (default stdout); a file that cannot be written is a usage error (exit 2).",
 )
 def export(
     config: str | None,
@@ -309,12 +322,17 @@ def export(
     fmt: str,
     tags: tuple[str, ...],
     since: str | None,
-    output: Any,
+    output: str,
 ) -> None:
     """Export stories with tags, group and claims as JSON lines or CSV."""
     settings, _config_path, db_path = _load(config, db)
-    from monitor.export import ExportError, export_stories, known_tags
+    from monitor.export import ExportError, export_stories, known_tags, since_to_iso
 
+    try:
+        if since:
+            since_to_iso(since)  # before the output file is opened (and emptied)
+    except ExportError as exc:
+        _fail(str(exc), ExitCode.USAGE)
     conn = _open_db(db_path)
     try:
         known = known_tags(conn, settings)
@@ -322,11 +340,45 @@ def export(
             if tag not in known:
                 listed = ", ".join(known) if known else "none yet"
                 _warn(f"no tag {tag!r}; known tags: {listed}")
-        export_stories(conn, output, fmt=fmt, tags=list(tags), since=since)
-    except ExportError as exc:
-        _fail(str(exc), ExitCode.USAGE)
+        _write_output(
+            output, lambda out: export_stories(conn, out, fmt=fmt, tags=list(tags), since=since)
+        )
     finally:
         conn.close()
+
+
+def _write_output(path: str, write: Callable[[TextIO], object]) -> None:
+    """Run `write` on the file at `path` ("-": stdout). A file that cannot be created or written
+    is the user's to fix, so exit 2 naming the path and the reason; click's own lazy file said
+    "Could not open file" and exited 1, which means a feed failed."""
+    if path == "-":
+        write(sys.stdout)
+        return
+    target = Path(path)
+    try:
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            write(handle)
+    except OSError as exc:
+        _fail(f"cannot write {target}: {_os_reason(target, exc)}", ExitCode.USAGE)
+
+
+def _os_reason(path: Path, exc: OSError) -> str:
+    """Why `path` could not be opened, in the user's terms rather than errno's."""
+    if isinstance(exc, FileNotFoundError):
+        return f"directory {path.parent} does not exist"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a directory; give a file name"
+    if isinstance(exc, NotADirectoryError):
+        return f"{_file_in_the_way(path)} is a file, not a directory"
+    return (exc.strerror or str(exc)).lower()
+
+
+def _file_in_the_way(path: Path) -> Path:
+    """The nearest parent of `path` that exists (the file a directory was expected to be)."""
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    return parent
 
 
 @cli.command()

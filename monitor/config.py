@@ -88,7 +88,8 @@ class FeedConfig(_Strict):
     """One subscription."""
 
     url: str
-    """http(s) URL of an RSS/Atom feed, or a local file path (for generated feeds)."""
+    """http(s) URL of an RSS/Atom feed, or a local file path (for generated feeds); a relative
+    path is read from the current directory, as written (it is also the feed's identity)."""
     title: str | None = None
     """Name shown in the UI; defaults to the feed's own title."""
     tags: list[str] = Field(default_factory=list)
@@ -199,6 +200,10 @@ def _describe(error: dict[str, Any]) -> str:
         return "unknown key"
     if kind == "missing":
         return "required field is missing"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _not_a_mapping(tuple(error.get("loc", ())), error.get("input"))
+    if kind == "list_type":
+        return _not_a_list(tuple(error.get("loc", ())), error.get("input"))
     message = str(error.get("msg", "invalid"))
     if kind in ("int_type", "float_type", "bool_type", "string_type") and "input" in error:
         value = error["input"]
@@ -208,6 +213,65 @@ def _describe(error: dict[str, Any]) -> str:
             shown = repr(value)
             message += f" (got {shown if len(shown) <= 40 else shown[:39] + '…'})"
     return message.removeprefix("Value error, ")
+
+
+def _shown(value: Any) -> str:
+    """A YAML value as the user wrote it, named by its kind: "text 'x'", "a list", "nothing"."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    shown = repr(str(value))
+    return f"text {shown if len(shown) <= 40 else shown[:39] + '…'}"
+
+
+def _quotable(value: Any) -> str | None:
+    """`value` to repeat inside a hint, or None: only short one-line text without control or
+    format characters, so a hint never spans lines or carries escape codes."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return text if text and len(text) <= 80 and text.isprintable() else None
+
+
+def _not_a_mapping(loc: tuple[Any, ...], value: Any) -> str:
+    """Instead of pydantic's "valid dictionary or instance of FeedConfig": what to write."""
+    if len(loc) == 2 and loc[0] == "feeds":
+        return f'each feed is a mapping with url: (write "- url: {_quotable(value) or "http://…"}")'
+    if value is None:
+        message = "is empty: put its settings under it, indented, or delete the line"
+    else:
+        message = f"should be settings written as indented `name: value` lines, not {_shown(value)}"
+    return message + _topics_hint(loc)
+
+
+def _not_a_list(loc: tuple[Any, ...], value: Any) -> str:
+    """Instead of pydantic's "valid list": what to write."""
+    if loc == ("feeds",):
+        if value is None:
+            return 'is empty: list feeds under it ("- url: http://…"), or write feeds: []'
+        if _quotable(value):
+            return f'should be a list of feeds: write "- url: {_quotable(value)}" on the next line'
+        return f'should be a list of feeds, one "- url: http://…" each, not {_shown(value)}'
+    if isinstance(value, dict):
+        message = 'should be a list, each item on its own line starting with "- ", not a mapping'
+    else:
+        text = _quotable(value)
+        words = [text] if text else ["a", "b"]
+        if loc[-1:] == ("command",) and text:
+            words = text.split()  # a program and its arguments, not one name with spaces
+        message = f"should be a list such as [{', '.join(words)}], not {_shown(value)}"
+    return message + _topics_hint(loc)
+
+
+def _topics_hint(loc: tuple[Any, ...]) -> str:
+    return "; see docs/topics.md" if loc[:1] == ("topics",) else ""
 
 
 def settings_from_data(data: Any, source: str) -> Settings:
@@ -325,6 +389,32 @@ def _loader() -> Any:
 
         _LOADER = Loader
     return _LOADER
+
+
+def local_path_warnings(
+    settings: Settings, config_path: Path, cwd: Path | None = None
+) -> list[str]:
+    """One line per relative local feed path that names no file. The poll opens such a path
+    from the current directory, not from feeds.yaml's, so its own error ("local feed file
+    ledger.xml does not exist") does not say where it looked; cron, which runs elsewhere, is
+    where that bites. The line names the absolute path read, and the file beside feeds.yaml
+    when that is what was meant."""
+    cwd = cwd or Path.cwd()
+    lines = []
+    for index, feed in enumerate(settings.feeds):
+        path = Path(feed.url).expanduser()
+        if not feed.is_local() or path.is_absolute() or (cwd / path).exists():
+            continue
+        beside = config_path.absolute().parent / path
+        if beside.exists():
+            hint = f"{beside}, beside {config_path.name}, does: write that absolute path"
+        else:
+            hint = f"paths are not read from {config_path.name}'s directory: write an absolute path"
+        lines.append(
+            f"feeds[{index}].url: {feed.url} is relative to the current directory, "
+            f"and {cwd / path} does not exist; {hint}"
+        )
+    return lines
 
 
 def resolve_paths(config: str | None, db: str | None) -> tuple[Path, Path]:

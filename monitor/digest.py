@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from monitor.queries import distinct_sources
 from monitor.textclean import clean_line
 from monitor.wording import plural
 
@@ -207,7 +208,8 @@ def _append(report: DigestReport, section: list[DigestGroup], group: DigestGroup
 
 def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bool) -> DigestGroup:
     group_id = int(row["id"])
-    sources = [
+    # By name: an outlet subscribed under a second address has two feed rows, not two voices.
+    sources = distinct_sources(
         clean_line(r[0])
         for r in conn.execute(
             "SELECT COALESCE(f.title, f.url) FROM feeds f WHERE f.id IN ("
@@ -215,7 +217,7 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
             "WHERE s.group_id = ?) ORDER BY f.title, f.url",
             (group_id,),
         )
-    ]
+    )
     lead = conn.execute(
         "SELECT url FROM stories WHERE group_id = ? AND title = ? ORDER BY id LIMIT 1",
         (group_id, row["title"]),

@@ -4,7 +4,9 @@ Each line of the file is one JSON object with `title`, `summary`, `source`, `pub
 `tags` (the right tags) and `group` (a same-event label or null); `id` names the item in the
 report (default: its line number). For every tag the report gives precision, recall and F1, the
 micro-averaged totals, and lists the misses and false alarms (with the rule that fired), so a
-user tuning their own topics sees exactly what each change does.
+user tuning their own topics sees exactly what each change does. A ratio with nothing to count
+(precision of a tag never predicted, recall of a tag never labelled) is None, shown as `n/a`:
+1.000 there read as a perfect score.
 
 Grouping is scored pairwise (two items are a pair when they share a group) if
 `monitor.grouping` provides `group_items(items, settings) -> list[int]`.
@@ -42,32 +44,38 @@ class TagScore:
     false_alarms: list[tuple[str, TagHit]] = field(default_factory=list)
 
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+    def precision(self) -> float | None:
+        return _ratio(self.tp, self.tp + self.fp)
 
     @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+    def recall(self) -> float | None:
+        return _ratio(self.tp, self.tp + self.fn)
 
     @property
-    def f1(self) -> float:
-        return _f1(self.precision, self.recall)
+    def f1(self) -> float | None:
+        return _f1(self.tp, self.fp, self.fn)
 
 
 @dataclass(frozen=True)
 class GroupingScore:
     """Pairwise agreement of predicted groups with the labelled ones."""
 
-    precision: float
-    recall: float
-    f1: float
+    precision: float | None
+    recall: float | None
+    f1: float | None
     true_pairs: int
     predicted_pairs: int
     shared_pairs: int
 
 
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _f1(tp: int, fp: int, fn: int) -> float | None:
+    """The harmonic mean of precision and recall, from the counts: also defined (0) when only
+    one of the two is, e.g. a tag never labelled that the rules gave to some items."""
+    return _ratio(2 * tp, 2 * tp + fp + fn)
 
 
 def load_items(path: Path) -> list[dict[str, Any]]:
@@ -142,10 +150,14 @@ def pairwise_score(truth: list[Any], predicted: list[Any]) -> GroupingScore:
     """Pairwise precision/recall of `predicted` group labels against `truth` (None = alone)."""
     true_pairs, predicted_pairs = _pairs(truth), _pairs(predicted)
     shared = len(true_pairs & predicted_pairs)
-    precision = shared / len(predicted_pairs) if predicted_pairs else 1.0
-    recall = shared / len(true_pairs) if true_pairs else 1.0
+    missed, extra = len(true_pairs) - shared, len(predicted_pairs) - shared
     return GroupingScore(
-        precision, recall, _f1(precision, recall), len(true_pairs), len(predicted_pairs), shared
+        _ratio(shared, len(predicted_pairs)),
+        _ratio(shared, len(true_pairs)),
+        _f1(shared, extra, missed),
+        len(true_pairs),
+        len(predicted_pairs),
+        shared,
     )
 
 
@@ -222,15 +234,19 @@ def run(path: Path, settings: Settings, out: TextIO, err: TextIO | None = None) 
         write("\nGrouping: not available (monitor.grouping has no group_items).\n")
     else:
         write(
-            f"\nGrouping (pairwise): P {grouping.precision:.3f}  R {grouping.recall:.3f}  "
-            f"F1 {grouping.f1:.3f}  ({grouping.shared_pairs} of {grouping.true_pairs} labelled "
+            f"\nGrouping (pairwise): P {_shown(grouping.precision)}  R {_shown(grouping.recall)}  "
+            f"F1 {_shown(grouping.f1)}  ({grouping.shared_pairs} of {grouping.true_pairs} labelled "
             f"pairs found, {grouping.predicted_pairs} predicted)\n"
         )
     return EXIT_OK
 
 
+def _shown(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio:.3f}"
+
+
 def _row(name: str, score: TagScore) -> str:
     return (
-        f"{name:<16}{score.precision:>7.3f}{score.recall:>7.3f}{score.f1:>7.3f}"
+        f"{name:<16}{_shown(score.precision):>7}{_shown(score.recall):>7}{_shown(score.f1):>7}"
         f"{score.tp:>6}{score.fp:>5}{score.fn:>5}"
     )

@@ -72,7 +72,10 @@ def _categories(value: str | None) -> tuple[str, ...]:
 
 def read_opml(path: Path) -> list[Outline]:
     """Every outline with an xmlUrl, in document order."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OpmlError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError(f"{path}: larger than {MAX_OPML_BYTES // (1024 * 1024)} MiB")
     try:
@@ -180,16 +183,26 @@ def import_opml(opml_path: Path, config_path: Path) -> ImportResult:
         raise OpmlError(f"{opml_path}: importing would make feeds.yaml invalid: {exc}") from None
     except yaml.YAMLError as exc:
         raise OpmlError(f"{opml_path}: could not merge into {config_path}: {exc}") from None
-    fd, tmp = tempfile.mkstemp(dir=config_path.parent, prefix=".feeds-", suffix=".yaml")
+    try:
+        _replace_text(config_path, candidate)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise OpmlError(f"cannot write {config_path}: {reason}; it was left as it was") from None
+    result.added = len(new)
+    return result
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Write a temporary file beside `path` and rename it over `path`, so a full disk or a crash
+    never leaves half a feeds.yaml."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feeds-", suffix=".yaml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(candidate)
-        os.replace(tmp, config_path)
+            handle.write(text)
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    result.added = len(new)
-    return result
 
 
 def stored_titles(db_path: Path) -> dict[str, str] | None:

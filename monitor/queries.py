@@ -21,7 +21,7 @@ import itertools
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -120,6 +120,7 @@ class GroupRow:
     tags: tuple[str, ...]
     story_count: int
     source_count: int
+    """Outlets, by name: a feed subscribed again under a new address is still one source."""
     claim_count: int
     new_claims: int
     seen: bool
@@ -130,6 +131,9 @@ class GroupRow:
     new_wordings: int | None = None
     """The new claims as the claims pane shows them, one per wording (two figures in one
     sentence are two claims in the core, one line on screen); None: same as new_claims."""
+    feed_count: int | None = None
+    """Feeds (rows of `feeds`) that carried it, as stored; it, not `source_count`, orders ties,
+    so the rank agrees with the SQL that pages the list. None: same as source_count."""
 
     @property
     def new_shown(self) -> int:
@@ -144,7 +148,8 @@ class GroupRow:
         """Size, for ties on activity: sources, then stories (as `_GROUP_RANK`/`_LONE_RANK`)."""
         if self.is_lone:
             return LONE_RANK
-        return self.source_count * RANK_SOURCES + min(self.story_count, RANK_SOURCES - 1)
+        feeds = self.source_count if self.feed_count is None else self.feed_count
+        return feeds * RANK_SOURCES + min(self.story_count, RANK_SOURCES - 1)
 
     @property
     def sort_key(self) -> tuple[str, int, int]:
@@ -537,6 +542,7 @@ def _group_row(row: sqlite3.Row) -> GroupRow:
         starred=row[12] or 0,
         first_seen=row[13],
         new_wordings=row[14],
+        feed_count=row[7] or 0,
     )
 
 
@@ -621,7 +627,62 @@ def group_rows(conn: sqlite3.Connection, keys: Sequence[int]) -> list[GroupRow]:
                     f"SELECT {columns} FROM {table} WHERE {alias}.id IN ({marks})", chunk
                 )
             )
-    return _with_sources(conn, rows)
+    return _with_sources(conn, _with_outlet_counts(conn, rows))
+
+
+def distinct_sources(names: Iterable[str]) -> list[str]:
+    """Each source name once, the first spelling kept, in the order given; names differing only
+    in case are one outlet."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append(name)
+    return out
+
+
+def _outlets(conn: sqlite3.Connection) -> dict[int, str]:
+    """Feed id -> its outlet: the source name shown, case-folded (feeds are few: read whole)."""
+    return {
+        row[0]: _source_name(row[1], row[2]).casefold()
+        for row in conn.execute("SELECT id, title, config_url FROM feeds")
+    }
+
+
+def _with_outlet_counts(conn: sqlite3.Connection, rows: list[GroupRow]) -> list[GroupRow]:
+    """Source counts per outlet, not per feed. A feed whose address changed in feeds.yaml keeps
+    its old row (and the stories it brought), so the stored per-feed count said "4 sources" for
+    3 outlets. Only rows counting several feeds are recounted, and only when two feeds share a
+    name at all."""
+    outlet = _outlets(conn)
+    if len(set(outlet.values())) == len(outlet):
+        return rows
+    keys = [row.key for row in rows if row.source_count > 1]
+    feeds = _feeds_by_key(conn, keys)
+    return [
+        replace(row, source_count=len({outlet.get(f, f"#{f}") for f in feeds[row.key]}))
+        if row.key in feeds
+        else row
+        for row in rows
+    ]
+
+
+def _feeds_by_key(conn: sqlite3.Connection, keys: Sequence[int]) -> dict[int, set[int]]:
+    """Item key -> the ids of the feeds that carried its stories."""
+    found: dict[int, set[int]] = {}
+    group_sql = (
+        "SELECT s.group_id * 2 + 1, ss.feed_id FROM stories s "
+        "JOIN story_sources ss ON ss.story_id = s.id WHERE s.group_id IN ({})"
+    )
+    story_sql = "SELECT ss.story_id * 2, ss.feed_id FROM story_sources ss WHERE ss.story_id IN ({})"
+    for kind, sql in ((1, group_sql), (0, story_sql)):
+        ids = [key // 2 for key in keys if key % 2 == kind]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for key, feed_id in conn.execute(sql.format(",".join("?" * len(chunk))), chunk):
+                found.setdefault(key, set()).add(feed_id)
+    return found
 
 
 def group_row(conn: sqlite3.Connection, key: int) -> GroupRow | None:
@@ -766,11 +827,12 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
     ).fetchone()
     if row is None:
         return None
-    seen_in = tuple(
+    seen_in = distinct_sources(
         _source_name(r["title"], r["config_url"])
         for r in conn.execute(
             # The story's own feed first (the view names it as the source and lists the rest
-            # as "also carried by"), then each other feed once, in order of arrival.
+            # as "also carried by"), then each other outlet once (by name: one subscribed under
+            # two addresses has two feed rows), in order of arrival.
             "SELECT f.title, f.config_url FROM story_sources ss JOIN feeds f ON f.id = ss.feed_id "
             "WHERE ss.story_id = ? GROUP BY ss.feed_id "
             "ORDER BY ss.feed_id != ?, MIN(ss.first_seen), f.id",
@@ -820,7 +882,7 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
         updated=bool(row["is_updated"]),
         group_id=row["group_id"],
         source=_source_name(row["feed_title"], row["config_url"]),
-        seen_in=seen_in,
+        seen_in=tuple(seen_in),
         tags=tuple(tags),
         claims=claims,
     )

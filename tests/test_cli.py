@@ -145,6 +145,74 @@ def test_export_since_rejects_nonsense(configured: tuple[Path, Path]) -> None:
     assert code == 2 and "since" in err.lower()
 
 
+def test_export_to_a_file(configured: tuple[Path, Path], tmp_path: Path) -> None:
+    config, db = configured
+    invoke("poll", "--config", str(config), "--db", str(db))
+    target = tmp_path / "out.csv"
+    code, out, err = invoke(
+        "export", "--config", str(config), "--db", str(db), "--format", "csv", "-o", str(target)
+    )
+    assert code == 0 and out == "" and err == ""
+    assert len(list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))) == 3
+    # A usage error found before the export leaves an existing file as it was.
+    code, _, err = invoke(
+        "export", "--config", str(config), "--db", str(db), "--since", "soon", "-o", str(target)
+    )
+    assert code == 2 and len(target.read_text(encoding="utf-8").splitlines()) == 4
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [
+        ("missing/x.csv", "directory {tmp}/missing does not exist"),
+        (".", "it is a directory; give a file name"),
+        ("m.db/x.csv", "{tmp}/m.db is a file, not a directory"),
+    ],
+)
+def test_export_to_a_path_that_cannot_be_written_is_a_usage_error(
+    configured: tuple[Path, Path], tmp_path: Path, where: str, reason: str
+) -> None:
+    """Exit 2 naming the path and why (it was click's "Could not open file", exit 1: the code
+    for a failed feed), whether or not there is anything to export."""
+    config, db = configured
+    for polled in (False, True):
+        if polled:
+            invoke("poll", "--config", str(config), "--db", str(db))
+        target = tmp_path / where
+        code, out, err = invoke(
+            "export", "--config", str(config), "--db", str(db), "-o", str(target)
+        )
+        assert code == 2 and out == ""
+        assert err == f"monitor: cannot write {target}: {reason.format(tmp=tmp_path)}\n"
+
+
+def test_a_relative_local_feed_path_names_where_it_was_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Relative paths are read from the current directory; from anywhere else (cron) the poll
+    said only "local feed file ledger.xml does not exist"."""
+    home = tmp_path / "monitor"
+    home.mkdir()
+    (home / "ledger.xml").write_bytes(rss(ITEMS, title="Ledger"))
+    config = home / "feeds.yaml"
+    config.write_text("feeds:\n  - url: ledger.xml\npoll:\n  parse_workers: 0\n", "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, _, err = invoke("poll", "-q", "--config", str(config), "--db", str(tmp_path / "m.db"))
+    assert code == 1
+    assert (
+        f"monitor: warning: feeds[0].url: ledger.xml is relative to the current directory, and "
+        f"{elsewhere / 'ledger.xml'} does not exist; {home / 'ledger.xml'}, beside feeds.yaml, "
+        "does: write that absolute path"
+    ) in err
+    code, _, err = invoke("feeds", "--config", str(config), "--db", str(tmp_path / "m.db"))
+    assert code == 0 and str(elsewhere / "ledger.xml") in err
+    monkeypatch.chdir(home)
+    code, _, err = invoke("poll", "--all", "--config", str(config), "--db", str(tmp_path / "m.db"))
+    assert code == 0 and err == ""
+
+
 def opml_setup(tmp_path: Path, outlines: str, head: str = "") -> tuple[Path, Path]:
     """A feeds.yaml subscribed to https://one.example/rss (after `head`), and an OPML file
     whose body holds `outlines`."""
@@ -188,6 +256,21 @@ def test_opml_import_of_garbage_changes_nothing(tmp_path: Path) -> None:
     code, _, err = invoke("opml", "import", str(bad), "--config", str(config))
     assert code == 2 and "bad.opml" in err
     assert config.read_text(encoding="utf-8") == original
+
+
+def test_opml_import_into_a_feeds_yaml_that_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, opml = opml_setup(tmp_path, '<outline xmlUrl="https://two.example/feed.xml"/>')
+    before = config.read_text(encoding="utf-8")
+
+    def read_only(**_kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("monitor.opml.tempfile.mkstemp", read_only)
+    code, _, err = invoke("opml", "import", str(opml), "--config", str(config))
+    assert code == 2 and f"cannot write {config}: permission denied" in err
+    assert config.read_text(encoding="utf-8") == before
 
 
 def test_console_script_runs_without_textual_for_poll(configured: tuple[Path, Path]) -> None:

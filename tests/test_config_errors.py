@@ -24,8 +24,19 @@ BROKEN: dict[str, tuple[str | bytes, str, str]] = {
     ),
     "unknown_poll_key": ("poll:\n  deadline: 3\n", "poll.deadline", "unknown key"),
     "wrong_type_int": ("poll:\n  concurrency: lots\n", "poll.concurrency", "valid integer"),
-    "wrong_type_list": ("feeds: https://a.example/rss\n", "feeds", "valid list"),
-    "wrong_type_tags": ("feeds:\n  - url: https://a.example/rss\n    tags: 7\n", "feeds[0].tags", "valid list"),
+    "wrong_type_list": ("feeds: https://a.example/rss\n", "feeds", 'write "- url: https://a.example/rss"'),
+    "wrong_type_tags": ("feeds:\n  - url: https://a.example/rss\n    tags: 7\n", "feeds[0].tags", "should be a list"),
+    "feed_as_bare_string": ('feeds: [ "http://a.example/feed.xml" ]\n', "feeds[0]", 'each feed is a mapping with url: (write "- url: http://a.example/feed.xml")'),
+    "feeds_as_mapping": ("feeds:\n  url: https://a.example/rss\n", "feeds", "should be a list of feeds"),
+    "feeds_empty": ("feeds:\n", "feeds", "is empty"),
+    "tags_as_text": ("feeds:\n  - url: https://a.example/rss\n    tags: desk\n", "feeds[0].tags", "should be a list such as [desk], not text 'desk'"),
+    "poll_not_a_mapping": ("poll: 5\n", "poll", "indented `name: value` lines, not the number 5"),
+    "poll_as_list": ("poll:\n  - interval_minutes: 5\n", "poll", "not a list"),
+    "poll_empty": ("poll:\n", "poll", "is empty"),
+    "topics_as_list": ("topics: [meta_ai, llama]\n", "topics", "not a list; see docs/topics.md"),
+    "topic_as_list": ("topics:\n  tags:\n    robots: [robot]\n", "topics.tags.robots", "not a list"),
+    "notify_as_text": ("notify: notify-send\n", "notify", "not text 'notify-send'"),
+    "notify_command_as_text": ("notify:\n  command: notify-send monitor\n", "notify.command", "[notify-send, monitor]"),
     "out_of_range": ("poll:\n  feed_deadline: -2\n", "poll.feed_deadline", "greater than 0"),
     "missing_url": ("feeds:\n  - title: No address\n", "feeds[0].url", "missing"),
     "url_not_string": ("feeds:\n  - url: 42\n", "feeds[0].url", "valid string"),
@@ -164,3 +175,15 @@ def test_every_problem_is_listed_duplicates_too(tmp_path: Path) -> None:
     assert code == 2
     assert "feeds[1].url: duplicate" in err and "feeds[2].url: duplicate" in err
     assert "feeds[3].url" in err and "port" in err
+
+
+def test_shape_mistakes_are_told_without_pydantic_words(tmp_path: Path) -> None:
+    """A list where a mapping belongs (or the reverse) was "Input should be a valid dictionary or
+    instance of FeedConfig": words from the code, not from feeds.yaml."""
+    config = tmp_path / "feeds.yaml"
+    for name in sorted(BROKEN):
+        content = BROKEN[name][0]
+        config.write_bytes(content if isinstance(content, bytes) else content.encode())
+        _code, err = _invoke("feeds", "--config", str(config), "--db", str(tmp_path / "m.db"))
+        for jargon in ("instance of", "valid dictionary", "Config", "Settings"):
+            assert jargon not in err, (name, err)

@@ -294,3 +294,16 @@ def test_a_digest_that_cannot_be_marked_is_not_printed(
     with pytest.raises(BrokenPipeError):
         digest.mark_sent(filled, report, deliver=broken_pipe)
     assert failed and digest.build(filled, "last").new_groups == report.new_groups
+
+
+def test_an_outlet_under_two_addresses_is_listed_once(conn: sqlite3.Connection) -> None:
+    """A feed whose URL changed in feeds.yaml leaves its old row, named like the new one: the
+    group said "Bytewire, Ledger, Pulse, Pulse"."""
+    from tests.test_queries import THREE_OUTLETS, resubscribe
+
+    ids, _ = ingest(conn, THREE_OUTLETS)
+    resubscribe(conn, ids[1], "Pulse")
+    (group,) = digest.build(conn, "last").new_groups
+    assert group.sources == ["Bytewire", "Ledger", "Pulse"]
+    text = digest.render(digest.build(conn, "last"), "text")
+    assert "3 stories · Bytewire, Ledger, Pulse\n" in text

@@ -103,3 +103,33 @@ def test_cli_eval(tmp_path: Path) -> None:
     assert "6 labelled items" in result.output and "micro" in result.output
     result = CliRunner().invoke(cli, ["eval", "--config", str(config), str(tmp_path / "no")])
     assert result.exit_code == 2
+
+
+def test_a_ratio_with_nothing_to_count_is_na_not_perfect(tmp_path: Path) -> None:
+    """A tag nobody labelled and no rule gave (0 TP, 0 FP, 0 FN) has no precision or recall:
+    1.000 there read as a perfect score."""
+    items = [
+        {"id": "b1", "title": "Meta ships a new Llama model for phones", "tags": ["llama"]},
+        {"id": "b2", "title": "Meta AI gets a voice mode", "tags": []},
+    ]
+    _code, text = report(write_items(tmp_path / "l.jsonl", items))
+    lines = {line.split()[0]: line.split()[1:] for line in text.splitlines() if line[:1].isalpha()}
+    assert lines["talent"] == ["n/a", "n/a", "n/a", "0", "0", "0"]
+    # predicted but never labelled: precision 0, recall undefined, F1 still 0
+    assert lines["meta_ai"][:3] == ["0.000", "n/a", "0.000"]
+    assert lines["llama"][:3] == ["1.000", "1.000", "1.000"]
+
+
+def test_grouping_without_pairs_is_na(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    score = pairwise_score(["a", "b", None], [1, 2, 3])
+    assert (score.precision, score.recall, score.f1) == (None, None, None)
+    score = pairwise_score(["a", "b"], [1, 1])  # one pair predicted, none labelled
+    assert (score.precision, score.recall, score.f1) == (0.0, None, 0.0)
+
+    def apart(items: list[dict[str, Any]], settings: Any) -> list[int]:
+        return list(range(len(items)))
+
+    monkeypatch.setattr(evaluate, "_group_function", lambda: apart)
+    alone = [dict(item, group=None) for item in ITEMS]
+    _code, text = report(write_items(tmp_path / "l.jsonl", alone))
+    assert "Grouping (pairwise): P n/a  R n/a  F1 n/a  (0 of 0 labelled pairs" in text

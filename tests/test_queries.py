@@ -313,3 +313,83 @@ def test_stories_since(conn: sqlite3.Connection) -> None:
         "SELECT COUNT(*) FROM stories WHERE first_seen > ?", (hour_ago,)
     ).fetchone()[0]
     assert q.stories_since(conn, hour_ago) == expected
+
+
+# One outlet subscribed under two addresses (its URL changed in feeds.yaml): the old feed row
+# stays with the stories it brought, and both rows carry the outlet's name.
+
+THREE_OUTLETS = [
+    {
+        "feed": "Bytewire",
+        "title": "Meta opens a superintelligence lab led by Alexandr Wang",
+        "summary": "Meta puts 14 billion dollars into Scale AI and opens a lab Wang will lead.",
+    },
+    {
+        "feed": "Pulse",
+        "title": "Meta superintelligence lab to be led by Alexandr Wang",
+        "summary": "Meta opens a superintelligence lab that Wang leads after the Scale AI deal.",
+    },
+    {
+        "feed": "Ledger",
+        "title": "Alexandr Wang to lead new Meta superintelligence lab",
+        "summary": "Wang leads the new Meta lab after the 14 billion dollar Scale AI deal.",
+    },
+]
+
+
+def resubscribe(conn: sqlite3.Connection, story_id: int, title: str) -> None:
+    """A second feed row named `title` that also carried the story, as after a URL change."""
+    with write(conn):
+        cursor = conn.execute(
+            "INSERT INTO feeds (config_url, url, title) VALUES (?, ?, ?)",
+            ("http://localhost:8931/pulse.xml", "http://localhost:8931/pulse.xml", title),
+        )
+        conn.execute(
+            "INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (?, ?, ?, ?)",
+            (cursor.lastrowid, "moved", story_id, "2025-06-12T13:00:00Z"),
+        )
+
+
+def test_an_outlet_under_two_addresses_is_one_source(tmp_path: Path) -> None:
+    from tests.test_grouping import ingest
+
+    connection = connect(tmp_path / "moved.db")
+    ids, _ = ingest(connection, THREE_OUTLETS)
+    resubscribe(connection, ids[1], "Pulse")
+    stored = connection.execute("SELECT source_count FROM groups").fetchone()[0]
+    assert stored == 4  # per feed row, as grouping keeps it
+    (row,) = everything(q.GroupQuery(connection, q.Filters(), NOW))
+    assert row.source_count == 3
+    assert row.rank == q.item_rank(connection, row.key)  # ties still order as the SQL pages
+    detail = q.story_detail(connection, ids[1])
+    assert detail is not None and detail.seen_in == ("Pulse",)
+    connection.close()
+
+
+def test_a_lone_story_from_one_outlet_twice_is_one_source(tmp_path: Path) -> None:
+    from tests.test_grouping import add_feed
+
+    connection = connect(tmp_path / "lone.db")
+    feed_id = add_feed(connection, "Pulse")
+    with write(connection):
+        story_id = connection.execute(
+            "INSERT INTO stories (feed_id, title, first_seen, content_hash) VALUES (?, ?, ?, ?)",
+            (feed_id, THREE_OUTLETS[1]["title"], "2025-06-12T12:00:00Z", "h"),
+        ).lastrowid
+        connection.execute(
+            "INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (?, ?, ?, ?)",
+            (feed_id, "k", story_id, "2025-06-12T12:00:00Z"),
+        )
+    assert story_id is not None
+    resubscribe(connection, story_id, "pulse")  # names differing in case: still one outlet
+    (row,) = everything(q.GroupQuery(connection, q.Filters(), NOW))
+    assert row.is_lone and row.source_count == 1
+    connection.close()
+
+
+def test_distinct_sources_keeps_the_first_spelling() -> None:
+    assert q.distinct_sources(["Pulse", "Bytewire", "PULSE", "pulse", "Ledger"]) == [
+        "Pulse",
+        "Bytewire",
+        "Ledger",
+    ]
