@@ -433,7 +433,14 @@ class Fetcher:
             with path.open("rb") as handle:
                 body = handle.read(self.limit + 1)
         except FileNotFoundError:
-            return FetchResult(request, "error", error=f"local feed file {path} does not exist")
+            where = (
+                ""
+                if path.is_absolute()
+                else f" (relative to the current directory: {path.absolute()})"
+            )
+            return FetchResult(
+                request, "error", error=f"local feed file {path} does not exist{where}"
+            )
         except IsADirectoryError:
             return FetchResult(request, "error", error=f"local feed path {path} is a directory")
         except OSError as exc:

@@ -30,7 +30,16 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
 
 FieldName = Literal["title", "summary", "content", "feed", "feed_tags"]
 FIELD_NAMES: tuple[FieldName, ...] = ("title", "summary", "content", "feed", "feed_tags")
@@ -102,7 +111,25 @@ class Clause(_Strict):
     """Fields this clause looks at (default: the rule's)."""
 
 
-ClauseSpec = Term | list[Term] | Clause
+def _one_clause(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """One message for a clause of the wrong shape. Tried against each form in turn, pydantic
+    reported a problem per form, named by its internal types ("constrained-str", "Clause")."""
+    if isinstance(value, dict):
+        return Clause.model_validate(value)  # the mapping's own problems, such as an unknown key
+    try:
+        return handler(value)
+    except ValidationError:
+        if isinstance(value, list):
+            raise ValueError(
+                "a list of terms holds only text (a word, a phrase, a /regex/ or an @list), "
+                "one level deep"
+            ) from None
+        raise ValueError(
+            f"a clause is a term, a list of terms, or a mapping with terms:, not {value!r}"
+        ) from None
+
+
+ClauseSpec = Annotated[Term | list[Term] | Clause, WrapValidator(_one_clause)]
 
 
 class RuleConfig(_Strict):

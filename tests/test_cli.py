@@ -208,6 +208,13 @@ def test_a_relative_local_feed_path_names_where_it_was_looked_for(
     ) in err
     code, _, err = invoke("feeds", "--config", str(config), "--db", str(tmp_path / "m.db"))
     assert code == 0 and str(elsewhere / "ledger.xml") in err
+    code, out, _ = invoke(
+        "feeds", "--format", "json", "--config", str(config), "--db", str(tmp_path / "m.db")
+    )
+    assert json.loads(out)[0]["error"] == (
+        "local feed file ledger.xml does not exist "
+        f"(relative to the current directory: {elsewhere / 'ledger.xml'})"
+    )
     monkeypatch.chdir(home)
     code, _, err = invoke("poll", "--all", "--config", str(config), "--db", str(tmp_path / "m.db"))
     assert code == 0 and err == ""

@@ -49,6 +49,22 @@ def test_bad_regex_in_a_clause_and_in_a_list() -> None:
     assert "topics.lists" in message and "bots" in message and "bad regex" in message
 
 
+def test_a_clause_of_the_wrong_shape_gets_one_plain_message() -> None:
+    """Not one message per form a clause may take, named by pydantic's internal types."""
+    rules = [{"all": [["robot", ["arm"]], {"terms": ["x"], "bogus": 1}, 7]}]
+    message = config_error({"tags": {"robots": {"rules": rules}}})
+    lines = message.splitlines()
+    assert lines == [
+        "feeds.yaml: topics.tags.robots.rules[0].all[0]: a list of terms holds only text "
+        "(a word, a phrase, a /regex/ or an @list), one level deep",
+        "feeds.yaml: topics.tags.robots.rules[0].all[1].bogus: unknown key",
+        "feeds.yaml: topics.tags.robots.rules[0].all[2]: a clause is a term, a list of terms, "
+        "or a mapping with terms:, not 7",
+    ]
+    for internal in ("constrained-str", "Clause", "list["):
+        assert internal not in message
+
+
 def test_errors_are_pydantic_validation_errors() -> None:
     with pytest.raises(ValidationError):
         TopicsConfig.model_validate({"tags": {"x": {"rules": [{"any": ["/(/"]}]}}})
