@@ -563,7 +563,7 @@ async def test_command_palette_offers_every_action(sample_db: Path) -> None:
         for app_binding in ("app.poll_now", "app.feeds", "app.help"):
             assert app_binding in actions
         assert "Quit" in commands and "Filter by tag: llama" in commands
-        assert commands["Keys"].callback == app.action_help  # ours, not Textual's key panel
+        assert "Keys" not in commands  # Textual's key panel: ours is "Help: all keys"
         for title in ("Toggle unread only", "Filter by tag: llama"):
             result = commands[title].callback()
             if inspect.isawaitable(result):
@@ -577,6 +577,90 @@ async def test_command_palette_offers_every_action(sample_db: Path) -> None:
         await pilot.press(*"clear filt", "enter")
         await settle(pilot)
         assert screen.filters == q.Filters()
+
+
+async def test_the_palette_has_one_help_entry(sample_db: Path) -> None:
+    """It listed both "Help" and "Keys", each described as every key."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(main(app))]
+        helps = [t for t in titles if "help" in t.casefold() or "keys" in t.casefold()]
+        assert helps == ["Help: all keys"]
+        for query in ("help", "keys"):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*query)
+            await until(pilot, lambda: "Help: all keys" in screen_text(app))
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+
+
+async def screenshot_notice(pilot: Pilot[Any], app: MonitorApp) -> Any:
+    """Take a screenshot through the palette's command; its notification."""
+    command = next(c for c in app.get_system_commands(app.screen) if c.title == "Screenshot")
+    command.callback()
+    await until(pilot, lambda: any(n.title == "Screenshot" for n in app._notifications))
+    return next(n for n in app._notifications if n.title == "Screenshot")
+
+
+async def test_a_screenshot_goes_where_it_can_and_says_where(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no Downloads folder Textual said only "Failed to save screenshot"."""
+    from monitor.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "user_downloads_path", lambda: tmp_path / "Downloads")
+    started_in = tmp_path / "[b]here"
+    started_in.mkdir()
+    monkeypatch.chdir(started_in)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notice = await screenshot_notice(pilot, app)
+        saved = list(started_in.glob("monitor-*.svg"))
+        assert len(saved) == 1 and "<svg" in saved[0].read_text()
+        assert notice.message == f"Screenshot saved to {saved[0]}"
+        assert notice.severity == "information" and not notice.markup
+
+
+async def test_a_screenshot_that_cannot_be_saved_says_where_and_why(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.tui import app as app_module
+
+    target = tmp_path / "[red]gone"
+    monkeypatch.setattr(app_module, "screenshot_dir", lambda: target)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notice = await screenshot_notice(pilot, app)
+        assert notice.severity == "error" and not notice.markup
+        message = str(notice.message)
+        assert message.startswith(f"Could not save the screenshot to {target}/monitor-")
+        assert message.endswith(".svg: No such file or directory")
+
+
+async def test_screenshots_go_to_downloads_else_the_current_else_the_home_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.tui import app as app_module
+
+    downloads = tmp_path / "Downloads"
+    monkeypatch.setattr(app_module, "user_downloads_path", lambda: downloads)
+    monkeypatch.chdir(tmp_path)
+    assert app_module.screenshot_dir() == tmp_path
+    downloads.mkdir()
+    assert app_module.screenshot_dir() == downloads
+    downloads.rmdir()
+
+    def deleted() -> Path:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(Path, "cwd", deleted)
+    assert app_module.screenshot_dir() == Path.home()
 
 
 async def test_quit_returns_ok(sample_db: Path) -> None:

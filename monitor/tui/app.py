@@ -27,12 +27,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from platformdirs import user_downloads_path  # Textual's own dependency
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from monitor import db as dbmod
@@ -74,6 +76,8 @@ WRITE_WAIT_MS = 120_000
 """How long a star or mark waits for a poll's write lock before it fails (it runs in a thread)."""
 WRITE_STEP_MS = 250
 """The busy timeout of one attempt; attempts repeat until WRITE_WAIT_MS or the app closes."""
+SCREENSHOT_DELAY = 0.1
+"""Seconds between choosing Screenshot and taking it: the command palette has closed by then."""
 
 
 @dataclass
@@ -443,6 +447,26 @@ class MonitorApp(App[int]):
                 markup=False,
             )
 
+    # --- keys typed ahead -------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Type a character into the text box focused now if it was sent elsewhere.
+
+        Textual sends a key to the widget focused when the key arrives, before the keys ahead
+        of it have run their actions: the letters of a fast `/llama` went to the groups list
+        and were lost. A text box keeps every printable key sent to it, so one that reaches the
+        app while a text box has the focus was sent somewhere else."""
+        box = self.focused
+        if not isinstance(box, Input) or not event.is_printable or event.character is None:
+            return
+        event.prevent_default()
+        event.stop()
+        selection = box.selection
+        if selection.is_empty:
+            box.insert_text_at_cursor(event.character)
+        else:
+            box.replace(event.character, *selection)
+
     # --- actions ----------------------------------------------------------------------------
 
     def action_poll_now(self) -> None:
@@ -493,12 +517,39 @@ class MonitorApp(App[int]):
         else:
             self.notify(f"No browser found. The link is: {link}", severity="warning", markup=False)
 
+    # --- screenshots ------------------------------------------------------------------------
+
+    def save_screenshot_file(self) -> Path | None:
+        """Save the screen as SVG and say where, or where not and why.
+
+        Textual's own screenshot wrote into ~/Downloads even where there is none, and said only
+        "Failed to save screenshot"."""
+        path = screenshot_dir() / f"monitor-{datetime.now():%Y-%m-%d_%H-%M-%S}.svg"
+        try:
+            path.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(
+                f"Could not save the screenshot to {path}: {exc.strerror or exc}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(f"Screenshot saved to {path}", title="Screenshot", markup=False)
+        return path
+
     # --- command palette --------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title == "Keys":  # Textual's key panel lists widget keys that are not ours
-                yield SystemCommand("Keys", "Every key of this app (?)", self.action_help)
+                continue  # "Help: all keys" (from _commands) shows ours
+            if command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save an SVG picture of the screen (in Downloads, else the current directory)",
+                    lambda: self.set_timer(SCREENSHOT_DELAY, self.save_screenshot_file),
+                )
             else:
                 yield command
         for title, help_text, action in _commands(screen):
@@ -514,12 +565,24 @@ class MonitorApp(App[int]):
                 )
 
 
+def screenshot_dir() -> Path:
+    """The Downloads folder (where Textual puts screenshots) when it exists, else the directory
+    monitor was started in (the home directory if that was deleted since)."""
+    downloads = user_downloads_path()
+    if downloads.is_dir():
+        return downloads
+    try:
+        return Path.cwd()
+    except OSError:
+        return Path.home()
+
+
 def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
     """(title, help, action) for every key action available on `screen`."""
     app_commands = [
         ("Poll now", "Fetch every feed now (r)", "app.poll_now"),
         ("Feeds", "Every feed with its status, last error and next check (f)", "app.feeds"),
-        ("Help", "Every key (?)", "app.help"),
+        ("Help: all keys", "Every key of this app, screen by screen (?)", "app.help"),
     ]
     if isinstance(screen, MainScreen):
         return [

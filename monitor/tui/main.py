@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from textual import events, on
@@ -16,6 +17,7 @@ from textual.containers import Container
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from monitor.queries import (
@@ -24,6 +26,7 @@ from monitor.queries import (
     Filters,
     GroupRow,
     PollState,
+    StoryRow,
     TagInfo,
     group_claims,
     group_stories,
@@ -62,6 +65,27 @@ TAG_KEYS = [
     Binding(str(n), f"tag({n})", "Filter by the n-th tag (0: all tags)", show=False)
     for n in range(10)
 ]
+
+
+class SearchBox(Input):
+    """The search box. Keys typed right behind `/` and Enter must land where they were meant
+    to: `open()` selects the old search at once (Input's own select-on-focus came after the
+    letters typed ahead, and the next Backspace erased them all), and Enter applies the search
+    and leaves the box in the key's own action (as a `Submitted` message it ran after the keys
+    typed behind Enter: `/llama Enter j` put the "j" into the box)."""
+
+    def __init__(self, submit: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(select_on_focus=False, **kwargs)
+        self._submit = submit
+
+    def open(self) -> None:
+        """Show the box with the focus in it, its old search selected (typing replaces it)."""
+        self.display = True
+        self.screen.set_focus(self)
+        self.select_all()
+
+    async def action_submit(self) -> None:
+        self._submit(self.value)
 
 
 class MainScreen(Screen[None]):
@@ -147,7 +171,8 @@ class MainScreen(Screen[None]):
         with Container(id="panes"):
             yield GroupList(clock, id="groups")
             yield GroupDetail(clock, id="detail")
-        yield Input(
+        yield SearchBox(
+            self.search_submitted,
             placeholder="Search titles and summaries (Enter: go to results, Esc: clear)",
             id="search",
         )
@@ -409,6 +434,26 @@ class MainScreen(Screen[None]):
 
     # --- actions: moving --------------------------------------------------------------------
 
+    def catch_up(self) -> None:
+        """Show the group under the groups cursor now if its `CursorMoved` is still queued.
+
+        Keys typed ahead (`j Enter Enter`) reach their bindings before the message of the move
+        they follow is handled: without this they would act on the previous group's stories."""
+        item = self.groups.current
+        if (item.key if item is not None else None) != self._open_key:
+            self.show_detail(item)
+
+    @property
+    def current_story(self) -> StoryRow | None:
+        """The story under the stories cursor, of the group under the groups cursor."""
+        self.catch_up()
+        return self.stories.current
+
+    def focus_now(self, widget: Widget) -> None:
+        """Move the focus before the next key is handled. `Widget.focus()` defers the move, so
+        a key typed right after Enter (`Enter Enter`) was still handled by the pane it left."""
+        self.set_focus(widget)
+
     def action_choose(self) -> None:
         if self.focused is self.stories:
             self.open_story()
@@ -416,13 +461,15 @@ class MainScreen(Screen[None]):
             self.action_focus_stories()
 
     def action_focus_stories(self) -> None:
+        self.catch_up()
         if self.stories.row_count:
-            self.stories.focus()
+            self.focus_now(self.stories)
 
     def action_focus_groups(self) -> None:
-        self.groups.focus()
+        self.focus_now(self.groups)
 
     def open_story(self) -> None:
+        self.catch_up()
         rows = self.stories.rows
         if not rows:
             return
@@ -440,26 +487,26 @@ class MainScreen(Screen[None]):
             search.value = ""
             search.display = False
             self.set_filters(self.filters.with_(search=""))
-            self.groups.focus()
+            self.focus_now(self.groups)
         elif self.focused is not self.groups:
-            self.groups.focus()
+            self.focus_now(self.groups)
 
     # --- actions: the current story / group -------------------------------------------------
 
     def action_open_link(self) -> None:
-        story = self.stories.current
+        story = self.current_story
         if story is None:
             self.notify("No story selected.", timeout=2)
             return
         self.monitor.open_link(story.url)
 
     def action_star(self) -> None:
-        story = self.stories.current
+        story = self.current_story
         if story is not None:
             self.monitor.set_starred(story.id, not story.starred)
 
     def action_toggle_read(self) -> None:
-        story = self.stories.current
+        story = self.current_story
         if story is not None:
             self.monitor.set_read([story.id], not story.read)
 
@@ -505,7 +552,7 @@ class MainScreen(Screen[None]):
         search.display = False
         self.set_filters(Filters())
         if not self.groups.has_focus and not self.stories.has_focus:
-            self.groups.focus()
+            self.focus_now(self.groups)
 
     def action_tag(self, number: int) -> None:
         if number == 0:
@@ -534,9 +581,7 @@ class MainScreen(Screen[None]):
         self.set_filters(self.filters.with_(tag=tag))
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
+        self.query_one(SearchBox).open()
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -547,14 +592,13 @@ class MainScreen(Screen[None]):
             SEARCH_DEBOUNCE, lambda: self.set_filters(self.filters.with_(search=value))
         )
 
-    @on(Input.Submitted, "#search")
-    def search_submitted(self, event: Input.Submitted) -> None:
+    def search_submitted(self, value: str) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self.set_filters(self.filters.with_(search=event.value))
-        if not event.value.strip():
-            event.input.display = False
-        self.groups.focus()
+        self.set_filters(self.filters.with_(search=value))
+        if not value.strip():
+            self.query_one("#search", Input).display = False
+        self.focus_now(self.groups)
 
 
 def _empty_hint(running: bool, state: PollState | None) -> str:

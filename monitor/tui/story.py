@@ -179,6 +179,9 @@ class StoryScreen(Screen[None]):
         self.ids = ids
         self.index = index
         self.story: StoryDetail | None = None
+        self._error: str | None = None
+        self._drawn = False  # mounted: there are widgets to draw the story into
+        self.read()
 
     @property
     def monitor(self) -> MonitorApp:
@@ -193,20 +196,35 @@ class StoryScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.load(mark_read=True)
+        self._drawn = True
+        self.draw(mark_read=True)
         self.query_one("#story-box").focus()
 
-    def load(self, mark_read: bool = False) -> None:
+    def read(self) -> None:
+        """Read the story at `index` now, not on mount: keys typed right after Enter (`o`, `s`,
+        `]`) can arrive before the screen is mounted, and act on `self.story`."""
         try:
-            story = story_detail(self.conn, self.ids[self.index])
+            self.story = story_detail(self.conn, self.ids[self.index])
         except sqlite3.Error as exc:
-            self.notify(f"Could not read the story: {exc}", severity="error", markup=False)
+            self._error = str(exc)
+        else:
+            self._error = None
+
+    def load(self, mark_read: bool = False) -> None:
+        self.read()
+        if self._drawn:
+            self.draw(mark_read)
+
+    def draw(self, mark_read: bool = False) -> None:
+        """Show the story read last; opening it (`mark_read`) marks it read."""
+        if self._error is not None:
+            self.notify(f"Could not read the story: {self._error}", severity="error", markup=False)
             return
+        story = self.story
         if story is None:
             gone = Content.styled("This story is gone (deleted by retention).", MUTED_STYLE)
             self.query_one("#story-head", HangingText).update(Hanging(((Content(""), gone),)))
             return
-        self.story = story
         head, why, body, claims = story_content(story)
         self.query_one("#story-head", HangingText).update(head)
         self.query_one("#story-why", HangingText).update(why)
@@ -239,12 +257,15 @@ class StoryScreen(Screen[None]):
         target = self.index + delta
         if 0 <= target < len(self.ids):
             self.index = target
-            self.query_one("#story-box", VerticalScroll).scroll_home(animate=False)
             self.load(mark_read=True)
+            if self._drawn:
+                self.query_one("#story-box", VerticalScroll).scroll_home(animate=False)
         else:
             self.notify("No more stories in this group.", timeout=2)
 
     def action_scroll(self, how: str) -> None:
+        if not self._drawn:
+            return
         box = self.query_one("#story-box", VerticalScroll)
         {"down": box.scroll_down, "up": box.scroll_up, "page_down": box.scroll_page_down,
          "page_up": box.scroll_page_up}[how](animate=False)  # fmt: skip
