@@ -209,6 +209,10 @@ def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_js
             settings, db_path, all_feeds=all_feeds, progress=progress, on_start=on_start
         )
     except PollLocked as exc:
+        if quiet and not as_json:
+            # The running poll does this one's work: no mail from cron for an overlap (the TUI's
+            # own poll, or a slow run). The exit code still tells a script.
+            sys.exit(int(ExitCode.LOCKED))
         _fail(f"{exc}; try again later", ExitCode.LOCKED, as_json=as_json)
     except DatabaseError as exc:
         _fail(f"database error: {exc}", ExitCode.DATABASE, as_json=as_json)

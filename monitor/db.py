@@ -9,6 +9,7 @@ upgrade. Transactions are kept short: one per feed's batch.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,10 +68,26 @@ def connect(
                     f"({LATEST_VERSION}); upgrade monitor"
                 )
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path}: {exc}") from exc
+        raise DatabaseError(f"{path}: {exc}{_why_not_writable(path, str(exc))}") from exc
     except OSError as exc:
         raise DatabaseError(f"{path}: {exc.strerror or exc}") from exc
     return conn
+
+
+def _why_not_writable(path: Path, error: str) -> str:
+    """A hint for SQLite's bare "unable to open database file" / "readonly database": which of
+    the file and its directory cannot be written."""
+    if "unable to open" not in error and "readonly" not in error:
+        return ""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return (
+            f" (the directory {directory} is not writable: SQLite needs to create the "
+            "database's -wal and -shm files beside it)"
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        return " (the file is read-only)"
+    return ""
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

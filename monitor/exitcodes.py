@@ -16,7 +16,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     """Bad command line or invalid feeds.yaml; nothing was written."""
     LOCKED = 3
-    """Another poll holds the lock; this one did nothing."""
+    """Another poll holds the lock; this one did nothing (and, with --quiet, printed nothing)."""
     DATABASE = 4
     """The database could not be opened or written (read-only, disk full, corrupt)."""
 

@@ -20,7 +20,9 @@ def feed_statuses(
         f"""
         SELECT f.config_url, f.url, f.title, f.status, f.last_error, f.last_ok, f.next_check,
                f.last_checked, f.moved_to, f.parse_warning, f.error_count, f.retry_after,
-               (SELECT COUNT(*) FROM story_sources s WHERE s.feed_id = f.id) AS stories
+               -- stories, not keys: a feed moved by a 301 may key its relative guids anew
+               (SELECT COUNT(DISTINCT s.story_id) FROM story_sources s
+                WHERE s.feed_id = f.id) AS stories
         FROM feeds f {where} ORDER BY f.status = 'ok', f.title COLLATE NOCASE, f.id
         """
     ).fetchall()

@@ -50,6 +50,7 @@ except ImportError:
 DEFAULT_USER_AGENT = f"monitor/{__version__} (terminal news monitor; feed poller)"
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
+RETRY_AFTER_CAP = 30 * 24 * 3600  # seconds; a larger Retry-After is read as this
 _CHUNK = 64 * 1024
 # Idle connections kept for reuse. Reuse pays off for a host serving several feeds (news search
 # endpoints), but httpcore checks every idle connection on every request it places, so a pool
@@ -120,7 +121,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return None
     value = value.strip()
     if value.isdigit():
-        return float(min(int(value), 30 * 24 * 3600))
+        return float(min(int(value), RETRY_AFTER_CAP))
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -129,6 +130,17 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         when = when.replace(tzinfo=UTC)
     now = time.time() if now is None else now
     return max(0.0, when.timestamp() - now)
+
+
+def _duration(seconds: float) -> str:
+    """A wait as a person would say it: "90 s", "25 min", "3 h", "2 days", "30 days or more"
+    (`parse_retry_after` caps what a server asks at 30 days)."""
+    if seconds >= RETRY_AFTER_CAP:
+        return "30 days or more"
+    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= 2 * size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} s"
 
 
 async def _inflate(raw: AsyncIterator[bytes], encoding: str, limit: int) -> bytes:
@@ -371,7 +383,9 @@ class Fetcher:
                     if status in (429, 503):
                         delay = parse_retry_after(response.headers.get("retry-after"))
                         reason = "rate limited" if status == 429 else "temporarily unavailable"
-                        wait = f"; asked to retry in {delay:.0f} s" if delay is not None else ""
+                        wait = (
+                            f"; asked to retry in {_duration(delay)}" if delay is not None else ""
+                        )
                         cap = self.settings.max_backoff_hours
                         if delay is not None and delay > cap * 3600:
                             wait += f", so waiting {cap:g} h (poll.max_backoff_hours)"

@@ -356,6 +356,7 @@ def test_read_only_database_is_a_clear_error(polled: tuple[Path, Path, Path], wh
         assert feeds.code == 0 and "One" in feeds.out, feeds.err
     else:
         assert feeds.code == 4 and str(db) in feeds.err
+        assert f"the directory {home} is not writable" in feeds.err, feeds.err
     _check_whole(db)
 
 

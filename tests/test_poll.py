@@ -11,6 +11,7 @@ from typing import Any
 
 from monitor.config import Settings, settings_from_data
 from monitor.db import connect, write
+from monitor.feedstatus import feed_statuses
 from monitor.poller import run_poll
 from tests.feedserver import FeedServer, Route, drip, rss
 
@@ -253,9 +254,51 @@ def test_retry_after_is_honoured_even_with_all(server: FeedServer, db_path: Path
     settings = make_settings([server.url("/busy.xml"), server.url("/down.xml")])
     result = run_poll(settings, db_path)
     assert {f.status for f in result.feeds} == {"retry_later"}
+    assert [f.error for f in result.feeds] == [
+        "HTTP 429: the server is rate limited; asked to retry in 60 min",
+        "HTTP 503: the server is temporarily unavailable; asked to retry in 2 min",
+    ]
     again = run_poll(settings, db_path, all_feeds=True)
     assert again.feeds == []
     assert server.hits["/busy.xml"] == 1 and server.hits["/down.xml"] == 1
+
+
+def test_a_huge_retry_after_is_reported_as_asked_and_capped(
+    server: FeedServer, db_path: Path
+) -> None:
+    """The message said "asked to retry in 2592000 s" for a server that asked 99999999 s."""
+    server.routes["/slow.xml"] = Route(status=429, headers={"Retry-After": "99999999"})
+    result = run_poll(make_settings([server.url("/slow.xml")], max_backoff_hours=24), db_path)
+    assert result.feeds[0].error == (
+        "HTTP 429: the server is rate limited; asked to retry in 30 days or more, "
+        "so waiting 24 h (poll.max_backoff_hours)"
+    )
+
+
+def test_a_moved_feed_with_relative_guids_counts_each_story_once(
+    server: FeedServer, db_path: Path
+) -> None:
+    """Relative guids are read against the feed's address, so after a 301 each story gets a
+    second key (its link keeps it one story); `monitor feeds` counted keys (12 for 6 stories)."""
+    body = rss(
+        [
+            {"title": f"Item {i}", "guid": f"item-{i}", "link": f"https://news.example/{i}"}
+            for i in range(3)
+        ]
+    )
+    server.routes["/a.xml"] = Route(body=body)
+    settings = make_settings([server.url("/a.xml")])
+    run_poll(settings, db_path)
+    server.routes["/a.xml"] = Route(status=301, headers={"Location": "/moved/a.xml"})
+    server.routes["/moved/a.xml"] = Route(body=body + b" ")
+    run_poll(settings, db_path, all_feeds=True)
+    conn = connect(db_path)
+    try:
+        (status,) = feed_statuses(conn)
+        stories = conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+    finally:
+        conn.close()
+    assert stories == 3 and status["stories"] == 3
 
 
 def make_due(db_path: Path) -> None:
