@@ -253,19 +253,9 @@ def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
 
 
 def _notify_after_poll(settings: Any, db_path: Path, result: Any) -> None:
-    if not settings.notify.command or not (result.new_stories or result.new_claims):
-        return
-    try:
-        from monitor import digest as digest_mod
-        from monitor.notify import notify
-    except ImportError:
-        return
-    conn = _open_db(db_path)
-    try:
-        report = digest_mod.build(conn, since=result.started)
-        error = notify(settings.notify, digest_mod.render(report, "json"))
-    finally:
-        conn.close()
+    from monitor.notify import notify_after_poll
+
+    error = notify_after_poll(settings, db_path, result)
     if error:
         click.echo(f"monitor: notify command failed: {clean_line(error)}", err=True)
 

@@ -10,10 +10,34 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.config import NotifySettings
 
+if TYPE_CHECKING:
+    from monitor.config import Settings
+    from monitor.poller import PollResult
+
 STDERR_TAIL = 300
+
+
+def notify_after_poll(settings: Settings, db_path: Path, result: PollResult) -> str | None:
+    """After a poll that found new stories or claims, run the notify command with the digest of
+    what that poll brought; a readable error, or None. Every poll calls this, `monitor poll` and
+    the TUI's alike: a story the open TUI fetched first is never new to the next cron poll, so
+    it would otherwise never be announced."""
+    if not settings.notify.command or not (result.new_stories or result.new_claims):
+        return None
+    from monitor import db as dbmod
+    from monitor import digest
+
+    conn = dbmod.connect(db_path, migrate=False)
+    try:
+        report = digest.build(conn, since=result.started)
+    finally:
+        conn.close()
+    return notify(settings.notify, digest.render(report, "json"))
 
 
 def notify(settings: NotifySettings, payload: str) -> str | None:
