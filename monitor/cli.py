@@ -388,7 +388,11 @@ def _file_in_the_way(path: Path) -> Path:
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
     show_default=True,
 )  # fmt: skip
-def digest(config: str | None, db: str | None, since: str, fmt: str) -> None:
+@click.option(
+    "--quiet", "-q", is_flag=True,
+    help="Print nothing when nothing is new (a daily cron mail is then not sent).",
+)  # fmt: skip
+def digest(config: str | None, db: str | None, since: str, fmt: str, quiet: bool) -> None:
     """Print what is new since the last digest: new groups and only the new claims of others.
 
     Only `--since last` (the default) moves the "last digest" marker forward.
@@ -402,7 +406,7 @@ def digest(config: str | None, db: str | None, since: str, fmt: str) -> None:
             report = digest_mod.build(conn, since=since)
         except ValueError as exc:
             _fail(str(exc), ExitCode.USAGE)
-        text = digest_mod.render(report, fmt)
+        text = "" if quiet and report.empty else digest_mod.render(report, fmt)
         if since.strip().lower() == "last":
             digest_mod.mark_sent(conn, report, deliver=lambda: click.echo(text, nl=False))
         else:

@@ -298,3 +298,14 @@ def test_console_script_runs_without_textual_for_poll(configured: tuple[Path, Pa
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_quiet_digest_prints_nothing_when_nothing_is_new(configured: tuple[Path, Path]) -> None:
+    """`digest -q` from cron: an empty digest prints nothing, so no empty mail goes out."""
+    config, db = configured
+    assert invoke("poll", "-q", "--config", str(config), "--db", str(db))[0] == 0
+    code, out, _ = invoke("digest", "-q", "--config", str(config), "--db", str(db))
+    assert code == 0 and "Desk" in out
+    assert invoke("digest", "-q", "--config", str(config), "--db", str(db)) == (0, "", "")
+    code, out, _ = invoke("digest", "--config", str(config), "--db", str(db))
+    assert code == 0 and out.startswith("Nothing new since")
