@@ -10,7 +10,8 @@ Headless (no Textual) so it can be tested and benchmarked on its own. Shape, and
   (`2*group_id + 1` for groups, `2*story_id` for lone stories). A window is a page of rows
   after (or before) a known `(activity, rank, key)`: keyed paging on the `last_seen`/`first_seen`
   indexes, never `OFFSET` over the whole table except for a jump into an unknown middle.
-- Filters (tag, unread, starred, time window, full-text search) are applied in SQL on both arms.
+- Filters (tag, feed, unread, starred, time window, full-text search) are applied in SQL on both
+  arms.
 - Every function takes an open connection and returns plain dataclasses; writes use
   `db.write()` (one short `BEGIN IMMEDIATE`).
 """
@@ -48,6 +49,11 @@ class Filters:
 
     tag: str | None = None
     """Only items with a story carrying this tag."""
+    feed: int | None = None
+    """Only items with a story this feed carried (a `feeds.id`; any feed that carried a shared
+    story counts, as in the feeds screen's story count)."""
+    feed_name: str = ""
+    """The feed's source name, for the filter bar (kept here: the bar must not query)."""
     unread: bool = False
     """Only items with at least one unread story."""
     starred: bool = False
@@ -63,12 +69,19 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(
-            self.tag or self.unread or self.starred or self.window_hours or fts_query(self.search)
+            self.tag
+            or self.feed is not None
+            or self.unread
+            or self.starred
+            or self.window_hours
+            or fts_query(self.search)
         )
 
     def describe(self) -> list[str]:
         """Short phrases for the filter bar, in a fixed order."""
         parts = []
+        if self.feed is not None:
+            parts.append(f"feed {self.feed_name or f'#{self.feed}'}")
         if self.tag:
             parts.append(f"tag {self.tag}")
         if self.unread:
@@ -185,6 +198,8 @@ class StoryRow:
     updated: bool
     sources: int
     """How many feeds carried it."""
+    in_feed: bool = False
+    """Carried by the feed the list is filtered by (see `group_stories`)."""
 
     @property
     def time(self) -> str:
@@ -303,7 +318,13 @@ class GroupQuery:
             self.params["since"] = _iso(now - timedelta(hours=filters.window_hours))
             group_where.append("g.last_seen >= :since")
             story_where.append("s.first_seen >= :since")
-        if filters.tag or filters.unread or filters.starred or fts_query(filters.search):
+        if (
+            filters.tag
+            or filters.feed is not None
+            or filters.unread
+            or filters.starred
+            or fts_query(filters.search)
+        ):
             stories, groups = self._matches(filters)
             group_where.append(f"g.id IN {groups}")
             story_where.append(f"s.id IN {stories}")
@@ -315,7 +336,7 @@ class GroupQuery:
         self.story_scan = self.story_where.replace("s.id IN temp.", "+s.id IN temp.")
 
     def _matches(self, filters: Filters) -> tuple[str, str]:
-        """Materialise the stories that pass every story-level filter (tag, unread, starred,
+        """Materialise the stories that pass every story-level filter (tag, feed, unread, starred,
         search), and their groups, into two temporary tables: one scan per reload, after which
         count, pages and positions only probe them. A group matches when one of its stories
         passes all of them."""
@@ -324,13 +345,23 @@ class GroupQuery:
         for name in (stories, groups):
             self.conn.execute(f"CREATE TEMP TABLE {name.split('.')[1]} (id INTEGER PRIMARY KEY)")
             self._temp.append(name)
-        conds, params = ["1"], {}
+        conds = ["1"]
+        params: dict[str, Any] = {}
         source = "stories s"
         match = fts_query(filters.search)
         if filters.tag:  # drive from the tag index: the tagged stories, not every story
             source = "story_tags t JOIN stories s ON s.id = t.story_id"
             conds.append("t.tag = :tag")
             params["tag"] = filters.tag
+        if filters.feed is not None:
+            # The feed's stories come off the story_sources primary key (feed_id, key): driving
+            # from them when no tag does, else probed as a set, never a scan of every story.
+            params["feed"] = filters.feed
+            if filters.tag:
+                conds.append("s.id IN (SELECT story_id FROM story_sources WHERE feed_id = :feed)")
+            else:
+                source = "story_sources ss JOIN stories s ON s.id = ss.story_id"
+                conds.append("ss.feed_id = :feed")
         if match:
             conds.append("s.id IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH :match)")
             params["match"] = match
@@ -703,10 +734,21 @@ def _source_name(title: str | None, url: str | None) -> str:
     return clean_line(urlsplit(url or "").hostname or url or "?")
 
 
+def feed_source(conn: sqlite3.Connection, config_url: str) -> tuple[int, str] | None:
+    """(id, source name) of the feed configured as `config_url` (the feeds screen knows feeds
+    by it): what a feed filter needs, named as the stories pane names the feed."""
+    row = conn.execute(
+        "SELECT id, title, config_url FROM feeds WHERE config_url = ?", (config_url,)
+    ).fetchone()
+    return None if row is None else (int(row["id"]), _source_name(row["title"], row["config_url"]))
+
+
 _STORY_SELECT = """
     SELECT s.id, s.title, s.url, f.title AS feed_title, f.config_url, s.published, s.first_seen,
            s.read, s.starred, s.is_updated,
-           (SELECT COUNT(*) FROM story_sources ss WHERE ss.story_id = s.id) AS sources
+           (SELECT COUNT(*) FROM story_sources ss WHERE ss.story_id = s.id) AS sources,
+           EXISTS (SELECT 1 FROM story_sources ss WHERE ss.story_id = s.id
+                   AND ss.feed_id = :feed) AS in_feed
     FROM stories s JOIN feeds f ON f.id = s.feed_id
 """
 
@@ -723,20 +765,28 @@ def _story_row(row: sqlite3.Row) -> StoryRow:
         starred=bool(row["starred"]),
         updated=bool(row["is_updated"]),
         sources=row["sources"] or 1,
+        in_feed=bool(row["in_feed"]),
     )
 
 
 def group_stories(
-    conn: sqlite3.Connection, item: GroupRow, limit: int = MAX_GROUP_STORIES
+    conn: sqlite3.Connection,
+    item: GroupRow,
+    limit: int = MAX_GROUP_STORIES,
+    feed: int | None = None,
 ) -> list[StoryRow]:
-    """The item's stories, newest first."""
+    """The item's stories, newest first; with `feed` (the list is filtered by it), the stories
+    that feed carried come first, marked `in_feed`: the reason the group is listed."""
+    params: dict[str, Any] = {"feed": feed, "limit": limit}
     if item.story_id is not None:
-        rows = conn.execute(f"{_STORY_SELECT} WHERE s.id = ?", (item.story_id,)).fetchall()
+        rows = conn.execute(
+            f"{_STORY_SELECT} WHERE s.id = :id", dict(params, id=item.story_id)
+        ).fetchall()
     else:
         rows = conn.execute(
-            f"{_STORY_SELECT} WHERE s.group_id = ? "
-            "ORDER BY COALESCE(s.published, s.first_seen) DESC, s.id DESC LIMIT ?",
-            (item.group_id, limit),
+            f"{_STORY_SELECT} WHERE s.group_id = :id ORDER BY in_feed DESC, "
+            "COALESCE(s.published, s.first_seen) DESC, s.id DESC LIMIT :limit",
+            dict(params, id=item.group_id),
         ).fetchall()
     return [_story_row(row) for row in rows]
 

@@ -61,6 +61,9 @@ FILTERS = [
     q.Filters(search="behemoth"),
     q.Filters(search="lla"),
     q.Filters(tag="llama", unread=True, window_hours=336, search="meta"),
+    q.Filters(feed=6),
+    q.Filters(feed=2, tag="msl", window_hours=336, search="meta"),
+    q.Filters(feed=2, tag="llama", unread=True, search="meta"),
 ]
 
 
@@ -119,6 +122,83 @@ def test_filters_match_their_meaning(conn: sqlite3.Connection) -> None:
     assert tagged and all("scale-ai" in row.tags for row in tagged)
     assert keys(q.Filters(tag="no-such-tag")) == set()
     assert unread < everything_keys
+
+
+BLOOMBERG = "https://www.bloomberg.example/technology/rss"
+
+
+def feed_items(conn: sqlite3.Connection, feed_id: int, story_filter: str = "1") -> set[int]:
+    """Keys of the items with a story `feed_id` carried that passes `story_filter`, by hand."""
+    rows = conn.execute(
+        "SELECT s.id, s.group_id FROM story_sources ss JOIN stories s ON s.id = ss.story_id "
+        f"WHERE ss.feed_id = ? AND {story_filter}",
+        (feed_id,),
+    )
+    return {sid * 2 if gid is None else gid * 2 + 1 for sid, gid in rows}
+
+
+def test_the_feed_filter_lists_the_items_with_a_story_from_the_feed(
+    conn: sqlite3.Connection,
+) -> None:
+    def keys(filters: q.Filters) -> set[int]:
+        return {row.key for row in everything(q.GroupQuery(conn, filters, NOW))}
+
+    found = q.feed_source(conn, BLOOMBERG)
+    assert found is not None
+    feed_id, name = found
+    assert name == "Bloomberg Tech"
+    assert q.feed_source(conn, "https://nowhere.example/feed") is None
+    mine = keys(q.Filters(feed=feed_id))
+    assert mine and mine == feed_items(conn, feed_id) and mine < keys(q.Filters())
+    assert keys(q.Filters(feed=9999)) == set()
+
+    # A story another feed carried as well counts for that feed too (so does its group).
+    other = next(
+        row for row in everything(q.GroupQuery(conn, q.Filters(), NOW)) if row.key not in mine
+    )
+    story = q.group_stories(conn, other)[0]
+    with write(conn):
+        conn.execute(
+            "INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (?, ?, ?, ?)",
+            (feed_id, "carried-too", story.id, story.first_seen),
+        )
+    assert other.key in keys(q.Filters(feed=feed_id))
+
+    # Combined, one story must pass every filter, as with the tag.
+    assert keys(q.Filters(feed=feed_id, unread=True)) == feed_items(conn, feed_id, "NOT s.read")
+    tagged = "s.id IN (SELECT story_id FROM story_tags WHERE tag = 'llama')"
+    assert keys(q.Filters(feed=feed_id, tag="llama")) == feed_items(conn, feed_id, tagged)
+    searched = (
+        f"s.id IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH '{q.fts_query('meta')}')"
+    )
+    assert keys(q.Filters(feed=feed_id, search="meta")) == feed_items(conn, feed_id, searched)
+
+    filters = q.Filters(feed=feed_id, feed_name=name, unread=True)
+    assert filters.active and filters.describe() == ["feed Bloomberg Tech", "unread"]
+    assert q.Filters(feed=feed_id).describe() == [f"feed #{feed_id}"]
+
+
+def test_a_feeds_own_stories_come_first_in_its_groups(conn: sqlite3.Connection) -> None:
+    found = q.feed_source(conn, BLOOMBERG)
+    assert found is not None
+    feed_id, name = found
+
+    def order(stories: list[q.StoryRow]) -> list[int]:
+        return [story.id for story in stories]
+
+    for item in everything(q.GroupQuery(conn, q.Filters(feed=feed_id), NOW)):
+        newest_first = q.group_stories(conn, item)
+        if newest_first[0].source != name:
+            break
+    else:
+        pytest.fail("no group where another outlet's story is the newest")
+    assert not any(story.in_feed for story in newest_first)
+    first = q.group_stories(conn, item, feed=feed_id)
+    ours = {story.id for story in first if story.in_feed}
+    assert ours and all(story.source == name for story in first if story.in_feed)
+    assert order(first) == [s.id for s in newest_first if s.id in ours] + [
+        s.id for s in newest_first if s.id not in ours
+    ]
 
 
 def test_search_is_full_text_and_never_a_syntax_error(conn: sqlite3.Connection) -> None:

@@ -547,6 +547,57 @@ async def test_feeds_screen(sample_db: Path) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_enter_on_a_feed_lists_the_groups_with_its_stories(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        total = screen.groups.row_count
+        await pilot.press("j", "f", "j")  # the second feed (the first, failing, has none)
+        feeds = app.screen.query_one(FeedList)
+        row = feeds.get_row(feeds.cursor)
+        assert row is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.groups.has_focus
+
+        conn = connect(sample_db)
+        found = q.feed_source(conn, row["url"])
+        assert found is not None
+        feed_id, name = found
+        query = q.GroupQuery(conn, q.Filters(feed=feed_id), NOW)
+        newest = query.page_after(None, 1)[0]
+        assert screen.filters.feed == feed_id
+        assert 0 < screen.groups.row_count == query.count() < total
+        assert screen.groups.cursor == 0 and screen.groups.current == newest  # a feed opens at top
+        assert f"feed {name}" in screen_text(app).splitlines()[0]
+        stories = screen.stories.rows
+        assert stories[0].in_feed and stories[0].source == name
+        assert [s.in_feed for s in stories] == sorted((s.in_feed for s in stories), reverse=True)
+
+        await pilot.press("u")  # combines with the other filters
+        assert screen.filters.feed == feed_id and screen.filters.unread
+        both = q.GroupQuery(conn, q.Filters(feed=feed_id, unread=True), NOW).count()
+        assert screen.groups.row_count == both
+        conn.close()
+        await pilot.press("x")
+        assert screen.filters == q.Filters() and screen.groups.row_count == total
+        assert "all groups" in screen_text(app)
+        assert not any(s.in_feed for s in screen.stories.rows)
+
+        # `l` too, from over the story view; the failing feed has no story: the list says so.
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        await pilot.press("f", "l")
+        await settle(pilot)
+        assert app.screen is screen and screen.groups.row_count == 0
+        assert screen.filters.feed is not None
+        assert "No group matches the filter" in screen_text(app)
+        await pilot.press("x")
+        assert screen.groups.row_count == total
+
+
 async def test_command_palette_offers_every_action(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -141,7 +141,17 @@ async def test_hostile_text_is_literal_everywhere(tmp_path: Path) -> None:
         assert "[@click=app.quit]Click me[/]Evil feed" in text, text
         assert "[b]bold[/b] and [/] closing" in text, text
 
-        await pilot.press("escape", "t")
+        await pilot.press("enter")  # the evil feed's groups: its name in the filter bar
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and main(app).groups.row_count
+        text = screen_text(app)
+        assert_clean(text)
+        assert "feed [@click=app.quit]Click me[/]Evil feed" in text.splitlines()[0], text
+        await pilot.click("#filterbar", offset=(20, 0))
+        await pilot.pause()
+        assert app.is_running
+
+        await pilot.press("x", "t")
         assert isinstance(app.screen, TagPicker)
         assert_clean(screen_text(app))
         await pilot.press("escape", "question_mark")

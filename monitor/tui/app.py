@@ -483,7 +483,16 @@ class MonitorApp(App[int]):
         if isinstance(self.screen, FeedsScreen):
             self.pop_screen()
             return
-        self.push_screen(FeedsScreen(self.read_conn, self.clock))
+        self.push_screen(FeedsScreen(self.read_conn, self.clock, self.show_feed))
+
+    def show_feed(self, feed_id: int, name: str) -> None:
+        """Back on the main screen (from the feeds screen, over a story too), only the groups
+        with a story from the feed. Popped here, not when a message arrives: a key typed right
+        after Enter must reach the main screen."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
+            self.pop_screen()
+        if isinstance(self.screen, MainScreen):
+            self.screen.set_feed(feed_id, name)
 
     def open_link(self, url: str | None) -> None:
         link = openable(url)
@@ -614,7 +623,15 @@ def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
             ("Back", "Back to the groups (Esc)", "app.pop_screen"),
         ]
     if isinstance(screen, FeedsScreen):
-        return [*app_commands, ("Back", "Back to the groups (Esc)", "app.pop_screen")]
+        return [
+            *app_commands,
+            (
+                "Show the feed's stories",
+                "Back to the groups, only those with a story from this feed (Enter)",
+                "show_feed",
+            ),
+            ("Back", "Back to the groups (Esc)", "app.pop_screen"),
+        ]
     return app_commands
 
 

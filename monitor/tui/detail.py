@@ -36,7 +36,8 @@ from monitor.tui.windowlist import WindowList
 
 
 class StoryList(WindowList):
-    """The stories of the open group (a small in-memory list)."""
+    """The stories of the open group (a small in-memory list). With the groups filtered by a
+    feed, the stories that feed carried come first, their source in bold."""
 
     def __init__(self, clock: Callable[[], datetime], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -76,7 +77,7 @@ class StoryList(WindowList):
             mark,
             (flags + " ", "$mark-new"),
             (when + " ", MUTED_STYLE),
-            (source + " ", "$mark-source"),
+            (source + " ", "bold $mark-source" if row.in_feed else "$mark-source"),
             (pad(row.title, title_width), title_style),
         )
 

@@ -1,5 +1,7 @@
 """The feeds screen: every feed with its status, story count, last success, next check and
-last error, from `monitor.feedstatus.feed_statuses` (the same data as `monitor feeds`)."""
+last error, from `monitor.feedstatus.feed_statuses` (the same data as `monitor feeds`). Enter on
+a feed goes back to the groups, filtered to the ones with a story from it (as a reader opens a
+feed in newsboat or Miniflux)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from monitor.feedstatus import feed_statuses
+from monitor.queries import feed_source
 from monitor.tui.footer import KeyFooter
 from monitor.tui.messages import DatabaseChanged, PollStateChanged
 from monitor.tui.text import (
@@ -120,16 +123,29 @@ def _lines(*parts: Content | Facts) -> Hanging:
 
 
 class FeedsScreen(Screen[None]):
-    """Every configured feed. Esc goes back; r polls all feeds now."""
+    """Every configured feed. Enter shows its stories; Esc goes back; r polls all feeds now."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace,f", "app.pop_screen", "Back"),
+        Binding(
+            "enter,l",
+            "show_feed",
+            "Stories",
+            tooltip="Back to the groups: only those with a story from this feed",
+        ),
     ]
 
-    def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        clock: Callable[[], datetime],
+        show_feed: Callable[[int, str], None],
+    ) -> None:
+        """`show_feed(feed_id, name)` leaves this screen for the groups filtered by the feed."""
         super().__init__()
         self.conn = conn
         self.clock = clock
+        self.show_feed = show_feed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="feeds-box"):  # the column header inside the list's box
@@ -167,6 +183,25 @@ class FeedsScreen(Screen[None]):
         self.query_one("#feed-detail", HangingText).update(
             feed_detail(feeds.get_row(event.index), self.clock())
         )
+
+    @on(WindowList.Chosen)
+    def feed_chosen(self, event: WindowList.Chosen) -> None:
+        self.action_show_feed()
+
+    def action_show_feed(self) -> None:
+        feeds = self.query_one(FeedList)
+        row = feeds.get_row(feeds.cursor)
+        if row is None:
+            return
+        try:
+            found = feed_source(self.conn, row["url"])
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the feed: {exc}", severity="error", markup=False)
+            return
+        if found is None:  # removed from feeds.yaml since the list was read
+            self.reload()
+            return
+        self.show_feed(*found)
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         self.reload()

@@ -17,6 +17,7 @@ RANKS: dict[str, int] = {
     "quit": 1,
     "search": 1,
     "open_link": 1,
+    "show_feed": 1,
     "star": 2,
     "toggle_read": 2,
     "step(1)": 2,

@@ -220,7 +220,7 @@ class MainScreen(Screen[None]):
         same = item is not None and item.key == self._open_key
         try:
             conn = self.monitor.read_conn
-            stories = group_stories(conn, item) if item else []
+            stories = group_stories(conn, item, feed=self.filters.feed) if item else []
             claims = group_claims(conn, item) if item else []
         except sqlite3.Error as exc:
             self.notify(f"Could not read the group: {exc}", severity="error", markup=False)
@@ -522,12 +522,13 @@ class MainScreen(Screen[None]):
 
     # --- actions: filters -------------------------------------------------------------------
 
-    def set_filters(self, filters: Filters) -> None:
+    def set_filters(self, filters: Filters, keep: bool = True) -> None:
+        """Show the groups `filters` passes; with `keep`, the cursor stays on its group."""
         if filters == self.filters:
             return
         self.filters = filters
         try:
-            self.groups.reload(self.monitor.read_conn, filters, keep=True)
+            self.groups.reload(self.monitor.read_conn, filters, keep=keep)
         except sqlite3.Error as exc:
             self.notify(f"Could not read the database: {exc}", severity="error", markup=False)
         self.update_filterbar()
@@ -579,6 +580,12 @@ class MainScreen(Screen[None]):
 
     def set_tag(self, tag: str | None) -> None:
         self.set_filters(self.filters.with_(tag=tag))
+
+    def set_feed(self, feed_id: int, name: str) -> None:
+        """Only the groups with a story from this feed, the other filters kept; from the top,
+        newest first, as a reader opening a feed expects."""
+        self.set_filters(self.filters.with_(feed=feed_id, feed_name=name), keep=False)
+        self.focus_now(self.groups)
 
     def action_search(self) -> None:
         self.query_one(SearchBox).open()
