@@ -422,3 +422,34 @@ def resolve_paths(config: str | None, db: str | None) -> tuple[Path, Path]:
     config_path = Path(config or os.environ.get("MONITOR_CONFIG") or DEFAULT_CONFIG)
     db_path = Path(db or os.environ.get("MONITOR_DB") or DEFAULT_DB)
     return config_path, db_path
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+class ConfigFile:
+    """feeds.yaml and the settings last read from it, read again when the file changes.
+
+    A long-running process (the TUI) must poll with the file as it is now: with the copy it
+    read at start it switched off feeds added since (by hand, `monitor opml import`, or a cron
+    poll that had already added them) and switched removed ones back on. `current()` raises
+    ConfigError while the file is broken, every time, so the caller can say why it does not
+    poll; once fixed it is read again.
+    """
+
+    def __init__(self, path: Path, settings: Settings) -> None:
+        self.path = path
+        self.settings = settings
+        self._stamp = _file_stamp(path)
+
+    def current(self) -> Settings:
+        stamp = _file_stamp(self.path)
+        if stamp != self._stamp:
+            self.settings = load_settings(self.path)  # ConfigError: stamp kept, tried again
+            self._stamp = stamp
+        return self.settings

@@ -4,12 +4,15 @@ status line, a poll lock held by cron, failing feeds."""
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
-from monitor.config import settings_from_data
+from monitor.config import load_settings, settings_from_data
 from monitor.db import connect
 from monitor.poller import _PollLock, run_poll
 from monitor.tui.app import LOCKED_RETRY, MonitorApp
@@ -212,3 +215,75 @@ async def test_a_long_unbreakable_feed_name_is_cut_not_wrapped_away(
         await until(pilot, lambda: "failed (f): " in status())
         assert "failed (f): very-long-feed" in status()
         assert status().rstrip().endswith("…")
+
+
+def app_on_file(server: FeedServer, tmp_path: Path, paths: list[str], **more: object) -> MonitorApp:
+    """An app started on a feeds.yaml file (not on settings built in the test), as `monitor`
+    runs: the file can then change under it."""
+    config = tmp_path / "feeds.yaml"
+    write_feeds_yaml(config, server, paths, **more)
+    connect(tmp_path / "m.db").close()
+    return MonitorApp(
+        load_settings(config), config, tmp_path / "m.db", poll=False, check_interval=0.05
+    )
+
+
+def write_feeds_yaml(config: Path, server: FeedServer, paths: list[str], **more: object) -> None:
+    data: dict[str, object] = {
+        "feeds": [{"url": server.url(p)} for p in paths],
+        "poll": {"parse_workers": 0},
+        **more,
+    }
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+
+
+async def test_the_open_ui_polls_feeds_yaml_as_it_is_now(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    """It polled with the file read at start: a feed added since was switched off again at each
+    of its polls, and a removed one back on."""
+    server.routes["/a.xml"] = Route(body=feed_items("a", 2))
+    server.routes["/b.xml"] = Route(body=feed_items("b", 3))
+    app = app_on_file(server, tmp_path, ["/a.xml"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: server.hits["/a.xml"] == 1 and not app.poll_status.running)
+        write_feeds_yaml(tmp_path / "feeds.yaml", server, ["/b.xml"])
+        await pilot.press("r")
+        await until(pilot, lambda: server.hits["/b.xml"] == 1 and not app.poll_status.running)
+        await until(pilot, lambda: stories_listed(main(app).groups) == 5)
+        assert server.hits["/a.xml"] == 1
+        assert [feed.url for feed in app.settings.feeds] == [server.url("/b.xml")]
+        conn = connect(tmp_path / "m.db")
+        active = dict(conn.execute("SELECT config_url, active FROM feeds").fetchall())
+        conn.close()
+        assert active == {server.url("/a.xml"): 0, server.url("/b.xml"): 1}
+
+        (tmp_path / "feeds.yaml").write_text("feeds:\n  - url: [\n", encoding="utf-8")
+        await pilot.press("r")
+        await until(pilot, lambda: "not polled, fix the config" in screen_text(app))
+        assert "invalid YAML" in app.poll_status.message, app.poll_status.message
+        assert server.hits["/b.xml"] == 1
+        write_feeds_yaml(tmp_path / "feeds.yaml", server, ["/b.xml"])
+        await pilot.press("r")
+        await until(pilot, lambda: server.hits["/b.xml"] == 2)
+
+
+async def test_a_poll_by_the_open_ui_runs_the_notify_command(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    """Only `monitor poll` ran it, and a story the UI fetched first is not new to cron: it was
+    never announced."""
+    server.routes["/a.xml"] = Route(body=feed_items("a", 2))
+    out = tmp_path / "notified.json"
+    write = f"import sys; open({str(out)!r}, 'w').write(sys.stdin.read())"
+    app = app_on_file(
+        server, tmp_path, ["/a.xml"], notify={"command": [sys.executable, "-c", write]}
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: out.exists() and not app.poll_status.running)
+    digest = json.loads(out.read_text(encoding="utf-8"))
+    assert sum(group["story_count"] for group in digest["new_groups"]) == 2

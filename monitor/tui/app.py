@@ -39,7 +39,7 @@ from textual.worker import Worker, WorkerState
 
 from monitor import db as dbmod
 from monitor import queries
-from monitor.config import Settings
+from monitor.config import ConfigError, ConfigFile, Settings
 from monitor.exitcodes import ExitCode
 from monitor.store import parse_iso
 from monitor.textclean import clean_line
@@ -127,7 +127,7 @@ class MonitorApp(App[int]):
         seen_delay: float = 1.5,
     ) -> None:
         super().__init__()
-        self.settings = settings
+        self.config = ConfigFile(config_path, settings)
         self.config_path = config_path
         self.db_path = db_path
         self.clock = clock
@@ -144,6 +144,11 @@ class MonitorApp(App[int]):
         self._data_version = -1
         self._poll_timer: Timer | None = None
         self._last_poll_seen: str | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings of the latest poll: feeds.yaml as it was then (`ConfigFile`)."""
+        return self.config.settings
 
     # --- connections ------------------------------------------------------------------------
 
@@ -288,14 +293,20 @@ class MonitorApp(App[int]):
         )
         return True
 
-    def _poll_settings(self) -> Settings:
+    @staticmethod
+    def _poll_settings(settings: Settings) -> Settings:
         # Parsing stays in this process: forking a pool from a threaded UI process is unsafe.
-        poll = self.settings.poll.model_copy(update={"parse_workers": 0})
-        return self.settings.model_copy(update={"poll": poll})
+        poll = settings.poll.model_copy(update={"parse_workers": 0})
+        return settings.model_copy(update={"poll": poll})
 
     def _poll(self, all_feeds: bool) -> PollResult:
-        """Runs in a worker thread; only posts messages."""
+        """Runs in a worker thread; only posts messages. feeds.yaml is read again first if it
+        changed (a broken one raises ConfigError: no poll), and the notify command runs after a
+        poll that found something, as after `monitor poll`."""
+        from monitor.notify import notify_after_poll
         from monitor.poller import run_poll
+
+        settings = self.config.current()
 
         def progress(feed: FeedResult) -> None:
             self.post_message(FeedFetched(feed))
@@ -304,13 +315,13 @@ class MonitorApp(App[int]):
             self.post_message(PollStarted(due))
 
         result = run_poll(
-            self._poll_settings(),
+            self._poll_settings(settings),
             self.db_path,
             all_feeds=all_feeds,
             progress=progress,
             on_start=on_start,
         )
-        self.post_message(FeedsPolled(result))
+        self.post_message(FeedsPolled(result, notify_after_poll(settings, self.db_path, result)))
         return result
 
     def on_poll_started(self, message: PollStarted) -> None:
@@ -333,6 +344,12 @@ class MonitorApp(App[int]):
             names = ", ".join(clean_line(f.title or f.url) for f in failed[:3])
             more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
             self.poll_status.message = f"failed: {names}{more}"
+        if message.notify_error:
+            self.notify(
+                f"notify command failed: {clean_line(message.notify_error)}",
+                severity="error",
+                markup=False,
+            )
         self.check_database()
 
     # --- writes -----------------------------------------------------------------------------
@@ -428,6 +445,10 @@ class MonitorApp(App[int]):
                     delay = LOCKED_RETRY
                 elif isinstance(error, dbmod.DatabaseError):
                     self.poll_status.message = f"poll failed: {clean_line(str(error))}"
+                elif isinstance(error, ConfigError):
+                    first = (str(error).splitlines() or [""])[0]
+                    first = first.replace(str(self.config.path), self.config.path.name, 1)
+                    self.poll_status.message = f"not polled, fix the config: {clean_line(first)}"
                 else:
                     self.poll_status.message = (
                         f"poll failed: {type(error).__name__}: {clean_line(str(error))}"

@@ -37,11 +37,13 @@ class FeedFetched(Message):
 
 
 class FeedsPolled(Message):
-    """A poll finished; `result` says what it stored."""
+    """A poll finished; `result` says what it stored, `notify_error` why the notify command
+    failed after it (None: it worked, or there was nothing to announce)."""
 
-    def __init__(self, result: PollResult) -> None:
+    def __init__(self, result: PollResult, notify_error: str | None = None) -> None:
         super().__init__()
         self.result = result
+        self.notify_error = notify_error
 
 
 class StoriesMarked(Message):
