@@ -522,3 +522,11 @@ def test_why_it_was_tagged_hangs_under_the_rule() -> None:
     lines = story_content(detail)[1].render(40).plain.split("\n")
     assert len(lines) > 1 and lines[0].startswith(" talent  rule ai-move")
     assert all(line.startswith(" " * 9) and line[9] != " " for line in lines[1:]), lines
+
+
+def test_the_new_badge_leaves_a_space_before_the_title() -> None:
+    """A count of 100 or more filled the 7-cell column and ran into the title ("105 newNimbus")."""
+    for count in (0, 1, 9, 42, 99, 100, 105, 4000):
+        badge = grouplist.new_badge(count)
+        assert len(badge) <= 6, badge
+    assert grouplist.new_badge(3) == "3 new" and grouplist.new_badge(105) == "99+new"

@@ -38,6 +38,13 @@ FIXED_CELLS = 2 + 7 + 13
 """The columns every row has: unseen mark, "N new" badge, sources and age."""
 
 
+def new_badge(count: int) -> str:
+    """The "N new" column, 7 cells with a space before the title: "105 new" ran into it."""
+    if not count:
+        return ""
+    return f"{count} new" if count < 100 else "99+new"
+
+
 def chip_column(width: int) -> int:
     """Cells for the tag chips in a row `width` cells wide: about a third of what the fixed
     columns leave (one short chip and a count at least), the title the rest, since it is what
@@ -169,7 +176,7 @@ class GroupList(WindowList):
         now = self.clock()
         unseen = (not row.seen) if not row.is_lone else row.unread > 0
         mark = ("● ", UNSEEN_STYLE) if unseen else ("  ", "")
-        badge = f"{row.new_shown} new" if row.new_shown else ""
+        badge = new_badge(row.new_shown)
         new = (pad(badge, 7), NEW_STYLE)
         star = ("★ ", "$mark-new") if row.starred else ("", "")
         sources = f"{row.source_count} src"
