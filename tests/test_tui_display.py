@@ -530,3 +530,21 @@ def test_the_new_badge_leaves_a_space_before_the_title() -> None:
         badge = grouplist.new_badge(count)
         assert len(badge) <= 6, badge
     assert grouplist.new_badge(3) == "3 new" and grouplist.new_badge(105) == "99+new"
+
+
+def test_narrow_story_rows_leave_out_the_time_before_cutting_titles() -> None:
+    """At 120 columns the stories pane is 44 cells: with the time column titles got 23."""
+    from monitor.tui.detail import WHEN_FROM_WIDTH, StoryList
+    from monitor.tui.text import short_time
+
+    row = q.StoryRow(
+        id=1, title="A headline of exactly forty-one characters", url=None, source="Desk",
+        published="2025-06-20T09:00:00Z", first_seen="2025-06-20T09:00:00Z", read=False,
+        starred=False, updated=False, sources=1,
+    )  # fmt: skip
+    stories = StoryList(lambda: NOW)
+    narrow = stories.render_row(row, WHEN_FROM_WIDTH - 2).plain
+    wide = stories.render_row(row, 80).plain
+    when = short_time(row.time, NOW)
+    assert when not in narrow and when in wide
+    assert row.title[:28] in narrow

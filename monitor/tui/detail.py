@@ -34,6 +34,10 @@ from monitor.tui.text import (
 )
 from monitor.tui.windowlist import WindowList
 
+WHEN_FROM_WIDTH = 56
+"""Story rows narrower than this leave out the time column: at 120 columns (the pane beside
+the groups list) titles got 23 cells with it, 30 without."""
+
 
 class StoryList(WindowList):
     """The stories of the open group (a small in-memory list). With the groups filtered by a
@@ -68,15 +72,17 @@ class StoryList(WindowList):
         now = self.clock()
         mark = ("● ", UNSEEN_STYLE) if not row.read else ("  ", "")
         flags = ("★" if row.starred else " ") + ("↻" if row.updated else " ")
-        when = pad(short_time(row.time, now), 6)
+        # Beside the groups list (120 columns) the pane is narrow: the time column goes first,
+        # since the rows are in time order and the header says when the latest came.
+        when = pad(short_time(row.time, now), 6) + " " if width >= WHEN_FROM_WIDTH else ""
         source_width = max(8, min(18, width // 5))
         source = pad(row.source, source_width)
-        title_width = max(8, width - 2 - 3 - 7 - source_width - 1)
+        title_width = max(8, width - 2 - 3 - len(when) - source_width - 1)
         title_style = "bold" if not row.read else MUTED_STYLE
         return Content.assemble(
             mark,
             (flags + " ", "$mark-new"),
-            (when + " ", MUTED_STYLE),
+            (when, MUTED_STYLE),
             (source + " ", "bold $mark-source" if row.in_feed else "$mark-source"),
             (pad(row.title, title_width), title_style),
         )
