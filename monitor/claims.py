@@ -12,15 +12,18 @@ Matching (`relation`): two claims are the same when they assert the same thing, 
 words: same verb family or mostly the same names, and figures that agree within rounding
 ($14B = $14.3B = 14,3bn, but $15B ≠ $14.3B) or within what "about"/"nearly"/"more than" allow.
 The same frame with figures that disagree ($100M vs $10M) is a conflict: one claim, marked
-conflicting on the claim, its first appearance and each appearance that disagrees. Claims
-naming different people (none in common) never match: "Jane Roe leaves X for Meta" and
-"John Doe leaves X for Meta" are two.
+conflicting on the claim, its first appearance and each appearance that disagrees. A denial of
+the same figure ("Zorblat denies $120 million figure") is a conflict too. Claims naming
+different people (none in common) never match: "Jane Roe leaves X for Meta" and "John Doe
+leaves X for Meta" are two.
 
 Storage (`GroupClaims.record_story`): `claims` holds one row per distinct claim of a group (its
 normalised `key`, the wording and story of its first appearance: schema.org `firstAppearance`,
 and `first_seen`, when the monitor first saw it); `claim_appearances` links every story that
 states it, with `is_new` = 1 only on the first. The first appearance is the earliest-published
-story, not the earliest polled: a slow feed's earlier story takes it over when it arrives.
+story, not the earliest polled: a slow feed's earlier story takes it over when it arrives. A
+claim is `conflicting` exactly when an appearance other than the first disagrees, so there is
+always a report to name as the other side.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import functools
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.grouping_text import (
     WEAK_TERMS,
@@ -94,6 +97,10 @@ _ATTRIBUTED_TO = re.compile(
 # A figure set right after "not" or "rather than" is the one being denied: "worth $200 million,
 # not $140 million" claims $200 million.
 _DENIED = re.compile(r"\b(?:not|rather than|instead of|and not)\s+(?:the\s+)?$", re.IGNORECASE)
+# A figure after "denies" or "refutes" is disputed, not claimed: "Zorblat denies $120 million
+# figure" disagrees with "$120 million offer". Such a claim carries the verb family `DENY`.
+_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing))\b", re.IGNORECASE)
+DENY = "deny"
 _LETTERS = re.compile(r"[a-z]+")
 # Words that can make a clause assert an action: verb forms, and the first words of phrases
 # that become one ("lay off" → cut, "step down" → stepdown).
@@ -318,9 +325,24 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         text = clean_line(_readable(clause) if number else raw)[:MAX_TEXT]
         terms = frozenset(names)
         if figures:
-            out.extend(Claim(text, verbs, terms, figure, people) for figure in figures)
+            out.extend(
+                Claim(text, verbs | {DENY} if denied else verbs, terms, figure, people)
+                for figure, denied in zip(figures, _denied(unattributed, figures), strict=True)
+            )
         else:
             out.append(Claim(text, verbs, terms, None, people))
+    return out
+
+
+def _denied(clause: str, figures: list[Figure]) -> list[bool]:
+    """Which figures a denial disputes: those with "denies" (or "refutes") between them and the
+    previous figure, so "Meta paid $90 million and denies the $120 million figure" disputes only
+    the second."""
+    out = []
+    start = 0
+    for figure in figures:
+        out.append(_DENIAL.search(clause, start, figure.start) is not None)
+        start = figure.end
     return out
 
 
@@ -375,6 +397,16 @@ def _is_round(figure: Figure) -> bool:
     return float(f"{figure.value:.1g}") == figure.value
 
 
+def _denial_relation(new: Claim, old: Claim, figures: str | None, names_match: bool) -> str | None:
+    """A denial of a figure against a claim of a figure: it contradicts the same figure in the
+    same frame, and says nothing about another one ("denies $120 million" is no claim of $90
+    million)."""
+    if figures != "agree" or not names_match:
+        return None
+    mine, theirs = new.verbs - {DENY}, old.verbs - {DENY}
+    return "conflict" if not mine or not theirs or mine & theirs else None
+
+
 def relation(new: Claim, old: Claim) -> str | None:
     """Does `new` restate `old` ("same"), contradict its figure ("conflict") or neither (None)?
 
@@ -391,6 +423,8 @@ def relation(new: Claim, old: Claim) -> str | None:
         if a.kind != b.kind or (a.noun and b.noun and a.noun != b.noun):
             return None
         found = _figure_relation(a, b)
+        if (DENY in new.verbs) != (DENY in old.verbs):
+            return _denial_relation(new, old, found, names_match and not other_people)
         if found == "agree":
             if other_people and (about_people or "offer" in new.verbs | old.verbs):
                 return None
@@ -447,6 +481,41 @@ def _earlier(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return a[1] < b[0]
 
 
+@dataclass
+class _Match:
+    """How one claim of a story stands to the group's claims known before the story: the one
+    it restates, else those whose figure it contradicts (in the group's order)."""
+
+    claim: Claim
+    same: _Known | None
+    conflicts: list[_Known]
+
+
+def _match(known: list[_Known], claim: Claim, story_id: int) -> _Match:
+    conflicts: list[_Known] = []
+    for entry in known:
+        found = relation(claim, entry.claim)
+        if found == "same":
+            return _Match(claim, entry, [])
+        # A story's own figures never contradict each other: it is the claim's first source.
+        if found == "conflict" and entry.first_story_id != story_id:
+            conflicts.append(entry)
+    return _Match(claim, None, conflicts)
+
+
+@dataclass
+class _Story:
+    """The story being recorded: its event time (read when first needed), the claims its
+    earlier text disagreed with (it is recorded again when its text changes) and those it
+    disputes now."""
+
+    id: int
+    stamp: str
+    time: tuple[float, float] | None
+    disagreed: set[int]
+    disputes: set[int] = field(default_factory=set)
+
+
 class GroupClaims:
     """Records a story's claims against its group's claims; caches each group's claims.
 
@@ -456,6 +525,14 @@ class GroupClaims:
     the wording in `text`, `is_new`) and the old one becomes a repeat. The claim keeps its id,
     its key and `first_seen` (when the monitor first saw the claim), so digests and the groups'
     new-claim counts never report it as new a second time.
+
+    A story is on one side of each claim: it repeats it or it disagrees. It disagrees when one
+    of its figures contradicts the claim's and none of its other claims restates it ("raised
+    the offer to $120 million from $90 million" repeats a $120 million claim); a figure that
+    contradicts several claims disagrees with each. The flags follow one rule, whatever the
+    order of arrival: a claim is `conflicting` exactly when one of its appearances other than
+    the first disagrees, and its first appearance carries the same flag (`_settle`). So a claim
+    marked conflicting always has a report on the other side to name.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -482,11 +559,13 @@ class GroupClaims:
             self._groups[group_id] = known
         return known
 
-    def _event_time(self, story_id: int) -> tuple[float, float] | None:
-        row = self.conn.execute(
-            "SELECT published, first_seen FROM stories WHERE id = ?", (story_id,)
-        ).fetchone()
-        return None if row is None else time_interval(row[0], row[1])
+    def _event_time(self, story: _Story) -> tuple[float, float] | None:
+        if story.time is None:
+            row = self.conn.execute(
+                "SELECT published, first_seen FROM stories WHERE id = ?", (story.id,)
+            ).fetchone()
+            story.time = None if row is None else time_interval(row[0], row[1])
+        return story.time
 
     def record_story(
         self,
@@ -500,64 +579,91 @@ class GroupClaims:
         claims or as new ones. `stamp` is when the story arrived (or changed); `event_time`
         its (lo, hi) publication interval (`grouping_text.time_interval` of published, else
         arrival), read from `stories` when not given. Returns the number of new claims. Runs
-        in the caller's transaction."""
+        in the caller's transaction.
+
+        Every claim is matched before any is stored, so which claims the story repeats is
+        known whatever the order of its sentences. A story recorded again (its text changed)
+        takes the side its new text is on for each claim it still states."""
         known = self._known(group_id)
+        matches = [_match(known, claim, story_id) for claim in claims]
+        repeated = {m.same.id for m in matches if m.same is not None}
+        story = _Story(story_id, stamp, event_time, self._disagreeing(story_id))
         new_count = 0
-        for claim in claims:
-            same: _Known | None = None
-            conflict: _Known | None = None
-            for entry in known:
-                found = relation(claim, entry.claim)
-                if found == "same":
-                    same = entry
-                    break
-                if found == "conflict" and conflict is None and entry.first_story_id != story_id:
-                    conflict = entry
-            if same is not None:
-                if same.first_story_id != story_id and same.first_time is not None:
-                    if event_time is None:
-                        event_time = self._event_time(story_id)
-                    if event_time is not None and _earlier(event_time, same.first_time):
-                        self._move_first(same, story_id, claim.text, event_time, stamp)
-                        continue
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO claim_appearances (claim_id, story_id, text, is_new) "
-                    "VALUES (?, ?, ?, 0)",
-                    (same.id, story_id, claim.text),
-                )
-            elif conflict is not None:
-                # The claim, its first appearance and this one disagree; repeats of the first
-                # figure do not.
-                self.conn.execute("UPDATE claims SET conflicting = 1 WHERE id = ?", (conflict.id,))
-                self.conn.execute(
-                    "UPDATE claim_appearances SET conflicting = 1 WHERE claim_id = ? AND is_new = 1",
-                    (conflict.id,),
-                )
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO claim_appearances "
-                    "(claim_id, story_id, text, is_new, conflicting) VALUES (?, ?, ?, 0, 1)",
-                    (conflict.id, story_id, claim.text),
-                )
+        for found in matches:
+            conflicts = [entry for entry in found.conflicts if entry.id not in repeated]
+            if found.same is not None:
+                self._repeat(found.same, story, found.claim.text)
+            elif conflicts:
+                for entry in conflicts:
+                    self._disagree(entry, story, found.claim.text)
             else:
-                cursor = self.conn.execute(
-                    "INSERT INTO claims (group_id, key, text, first_story_id, first_seen) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (group_id, claim.key, claim.text, story_id, stamp),
-                )
-                claim_id = int(cursor.lastrowid or 0)
-                self.conn.execute(
-                    "INSERT INTO claim_appearances (claim_id, story_id, text, is_new) "
-                    "VALUES (?, ?, ?, 1)",
-                    (claim_id, story_id, claim.text),
-                )
-                entry = _Known(claim_id, claim, story_id)
-                if event_time is None:
-                    event_time = self._event_time(story_id)
-                if event_time is not None:
-                    entry.first_is(story_id, event_time)
-                known.append(entry)
+                known.append(self._add(group_id, story, found.claim))
                 new_count += 1
         return new_count
+
+    def _disagreeing(self, story_id: int) -> set[int]:
+        """The claims a story already disagrees with (it is being recorded again)."""
+        return {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT claim_id FROM claim_appearances "
+                "WHERE story_id = ? AND is_new = 0 AND conflicting = 1",
+                (story_id,),
+            )
+        }
+
+    def _repeat(self, entry: _Known, story: _Story, text: str) -> None:
+        """`story` states `entry` again: a repeat, or its new first appearance if published
+        wholly before the current one."""
+        if entry.first_story_id != story.id and entry.first_time is not None:
+            event_time = self._event_time(story)
+            if event_time is not None and _earlier(event_time, entry.first_time):
+                self._move_first(entry, story.id, text, event_time, story.stamp)
+                return
+        if entry.id in story.disagreed:
+            self.conn.execute(
+                "UPDATE claim_appearances SET conflicting = 0, text = ? "
+                "WHERE claim_id = ? AND story_id = ?",
+                (text, entry.id, story.id),
+            )
+            self._settle(entry.id)
+        self.conn.execute(
+            "INSERT OR IGNORE INTO claim_appearances (claim_id, story_id, text, is_new) "
+            "VALUES (?, ?, ?, 0)",
+            (entry.id, story.id, text),
+        )
+
+    def _disagree(self, entry: _Known, story: _Story, text: str) -> None:
+        """`story` contradicts `entry`'s figure: its appearance disagrees, with the first of its
+        wordings that does, and the claim and its first appearance are marked."""
+        if entry.id in story.disputes:
+            return
+        self.conn.execute(
+            "INSERT INTO claim_appearances (claim_id, story_id, text, is_new, conflicting) "
+            "VALUES (?, ?, ?, 0, 1) ON CONFLICT (claim_id, story_id) DO UPDATE "
+            "SET conflicting = 1, text = excluded.text WHERE is_new = 0",
+            (entry.id, story.id, text),
+        )
+        story.disputes.add(entry.id)
+        self._settle(entry.id)
+
+    def _add(self, group_id: int, story: _Story, claim: Claim) -> _Known:
+        """A claim the group did not know, first appearing in `story`."""
+        cursor = self.conn.execute(
+            "INSERT INTO claims (group_id, key, text, first_story_id, first_seen) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (group_id, claim.key, claim.text, story.id, story.stamp),
+        )
+        claim_id = int(cursor.lastrowid or 0)
+        self.conn.execute(
+            "INSERT INTO claim_appearances (claim_id, story_id, text, is_new) VALUES (?, ?, ?, 1)",
+            (claim_id, story.id, claim.text),
+        )
+        entry = _Known(claim_id, claim, story.id)
+        event_time = self._event_time(story)
+        if event_time is not None:
+            entry.first_is(story.id, event_time)
+        return entry
 
     def _move_first(
         self,
@@ -569,17 +675,18 @@ class GroupClaims:
     ) -> None:
         """Make `story_id` (published before the current first appearance) the claim's first
         appearance; the old one becomes a repeat. Not a new claim: id, key and the time the
-        monitor first saw it stay (`first_seen` only ever moves earlier)."""
+        monitor first saw it stay (`first_seen` only ever moves earlier). A story that
+        disagreed before its text changed is on the claim's side now."""
         self.conn.execute(
             "UPDATE claim_appearances SET is_new = 0, conflicting = 0 "
             "WHERE claim_id = ? AND is_new = 1",
             (entry.id,),
         )
         self.conn.execute(
-            "INSERT INTO claim_appearances (claim_id, story_id, text, is_new, conflicting) "
-            "SELECT id, ?, ?, 1, conflicting FROM claims WHERE id = ? "
-            "ON CONFLICT (claim_id, story_id) DO UPDATE SET is_new = 1, text = excluded.text",
-            (story_id, text, entry.id),
+            "INSERT INTO claim_appearances (claim_id, story_id, text, is_new) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (claim_id, story_id) DO UPDATE "
+            "SET is_new = 1, conflicting = 0, text = excluded.text",
+            (entry.id, story_id, text),
         )
         self.conn.execute(
             "UPDATE claims SET first_story_id = ?, text = ?, first_seen = min(first_seen, ?) "
@@ -587,3 +694,18 @@ class GroupClaims:
             (story_id, text, stamp, entry.id),
         )
         entry.first_is(story_id, event_time)
+        self._settle(entry.id)
+
+    def _settle(self, claim_id: int) -> None:
+        """Set the claim's flag, and its first appearance's, from its appearances: conflicting
+        exactly when a report other than the first disagrees."""
+        self.conn.execute(
+            "UPDATE claims SET conflicting = EXISTS (SELECT 1 FROM claim_appearances a "
+            "WHERE a.claim_id = claims.id AND a.is_new = 0 AND a.conflicting = 1) WHERE id = ?",
+            (claim_id,),
+        )
+        self.conn.execute(
+            "UPDATE claim_appearances SET conflicting = "
+            "(SELECT conflicting FROM claims WHERE id = ?) WHERE claim_id = ? AND is_new = 1",
+            (claim_id, claim_id),
+        )

@@ -3,7 +3,9 @@
 A digest lists the groups (events) first seen in the period with their claims and conflicts,
 and for older groups that got more coverage only what is new: claims first seen in the period
 and conflicts (a report in the period whose figure disagrees with the first appearance). Every
-format marks conflicts the same way. Groups whose new stories only repeat known
+format marks conflicts the same way: a claim is marked only when a report on the other side
+is stored, and that report is listed. A group lists up to six claims (new groups) and six
+conflicts, and counts the rest. Groups whose new stories only repeat known
 claims are counted, not listed: the reader wants the news, not twenty copies of it.
 
 `build` reads (no writes) in one snapshot; `mark_sent` stores the time of the digest and the
@@ -31,6 +33,7 @@ from monitor.wording import plural
 
 MAX_GROUPS = 300  # per section
 MAX_CLAIMS = 6  # claims shown for a new group
+MAX_CONFLICTS = 6  # reports that disagree, shown per group
 MAX_SOURCES = 4  # source names shown per group
 _DURATION = re.compile(r"^\s*\d+\s*[mhdw]\s*$")
 # Characters Markdown reads as syntax anywhere in a line (emphasis, code, links, HTML, escapes,
@@ -39,6 +42,10 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<~]|&(?=#?\w+;))")
 _MARKDOWN_LINE_START = re.compile(r"^([#>+\-]|\d+(?=[.)]))")
 _MARKDOWN_CLOSING_HASHES = re.compile(r"(?<=\s)(?=#+$)")  # a heading would drop " ##" at the end
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]`]+$")
+# An appearance `a` on the other side of its claim `c`: flagged, not the first, and not a word
+# for word repeat of the claim. A claim is shown as conflicting only when it has one, so every
+# mark comes with a report to name.
+_DISAGREES = "a.is_new = 0 AND a.conflicting = 1 AND a.text <> c.text"
 
 
 @dataclass
@@ -47,7 +54,9 @@ class DigestClaim:
     source: str  # the feed that first said it (or, for a conflict, the one that disagrees)
     url: str | None
     conflicting: bool = False
-    conflicts_with: str | None = None  # the earlier wording, for a conflict
+    # For a conflict: the claim's wording it disagrees with. For a conflicting claim: the first
+    # report that disagrees (all of them are in the group's `conflicts`).
+    conflicts_with: str | None = None
 
 
 @dataclass
@@ -64,6 +73,7 @@ class DigestGroup:
     claims: list[DigestClaim] = field(default_factory=list)  # new claims only
     conflicts: list[DigestClaim] = field(default_factory=list)  # reports that disagree
     more_claims: int = 0  # new claims not listed
+    more_conflicts: int = 0  # reports that disagree, not listed
 
 
 @dataclass
@@ -196,7 +206,9 @@ def _collect(conn: sqlite3.Connection, report: DigestReport, floor: _Floor) -> N
             _append(report, report.updated_groups, group)
         elif group.new_stories:
             report.repeated_groups += 1
-    report.updated_groups.sort(key=lambda g: (-(len(g.claims) + len(g.conflicts)), g.id))
+    report.updated_groups.sort(
+        key=lambda g: (-(len(g.claims) + len(g.conflicts) + g.more_conflicts), g.id)
+    )
 
 
 def _append(report: DigestReport, section: list[DigestGroup], group: DigestGroup) -> None:
@@ -226,43 +238,14 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
         "SELECT COUNT(*) FROM stories WHERE group_id = :group AND first_seen >= :t AND id > :s",
         {"group": group_id, **floor.params()},
     ).fetchone()[0]
-    claims = [
-        DigestClaim(
-            text=clean_line(r["text"]),
-            source=clean_line(r["source"] or ""),
-            url=r["url"],
-            conflicting=bool(r["conflicting"]),
-        )
-        for r in conn.execute(
-            "SELECT c.text, c.conflicting, s.url, COALESCE(f.title, f.url) AS source "
-            "FROM claims c LEFT JOIN stories s ON s.id = c.first_story_id "
-            "LEFT JOIN feeds f ON f.id = s.feed_id "
-            "WHERE c.group_id = :group AND c.first_seen >= :t AND c.id > :c ORDER BY c.id",
-            {"group": group_id, **floor.params()},
-        )
-    ]
-    # The reports in the period that disagree with a claim's first appearance, for new and
-    # updated groups alike (every format shows them the same way).
-    conflicts = [
-        DigestClaim(
-            text=clean_line(r["text"]),
-            source=clean_line(r["source"] or ""),
-            url=r["url"],
-            conflicting=True,
-            conflicts_with=clean_line(r["original"]),
-        )
-        for r in conn.execute(
-            "SELECT a.text, c.text AS original, s.url, COALESCE(f.title, f.url) AS source "
-            "FROM claims c JOIN claim_appearances a ON a.claim_id = c.id "
-            "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
-            "WHERE c.group_id = :group AND a.conflicting = 1 AND a.is_new = 0 "
-            "AND a.text <> c.text AND COALESCE(s.updated_at, s.first_seen) >= :t "
-            "AND (s.id > :s OR s.updated_at > :u) ORDER BY c.id, s.id",
-            {"group": group_id, **floor.params()},
-        )
-    ]
-    shown = _dedupe(claims)
+    claims = _new_claims(conn, group_id, floor)
+    shown = _dedupe([claim for _, claim in claims])
     limit = MAX_CLAIMS if new else len(shown)
+    listed = {c.text for c in shown[:limit]}
+    conflicts, more_conflicts = _pick_conflicts(
+        _conflicts(conn, group_id, floor),
+        {claim_id for claim_id, claim in claims if claim.text in listed},
+    )
     return DigestGroup(
         id=group_id,
         title=clean_line(row["title"]),
@@ -276,18 +259,101 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
         claims=shown[:limit],
         conflicts=conflicts,
         more_claims=max(0, len(shown) - limit),
+        more_conflicts=more_conflicts,
     )
 
 
+def _new_claims(
+    conn: sqlite3.Connection, group_id: int, floor: _Floor
+) -> list[tuple[int, DigestClaim]]:
+    """The group's claims first seen in the period, by id. One is conflicting when a report
+    disagrees with it; the first such report is named in `conflicts_with`."""
+    return [
+        (
+            int(r["id"]),
+            DigestClaim(
+                text=clean_line(r["text"]),
+                source=clean_line(r["source"] or ""),
+                url=r["url"],
+                conflicting=r["disputed_by"] is not None,
+                conflicts_with=None if r["disputed_by"] is None else clean_line(r["disputed_by"]),
+            ),
+        )
+        for r in conn.execute(
+            "SELECT c.id, c.text, s.url, COALESCE(f.title, f.url) AS source, "
+            "(SELECT a.text FROM claim_appearances a "
+            f"WHERE a.claim_id = c.id AND {_DISAGREES} ORDER BY a.story_id LIMIT 1) "
+            "AS disputed_by "
+            "FROM claims c LEFT JOIN stories s ON s.id = c.first_story_id "
+            "LEFT JOIN feeds f ON f.id = s.feed_id "
+            "WHERE c.group_id = :group AND c.first_seen >= :t AND c.id > :c ORDER BY c.id",
+            {"group": group_id, **floor.params()},
+        )
+    ]
+
+
+def _conflicts(
+    conn: sqlite3.Connection, group_id: int, floor: _Floor
+) -> list[tuple[int, DigestClaim]]:
+    """The reports that disagree with a claim's first appearance, by claim and story: those
+    that arrived (or changed) in the period, for new and updated groups alike, and every one
+    on a claim first seen in the period, so a claim marked conflicting always has its other
+    side listed (a report the previous digest read before it was grouped, say)."""
+    return [
+        (
+            int(r["claim_id"]),
+            DigestClaim(
+                text=clean_line(r["text"]),
+                source=clean_line(r["source"] or ""),
+                url=r["url"],
+                conflicting=True,
+                conflicts_with=clean_line(r["original"]),
+            ),
+        )
+        for r in conn.execute(
+            "SELECT c.id AS claim_id, a.text, c.text AS original, s.url, "
+            "COALESCE(f.title, f.url) AS source "
+            "FROM claims c JOIN claim_appearances a ON a.claim_id = c.id "
+            "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
+            f"WHERE c.group_id = :group AND {_DISAGREES} "
+            "AND ((COALESCE(s.updated_at, s.first_seen) >= :t AND (s.id > :s OR s.updated_at > :u))"
+            " OR (c.first_seen >= :t AND c.id > :c)) ORDER BY c.id, s.id",
+            {"group": group_id, **floor.params()},
+        )
+    ]
+
+
+def _pick_conflicts(
+    conflicts: list[tuple[int, DigestClaim]], listed: set[int], limit: int = MAX_CONFLICTS
+) -> tuple[list[DigestClaim], int]:
+    """At most `limit` of a group's conflicts (one line per wording, source and claim), in
+    their order, and how many are left out. One report for each claim comes before a second
+    for any, those on the claims listed above first, so every `[conflicting]` mark is
+    explained before the list fills up."""
+    unique: dict[tuple[str, str, str | None], tuple[int, DigestClaim]] = {}
+    for claim_id, conflict in conflicts:
+        unique.setdefault(
+            (conflict.text, conflict.source, conflict.conflicts_with), (claim_id, conflict)
+        )
+    rank: dict[int, int] = {}
+    order = []
+    for position, (claim_id, _) in enumerate(unique.values()):
+        rank[claim_id] = rank.get(claim_id, -1) + 1
+        order.append((rank[claim_id], claim_id not in listed, position))
+    kept = sorted(position for *_, position in sorted(order)[:limit])
+    rows = list(unique.values())
+    return [rows[position][1] for position in kept], len(rows) - len(kept)
+
+
 def _dedupe(claims: list[DigestClaim]) -> list[DigestClaim]:
-    """One line per wording: a clause with two figures is two claims but one sentence."""
-    seen: set[str] = set()
-    out = []
+    """One line per wording: a clause with two figures is two claims but one sentence (marked
+    conflicting when either is)."""
+    seen: dict[str, DigestClaim] = {}
     for claim in claims:
-        if claim.text not in seen:
-            seen.add(claim.text)
-            out.append(claim)
-    return out
+        kept = seen.setdefault(claim.text, claim)
+        if claim.conflicting and not kept.conflicting:
+            kept.conflicting, kept.conflicts_with = True, claim.conflicts_with
+    return list(seen.values())
 
 
 def mark_sent(
@@ -396,11 +462,18 @@ _TEXT_CONFLICT_MARK = "  [conflicting]"
 
 def _text_conflicts(group: DigestGroup) -> list[str]:
     c = clean_line
-    return [
+    lines = [
         f"         ! conflicting: {c(claim.text)}  ({c(claim.source)}); "
         f"earlier: {c(claim.conflicts_with)}"
         for claim in group.conflicts
     ]
+    if group.more_conflicts:
+        lines.append(f"         … and {_more_conflicts(group)}")
+    return lines
+
+
+def _more_conflicts(group: DigestGroup) -> str:
+    return plural(group.more_conflicts, "more conflict")
 
 
 def _footer(report: DigestReport) -> list[str]:
@@ -491,8 +564,11 @@ _MD_CONFLICT_MARK = " **(conflicting)**"
 
 def _md_conflicts(group: DigestGroup) -> list[str]:
     e = escape_markdown
-    return [
+    lines = [
         f"- **conflicting:** {e(claim.text)} — *{e(claim.source)}* "
         f"(earlier: {e(claim.conflicts_with)})"
         for claim in group.conflicts
     ]
+    if group.more_conflicts:
+        lines.append(f"- … and {_more_conflicts(group)}")
+    return lines

@@ -6,6 +6,7 @@ Wording here is our own; the events are invented or widely reported.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -13,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from monitor.claims import Claim, extract_claims, relation
+from monitor.claims import DENY, Claim, extract_claims, relation
 from monitor.config import settings_from_data
-from monitor.db import connect
+from monitor.db import connect, write
 from monitor.export import export_stories
+from monitor.grouping import process_stories
 from monitor.poller import run_poll
 from tests.feedserver import FeedServer, Route, rss
-from tests.test_grouping import group_of, ingest
+from tests.test_grouping import SETTINGS, group_of, ingest
 
 
 @pytest.fixture
@@ -459,6 +461,170 @@ def test_a_different_figure_beyond_rounding_is_a_conflict(conn: sqlite3.Connecti
     assert row["conflicting"] == 1 and row["claim_conflicting"] == 1
     money = [r for r in claims_of(conn, first[0]) if "money" in r["key"]]
     assert [r["conflicting"] for r in money] == [1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Conflicts: a claim marked conflicting always has a report on the other side
+#
+# Invented outlets on an invented move: Beacon says the offer was $120 million, Ledger and Pulse
+# say $90 million, Wire carries Zorblat's denial of the $120 million figure and its own figure.
+
+ZORBLAT = {
+    "Beacon": ("Meta poaches Zorblat chief scientist with $120 million offer", "", "10:00"),
+    "Ledger": ("Meta lures Zorblat's chief scientist with $90 million offer", "", "09:00"),
+    "Pulse": ("Zorblat chief scientist joins Meta on a $90 million offer", "", "13:00"),
+    "Wire": (
+        "Zorblat denies $120 million figure for Meta offer to its chief scientist",
+        "Zorblat said the offer to its chief scientist was $90 million.",
+        "14:00",
+    ),
+}
+
+
+def zorblat(outlet: str, **changes: str) -> dict[str, str]:
+    title, summary, hour = ZORBLAT[outlet]
+    return {
+        "feed": outlet,
+        "title": title,
+        "summary": summary,
+        "published": f"2025-06-20T{hour}:00Z",
+        **changes,
+    }
+
+
+def unexplained(conn: sqlite3.Connection) -> list[str]:
+    """Claims whose flags do not follow from their appearances: conflicting exactly when a
+    report other than the first disagrees, with the first appearance flagged alike."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT c.text FROM claims c WHERE c.conflicting != EXISTS (SELECT 1 FROM "
+            "claim_appearances a WHERE a.claim_id = c.id AND a.is_new = 0 AND a.conflicting = 1) "
+            "OR EXISTS (SELECT 1 FROM claim_appearances a WHERE a.claim_id = c.id "
+            "AND a.is_new = 1 AND a.conflicting != c.conflicting)"
+        )
+    ]
+
+
+def other_side(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Each conflicting claim's wording → the feeds of the reports that disagree with it."""
+    found: dict[str, set[str]] = {}
+    for claim, feed in conn.execute(
+        "SELECT c.text, f.title FROM claims c JOIN claim_appearances a ON a.claim_id = c.id "
+        "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
+        "WHERE c.conflicting = 1 AND a.is_new = 0 AND a.conflicting = 1"
+    ):
+        found.setdefault(claim, set()).add(feed)
+    return found
+
+
+def test_a_conflicting_claim_has_its_other_side_in_any_order_of_arrival(tmp_path: Path) -> None:
+    """The user's digest said "[conflicting]" with nothing on the other side. Whatever order
+    the four outlets arrive in (Ledger published first, polled in any place), every step leaves
+    flags that follow from the reports, and Beacon's figure is recorded as disputed: on one
+    side of a conflicting claim, with a report named on the other."""
+    for number, order in enumerate(itertools.permutations(ZORBLAT)):
+        conn = connect(tmp_path / f"order{number}.db")
+        try:
+            for hour, outlet in enumerate(order):
+                ingest(conn, [zorblat(outlet, seen=f"2025-06-21T{hour:02d}:00:00Z")])
+                assert unexplained(conn) == [], order
+            sides = other_side(conn)
+            beacon = ZORBLAT["Beacon"][0]
+            assert sides.get(beacon) or any("Beacon" in feeds for feeds in sides.values()), order
+        finally:
+            conn.close()
+
+
+def test_the_users_sequence_names_the_denial_and_the_other_figure(conn: sqlite3.Connection) -> None:
+    """Beacon first; Wire's denial, which also gives Zorblat's figure, disagrees (it counted as
+    a repeat of $120 million, and its $90 million flagged Beacon's appearance alone); Ledger,
+    published before Beacon but polled after it, disagrees too and does not take the first
+    appearance."""
+    (beacon,), _ = ingest(conn, [zorblat("Beacon")])
+    denial = zorblat(
+        "Wire", summary="Zorblat said the offer to its chief scientist was $90 million."
+    )
+    (wire,), _ = ingest(conn, [denial])
+    (ledger,), _ = ingest(conn, [zorblat("Ledger")])
+    assert unexplained(conn) == []
+    assert other_side(conn) == {ZORBLAT["Beacon"][0]: {"Wire", "Ledger"}}
+    (first,) = claims_of(conn, beacon)
+    assert first["is_new"] == 1 and first["conflicting"] == 1
+    (wire_row,) = claims_of(conn, wire)
+    assert wire_row["text"] == ZORBLAT["Wire"][0]  # its first wording on the other side
+    assert [r["conflicting"] for r in claims_of(conn, ledger)] == [1]
+
+
+def test_a_report_that_repeats_the_claim_is_not_on_its_other_side(conn: sqlite3.Connection) -> None:
+    """A report giving two figures repeats the claim of one, whatever order its sentences come
+    in; the other is a claim of its own. Here it was also published first and took the first
+    appearance over: it used to flag itself, leaving the claim nothing on the other side."""
+    ingest(conn, [zorblat("Pulse")])
+    both = {
+        "feed": "Courier",
+        "title": "Meta hires Zorblat chief scientist with $120 million offer, Beacon reports",
+        "summary": "Other outlets put Meta's offer to the Zorblat chief scientist at $90 million.",
+        "published": "2025-06-20T08:00:00Z",
+    }
+    (courier,), result = ingest(conn, [both])
+    assert unexplained(conn) == [] and other_side(conn) == {}
+    assert result.new_claims == 1  # the $120 million, first seen here
+    assert [(r["is_new"], r["conflicting"]) for r in claims_of(conn, courier)] == [(1, 0), (1, 0)]
+
+
+def test_a_raised_figure_repeats_the_claim_it_ends_on(conn: sqlite3.Connection) -> None:
+    ingest(conn, [zorblat("Pulse")])
+    raised = {
+        "feed": "Gazette",
+        "title": "Meta raised its offer to Zorblat's chief scientist to $90 million from $60 million",
+        "published": "2025-06-20T16:00:00Z",
+    }
+    (gazette,), result = ingest(conn, [raised])
+    assert unexplained(conn) == [] and other_side(conn) == {}
+    assert result.new_claims == 1  # $60 million: no report in dispute
+    assert [(r["is_new"], r["conflicting"]) for r in claims_of(conn, gazette)] == [(0, 0), (1, 0)]
+
+
+def test_an_updated_report_takes_the_side_of_its_new_text(conn: sqlite3.Connection) -> None:
+    """A story whose text changes is recorded again: a repeat that now gives another figure
+    disagrees, and once it is corrected back the claim has nothing in dispute."""
+    ingest(conn, [zorblat("Beacon")])
+    (story,), _ = ingest(conn, [zorblat("Beacon", feed="Ledger", published="2025-06-20T11:00:00Z")])
+
+    def rewrite(title: str) -> None:
+        with write(conn):
+            conn.execute(
+                "UPDATE stories SET title = ?, updated_at = ? WHERE id = ?",
+                (title, "2025-06-21T12:00:00Z", story),
+            )
+            process_stories(conn, [story], SETTINGS)
+
+    rewrite(ZORBLAT["Ledger"][0])
+    assert unexplained(conn) == []
+    assert other_side(conn) == {ZORBLAT["Beacon"][0]: {"Ledger"}}
+    assert [r["text"] for r in claims_of(conn, story)] == [ZORBLAT["Ledger"][0]]
+    rewrite(ZORBLAT["Beacon"][0])
+    assert unexplained(conn) == [] and other_side(conn) == {}
+    assert conn.execute("SELECT SUM(conflicting) FROM claim_appearances").fetchone()[0] == 0
+
+
+def test_a_denied_figure_disputes_the_claim_of_that_figure() -> None:
+    claimed = only("Meta poaches Zorblat chief scientist with $120 million offer")
+    denied = only("Zorblat denies $120 million figure for Meta offer to its chief scientist")
+    assert DENY in denied.verbs and DENY not in claimed.verbs
+    assert relation(denied, claimed) == relation(claimed, denied) == "conflict"
+    # Denying one figure claims no other, and two denials of it are one claim.
+    assert (
+        relation(denied, only("Meta lures Zorblat's chief scientist with $90 million offer"))
+        is None
+    )
+    again = only("Zorblat refutes the $120 million figure for Meta's offer to its chief scientist")
+    assert relation(again, denied) == "same"
+    assert Claim.from_key(denied.key, denied.text).verbs == denied.verbs
+    # Only the figure after the denial is disputed.
+    paid, disputed = extract_claims("Meta paid $90 million and denies the $120 million figure", "")
+    assert (DENY in paid.verbs, DENY in disputed.verbs) == (False, True)
 
 
 # ---------------------------------------------------------------------------------------------

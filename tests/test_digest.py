@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from monitor import digest
 from monitor.cli import cli
-from monitor.db import connect
+from monitor.db import connect, write
 from tests.test_grouping import ingest
 
 
@@ -196,6 +196,90 @@ def test_conflicts_in_new_groups_show_in_every_format(conn: sqlite3.Connection) 
     assert "**(conflicting)**" in markdown
     assert "- **conflicting:** Meta offered OpenAI staff $10 million bonuses" in markdown
     assert markdown.count("conflicting") == text.count("conflicting") == 2
+
+
+def test_a_conflicting_claim_names_its_other_side_in_every_format(
+    conn: sqlite3.Connection,
+) -> None:
+    """The user's digest: "[conflicting]" on Beacon's claim, `"conflicts_with": null` and
+    `"conflicts": []`. Wire's denial (with Zorblat's own figure) and Ledger's figure, published
+    before Beacon's but polled after it, are the other side, and every format names them."""
+    from tests.test_claims import zorblat
+
+    for number, outlet in enumerate(["Beacon", "Wire", "Ledger"]):
+        ingest(conn, [zorblat(outlet, seen=stamp(0.3 - number / 10))])
+    report = digest.build(conn, "24h")
+    (group,) = report.new_groups
+    beacon, wire, ledger = (zorblat(o)["title"] for o in ("Beacon", "Wire", "Ledger"))
+    (claim,) = [c for c in group.claims if c.conflicting]
+    assert claim.text == beacon and claim.source == "Beacon" and claim.conflicts_with == wire
+    assert [(c.text, c.source, c.conflicts_with) for c in group.conflicts] == [
+        (wire, "Wire", beacon),
+        (ledger, "Ledger", beacon),
+    ]
+    data = json.loads(digest.render(report, "json"))["new_groups"][0]
+    assert [c["source"] for c in data["conflicts"]] == ["Wire", "Ledger"]
+    text = digest.render(report, "text")
+    assert f"{beacon}  (Beacon)  [conflicting]" in text
+    assert f"! conflicting: {ledger}  (Ledger); earlier: {beacon}" in text
+    markdown = digest.render(report, "markdown")
+    assert "- **conflicting:** Zorblat denies $120 million figure" in markdown
+
+
+def test_a_mark_without_a_report_to_name_is_not_shown(conn: sqlite3.Connection) -> None:
+    """A database written before the fix can hold a claim flagged with no report on the other
+    side: the digest shows no mark it cannot explain."""
+    ingest(conn, [{**OFFER_HIGH, "seen": stamp(0.3)}])
+    ingest(conn, [{**OFFER_REPEAT, "seen": stamp(0.2)}])
+    with write(conn):
+        conn.execute("UPDATE claims SET conflicting = 1")
+        conn.execute("UPDATE claim_appearances SET conflicting = 1 WHERE is_new = 1")
+    (group,) = digest.build(conn, "24h").new_groups
+    assert [c.conflicting for c in group.claims] == [False] and group.conflicts == []
+
+
+CUTS = "Northwind Labs cuts {} jobs in its robotics unit"
+
+
+def test_conflicts_are_capped_per_group_in_every_format(conn: sqlite3.Connection) -> None:
+    """One digest printed 1986 conflict lines, about 50 under one group. Like claims, a group
+    lists six, then counts the rest; a claim marked conflicting has a report named among the
+    six even when another claim has many more."""
+    first = {
+        "feed": "Tally",
+        "title": CUTS.format(300),
+        "summary": "Northwind Labs pays $40 million in severance to the robotics staff.",
+        "published": "2025-06-22T08:00:00Z",
+        "seen": stamp(0.5),
+    }
+    others = [
+        {
+            "feed": f"Desk {n}",
+            "title": CUTS.format(n),
+            "published": f"2025-06-22T{n // 10:02d}:00:00Z",
+        }
+        for n in range(110, 190, 10)
+    ]
+    severance = {
+        "feed": "Desk S",
+        "title": CUTS.format(300),
+        "summary": "Northwind Labs pays $55 million in severance to the robotics staff.",
+        "published": "2025-06-22T20:00:00Z",
+    }
+    ingest(conn, [first])
+    for n, story in enumerate([*others, severance]):
+        ingest(conn, [{**story, "seen": stamp(0.4 - n / 100)}])
+    report = digest.build(conn, "24h")
+    (group,) = report.new_groups
+    assert [c.conflicting for c in group.claims] == [True, True]
+    assert len(group.conflicts) == digest.MAX_CONFLICTS and group.more_conflicts == 3
+    assert "$55 million" in group.conflicts[-1].text  # the severance claim's only report
+    text = digest.render(report, "text")
+    assert text.count("! conflicting:") == 6 and "         … and 3 more conflicts\n" in text
+    markdown = digest.render(report, "markdown")
+    assert markdown.count("- **conflicting:**") == 6 and "- … and 3 more conflicts\n" in markdown
+    data = json.loads(digest.render(report, "json"))["new_groups"][0]
+    assert len(data["conflicts"]) == 6 and data["more_conflicts"] == 3
 
 
 def test_a_claim_already_reported_is_not_new_when_a_slow_feed_moves_its_first_appearance(
