@@ -234,6 +234,21 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE story_sources ADD COLUMN content_hash TEXT;
         """,
     ),
+    Migration(
+        6,
+        "claims.conflicting repaired: set exactly when a stored report disagrees",
+        """
+        -- Before this version a claim could be marked conflicting with no report left on the
+        -- other side (see GroupClaims._settle, which keeps this true from now on). Data only.
+        UPDATE claims SET conflicting = EXISTS (
+            SELECT 1 FROM claim_appearances a
+            WHERE a.claim_id = claims.id AND a.is_new = 0 AND a.conflicting = 1
+        );
+        UPDATE claim_appearances SET conflicting = (
+            SELECT c.conflicting FROM claims c WHERE c.id = claim_appearances.claim_id
+        ) WHERE is_new = 1;
+        """,
+    ),
 ]
 
 

@@ -85,3 +85,33 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match=r"notes\.db"):
         connect(bogus)
     assert bogus.read_text().startswith("these are my notes")
+
+
+def test_migration_6_clears_conflict_flags_with_no_disagreeing_report(db_path: Path) -> None:
+    """Older versions could mark a claim conflicting with no report left on the other side."""
+    raw = sqlite3.connect(db_path)
+    for migration in migrations.MIGRATIONS:
+        if migration.version <= 5:
+            raw.executescript(migration.sql)
+    raw.executescript(
+        """
+        INSERT INTO groups (id, title, first_seen, last_seen) VALUES (1, 'g', 't', 't');
+        INSERT INTO claims (id, group_id, key, text, first_seen, conflicting)
+            VALUES (1, 1, 'a', 'orphan flag', 't', 1), (2, 1, 'b', 'real conflict', 't', 1),
+                   (3, 1, 'c', 'agreed', 't', 0);
+        INSERT INTO claim_appearances (claim_id, story_id, text, is_new, conflicting) VALUES
+            (1, 10, 'first', 1, 1),
+            (2, 10, 'first', 1, 1), (2, 11, 'disagrees', 0, 1),
+            (3, 10, 'first', 1, 0), (3, 12, 'agrees', 0, 0);
+        PRAGMA user_version = 5;
+        """
+    )
+    raw.close()
+    conn = connect(db_path)
+    assert schema_version(conn) == LATEST_VERSION
+    flags = dict(conn.execute("SELECT id, conflicting FROM claims").fetchall())
+    firsts = dict(
+        conn.execute("SELECT claim_id, conflicting FROM claim_appearances WHERE is_new = 1")
+    )
+    conn.close()
+    assert flags == {1: 0, 2: 1, 3: 0} and firsts == {1: 0, 2: 1, 3: 0}
