@@ -397,7 +397,10 @@ def digest(config: str | None, db: str | None, since: str, fmt: str, quiet: bool
 
     Only `--since last` (the default) moves the "last digest" marker forward.
     """
-    _settings, _config_path, db_path = _load(config, db)
+    from monitor.config import resolve_paths
+
+    # Only the database is read: a feeds.yaml broken by an edit must not stop the daily digest.
+    _config_path, db_path = resolve_paths(config, db)
     from monitor import digest as digest_mod
 
     conn = _open_db(db_path)

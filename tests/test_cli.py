@@ -309,3 +309,15 @@ def test_a_quiet_digest_prints_nothing_when_nothing_is_new(configured: tuple[Pat
     assert invoke("digest", "-q", "--config", str(config), "--db", str(db)) == (0, "", "")
     code, out, _ = invoke("digest", "--config", str(config), "--db", str(db))
     assert code == 0 and out.startswith("Nothing new since")
+
+
+def test_a_broken_feeds_yaml_does_not_stop_the_digest(
+    configured: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The digest reads only the database; an edit that broke feeds.yaml stopped it (exit 2)."""
+    config, db = configured
+    assert invoke("poll", "-q", "--config", str(config), "--db", str(db))[0] == 0
+    config.write_text("feeds:\n  - url: [\n", encoding="utf-8")
+    code, out, _ = invoke("digest", "--config", str(config), "--db", str(db))
+    assert code == 0 and "Desk" in out
+    assert invoke("poll", "-q", "--config", str(config), "--db", str(db))[0] == 2
