@@ -150,3 +150,15 @@ async def test_a_command_typed_ahead_into_the_palette(db: Path) -> None:
         await settle(pilot)
         assert app.screen.__class__.__name__ == "FeedsScreen"
         assert isinstance(app.screen_stack[0], MainScreen)
+
+
+@pytest.mark.parametrize("after", ["f", "t", "?"])
+async def test_keys_typed_behind_q_do_not_crash_the_exit(db: Path, after: str) -> None:
+    """`q f` opened the feeds screen while the app was closing: its widgets were gone, and the
+    exit was a traceback with status 1."""
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_ahead(app, "q", after, after)
+        await pilot.pause(0.3)
+    assert app.return_code == 0

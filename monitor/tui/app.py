@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from platformdirs import user_downloads_path  # Textual's own dependency
+from rich.console import RenderableType
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -144,6 +145,7 @@ class MonitorApp(App[int]):
         self._data_version = -1
         self._poll_timer: Timer | None = None
         self._last_poll_seen: str | None = None
+        self._exit_requested = False
 
     @property
     def settings(self) -> Settings:
@@ -469,6 +471,23 @@ class MonitorApp(App[int]):
             )
 
     # --- keys typed ahead -------------------------------------------------------------------
+
+    def exit(
+        self,
+        result: int | None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        self._exit_requested = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Input after `q` is dropped: a key typed right behind it (`q f`, `q t`, ctrl+p)
+        opened a screen while the app was closing, and its widgets were already gone: a
+        traceback and exit status 1 instead of a clean exit."""
+        if self._exit_requested and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:
         """Type a character into the text box focused now if it was sent elsewhere.
