@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -51,10 +51,7 @@ def _check_feed_url(value: str) -> str:
             raise ValueError(f"{value!r} has no host name")
         if any(ch.isspace() for ch in parts.netloc):
             raise ValueError(f"{value!r}: the host name contains a space")
-        try:
-            parts.port  # noqa: B018 (urllib checks the port when it is read)
-        except ValueError:
-            raise ValueError(f"{value!r}: the port must be a number from 0 to 65535") from None
+        _check_port(parts, repr(value))
         return value
     if scheme == "file":
         raise ValueError(
@@ -77,11 +74,16 @@ def check_proxy(value: str) -> str:
     shown = repr(value.replace(f":{parts.password}@", ":***@") if parts.password else value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{shown}: only http://host:port or https://host:port proxies are used")
+    _check_port(parts, shown)
+    return value
+
+
+def _check_port(parts: SplitResult, shown: str) -> None:
+    """urllib checks a URL's port only when it is read: a port past 65535 or not a number."""
     try:
-        parts.port  # noqa: B018 (urllib checks the port when it is read)
+        parts.port  # noqa: B018
     except ValueError:
         raise ValueError(f"{shown}: the port must be a number from 0 to 65535") from None
-    return value
 
 
 class FeedConfig(_Strict):
