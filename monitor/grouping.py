@@ -502,7 +502,9 @@ def process_stories(
         profiles.put(story.id, profile)
         index.index_story(story)
         batch.touched[group_id] = max(batch.touched.get(group_id, ""), story.stamp)
-        found = claim_cache.record_story(group_id, story.id, story.claims, story.stamp)
+        found = claim_cache.record_story(
+            group_id, story.id, story.claims, story.stamp, story.interval
+        )
         batch.new_claims[group_id] += found
     conn.executemany("UPDATE stories SET group_id = ? WHERE id = ?", assigned)
     index.store_features(stories)

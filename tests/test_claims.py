@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor.claims import DENY, Claim, extract_claims, relation
 from monitor.config import settings_from_data
@@ -775,3 +777,55 @@ def test_a_token_count_is_not_money() -> None:
     kinds = [f.kind for f in find_figures("Vela 3 reads a 2 million token context window")]
     assert kinds == ["count"]
     assert [f.kind for f in find_figures("Orbit raised 2 billion in new funding")] == ["money"]
+
+
+_ATTRIBUTION_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "said",
+            "SAID",
+            "saİd",
+            "ſays",
+            "Reported",
+            "reports",
+            "according to",
+            "per",
+            "citing",
+            "two",
+            "people",
+            "Sources",
+            "familiar",
+            "told",
+            "Jane",
+            "Roe",
+            "Meta",
+            "unsaid",
+            ",",
+            ".",
+            "the",
+            "deal",
+            "x",
+        ]
+    )
+    | st.text(alphabet="abcdeiklnoprsuyİıſK ,.'-", max_size=8),
+    max_size=12,
+).map(" ".join)
+
+
+@given(_ATTRIBUTION_TEXT)
+def test_text_the_attribution_pattern_strips_always_has_a_hint_word(text: str) -> None:
+    """The cheap check that lets a sentence skip the attribution pattern never skips one the
+    pattern would change (case-insensitive matching included: "ſaid" is "said" to it)."""
+    from monitor.claims import _ATTRIBUTED_TO, _ATTRIBUTION_HINT
+
+    if _ATTRIBUTED_TO.search(text):
+        assert _ATTRIBUTION_HINT.search(text)
+
+
+def test_a_long_clause_without_attribution_keeps_its_words() -> None:
+    sentence = (
+        "Vela Labs agreed to pay about nine hundred million dollars for a large stake in the "
+        "data labelling startup Orbit while its founder joined the lab to lead research"
+    )
+    claims = extract_claims(sentence, "")
+    assert claims and "orbit" in claims[0].terms
