@@ -431,8 +431,9 @@ def opml(config: str | None, db: str | None) -> None:
 def opml_import(config: str | None, db: str | None, file: str) -> None:
     """Add the feeds in an OPML FILE to feeds.yaml (existing ones are kept).
 
-    An outline's `category` becomes the feed's tags. Outlines that cannot be feeds (not an
-    http(s) URL) are skipped with a note on stderr and the rest imported (exit 0); an unreadable
+    An outline's `category` becomes the feed's tags. Outlines that cannot be feeds (neither an
+    http(s) URL nor an absolute local path) are skipped with a note on stderr and the rest
+    imported (exit 0); an unreadable
     file, or a feeds.yaml that would not be valid, changes nothing (exit 2).
     """
     _settings, config_path, _db_path = _load(config, db)

@@ -7,9 +7,10 @@ problem in one line, so the CLI can print it and exit 2 before anything is opene
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -199,7 +200,9 @@ def _format_location(loc: tuple[Any, ...]) -> str:
 def _describe(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     if kind == "extra_forbidden":
-        return "unknown key"
+        loc = tuple(error.get("loc", ()))
+        close = difflib.get_close_matches(str(loc[-1]), _keys_beside(loc), n=1) if loc else []
+        return f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
     if kind == "missing":
         return "required field is missing"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -215,6 +218,30 @@ def _describe(error: dict[str, Any]) -> str:
             shown = repr(value)
             message += f" (got {shown if len(shown) <= 40 else shown[:39] + '…'})"
     return message.removeprefix("Value error, ")
+
+
+def _keys_beside(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the settings allow next to the one at `loc` ([] where that cannot be told)."""
+    model: Any = Settings
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue  # a list's item: the item's model was found with the list
+        field = getattr(model, "model_fields", {}).get(part)
+        model = None if field is None else _model_in(field.annotation)
+        if model is None:
+            return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model an annotation holds: `PollSettings`, `list[FeedConfig]`, `X | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def _shown(value: Any) -> str:

@@ -229,8 +229,11 @@ def run(path: Path, settings: Settings, out: TextIO, err: TextIO | None = None) 
                 write(f"  {clean_line(item_id)}  {_title(by_id[item_id])}\n")
                 write(f"      rule {clean_line(hit.rule)}: {why}\n")
 
-    grouping = score_grouping(items, settings)
-    if grouping is None:
+    labelled_groups = any("group" in item for item in items)
+    grouping = score_grouping(items, settings) if labelled_groups else None
+    if not labelled_groups:
+        write('\nGrouping: n/a (no item has a "group" key)\n')
+    elif grouping is None:
         write("\nGrouping: not available (monitor.grouping has no group_items).\n")
     else:
         write(

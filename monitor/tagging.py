@@ -628,19 +628,24 @@ def _story_tags(
 ) -> Iterator[tuple[int, str, str, str]]:
     for row in rows:
         story_id, feed_id = int(row[0]), int(row[1])
-        feed_title, feed_tags = feeds.get(feed_id, ("", []))
-        extra = also_seen.get(story_id)
-        if extra:
-            more = [tag for other in extra for tag in feeds.get(other, ("", []))[1]]
-            feed_tags = list(dict.fromkeys([*feed_tags, *more]))
+        feed_title = feeds.get(feed_id, ("", []))[0]
+        givers: dict[str, list[str]] = {}  # a feed tag → the feeds carrying the story that give it
+        for other in [feed_id, *also_seen.get(story_id, [])]:
+            title, tags = feeds.get(other, ("", []))
+            for tag in tags:
+                names = givers.setdefault(tag, [])
+                if title and title not in names:
+                    names.append(title)
         for hit in tagger.tag(
             title=str(row[2] or ""),
             summary=str(row[3] or ""),
             content=str(row[4] or ""),
             feed=feed_title,
-            feed_tags=feed_tags,
+            feed_tags=list(givers),
         ):
-            yield story_id, hit.tag, hit.rule, json.dumps(list(hit.matched), ensure_ascii=False)
+            matched = givers.get(hit.tag) if hit.rule == FEED_RULE else None
+            reason = list(matched or hit.matched)
+            yield story_id, hit.tag, hit.rule, json.dumps(reason, ensure_ascii=False)
 
 
 def _chunks(ids: Sequence[int], size: int = _SQL_VARS) -> Iterator[list[int]]:

@@ -127,7 +127,9 @@ def test_config_error_through_the_real_command(tmp_path: Path) -> None:
     done = runmonitor.run("poll", "-q", "--config", str(config), "--db", str(tmp_path / "m.db"))
     assert done.code == 2
     assert done.out == ""
-    assert done.err.strip() == f"monitor: config error: {config}: feeds[0].tag: unknown key"
+    assert done.err.strip() == (
+        f"monitor: config error: {config}: feeds[0].tag: unknown key (did you mean tags?)"
+    )
     assert not (tmp_path / "m.db").exists()
 
 
@@ -187,3 +189,16 @@ def test_shape_mistakes_are_told_without_pydantic_words(tmp_path: Path) -> None:
         _code, err = _invoke("feeds", "--config", str(config), "--db", str(tmp_path / "m.db"))
         for jargon in ("instance of", "valid dictionary", "Config", "Settings"):
             assert jargon not in err, (name, err)
+
+
+def test_a_misspelt_key_gets_the_likely_one(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        "feedz: []\npoll:\n  intervall_minutes: 5\ngrouping:\n  treshold: 0.3\nzzz: 1\n",
+        encoding="utf-8",
+    )
+    _code, err = _invoke("feeds", "--config", str(config), "--db", str(tmp_path / "m.db"))
+    assert f"{config}: feedz: unknown key (did you mean feeds?)" in err
+    assert f"{config}: poll.intervall_minutes: unknown key (did you mean interval_minutes?)" in err
+    assert f"{config}: grouping.treshold: unknown key (did you mean threshold?)" in err
+    assert f"{config}: zzz: unknown key\n" in err

@@ -133,3 +133,11 @@ def test_grouping_without_pairs_is_na(monkeypatch: pytest.MonkeyPatch, tmp_path:
     alone = [dict(item, group=None) for item in ITEMS]
     _code, text = report(write_items(tmp_path / "l.jsonl", alone))
     assert "Grouping (pairwise): P n/a  R n/a  F1 n/a  (0 of 0 labelled pairs" in text
+
+
+def test_grouping_is_na_when_no_item_has_a_group_key(tmp_path: Path) -> None:
+    """It printed "P 0.000  R n/a  F1 0.000" for a file labelled for tags only."""
+    items = [{k: v for k, v in item.items() if k != "group"} for item in ITEMS]
+    _code, text = report(write_items(tmp_path / "l.jsonl", items))
+    assert 'Grouping: n/a (no item has a "group" key)' in text
+    assert "Grouping (pairwise)" not in text

@@ -350,7 +350,10 @@ def test_tag_stories_replaces_old_tags_and_uses_every_feed_a_story_was_seen_in(
             "INSERT INTO story_tags (story_id, tag, rule) VALUES (?, 'stale', 'old')", (story,)
         )
         tag_stories(conn, [story], TAGGER)
-    assert set(story_tags(conn, story)) == {"press", "official", "llama", "meta_ai"}
+    found = story_tags(conn, story)
+    assert set(found) == {"press", "official", "llama", "meta_ai"}
+    # Each feed tag names the feed that gives it (it named the story's first feed for both).
+    assert found["press"] == ("feed", ["first"]) and found["official"] == ("feed", ["second"])
     assert tag_stories(conn, [], TAGGER) == 0
 
 

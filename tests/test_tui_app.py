@@ -919,3 +919,18 @@ async def test_filter_bar_tag_hints_are_never_cut_mid_tag(sample_db: Path) -> No
         names = {info.tag for info in screen.tags}
         for hint in filter(None, (h.strip() for h in hints)):
             assert hint == "…" or hint.split(" ", 1)[1] in names, bar
+
+
+async def test_tag_picker_moves_with_g_and_shift_g_like_the_lists(sample_db: Path) -> None:
+    """G in the picker did nothing (help lists End/G for lists): Enter then cleared the filter."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("t", "G", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert screen.filters.tag == screen.tags[-1].tag
+        await pilot.press("t", "G", "g", "enter")
+        await settle(pilot)
+        assert screen.filters.tag is None

@@ -38,6 +38,8 @@ class TagPicker(ModalScreen[str | None]):
         Binding("escape,t", "dismiss(None)", "Cancel"),
         Binding("down,j", "cursor('down')", "Down", show=False),
         Binding("up,k", "cursor('up')", "Up", show=False),
+        Binding("home,g", "cursor('first')", "First", show=False),
+        Binding("end,G", "cursor('last')", "Last", show=False),
         *(Binding(str(n), f"pick({n})", f"Tag {n}", show=False) for n in range(10)),
     ]
 
@@ -69,11 +71,16 @@ class TagPicker(ModalScreen[str | None]):
         options.highlighted = index
 
     def action_cursor(self, direction: str) -> None:
+        """Moves as in the lists of the main screen: j/k, g/G (Home/End)."""
         options = self.query_one(OptionList)
         if direction == "down":
             options.action_cursor_down()
-        else:
+        elif direction == "up":
             options.action_cursor_up()
+        elif direction == "first":
+            options.action_first()
+        else:
+            options.action_last()
 
     def action_pick(self, number: int) -> None:
         """The number shown next to a tag picks it (0: all tags), as on the main screen."""
