@@ -521,6 +521,8 @@ class _Story:
     time: tuple[float, float] | None
     disagreed: set[int]
     disputes: set[int] = field(default_factory=set)
+    before: dict[int, bool] = field(default_factory=dict)  # claim id → first appearance, as read
+    reworded: set[int] = field(default_factory=set)  # claims whose wording was refreshed
 
 
 class GroupClaims:
@@ -592,10 +594,25 @@ class GroupClaims:
         known whatever the order of its sentences. A story recorded again (its text changed)
         takes the side its new text is on for each claim it still states."""
         known = self._known(group_id)
-        matches = [_match(known, claim, story_id) for claim in claims]
-        repeated = {m.same.id for m in matches if m.same is not None}
-        story = _Story(story_id, stamp, event_time, self._disagreeing(story_id))
+        story = _Story(story_id, stamp, event_time, set())
         new_count = 0
+        for claim_id, is_new, conflicting in self.conn.execute(
+            "SELECT claim_id, is_new, conflicting FROM claim_appearances WHERE story_id = ?",
+            (story_id,),
+        ):
+            story.before[claim_id] = bool(is_new)
+            if conflicting and not is_new:
+                story.disagreed.add(claim_id)
+        matches = [_match(known, claim, story_id) for claim in claims]
+        if story.before:
+            # Recorded before, with other text: what it no longer states loses this source
+            # first, so that its new figures meet the claims as the other reports leave them.
+            stated = {m.same.id for m in matches if m.same is not None}
+            stale = [claim_id for claim_id in story.before if claim_id not in stated]
+            if stale:
+                new_count += self._detach(group_id, story, stale)
+                matches = [_match(known, claim, story_id) for claim in claims]
+        repeated = {m.same.id for m in matches if m.same is not None}
         for found in matches:
             conflicts = [entry for entry in found.conflicts if entry.id not in repeated]
             if found.same is not None:
@@ -608,16 +625,67 @@ class GroupClaims:
                 new_count += 1
         return new_count
 
-    def _disagreeing(self, story_id: int) -> set[int]:
-        """The claims a story already disagrees with (it is being recorded again)."""
-        return {
-            row[0]
-            for row in self.conn.execute(
-                "SELECT claim_id FROM claim_appearances "
-                "WHERE story_id = ? AND is_new = 0 AND conflicting = 1",
-                (story_id,),
+    def _detach(self, group_id: int, story: _Story, stale: list[int]) -> int:
+        """Take `story` off claims its new text no longer states. A claim it was the first
+        appearance of passes to the earliest other report stating it; a claim nobody else
+        states is deleted, and the reports that disagreed with it are recorded again (their
+        figures become claims of their own). Returns the new claims that made."""
+        known = self._known(group_id)
+        new_count = 0
+        for claim_id in stale:
+            self.conn.execute(
+                "DELETE FROM claim_appearances WHERE claim_id = ? AND story_id = ?",
+                (claim_id, story.id),
             )
-        }
+            story.disagreed.discard(claim_id)
+            if not story.before.pop(claim_id):
+                self._settle(claim_id)
+                continue
+            entry = next((e for e in known if e.id == claim_id), None)
+            others = self.conn.execute(
+                "SELECT a.story_id, a.text, a.conflicting, s.published, s.first_seen "
+                "FROM claim_appearances a JOIN stories s ON s.id = a.story_id "
+                "WHERE a.claim_id = ?",
+                (claim_id,),
+            ).fetchall()
+            stating = [
+                (time_interval(row[3], row[4]), row[0], row[1]) for row in others if not row[2]
+            ]
+            if stating:
+                event_time, first_id, text = min(stating)
+                self.conn.execute(
+                    "UPDATE claim_appearances SET is_new = 1, conflicting = 0 "
+                    "WHERE claim_id = ? AND story_id = ?",
+                    (claim_id, first_id),
+                )
+                self.conn.execute(
+                    "UPDATE claims SET first_story_id = ?, text = ? WHERE id = ?",
+                    (first_id, text, claim_id),
+                )
+                if entry is not None:
+                    entry.first_is(first_id, event_time)
+                self._settle(claim_id)
+                continue
+            self.conn.execute("DELETE FROM claim_appearances WHERE claim_id = ?", (claim_id,))
+            self.conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+            if entry is not None:
+                known.remove(entry)
+            for row in others:
+                new_count += self._record_again(group_id, int(row[0]))
+        return new_count
+
+    def _record_again(self, group_id: int, story_id: int) -> int:
+        """Record a stored story's claims again, from its stored text."""
+        row = self.conn.execute(
+            "SELECT title, summary, content, published, first_seen, updated_at FROM stories "
+            "WHERE id = ?",
+            (story_id,),
+        ).fetchone()
+        if row is None:
+            return 0
+        claims = extract_claims(row[0] or "", row[1] or "", row[2] or "")
+        stamp = row[5] or row[4] or ""
+        return self.record_story(group_id, story_id, claims, stamp, time_interval(row[3], row[4]))
 
     def _repeat(self, entry: _Known, story: _Story, text: str) -> None:
         """`story` states `entry` again: a repeat, or its new first appearance if published
@@ -634,6 +702,15 @@ class GroupClaims:
                 (text, entry.id, story.id),
             )
             self._settle(entry.id)
+        elif entry.id in story.before and entry.id not in story.reworded:
+            # the story says it again, perhaps in other words: show its current wording
+            story.reworded.add(entry.id)
+            self.conn.execute(
+                "UPDATE claim_appearances SET text = ? WHERE claim_id = ? AND story_id = ?",
+                (text, entry.id, story.id),
+            )
+            if story.before[entry.id]:
+                self.conn.execute("UPDATE claims SET text = ? WHERE id = ?", (text, entry.id))
         self.conn.execute(
             "INSERT OR IGNORE INTO claim_appearances (claim_id, story_id, text, is_new) "
             "VALUES (?, ?, ?, 0)",

@@ -829,3 +829,104 @@ def test_a_long_clause_without_attribution_keeps_its_words() -> None:
     )
     claims = extract_claims(sentence, "")
     assert claims and "orbit" in claims[0].terms
+
+
+def _rewrite(conn: sqlite3.Connection, story: int, title: str, summary: str = "") -> int:
+    """The story's text changes, as a poll of its edited feed stores it; returns new claims."""
+    with write(conn):
+        conn.execute(
+            "UPDATE stories SET title = ?, summary = ?, updated_at = ? WHERE id = ?",
+            (title, summary, "2025-06-22T12:00:00Z", story),
+        )
+        return process_stories(conn, [story], SETTINGS).new_claims
+
+
+def test_an_edited_story_shows_only_what_its_new_text_claims(conn: sqlite3.Connection) -> None:
+    """Its old claims stayed on it: the story view listed the figures it had corrected next
+    to the new ones. A claim no report states any more is gone; one another report states
+    passes to that report, and the corrected figure disagrees with it."""
+    (story,), _ = ingest(
+        conn,
+        [
+            {
+                "feed": "Ledger",
+                "title": "Meta buys Quillmark for $3 billion",
+                "summary": "Quillmark trained a 400 billion parameter model last year.",
+                "published": "2025-06-20T08:00:00Z",
+            }
+        ],
+    )
+    (other,), _ = ingest(
+        conn,
+        [
+            {
+                "feed": "Courier",
+                "title": "Meta to buy Quillmark for $3 billion",
+                "published": "2025-06-20T09:00:00Z",
+            }
+        ],
+    )
+    assert [r["is_new"] for r in claims_of(conn, story)] == [1, 1]
+    found = _rewrite(
+        conn,
+        story,
+        "Meta buys Quillmark for $4.5 billion",
+        "Quillmark trained a 410 billion parameter model last year.",
+    )
+    assert found == 1  # the 410 billion; the 400 billion claim had no other report
+    texts_now = {r["text"]: (r["is_new"], r["conflicting"]) for r in claims_of(conn, story)}
+    assert texts_now == {
+        "Meta buys Quillmark for $4.5 billion": (0, 1),
+        "Quillmark trained a 410 billion parameter model last year.": (1, 0),
+    }
+    assert "400" not in " ".join(r[0] for r in conn.execute("SELECT text FROM claims"))
+    (kept,) = claims_of(conn, other)
+    assert (kept["is_new"], kept["claim_conflicting"]) == (1, 1)  # Courier's claim now
+    assert unexplained(conn) == []
+    assert other_side(conn) == {"Meta to buy Quillmark for $3 billion": {"Ledger"}}
+
+
+def test_an_edited_story_in_other_words_shows_its_new_wording(conn: sqlite3.Connection) -> None:
+    (story,), _ = ingest(
+        conn,
+        [
+            {
+                "feed": "Ledger",
+                "title": "Meta buys Quillmark for $3 billion",
+                "published": "2025-06-20T08:00:00Z",
+            }
+        ],
+    )
+    assert _rewrite(conn, story, "Meta acquires Quillmark for $3 billion") == 0
+    (row,) = claims_of(conn, story)
+    assert row["text"] == "Meta acquires Quillmark for $3 billion" and row["is_new"] == 1
+    assert conn.execute("SELECT text FROM claims").fetchall()[0][0] == row["text"]
+
+
+def test_a_figure_that_disputed_a_withdrawn_claim_becomes_a_claim(conn: sqlite3.Connection) -> None:
+    (story,), _ = ingest(
+        conn,
+        [
+            {
+                "feed": "Ledger",
+                "title": "Meta buys Quillmark for $3 billion",
+                "published": "2025-06-20T08:00:00Z",
+            }
+        ],
+    )
+    (rival,), _ = ingest(
+        conn,
+        [
+            {
+                "feed": "Courier",
+                "title": "Meta buys Quillmark for $5 billion",
+                "published": "2025-06-20T09:00:00Z",
+            }
+        ],
+    )
+    assert [(r["is_new"], r["conflicting"]) for r in claims_of(conn, rival)] == [(0, 1)]
+    _rewrite(conn, story, "Quillmark agrees to a sale to Meta, terms not disclosed")
+    assert [(r["text"], r["is_new"]) for r in claims_of(conn, rival)] == [
+        ("Meta buys Quillmark for $5 billion", 1)
+    ]
+    assert unexplained(conn) == [] and other_side(conn) == {}
