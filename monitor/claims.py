@@ -442,8 +442,8 @@ def relation(new: Claim, old: Claim) -> str | None:
         return "conflict" if (same_verb or no_verb) and names_match else None
     if new.figure is not None:
         return None  # the new story adds a figure: a claim of its own
-    if other_people:
-        return None
+    if other_people or (about_people and new.people and not old.people):
+        return None  # another person's move, or the first report to name who moved
     # No figure in the new claim: it restates `old` when the frame is the same.
     verbs_fit = same_verb or (not new.verbs and not old.verbs)
     return "same" if verbs_fit and names_match else None

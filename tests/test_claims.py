@@ -930,3 +930,12 @@ def test_a_figure_that_disputed_a_withdrawn_claim_becomes_a_claim(conn: sqlite3.
         ("Meta buys Quillmark for $5 billion", 1)
     ]
     assert unexplained(conn) == [] and other_side(conn) == {}
+
+
+def test_naming_who_moved_is_news_after_a_report_that_named_nobody() -> None:
+    """A hire of a named person was counted as a repeat of "poaches 12 researchers"."""
+    unnamed = only("Quillmark AI poaches 12 researchers from Meta")
+    named = only("Quillmark AI hires Meta's head of post-training, Dana Okafor")
+    assert named.people == {"okafor"}
+    assert relation(named, unnamed) is None
+    assert relation(only("Quillmark AI hires Meta researchers"), named) == "same"
