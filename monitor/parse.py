@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import html
 import io
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from monitor.textclean import clean_line, html_to_line, html_to_text
 from monitor.urls import canonical_url
@@ -125,7 +127,7 @@ def _iso(struct: time.struct_time | None, now: float) -> str | None:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-def _entry(raw: dict, now: float) -> ParsedEntry:
+def _entry(raw: dict, now: float, bare_guids: Container[str] = ()) -> ParsedEntry:
     title = _truncate(html_to_line(raw.get("title") or ""), MAX_TITLE)
     summary_html = raw.get("summary") or ""
     summary = _truncate(html_to_text(summary_html), MAX_SUMMARY)
@@ -143,6 +145,8 @@ def _entry(raw: dict, now: float) -> ParsedEntry:
             if hasattr(candidate, "get") and candidate.get("href"):
                 link = candidate["href"]
                 break
+    if raw.get("guidislink") and link in bare_guids:
+        link = None  # "<guid>17</guid>" resolved against the feed's address: no one's page
     url = canonical_url(link) if isinstance(link, str) else None
     if url and len(url) > 4000:
         url = None
@@ -179,11 +183,13 @@ def parse_feed(body: bytes, base_url: str = "", *, fast: bool = True) -> ParsedF
     return _parse_with_feedparser(safe, base_url, now)
 
 
-def _parsed(feed: Any, raw_entries: Iterable[Any], now: float) -> ParsedFeed:
+def _parsed(
+    feed: Any, raw_entries: Iterable[Any], now: float, bare_guids: Container[str] = ()
+) -> ParsedFeed:
     entries: list[ParsedEntry] = []
     for raw in raw_entries:
         try:
-            entry = _entry(raw, now)
+            entry = _entry(raw, now, bare_guids)
         except Exception:  # one broken entry must not lose the others
             continue
         if entry.title or entry.summary or entry.content or entry.url:
@@ -193,6 +199,23 @@ def _parsed(feed: Any, raw_entries: Iterable[Any], now: float) -> ParsedFeed:
         site_url=canonical_url(feed.get("link")) if isinstance(feed.get("link"), str) else None,
         entries=entries,
     )
+
+
+_GUID = re.compile(rb"<guid\b[^>]*>\s*(?:<!\[CDATA\[)?([^<\]]*?)(?:\]\]>)?\s*</guid>")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _bare_guids(body: bytes, base_url: str) -> set[str]:
+    """RSS guids written as a bare name ("17", "post-17": no scheme, no leading "/"), in the
+    form feedparser gives them when it takes a guid for the link: resolved against the feed's
+    address. Such a guid names the item, not a page; as a link it would make items of two feeds
+    in one directory one story (both "<guid>1</guid>")."""
+    found = set()
+    for match in _GUID.finditer(body):
+        written = html.unescape(match.group(1).decode("utf-8", "replace")).strip()
+        if written and not written.startswith("/") and not _SCHEME.match(written):
+            found.add(urljoin(base_url, written) if base_url else written)
+    return found
 
 
 def _parse_with_feedparser(safe: bytes, base_url: str, now: float) -> ParsedFeed:
@@ -207,7 +230,9 @@ def _parse_with_feedparser(safe: bytes, base_url: str, now: float) -> ParsedFeed
         )
     except Exception as exc:  # feedparser is meant not to raise; this keeps a poll alive if it does
         return ParsedFeed(error=f"the feed could not be parsed ({type(exc).__name__}: {exc})"[:300])
-    parsed = _parsed(result.get("feed") or {}, result.get("entries") or (), now)
+    raw_entries = result.get("entries") or ()
+    bare = _bare_guids(safe, base_url) if any(e.get("guidislink") for e in raw_entries) else set()
+    parsed = _parsed(result.get("feed") or {}, raw_entries, now, bare)
     problem = result.get("bozo_exception") if result.get("bozo") else None
     reason = clean_line(str(problem))[:200] if problem is not None else ""
     if not result.get("version") and not parsed.entries:

@@ -2,7 +2,8 @@
 
 Story identity: a feed's entry is known by (feed, key) where key is its guid, else its canonical
 link, else a content hash. The same canonical link arriving through another feed is the same
-story seen in a second place (a row in `story_sources`), not a new story. A story whose content
+story seen in a second place (a row in `story_sources`), not a new story, unless several items
+of one body share the link (a front page, anchors of one page): then it identifies none of them. A story whose content
 changes keeps its id and is marked updated. Stories removed by retention leave tombstones so a
 feed that still lists them cannot bring them back as new.
 
@@ -90,6 +91,10 @@ def store_entries(
     buried = {
         row[0] for row in conn.execute("SELECT key FROM tombstones WHERE feed_id = ?", (feed_id,))
     }
+    keys_by_url: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.url:
+            keys_by_url.setdefault(entry.url, set()).add(entry.key)
     for entry in entries:
         digest = content_hash(entry)
         if entry.key in known:
@@ -117,10 +122,13 @@ def store_entries(
             continue
         if entry.key in buried:
             continue
-        if entry.url:
-            row = conn.execute(
-                "SELECT id FROM stories WHERE url = ? ORDER BY id LIMIT 1", (entry.url,)
-            ).fetchone()
+        # A link several items of this feed share (the site's front page, one page with
+        # anchors) says nothing about which story an item is: the guid alone does.
+        if entry.url and len(keys_by_url[entry.url]) == 1:
+            same_link = conn.execute(
+                "SELECT id FROM stories WHERE url = ? ORDER BY id LIMIT 2", (entry.url,)
+            ).fetchall()
+            row = same_link[0] if len(same_link) == 1 else None  # two: the link is no one's
             if row is not None:
                 conn.execute(
                     "INSERT OR IGNORE INTO story_sources (feed_id, key, story_id, first_seen, "

@@ -109,6 +109,49 @@ def test_same_link_in_two_feeds_is_one_story(server: FeedServer, db_path: Path) 
     assert len(rows(db_path, "SELECT 1 FROM story_sources")) == 6
 
 
+def test_items_of_one_feed_sharing_a_link_are_stories_of_their_own(
+    server: FeedServer, db_path: Path
+) -> None:
+    """Three items with their own guids and the site's front page as link were stored as one
+    story, and an item added later was dropped as "seen"; anchors of one page the same."""
+    front = server.url("/")
+    shared = [
+        {"title": f"Notice {n}", "guid": f"n-{n}", "link": front, "description": f"Notice {n}."}
+        for n in range(3)
+    ]
+    anchors = [
+        {"title": f"Change {n}", "guid": f"c-{n}", "link": server.url(f"/changes#entry-{n}")}
+        for n in range(2)
+    ]
+    server.routes["/a.xml"] = Route(body=rss(shared))
+    server.routes["/b.xml"] = Route(body=rss(anchors))
+    settings = make_settings([server.url("/a.xml"), server.url("/b.xml")])
+    assert run_poll(settings, db_path).new_stories == 5
+    shared.append({"title": "Notice 3", "guid": "n-3", "link": front, "description": "Notice 3."})
+    server.routes["/a.xml"] = Route(body=rss(shared))
+    again = run_poll(settings, db_path, all_feeds=True)
+    assert (again.new_stories, again.updated_stories) == (1, 0)
+    titles = [r[0] for r in rows(db_path, "SELECT title FROM stories ORDER BY title")]
+    assert titles == ["Change 0", "Change 1"] + [f"Notice {n}" for n in range(4)]
+    # another feed's one item with that front page as link is not any of those notices
+    server.routes["/c.xml"] = Route(body=rss([{"title": "Fair", "guid": "f", "link": front}]))
+    settings = make_settings([server.url(p) for p in ("/a.xml", "/b.xml", "/c.xml")])
+    assert run_poll(settings, db_path).new_stories == 1
+
+
+def test_bare_guids_of_two_feeds_in_one_directory_are_two_stories(
+    server: FeedServer, db_path: Path
+) -> None:
+    """ "<guid>1</guid>" without a link became the link ".../feeds/1" for both feeds, so the
+    second feed's item was taken for the first's."""
+    server.routes["/feeds/a.xml"] = Route(body=rss([{"title": "Choir wins", "guid": "1"}]))
+    server.routes["/feeds/b.xml"] = Route(body=rss([{"title": "Parade today", "guid": "1"}]))
+    settings = make_settings([server.url("/feeds/a.xml"), server.url("/feeds/b.xml")])
+    assert run_poll(settings, db_path).new_stories == 2
+    found = rows(db_path, "SELECT title, url FROM stories ORDER BY title")
+    assert [(r["title"], r["url"]) for r in found] == [("Choir wins", None), ("Parade today", None)]
+
+
 def test_a_story_two_feeds_word_differently_is_not_updated_by_either(
     server: FeedServer, db_path: Path
 ) -> None:
