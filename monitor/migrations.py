@@ -249,6 +249,23 @@ MIGRATIONS: list[Migration] = [
         ) WHERE is_new = 1;
         """,
     ),
+    Migration(
+        7,
+        "groups emptied by retention removed, the others recounted",
+        """
+        -- Before this version retention deleted stories but left their groups: empty ones
+        -- listed with "1 story", others over-counted (store.apply_retention now recounts).
+        DELETE FROM claims WHERE group_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM stories s WHERE s.group_id = claims.group_id
+        );
+        DELETE FROM groups WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.group_id = groups.id);
+        UPDATE groups SET
+            story_count = (SELECT COUNT(*) FROM stories WHERE group_id = groups.id),
+            source_count = (SELECT COUNT(DISTINCT src.feed_id) FROM story_sources src
+                            JOIN stories s ON s.id = src.story_id WHERE s.group_id = groups.id),
+            claim_count = (SELECT COUNT(*) FROM claims WHERE group_id = groups.id);
+        """,
+    ),
 ]
 
 

@@ -256,5 +256,37 @@ def apply_retention(conn: sqlite3.Connection, days: int, now: datetime) -> int:
         "JOIN stories st ON st.id = src.story_id WHERE st.first_seen < ? AND st.starred = 0",
         (stamp, cutoff),
     )
+    touched = [
+        int(row[0])
+        for row in conn.execute(
+            "SELECT DISTINCT group_id FROM stories WHERE first_seen < ? AND starred = 0 "
+            "AND group_id IS NOT NULL",
+            (cutoff,),
+        )
+    ]
     cursor = conn.execute("DELETE FROM stories WHERE first_seen < ? AND starred = 0", (cutoff,))
+    _recount_groups(conn, touched)
     return cursor.rowcount
+
+
+def _recount_groups(conn: sqlite3.Connection, group_ids: Sequence[int]) -> None:
+    """Groups that lost stories: an empty one goes, with its claims; the rest are recounted
+    (a group said "2 stories" over an empty list)."""
+    for start in range(0, len(group_ids), 500):
+        chunk = list(group_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        empty = (
+            f"SELECT g.id FROM groups g WHERE g.id IN ({marks}) "
+            "AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.group_id = g.id)"
+        )
+        conn.execute(f"DELETE FROM claims WHERE group_id IN ({empty})", chunk)
+        conn.execute(f"DELETE FROM groups WHERE id IN ({empty})", chunk)
+        conn.execute(
+            "UPDATE groups SET "
+            "story_count = (SELECT COUNT(*) FROM stories WHERE group_id = groups.id), "
+            "source_count = (SELECT COUNT(DISTINCT src.feed_id) FROM story_sources src "
+            "JOIN stories s ON s.id = src.story_id WHERE s.group_id = groups.id), "
+            "claim_count = (SELECT COUNT(*) FROM claims WHERE group_id = groups.id) "
+            f"WHERE id IN ({marks})",
+            chunk,
+        )

@@ -96,6 +96,9 @@ def test_migration_6_clears_conflict_flags_with_no_disagreeing_report(db_path: P
     raw.executescript(
         """
         INSERT INTO groups (id, title, first_seen, last_seen) VALUES (1, 'g', 't', 't');
+        INSERT INTO feeds (id, config_url, url) VALUES (1, 'u', 'u');
+        INSERT INTO stories (id, feed_id, first_seen, content_hash, group_id)
+            VALUES (10, 1, 't', 'h', 1);
         INSERT INTO claims (id, group_id, key, text, first_seen, conflicting)
             VALUES (1, 1, 'a', 'orphan flag', 't', 1), (2, 1, 'b', 'real conflict', 't', 1),
                    (3, 1, 'c', 'agreed', 't', 0);
@@ -115,3 +118,28 @@ def test_migration_6_clears_conflict_flags_with_no_disagreeing_report(db_path: P
     )
     conn.close()
     assert flags == {1: 0, 2: 1, 3: 0} and firsts == {1: 0, 2: 1, 3: 0}
+
+
+def test_migration_7_removes_groups_retention_emptied_and_recounts(db_path: Path) -> None:
+    raw = sqlite3.connect(db_path)
+    for migration in migrations.MIGRATIONS:
+        if migration.version <= 6:
+            raw.executescript(migration.sql)
+    raw.executescript(
+        """
+        INSERT INTO feeds (id, config_url, url) VALUES (1, 'u', 'u');
+        INSERT INTO groups (id, title, first_seen, last_seen, story_count, claim_count)
+            VALUES (1, 'emptied', 't', 't', 1, 1), (2, 'kept', 't', 't', 2, 0);
+        INSERT INTO stories (id, feed_id, first_seen, content_hash, group_id)
+            VALUES (10, 1, 't', 'h', 2);
+        INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (1, 'k', 10, 't');
+        INSERT INTO claims (id, group_id, key, text, first_seen) VALUES (1, 1, 'a', 'gone', 't');
+        PRAGMA user_version = 6;
+        """
+    )
+    raw.close()
+    conn = connect(db_path)
+    groups = conn.execute("SELECT id, story_count, source_count FROM groups").fetchall()
+    claims = conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    conn.close()
+    assert [tuple(g) for g in groups] == [(2, 1, 1)] and claims == 0

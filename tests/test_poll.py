@@ -495,6 +495,12 @@ def test_retention_leaves_tombstones(server: FeedServer, db_path: Path) -> None:
     assert result.deleted_by_retention == 2
     assert result.new_stories == 0  # tombstones stop them from coming back
     assert len(rows(db_path, "SELECT 1 FROM stories")) == 1
+    # Their groups went with them (the TUI listed empty groups saying "1 story"); the starred
+    # story's group counts what is left.
+    groups = rows(db_path, "SELECT id, story_count, claim_count FROM groups")
+    left = rows(db_path, "SELECT group_id FROM stories")
+    assert [g["id"] for g in groups] == [left[0]["group_id"]] and groups[0]["story_count"] == 1
+    assert rows(db_path, "SELECT 1 FROM claims WHERE group_id NOT IN (SELECT id FROM groups)") == []
 
 
 def test_local_file_feed(tmp_path: Path, db_path: Path) -> None:
