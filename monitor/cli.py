@@ -515,12 +515,20 @@ def main() -> None:
 
     try:
         try:
-            cli(prog_name="monitor")
+            code = cli.main(prog_name="monitor", standalone_mode=False)
+        except click.exceptions.Abort:  # Ctrl-C: not "a feed failed" (1), which cron acts on
+            click.echo("Interrupted.", err=True)
+            code = ExitCode.INTERRUPTED
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
         except (sqlite3.Error, DatabaseError) as exc:  # last resort: a clear line, not a traceback
             _fail(f"database error: {exc}", ExitCode.DATABASE)
     except SystemExit as exc:
         _exit_now(exc.code)
-    _exit_now(0)
+    except BrokenPipeError:  # the reader went away (`monitor export | head`)
+        _exit_now(ExitCode.FEED_FAILED)
+    _exit_now(code if isinstance(code, int) else 0)
 
 
 def _exit_now(code: object) -> NoReturn:

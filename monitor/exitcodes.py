@@ -19,9 +19,11 @@ class ExitCode(IntEnum):
     """Another poll holds the lock; this one did nothing (and, with --quiet, printed nothing)."""
     DATABASE = 4
     """The database could not be opened or written (read-only, disk full, corrupt)."""
+    INTERRUPTED = 130
+    """Stopped by Ctrl-C (SIGINT), as shells report it; what was stored so far is kept."""
 
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all fetched feeds ok; 1 at least one feed failed (the others were stored); "
-    "2 usage or config error; 3 another poll is running; 4 database error."
+    "2 usage or config error; 3 another poll is running; 4 database error; 130 interrupted."
 )

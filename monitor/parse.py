@@ -241,6 +241,9 @@ def _parse_with_feedparser(safe: bytes, base_url: str, now: float) -> ParsedFeed
         "CharacterEncodingOverride",
         "NonXMLContentType",
     ):
-        recovered = plural(len(parsed.entries), "entry")
-        parsed.warning = f"malformed feed, {recovered} recovered: {reason}"
+        if parsed.entries:
+            recovered = plural(len(parsed.entries), "entry")
+            parsed.warning = f"malformed feed, {recovered} recovered: {reason}"
+        else:  # nothing usable: a failure, so a cron run says so (exit 1) instead of "ok"
+            parsed.error = f"malformed feed, no entries could be recovered: {reason}"
     return parsed

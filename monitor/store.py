@@ -95,7 +95,11 @@ def store_entries(
     for entry in entries:
         if entry.url:
             keys_by_url.setdefault(entry.url, set()).add(entry.key)
+    done: set[str] = set()
     for entry in entries:
+        if entry.key in done:
+            continue  # one guid twice in a body: the first one counts, in every poll alike
+        done.add(entry.key)
         digest = content_hash(entry)
         if entry.key in known:
             # Compared with this feed's own last version: another feed carrying the same story

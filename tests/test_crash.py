@@ -22,7 +22,7 @@ import pytest
 
 from monitor import db as dbmod
 from tests import runmonitor
-from tests.feedserver import FeedServer, Route, rss
+from tests.feedserver import FeedServer, Route, drip, rss
 
 FEEDS = 24
 SEED = int(os.environ.get("MONITOR_CRASH_SEED", "61106"))
@@ -396,3 +396,20 @@ def test_full_disk_is_a_clear_error_and_nothing_half_written(
     assert again.code == 0, again.err
     _check_whole(db)
     assert sorted(_story_counts(db).values()) == [5] + [400] * 8
+
+
+def test_ctrl_c_exits_130_not_the_feed_failed_code(server: FeedServer, tmp_path: Path) -> None:
+    """Ctrl-C printed "Aborted!" and exited 1, the code cron (and the README's systemd unit)
+    reads as "a feed failed"."""
+    server.routes["/slow.xml"] = drip(0.5)
+    config = tmp_path / "feeds.yaml"
+    config.write_text(f"feeds:\n  - url: {server.url('/slow.xml')}\n", encoding="utf-8")
+    proc = runmonitor.start(
+        ["poll", "--config", str(config), "--db", str(tmp_path / "m.db")],
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(2.0)  # started and waiting on the dripping feed
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert b"Interrupted." in err and b"Traceback" not in err

@@ -433,6 +433,34 @@ def test_malformed_feed_keeps_recovered_entries(server: FeedServer, db_path: Pat
     assert feed_row(db_path, server.url("/broken.xml"))["parse_warning"]
 
 
+def test_a_malformed_feed_with_nothing_recovered_is_a_failure(
+    server: FeedServer, db_path: Path
+) -> None:
+    """It counted as ok with a warning, so `poll -q` exited 0 and cron never heard of it."""
+    body = b'<?xml version="1.0"?><rss><channel><title>broken<item><title>Half &amp story</tit'
+    server.routes["/broken.xml"] = Route(body=body)
+    result = run_poll(make_settings([server.url("/broken.xml")]), db_path)
+    assert result.exit_code == 1 and result.feeds[0].status == "error"
+    assert str(result.feeds[0].error).startswith("malformed feed, no entries could be recovered")
+
+
+def test_a_guid_repeated_in_one_feed_is_one_story_never_flipping_to_updated(
+    server: FeedServer, db_path: Path
+) -> None:
+    """The last of three items with one guid won, and every later poll reported it updated."""
+    same = [{"title": f"Variant {v}", "guid": "same", "description": v} for v in "ABC"]
+    server.routes["/dup.xml"] = Route(body=rss(same))
+    settings = make_settings([server.url("/dup.xml")])
+    assert run_poll(settings, db_path).new_stories == 1
+    for n in range(2):
+        other = {"title": f"Other {n}", "guid": f"o-{n}"}
+        server.routes["/dup.xml"] = Route(body=rss([*same, other]))
+        again = run_poll(settings, db_path, all_feeds=True)
+        assert (again.new_stories, again.updated_stories) == (1, 0)
+    titles = {r[0] for r in rows(db_path, "SELECT title FROM stories WHERE is_updated = 0")}
+    assert titles == {"Variant A", "Other 0", "Other 1"}
+
+
 def test_html_page_and_empty_body_are_errors(server: FeedServer, db_path: Path) -> None:
     server.routes["/page"] = Route(
         body=b"<!DOCTYPE html><html><body>Hi</body></html>", content_type="text/html"
