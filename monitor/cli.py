@@ -327,7 +327,7 @@ def export(
             since_to_iso(since)  # before the output file is opened (and emptied)
     except ExportError as exc:
         _fail(str(exc), ExitCode.USAGE)
-    conn = _open_db(db_path)
+    conn = _open_db(db_path, readonly=True)
     try:
         known = known_tags(conn, settings)
         for tag in tags:
@@ -403,7 +403,7 @@ def digest(config: str | None, db: str | None, since: str, fmt: str, quiet: bool
     _config_path, db_path = resolve_paths(config, db)
     from monitor import digest as digest_mod
 
-    conn = _open_db(db_path)
+    conn = _open_db(db_path, readonly=True)
     try:
         try:
             report = digest_mod.build(conn, since=since)

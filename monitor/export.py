@@ -183,8 +183,9 @@ def export_stories(
     for record in records:
         writer.writerow(
             [
-                record["url"], _cell(record["title"]), record["feed_url"], _cell(record["source"]),
-                record["published"], record["first_seen"], ";".join(record["tags"]),
+                _cell(record["url"]), _cell(record["title"]), record["feed_url"],
+                _cell(record["source"]), record["published"], record["first_seen"],
+                _cell(";".join(record["tags"])),
                 record["group"] if record["group"] is not None else "",
                 json.dumps(record["claims"], ensure_ascii=False), _cell(record["summary"]),
                 json.dumps(record["tag_reasons"], ensure_ascii=False),

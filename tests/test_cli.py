@@ -181,6 +181,7 @@ def test_export_to_a_path_that_cannot_be_written_is_a_usage_error(
     """Exit 2 naming the path and why (it was click's "Could not open file", exit 1: the code
     for a failed feed), whether or not there is anything to export."""
     config, db = configured
+    invoke("feeds", "--config", str(config), "--db", str(db))  # a database, nothing stored
     for polled in (False, True):
         if polled:
             invoke("poll", "--config", str(config), "--db", str(db))
@@ -321,3 +322,17 @@ def test_a_broken_feeds_yaml_does_not_stop_the_digest(
     code, out, _ = invoke("digest", "--config", str(config), "--db", str(db))
     assert code == 0 and "Desk" in out
     assert invoke("poll", "-q", "--config", str(config), "--db", str(db))[0] == 2
+
+
+def test_export_and_digest_of_a_database_that_is_not_there_fail(
+    configured: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A mistyped --db in a cron line made an empty database and printed "nothing new" for
+    ever (exit 0)."""
+    config, _db = configured
+    typo = tmp_path / "monitr.db"
+    for command in ("export", "digest"):
+        code, out, err = invoke(command, "--config", str(config), "--db", str(typo))
+        assert code == 4 and out == ""
+        assert err == f"monitor: {typo}: no database yet; run `monitor poll` first\n"
+    assert not typo.exists()

@@ -205,10 +205,14 @@ def test_csv_cells_are_never_formulas(polled: tuple[Path, Path]) -> None:
     config, db = polled
     with sqlite3.connect(db) as conn:
         conn.execute('UPDATE stories SET title = \'=HYPERLINK("http://x.example","go")\'')
+        conn.execute("UPDATE stories SET url = '=cmd|calc'")  # as a feed may give it
+        conn.execute("INSERT OR REPLACE INTO story_tags (story_id, tag, rule) SELECT id, '+x', "
+                     "'feed' FROM stories")  # fmt: skip
     code, out, _err = invoke("export", "--format", "csv", "--config", str(config), "--db", str(db))
     assert code == 0
-    titles = [row["title"] for row in csv.DictReader(io.StringIO(out))]
-    assert titles and all(title.startswith("'=HYPERLINK") for title in titles)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and all(row["title"].startswith("'=HYPERLINK") for row in rows)
+    assert all(row["url"] == "'=cmd|calc" and row["tags"].startswith("'+x") for row in rows)
 
 
 def test_markdown_links_keep_urls_with_brackets() -> None:
