@@ -42,8 +42,10 @@ def clean_text(value: str | None) -> str:
         return ""
     if "\x1b" in value or "\x9b" in value or "\x9d" in value:
         value = _ESCAPES.sub("", value)
-    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = _SPACES.sub(" ", value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u2028" in value or "\u2029" in value:  # Unicode's line and paragraph separators
+        value = value.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    value = _SPACES.sub(" ", _CONTROL.sub("", value))
     value = _BLANK_LINES.sub("\n\n", value)
     return "\n".join(line.strip() for line in value.split("\n")).strip()
 

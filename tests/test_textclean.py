@@ -24,6 +24,14 @@ def test_cleaned_text_has_no_control_bidi_or_invisible_character(text: str) -> N
         assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned)
         assert not any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in cleaned)
     assert "\n" not in clean_line(text)
+    # a line break only where "\n" is: U+2028/2029 in a summary split an export line
+    assert len(clean_text(text).splitlines()) == clean_text(text).count("\n") + bool(
+        clean_text(text)
+    )
+
+
+def test_line_and_paragraph_separators_become_line_breaks() -> None:
+    assert clean_text("one\u2028two\u2029three") == "one\ntwo\n\nthree"
 
 
 def test_widths_agree_for_an_emoji_sequence() -> None:
