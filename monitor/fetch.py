@@ -207,7 +207,10 @@ def _describe_http_error(exc: Exception, url: str) -> str:
             return f"TLS error talking to {host}: {text[:200]}"
         return f"could not connect to {host}: {text[:200] or type(exc).__name__}"
     if isinstance(exc, httpx.RemoteProtocolError):
-        return f"{host} broke the connection ({str(exc)[:200] or 'protocol error'})"
+        detail = str(exc)[:200].rstrip(". ")
+        if not detail or "disconnected" in detail or "closed" in detail.lower():
+            return f"{host} broke the connection ({detail or 'protocol error'})"
+        return f"{host} sent a malformed response ({detail[:1].lower()}{detail[1:]})"
     if isinstance(exc, httpx.ReadError | httpx.WriteError):
         return f"connection to {host} was reset"
     return f"{type(exc).__name__} fetching from {host}: {str(exc)[:200]}"

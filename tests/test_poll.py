@@ -461,6 +461,21 @@ def test_a_guid_repeated_in_one_feed_is_one_story_never_flipping_to_updated(
     assert titles == {"Variant A", "Other 0", "Other 1"}
 
 
+def test_a_malformed_response_is_not_called_a_broken_connection(
+    server: FeedServer, db_path: Path
+) -> None:
+    """A response with a broken header line was reported as "127.0.0.1 broke the connection
+    (… position 9..)": the server had answered, wrongly."""
+
+    def bad_header(request: Any) -> None:
+        request.wfile.write(b"HTTP/1.1 200 OK\r\nthis is no header\r\nContent-Length: 0\r\n\r\n")
+
+    server.routes["/bad"] = bad_header
+    result = run_poll(make_settings([server.url("/bad")]), db_path)
+    error = str(result.feeds[0].error)
+    assert error.startswith("127.0.0.1 sent a malformed response (") and ".)" not in error
+
+
 def test_html_page_and_empty_body_are_errors(server: FeedServer, db_path: Path) -> None:
     server.routes["/page"] = Route(
         body=b"<!DOCTYPE html><html><body>Hi</body></html>", content_type="text/html"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from textual.widgets import Static
 
 from monitor.config import load_settings, settings_from_data
 from monitor.db import connect
@@ -264,6 +265,8 @@ async def test_the_open_ui_polls_feeds_yaml_as_it_is_now(
         await pilot.press("r")
         await until(pilot, lambda: "not polled, fix the config" in screen_text(app))
         assert "invalid YAML" in app.poll_status.message, app.poll_status.message
+        status = str(main(app).query_one("#status", Static).render())
+        assert status.startswith("not polled, fix the config: feeds.yaml: invalid YAML"), status
         assert server.hits["/b.xml"] == 1
         write_feeds_yaml(tmp_path / "feeds.yaml", server, ["/b.xml"])
         await pilot.press("r")

@@ -50,6 +50,7 @@ from monitor.tui.help import HelpScreen, bindings_of
 from monitor.tui.links import is_console_browser, open_in_browser, openable
 from monitor.tui.main import MainScreen
 from monitor.tui.messages import (
+    CONFIG_BROKEN,
     DatabaseChanged,
     FeedFetched,
     FeedsPolled,
@@ -450,7 +451,7 @@ class MonitorApp(App[int]):
                 elif isinstance(error, ConfigError):
                     first = (str(error).splitlines() or [""])[0]
                     first = first.replace(str(self.config.path), self.config.path.name, 1)
-                    self.poll_status.message = f"not polled, fix the config: {clean_line(first)}"
+                    self.poll_status.message = f"{CONFIG_BROKEN}: {clean_line(first)}"
                 else:
                     self.poll_status.message = (
                         f"poll failed: {type(error).__name__}: {clean_line(str(error))}"

@@ -39,7 +39,12 @@ from monitor.queries import (
 from monitor.tui.detail import GroupDetail, StoryList
 from monitor.tui.footer import KeyFooter
 from monitor.tui.grouplist import GroupList
-from monitor.tui.messages import DatabaseChanged, PollStateChanged, SparklineComputed
+from monitor.tui.messages import (
+    CONFIG_BROKEN,
+    DatabaseChanged,
+    PollStateChanged,
+    SparklineComputed,
+)
 from monitor.tui.story import StoryScreen
 from monitor.tui.tags import ALL_TAGS, TagPicker
 from monitor.tui.text import (
@@ -358,6 +363,7 @@ class MainScreen(Screen[None]):
         except sqlite3.Error:
             state = None
         parts: list[Content | tuple[str, str] | str] = []
+        lead: list[Content | tuple[str, str] | str] = []  # what goes before "Polled …"
         short = ""  # a shorter first part, when the line does not fit
         if status.running:
             progress = f" {status.done}/{status.due}" if status.due else ""
@@ -409,14 +415,17 @@ class MainScreen(Screen[None]):
                         CONFLICT_STYLE,
                     )
                 )
-            if status.message:
+            if status.message.startswith(CONFIG_BROKEN):
+                # First: the polls stopped, and why (where a narrow line cuts, it cuts the rest).
+                lead = [plain(status.message, CONFLICT_STYLE), (" · ", MUTED_STYLE)]
+            elif status.message:
                 parts += [(" · ", MUTED_STYLE), plain(status.message, "$mark-new")]
         self.detail.set_empty_hint(_empty_hint(status.running, state))
-        line = Content.assemble(*parts)
+        line = Content.assemble(*lead, *parts)
         room = self.query_one("#status", Static).content_region.width
         if short and room and line.cell_length > room:
             # Narrow: the failure's name and reason matter more than "(5m ago)".
-            line = Content.assemble(short, *parts[1:])
+            line = Content.assemble(*lead, short, *parts[1:])
         set_content(self.query_one("#status", Static), line, layout=False)
 
     def _outside_count(self, last_poll: str) -> int | None:

@@ -9,6 +9,9 @@ from textual.message import Message
 if TYPE_CHECKING:  # the poller (httpx, feedparser) loads on the first poll, not at start-up
     from monitor.poller import FeedResult, PollResult
 
+CONFIG_BROKEN = "not polled, fix the config"
+"""How the status line's message starts when feeds.yaml stopped the UI's polls."""
+
 
 class DatabaseChanged(Message):
     """Someone (cron, our own poll, our own marks) committed to the database.
