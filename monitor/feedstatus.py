@@ -14,12 +14,13 @@ def feed_statuses(
     conn: sqlite3.Connection, *, include_inactive: bool = False
 ) -> list[dict[str, Any]]:
     """Every feed as a dict with keys url, title, status, error, last_ok, next_check, stories
-    (plus last_checked, moved_to, warning, error_count)."""
+    (plus last_checked, moved_to, warning, error_count, failed_checks)."""
     where = "" if include_inactive else "WHERE f.active = 1"
     rows = conn.execute(
         f"""
         SELECT f.config_url, f.url, f.title, f.status, f.last_error, f.last_ok, f.next_check,
-               f.last_checked, f.moved_to, f.parse_warning, f.error_count, f.retry_after,
+               f.last_checked, f.moved_to, f.parse_warning, f.error_count, f.failed_checks,
+               f.retry_after,
                -- stories, not keys: a feed moved by a 301 may key its relative guids anew
                (SELECT COUNT(DISTINCT s.story_id) FROM story_sources s
                 WHERE s.feed_id = f.id) AS stories
@@ -47,6 +48,7 @@ def feed_statuses(
                 "moved_to": row["moved_to"],
                 "warning": clean_line(row["parse_warning"]) or None,
                 "error_count": row["error_count"],
+                "failed_checks": row["failed_checks"],
             }
         )
     return result

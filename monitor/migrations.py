@@ -266,6 +266,17 @@ MIGRATIONS: list[Migration] = [
             claim_count = (SELECT COUNT(*) FROM claims WHERE group_id = groups.id);
         """,
     ),
+    Migration(
+        8,
+        "feeds.failed_checks: every failed fetch in a row, retries by hand included",
+        """
+        -- error_count is the backoff step: a fetch forced before the backoff ran out (poll
+        -- --all, the TUI's r) does not raise it. Users read "error (2 in a row)" after six
+        -- failed tries, so what is shown counts every try; error_count still drives backoff.
+        ALTER TABLE feeds ADD COLUMN failed_checks INTEGER NOT NULL DEFAULT 0;
+        UPDATE feeds SET failed_checks = error_count;
+        """,
+    ),
 ]
 
 

@@ -191,7 +191,8 @@ def record_feed_success(
     moved_to: str | None,
 ) -> None:
     conn.execute(
-        "UPDATE feeds SET status = 'ok', last_error = NULL, error_count = 0, last_checked = ?, "
+        "UPDATE feeds SET status = 'ok', last_error = NULL, error_count = 0, failed_checks = 0, "
+        "last_checked = ?, "
         "last_ok = ?, next_check = ?, retry_after = NULL, etag = ?, last_modified = ?, "
         "body_hash = COALESCE(?, body_hash), url = COALESCE(?, url), "
         "moved_to = COALESCE(?, moved_to), "
@@ -226,7 +227,8 @@ def record_feed_failure(
     failures = (row[0] if row else 0) + (0 if early else 1)
     if gone:
         conn.execute(
-            "UPDATE feeds SET status = 'gone', last_error = ?, error_count = ?, last_checked = ?, "
+            "UPDATE feeds SET status = 'gone', last_error = ?, error_count = ?, "
+            "failed_checks = failed_checks + 1, last_checked = ?, "
             "next_check = NULL WHERE id = ?",
             (error, failures, iso(now), feed_id),
         )
@@ -241,7 +243,8 @@ def record_feed_failure(
         not_before = now + timedelta(seconds=wait)
         next_check = max(next_check, not_before)
     conn.execute(
-        "UPDATE feeds SET status = 'error', last_error = ?, error_count = ?, last_checked = ?, "
+        "UPDATE feeds SET status = 'error', last_error = ?, error_count = ?, "
+        "failed_checks = failed_checks + 1, last_checked = ?, "
         "next_check = ?, retry_after = ? WHERE id = ?",
         (error, failures, iso(now), iso(next_check), iso(not_before) if not_before else None,
          feed_id),

@@ -381,6 +381,8 @@ def test_retrying_a_failing_feed_by_hand_does_not_push_its_backoff(
     after = feed_row(db_path, server.url("/err.xml"))
     assert server.hits["/err.xml"] == 4
     assert after["error_count"] == 1 and after["next_check"] == first["next_check"]
+    # …but what users see counts every try: "error (1 in a row)" after four failed fetches
+    assert after["failed_checks"] == 4
     assert after["last_error"] == "HTTP 502 Bad Gateway"  # what the latest try said
     assert after["last_checked"] >= first["last_checked"]
 

@@ -107,7 +107,7 @@ def feed_detail(row: dict[str, Any] | None, now: datetime) -> Hanging:
         facts.append("due now" if due else f"next check {long_time(row['next_check'])}")
     parts.append(Facts(tuple(Content.styled(fact, MUTED_STYLE) for fact in facts)))
     if row["error"]:
-        count = row.get("error_count") or 0
+        count = row.get("failed_checks") or row.get("error_count") or 0
         parts.append(
             Content.assemble((f"error ({count} in a row): ", CONFLICT_STYLE), plain(row["error"]))
         )
