@@ -299,8 +299,9 @@ def feeds(config: str | None, db: str | None, fmt: str) -> None:
     "--tag",
     "tags",
     multiple=True,
-    help="Only stories with this tag (repeatable). A tag that exists neither in the topics nor "
-    "on any stored story gets a warning on stderr listing the known tags (exit 0, no output).",
+    help="Only stories with this tag; repeat it for stories with any of several "
+    "(--tag llama --tag talent). Case does not matter. A tag that exists neither in the topics "
+    "nor on any stored story gets a warning on stderr listing the known tags.",
 )
 @click.option("--since", default=None, help="Only stories first seen since: 24h, 7d or a date.")
 @click.option(
@@ -330,12 +331,15 @@ def export(
     conn = _open_db(db_path, readonly=True)
     try:
         known = known_tags(conn, settings)
+        wanted = []
         for tag in tags:
-            if tag not in known:
+            same = [k for k in known if k == tag] or [k for k in known if k.lower() == tag.lower()]
+            if not same:
                 listed = ", ".join(known) if known else "none yet"
                 _warn(f"no tag {tag!r}; known tags: {listed}")
+            wanted += same or [tag]
         _write_output(
-            output, lambda out: export_stories(conn, out, fmt=fmt, tags=list(tags), since=since)
+            output, lambda out: export_stories(conn, out, fmt=fmt, tags=wanted, since=since)
         )
     finally:
         conn.close()

@@ -112,9 +112,12 @@ def iter_records(
     if since:
         where.append("s.first_seen >= ?")
         params.append(since_to_iso(since))
-    for tag in tags or []:
-        where.append("EXISTS (SELECT 1 FROM story_tags t WHERE t.story_id = s.id AND t.tag = ?)")
-        params.append(tag)
+    if tags:  # any of them
+        marks = ",".join("?" * len(tags))
+        where.append(
+            f"EXISTS (SELECT 1 FROM story_tags t WHERE t.story_id = s.id AND t.tag IN ({marks}))"
+        )
+        params.extend(tags)
     last_id = 0
     while True:
         clause = " AND ".join([*where, "s.id > ?"])

@@ -104,18 +104,25 @@ def window_label(hours: int | None) -> str:
 
 
 def fts_query(text: str) -> str:
-    """User input → a safe FTS5 query: every word quoted, the last one a prefix (live search).
+    """User input → a safe FTS5 query: every word quoted, the last one a prefix (live search);
+    an `OR` in capitals between two words is the one operator ("laundry OR socks").
 
-    Nothing the user types reaches FTS5 syntax: operators, quotes and brackets are dropped, so
-    the query can never be a syntax error.
+    Nothing else the user types reaches FTS5 syntax: quotes, brackets and other operators are
+    dropped, so the query can never be a syntax error.
     """
     words = _WORD.findall(text or "")
-    if not words:
+    parts: list[str] = []
+    for number, word in enumerate(words):
+        if word == "OR":
+            if parts and parts[-1] != "OR" and number < len(words) - 1:
+                parts.append("OR")
+            continue  # a leading, trailing or doubled OR is nothing to look for
+        parts.append(f'"{word}"')
+    if not parts:
         return ""
-    quoted = [f'"{word}"' for word in words]
-    if text and not text[-1].isspace():
-        quoted[-1] += "*"
-    return " ".join(quoted)
+    if text and not text[-1].isspace() and words[-1] != "OR":
+        parts[-1] += "*"
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,9 @@ def test_export_of_an_unknown_tag_lists_the_known_ones(polled: tuple[Path, Path]
     assert "no tag 'desks'" in err and "desk" in err and "meta_ai" in err
     code, out, err = invoke(*args, "--tag", "desk")
     assert code == 0 and len(out.splitlines()) == 3 and err == ""
+    # Any of several tags, in any case ("--tag talent --tag robots" printed nothing: AND)
+    code, out, err = invoke(*args, "--tag", "DESK", "--tag", "desks")
+    assert code == 0 and len(out.splitlines()) == 3 and "no tag 'desks'" in err
 
 
 def test_eval_of_a_file_without_items_is_an_error(tmp_path: Path) -> None:

@@ -219,7 +219,10 @@ def test_fts_query_quotes_every_word() -> None:
     assert q.fts_query("  ") == ""
     assert q.fts_query("llama beh") == '"llama" "beh"*'
     assert q.fts_query("llama ") == '"llama"'
-    assert q.fts_query('meta OR "x') == '"meta" "OR" "x"*'
+    assert q.fts_query('meta OR "x') == '"meta" OR "x"*'
+    assert q.fts_query("laundry OR socks ") == '"laundry" OR "socks"'
+    assert q.fts_query("OR laundry OR OR socks OR") == '"laundry" OR "socks"'
+    assert q.fts_query("or") == '"or"*' and q.fts_query("OR") == ""
     assert q.fts_query("(*)") == ""
 
 
