@@ -111,6 +111,9 @@ class GroupList(WindowList):
         """Tags given by feeds.yaml to whole feeds (press, community): their chips go last."""
         self.first_tag: str | None = None
         """The tag filtered by: its chip goes first."""
+        self.topic_order: dict[str, int] = {}
+        """Topic tags in the order feeds.yaml lists them (the built-in ones first): chips follow
+        it, so `talent` is not hidden behind "+4" for coming late in the alphabet."""
         self.follow = False
         """Whether a reload keeps the cursor on its group. Off until the reader presses a key
         or clicks: a first poll fills the list feed by feed, and the cursor used to ride the
@@ -142,8 +145,12 @@ class GroupList(WindowList):
         return (row, age(row.activity, self.clock()), self.first_tag)
 
     def chip_order(self, tags: tuple[str, ...] | list[str]) -> list[str]:
-        """The filtered-by tag first, then topic tags, then feed tags (each kept in order)."""
-        return sorted(tags, key=lambda t: (t != self.first_tag, t in self.feed_tags))
+        """The filtered-by tag first, then topic tags in the topics' order, then feed tags."""
+        last = len(self.topic_order)
+        return sorted(
+            tags,
+            key=lambda t: (t != self.first_tag, t in self.feed_tags, self.topic_order.get(t, last)),
+        )
 
     def reload(self, conn: sqlite3.Connection, filters: Filters, *, keep: bool = True) -> None:
         """Read the list again (data or filters changed). With `keep` (once the reader has used

@@ -185,9 +185,13 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        from monitor.topics import resolve
+
         self.groups.feed_tags = frozenset(
             tag for feed in self.monitor.settings.feeds for tag in feed.tags
         )
+        topics = resolve(self.monitor.settings.topics)
+        self.groups.topic_order = {topic.tag: n for n, topic in enumerate(topics)}
         self.reload(keep=False)
         self.groups.focus()
         self.set_interval(TIME_TICK, self.refresh_times, name="relative times")
