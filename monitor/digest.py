@@ -74,6 +74,7 @@ class DigestGroup:
     conflicts: list[DigestClaim] = field(default_factory=list)  # reports that disagree
     more_claims: int = 0  # new claims not listed
     more_conflicts: int = 0  # reports that disagree, not listed
+    updated_stories: int = 0  # stored before, their text changed since
 
 
 @dataclass
@@ -238,6 +239,12 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
         "SELECT COUNT(*) FROM stories WHERE group_id = :group AND first_seen >= :t AND id > :s",
         {"group": group_id, **floor.params()},
     ).fetchone()[0]
+    updated_stories = conn.execute(
+        "SELECT COUNT(*) FROM stories WHERE group_id = :group "
+        "AND NOT (first_seen >= :t AND id > :s) "
+        "AND (updated_at > :u OR (:t != '' AND updated_at >= :t))",
+        {"group": group_id, **floor.params()},
+    ).fetchone()[0]
     claims = _new_claims(conn, group_id, floor)
     shown = _dedupe([claim for _, claim in claims])
     limit = MAX_CLAIMS if new else len(shown)
@@ -254,6 +261,7 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
         last_seen=row["last_seen"],
         story_count=int(row["story_count"]),
         new_stories=int(new_stories),
+        updated_stories=int(updated_stories),
         sources=sources,
         tags=[clean_line(str(t)) for t in json.loads(row["tags"] or "[]")],
         claims=shown[:limit],
@@ -414,6 +422,13 @@ def _sources(group: DigestGroup) -> str:
     return ", ".join(names) + (f" +{extra}" if extra > 0 else "")
 
 
+def _since(group: DigestGroup) -> str:
+    """ "2 stories since", or "0 stories since, 1 updated" for a group whose news came from
+    an edited story (it read "0 stories since" alone)."""
+    text = f"{_stories(group.new_stories)} since"
+    return f"{text}, {group.updated_stories} updated" if group.updated_stories else text
+
+
 def _stories(count: int) -> str:
     return f"{count} {'story' if count == 1 else 'stories'}"
 
@@ -443,9 +458,7 @@ def _render_text(report: DigestReport) -> str:
         lines.append("")
     for group in report.updated_groups:
         lines.append(f"UPDATED  {c(group.title)}")
-        lines.append(
-            f"         {_stories(group.new_stories)} since, {_stories(group.story_count)} in all"
-        )
+        lines.append(f"         {_since(group)}, {_stories(group.story_count)} in all")
         for claim in group.claims:
             lines.append(
                 f"         + new: {c(claim.text)}  ({c(claim.source)})"
@@ -545,7 +558,7 @@ def _render_markdown(report: DigestReport) -> str:
         lines.append(f"### {_md_link(group.title, group.url)}")
         lines += [
             "",
-            f"{_stories(group.new_stories)} since, {_stories(group.story_count)} in all",
+            f"{_since(group)}, {_stories(group.story_count)} in all",
             "",
         ]
         for claim in group.claims:

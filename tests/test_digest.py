@@ -391,3 +391,21 @@ def test_an_outlet_under_two_addresses_is_listed_once(conn: sqlite3.Connection) 
     assert group.sources == ["Bytewire", "Ledger", "Pulse"]
     text = digest.render(digest.build(conn, "last"), "text")
     assert "3 stories · Bytewire, Ledger, Pulse\n" in text
+
+
+def test_a_group_whose_news_is_an_edited_story_says_so(conn: sqlite3.Connection) -> None:
+    """It read "0 stories since" over the edited story's new claim."""
+    from monitor.grouping import process_stories
+    from tests.test_grouping import SETTINGS
+
+    (story, _), _ = ingest(conn, OLD)
+    with write(conn):
+        conn.execute(
+            "UPDATE stories SET summary = ?, updated_at = ? WHERE id = ?",
+            ("Meta will pay Scale AI's investors a $2 billion dividend.", stamp(0.1), story),
+        )
+        process_stories(conn, [story], SETTINGS)
+    report = digest.build(conn, "24h")
+    (updated,) = report.updated_groups
+    assert (updated.new_stories, updated.updated_stories) == (0, 1)
+    assert "0 stories since, 1 updated, 1 story in all" in digest.render(report, "text")
