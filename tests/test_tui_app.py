@@ -401,6 +401,37 @@ async def test_the_group_under_the_cursor_at_launch_waits_for_the_reader(
         )
 
 
+async def test_live_search_marks_nothing_seen_until_the_reader_leaves_the_box(
+    sample_db: Path,
+) -> None:
+    """Groups that live search put under the cursor lost their "N new" to a pause in typing."""
+    conn = connect(sample_db)
+    with write(conn):
+        conn.execute("UPDATE groups SET seen = 0")
+    conn.close()
+    app = make_app(sample_db, seen_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("slash")  # a key: the group the cursor was on is seen as usual
+        await pilot.pause(0.3)
+        seen_before = db_row(sample_db, "SELECT COUNT(*) FROM groups WHERE seen = 1")[0]
+        await pilot.press(*"behemoth")  # its top result is not the group the cursor was on
+        await until(pilot, lambda: screen.filters.search == "behemoth")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert db_row(sample_db, "SELECT COUNT(*) FROM groups WHERE seen = 1")[0] == seen_before
+        await pilot.press("enter")  # to the results: the one under the cursor is being read
+        group = screen.groups.current
+        assert group is not None and group.group_id is not None
+        await until(
+            pilot,
+            lambda: (
+                db_row(sample_db, "SELECT seen FROM groups WHERE id = ?", group.group_id)[0] == 1
+            ),
+        )
+
+
 async def test_the_chosen_theme_is_remembered(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -254,9 +254,11 @@ class MainScreen(Screen[None]):
         self._unarmed = None
         if item is None or item.group_id is None or (item.seen and not item.new_claims):
             return
-        if not self.groups.follow:
+        if not self.groups.follow or self._typing():
             # Nobody has touched the UI yet (it opened, or a poll filled it): a group under the
             # cursor at launch is not one the reader looked at. The first key or click arms it.
+            # Nor is one that live search put there while the reader types (it lost its "N new"
+            # to a pause in typing): leaving the search box arms it.
             self._unarmed = item
             return
         group_id = item.group_id
@@ -276,8 +278,11 @@ class MainScreen(Screen[None]):
 
     def _reader_arrived(self) -> None:
         self.groups.follow = True
-        if self._unarmed is not None and self._seen_timer is None:
+        if self._unarmed is not None and self._seen_timer is None and not self._typing():
             self._arm_seen_timer(self._unarmed)
+
+    def _typing(self) -> bool:
+        return self.query_one("#search", Input).has_focus
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         self.reload()
@@ -619,6 +624,7 @@ class MainScreen(Screen[None]):
         if not value.strip():
             self.query_one("#search", Input).display = False
         self.focus_now(self.groups)
+        self.call_after_refresh(self._reader_arrived)  # the results are being read now
 
 
 def _empty_hint(running: bool, state: PollState | None) -> str:
