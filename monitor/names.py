@@ -349,6 +349,10 @@ BOILERPLATE_PATTERNS: tuple[str, ...] = (
     r"\bwatch the video\b",
     r"\bphoto:",
     r"\bimage credit",
+    # Editorial notes: they tell of a figure the story no longer gives, they do not claim it.
+    r"^\W*(?:correction|clarification|editor'?s note)\s*[:.—–-]",
+    r"\b(?:an|the) (?:earlier|previous|original) version of this (?:story|article|report|post)\b",
+    r"\bthis (?:story|article|report|post) (?:has been|was|is) (?:corrected|updated)\b",
 )
 
 # Phrases that make a sentence an attributed statement (checkable: someone said it).

@@ -939,3 +939,17 @@ def test_naming_who_moved_is_news_after_a_report_that_named_nobody() -> None:
     assert named.people == {"okafor"}
     assert relation(named, unnamed) is None
     assert relation(only("Quillmark AI hires Meta researchers"), named) == "same"
+
+
+def test_an_editorial_note_is_not_a_claim() -> None:
+    """A correction line ("an earlier version … gave the price as $2.4 billion") was listed as
+    the claim of that figure, disputed by the story's own corrected one."""
+    summary = (
+        "Orrery AI will pay $2.6 billion for Tallyframe. Correction: an earlier version of this "
+        "story gave the price as $2.4 billion. This article has been updated with the price."
+    )
+    assert texts(extract_claims("Orrery AI to acquire Tallyframe", summary)) == [
+        "Orrery AI to acquire Tallyframe",
+        "Orrery AI will pay $2.6 billion for Tallyframe.",
+    ]
+    assert extract_claims("Editor's note: Orrery AI paid $2 billion, not $3 billion", "") == []

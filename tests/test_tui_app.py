@@ -374,6 +374,23 @@ async def test_group_is_marked_seen_after_a_moment_but_new_claims_stay_marked(
         await until(pilot, lambda: bool(screen.groups.current and screen.groups.current.seen))
         assert [c.id for c in screen.detail.claims if c.new] == new_before
         assert "NEW" in screen_text(app)
+        # News while it is open (a cron poll): only that is new now; the claims seen before
+        # came back marked NEW next to it.
+        other = connect(sample_db)
+        with write(other):
+            fresh = other.execute(
+                "INSERT INTO claims (group_id, key, text, first_seen) "
+                "VALUES (?, 'fresh', 'A fresh claim arrives', '2099-01-01T00:00:00Z')",
+                (group.group_id,),
+            ).lastrowid
+            other.execute(
+                "UPDATE groups SET new_claims = 1, seen = 0, last_seen = '2099-01-01T00:00:00Z' "
+                "WHERE id = ?",
+                (group.group_id,),
+            )
+        other.close()
+        await until(pilot, lambda: any(c.id == fresh for c in screen.detail.claims))
+        assert [c.id for c in screen.detail.claims if c.new] == [fresh]
 
 
 async def test_the_group_under_the_cursor_at_launch_waits_for_the_reader(

@@ -234,10 +234,13 @@ class MainScreen(Screen[None]):
         except sqlite3.Error as exc:
             self.notify(f"Could not read the group: {exc}", severity="error", markup=False)
             return
-        if not same:
+        # A claim stays marked new while its group is open, even after it was marked seen,
+        # until news arrives (a poll while it is open): then only that is new (yesterday's
+        # claims came back marked NEW next to today's one).
+        now_new = {claim.id for claim in claims if claim.new}
+        if not same or not now_new <= self._new_claim_ids:
             self._new_claim_ids = set()
-        # A claim stays marked new while its group is open, even after it was marked seen.
-        self._new_claim_ids |= {claim.id for claim in claims if claim.new}
+        self._new_claim_ids |= now_new
         claims = [
             claim if claim.new or claim.id not in self._new_claim_ids else _as_new(claim)
             for claim in claims
