@@ -984,3 +984,31 @@ async def test_tag_picker_moves_with_g_and_shift_g_like_the_lists(sample_db: Pat
         await pilot.press("t", "G", "g", "enter")
         await settle(pilot)
         assert screen.filters.tag is None
+
+
+async def test_the_claims_pane_scrolls_with_the_list_keys(sample_db: Path) -> None:
+    """Tab reached the claims pane, but j, k and G did nothing there; only PgDn scrolled."""
+    conn = connect(sample_db)
+    most = conn.execute(
+        "SELECT group_id FROM claims GROUP BY group_id ORDER BY COUNT(*) DESC LIMIT 1"
+    ).fetchone()[0]
+    conn.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.groups.source is not None
+        rows = screen.groups.source.query.page_after(None, 100)
+        screen.groups.cursor = next(i for i, row in enumerate(rows) if row.group_id == most)
+        await settle(pilot)
+        assert screen.detail.item is not None and screen.detail.item.group_id == most
+        box = screen.query_one("#claims-box")
+        box.focus()
+        await pilot.pause()
+        assert box.max_scroll_y > 0
+        await pilot.press("G")
+        await until(pilot, lambda: box.scroll_y == box.max_scroll_y)
+        await pilot.press("g")
+        await until(pilot, lambda: box.scroll_y == 0)
+        await pilot.press("j")
+        await until(pilot, lambda: box.scroll_y == 1)

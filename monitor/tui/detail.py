@@ -6,11 +6,12 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -37,6 +38,18 @@ from monitor.tui.windowlist import WindowList
 WHEN_FROM_WIDTH = 56
 """Story rows narrower than this leave out the time column: at 120 columns (the pane beside
 the groups list) titles got 23 cells with it, 30 without."""
+
+
+class ClaimsBox(VerticalScroll):
+    """The claims pane: scrolls with the lists' keys too (j/k, g/G), not only the arrows and
+    PgUp/PgDn (a reader tabbing to it pressed j and nothing moved)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("g", "scroll_home", "First", show=False),
+        Binding("G", "scroll_end", "Last", show=False),
+    ]
 
 
 class StoryList(WindowList):
@@ -221,7 +234,7 @@ class GroupDetail(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-head")
         yield StoryList(self.clock, id="stories")
-        with VerticalScroll(id="claims-box"):
+        with ClaimsBox(id="claims-box"):
             yield HangingText(id="claims")
 
     @property
