@@ -58,6 +58,7 @@ PSEUDO_DOCS = 20.0  # smoothing of document frequencies for a young database
 PSEUDO_DF = 0.5
 MIN_SHARED_IDF = 1.0  # a match needs one shared term at least this rare
 TITLE_MEMBERS = 200  # members read to pick a group's most representative headline
+TITLE_KEEP = 0.05  # a group keeps its headline unless another is this much closer to the centre
 _N_KEY = ""  # group_df row holding the number of stories counted
 
 
@@ -544,6 +545,12 @@ def _representative_title(
         return (round(_dot(v[2], middle) / norm if norm else 0.0, 6), -v[0])
 
     best = max(vectors, key=closeness)
+    current = conn.execute("SELECT title FROM groups WHERE id = ?", (group_id,)).fetchone()
+    if current is not None and current[0] != best[1]:
+        # Readers find their story by its headline: it changed with nearly every batch.
+        kept = [v for v in vectors if v[1] == current[0]]
+        if kept and closeness(max(kept, key=closeness))[0] >= closeness(best)[0] - TITLE_KEEP:
+            return str(current[0])
     return str(best[1])
 
 

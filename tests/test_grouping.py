@@ -360,3 +360,22 @@ def test_partial_dates_are_intervals() -> None:
     lo, hi = time_interval("2025-06-12T10:00:00Z")
     assert lo == hi
     assert time_interval(None, "not a date")[0] < 0  # unknown: the widest interval
+
+
+def test_a_group_keeps_its_headline_as_reports_come_in(conn: sqlite3.Connection) -> None:
+    """The title changed with nearly every batch to whichever member was a hair closer to the
+    centre, so a reader did not recognise their story in the next day's digest."""
+    first = "Meta buys Quillmark for $3 billion to speed up its model work"
+    titles = [
+        first,
+        "Meta buys Quillmark for $3 billion, its biggest deal this year",
+        "Quillmark sold to Meta for $3 billion in cash and stock",
+        "Meta agrees to buy Quillmark for $3 billion",
+        "Meta buys model start-up Quillmark for $3 billion",
+    ]
+    seen = []
+    for number, title in enumerate(titles):
+        ingest(conn, [{"feed": f"desk-{number}", "title": title}])
+        seen.append(conn.execute("SELECT title FROM groups").fetchall())
+    assert all(len(rows) == 1 for rows in seen)  # one event
+    assert {rows[0][0] for rows in seen} == {first}
