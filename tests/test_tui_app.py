@@ -900,7 +900,7 @@ def test_one_wording_is_listed_once() -> None:
         claims=(appearance, q.ClaimAppearance(2, text, text, is_new=True, conflicting=False)),
     )  # fmt: skip
     claims_part = story_content(detail)[3].plain
-    assert claims_part.count(text) == 1 and claims_part.startswith("NEW")
+    assert claims_part.count(text) == 1 and claims_part.startswith("FIRST")
 
 
 def test_group_header_keeps_its_tags_in_sight() -> None:

@@ -81,7 +81,13 @@ def continuation_ok(text: str, start: str, indent: int) -> None:
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if start in line)
     column = lines[at].index(start)
-    assert lines[at][column - indent : column].rstrip() in {"NEW", "NEW ≠", ""}, lines[at]
+    assert lines[at][column - indent : column].strip() in {
+        "NEW",
+        "NEW ≠",
+        "FIRST",
+        "FIRST ≠",
+        "",
+    }, lines[at]
     follow = lines[at + 1]
     assert follow[column - indent : column] == " " * indent, (lines[at], follow)
     assert follow[column] != " ", (lines[at], follow)
@@ -122,7 +128,7 @@ async def test_wrapped_claims_hang_under_the_claim_text(tmp_path: Path) -> None:
         # The summary holds no such sentence; the claims list below it does.
         text = screen_text(app)
         claims_part = text[text.index("Claims (") :]
-        continuation_ok(claims_part, LONG_CLAIM[:20], 6)
+        continuation_ok(claims_part, LONG_CLAIM[:20], 8)  # "FIRST ≠ "
 
 
 def test_hanging_lines_without_a_width_are_one_line_each() -> None:

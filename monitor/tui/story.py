@@ -122,8 +122,10 @@ def story_content(story: StoryDetail) -> tuple[Hanging, Hanging, Content, Hangin
         wordings[wording] = (is_new or claim.is_new, conflicting or claim.conflicting, others)
     claims: list[tuple[Content, Content]] = []
     for wording, (is_new, conflicting, others) in wordings.items():
+        # FIRST: this story was the first to report it. (NEW, in the group's pane, is "new
+        # since you looked"; one word for both read as yesterday's claims being new.)
         mark = Content.assemble(
-            ("NEW " if is_new else "    ", NEW_STYLE),
+            ("FIRST " if is_new else "      ", NEW_STYLE),
             ("≠ " if conflicting else "  ", CONFLICT_STYLE),
         )
         text = plain(wording)
