@@ -47,7 +47,10 @@ from monitor.grouping_text import (
 from monitor.names import (
     ATTRIBUTION_PATTERNS,
     BOILERPLATE_PATTERNS,
+    BOILERPLATE_WORDS,
     COUNT_NOUNS,
+    EDITORIAL_PATTERNS,
+    EDITORIAL_WORDS,
     MODEL_FAMILIES,
     NON_CLAIM_OPENINGS,
     NOT_NAME_WORDS,
@@ -68,6 +71,7 @@ MIN_CLAIM_WORDS = 3
 MAX_TEXT = 300
 
 _BOILERPLATE = re.compile("|".join(BOILERPLATE_PATTERNS), re.IGNORECASE)
+_EDITORIAL = re.compile("|".join(EDITORIAL_PATTERNS), re.IGNORECASE)
 _ATTRIBUTION = re.compile("|".join(ATTRIBUTION_PATTERNS), re.IGNORECASE)
 _ABBREVIATIONS = re.compile(
     r"\b(Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Ltd|Co|Jr|Sr|St|vs|etc|e\.g|i\.e|U\.S|U\.K|No)\.", re.I
@@ -210,7 +214,11 @@ def _is_candidate(sentence: str) -> bool:
         return False
     if lowered.startswith(NON_CLAIM_OPENINGS):
         return False
-    return not _BOILERPLATE.search(sentence)
+    if any(word in lowered for word in EDITORIAL_WORDS) and _EDITORIAL.search(sentence):
+        return False
+    return not (
+        any(word in lowered for word in BOILERPLATE_WORDS) and _BOILERPLATE.search(sentence)
+    )
 
 
 def _analyse(clause: str, unattributed: str) -> tuple[frozenset[str], list[str], list[Figure]]:

@@ -349,11 +349,23 @@ BOILERPLATE_PATTERNS: tuple[str, ...] = (
     r"\bwatch the video\b",
     r"\bphoto:",
     r"\bimage credit",
-    # Editorial notes: they tell of a figure the story no longer gives, they do not claim it.
+)
+BOILERPLATE_WORDS = (
+    "sign up", "subscribe", "newsletter", "click here", "read more", "continue reading",
+    "all rights reserved", "appeared first on", "cookie", "follow us", "share this", "comment",
+    "advertisement", "sponsored", "podcast", "watch the video", "photo:", "image credit",
+)  # fmt: skip
+"""Every boilerplate pattern's match contains one of these (lower case): the cheap test first."""
+
+# Editorial notes: they tell of a figure the story no longer gives, they do not claim it. (Apart
+# from the boilerplate: in one alternation with it they made every sentence's check 5x slower.)
+EDITORIAL_PATTERNS: tuple[str, ...] = (
     r"^\W*(?:correction|clarification|editor'?s note)\s*[:.—–-]",
     r"\b(?:an|the) (?:earlier|previous|original) version of this (?:story|article|report|post)\b",
     r"\bthis (?:story|article|report|post) (?:has been|was|is) (?:corrected|updated)\b",
 )
+EDITORIAL_WORDS = ("correct", "clarif", "editor", "version of this", "updated")
+"""Every editorial note contains one of these (lower case): the cheap test before the patterns."""
 
 # Phrases that make a sentence an attributed statement (checkable: someone said it).
 ATTRIBUTION_PATTERNS: tuple[str, ...] = (

@@ -40,6 +40,7 @@ from monitor.fetch import FetchRequest, FetchResult, fetch_all
 from monitor.parse import ParsedFeed, parse_feed
 from monitor.store import (
     apply_retention,
+    content_hash,
     iso,
     parse_iso,
     record_feed_failure,
@@ -52,6 +53,8 @@ if TYPE_CHECKING:  # grouping is imported when there is something to group
     from monitor.grouping import Analysis, Postings
 
 POOL_MIN_FEEDS = 8
+HASH_PREFIX = 16  # of a stored story's content hash, sent to a parse worker (see _stored_hashes)
+STORED_HASHES = 1000  # a feed's most recently stored entries sent along
 ENRICH_BATCH = 4000  # stories tagged and grouped per transaction
 ENRICH_DELAY = 3.0  # seconds stored stories wait for more before they are grouped mid-poll
 QUIET_BATCH = 50  # status-only feed rows (304s, unchanged bodies) written per transaction
@@ -239,16 +242,20 @@ def _make_pool(settings: Settings) -> Executor | None:
     return pool
 
 
-def _parse_and_analyse(body: bytes, url: str) -> tuple[ParsedFeed, dict[Text, Analysis]]:
+def _parse_and_analyse(
+    body: bytes, url: str, stored: frozenset[str] = frozenset()
+) -> tuple[ParsedFeed, dict[Text, Analysis]]:
     """Parse-worker job: parse, then do the text work of grouping for each entry, so the poll's
-    own process (the one writer) only has to match and store."""
+    own process (the one writer) only has to match and store. Entries whose content hash (its
+    first `HASH_PREFIX` characters) is in `stored` are this feed's stories as stored already:
+    a changed feed is mostly old items, and they are not analysed again."""
     from monitor.grouping import analyse
 
     parsed = parse_feed(body, url)
     analysed = {}
     for entry in parsed.entries:
         text = (entry.title, entry.summary, entry.content)
-        if text not in analysed:
+        if text not in analysed and content_hash(entry)[:HASH_PREFIX] not in stored:
             analysed[text] = analyse(*text)
     return parsed, analysed
 
@@ -278,6 +285,9 @@ class _Poll:
         self.enriching: asyncio.Future[None] | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-writer")
+        # Reads for the event loop's thread (the writer thread owns `conn`); autocommit, so no
+        # read transaction stays open.
+        self.reader: sqlite3.Connection | None = None
         self.quiet: list[Stored] = []
         self.flushes: list[asyncio.Future[None]] = []
         self._tagger: Any = None
@@ -295,6 +305,10 @@ class _Poll:
             FetchRequest(row["id"], row["url"], row["etag"], row["last_modified"]) for row in due
         ]
         started = time.monotonic()
+        if self.pool is not None:
+            path = self.conn.execute("PRAGMA database_list").fetchone()[2]
+            if path:  # not an in-memory database
+                self.reader = dbmod.connect(Path(path), readonly=True)
         try:
             await fetch_all(requests, self.settings.poll, self.on_fetched)
             self._flush_quiet()
@@ -306,6 +320,8 @@ class _Poll:
                 await self.enriching
         finally:
             self.writer.shutdown(wait=True)
+            if self.reader is not None:
+                self.reader.close()
 
     async def on_fetched(self, fetched: FetchResult) -> None:
         row = self.rows[fetched.request.feed_id]
@@ -323,7 +339,7 @@ class _Poll:
             feed.status = "unchanged"
         elif fetched.outcome == "ok":
             assert fetched.body is not None
-            parsed = await self._parse(fetched.body, fetched.final_url or row["url"])
+            parsed = await self._parse(fetched.body, fetched.final_url or row["url"], row["id"])
             if parsed.error:
                 feed.status, feed.error = "error", parsed.error
             feed.warning = parsed.warning
@@ -360,12 +376,31 @@ class _Poll:
         self.pending = 0
         self.enriching = asyncio.get_running_loop().run_in_executor(self.writer, self.enrich)
 
-    async def _parse(self, body: bytes, url: str) -> ParsedFeed:
+    def _stored_hashes(self, feed_id: int) -> frozenset[str]:
+        """The feed's recently stored entries (content hash prefixes), for its parse worker."""
+        if self.reader is None:
+            return frozenset()
+        try:
+            return frozenset(
+                row[0]
+                for row in self.reader.execute(
+                    "SELECT substr(content_hash, 1, ?) FROM story_sources WHERE feed_id = ? "
+                    "AND content_hash IS NOT NULL ORDER BY first_seen DESC LIMIT ?",
+                    (HASH_PREFIX, feed_id, STORED_HASHES),
+                )
+            )
+        except sqlite3.Error:  # only a saving: without it every entry is analysed
+            return frozenset()
+
+    async def _parse(self, body: bytes, url: str, feed_id: int) -> ParsedFeed:
         if self.pool is None:
             return parse_feed(body, url)
         loop = asyncio.get_running_loop()
+        stored = self._stored_hashes(feed_id)
         try:
-            parsed, analysed = await loop.run_in_executor(self.pool, _parse_and_analyse, body, url)
+            parsed, analysed = await loop.run_in_executor(
+                self.pool, _parse_and_analyse, body, url, stored
+            )
         except Exception as exc:  # a crashed worker: parse here instead of losing the feed
             if "BrokenProcessPool" in type(exc).__name__:
                 self.pool = None

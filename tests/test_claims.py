@@ -953,3 +953,17 @@ def test_an_editorial_note_is_not_a_claim() -> None:
         "Orrery AI will pay $2.6 billion for Tallyframe.",
     ]
     assert extract_claims("Editor's note: Orrery AI paid $2 billion, not $3 billion", "") == []
+
+
+@given(st.text(alphabet="abcdefghiklmnoprstuvwy :.-'", max_size=60))
+def test_the_cheap_checks_before_the_boilerplate_patterns_miss_nothing(text: str) -> None:
+    from monitor.claims import _BOILERPLATE, _EDITORIAL
+    from monitor.names import BOILERPLATE_WORDS, EDITORIAL_WORDS
+
+    for words in ("sign up now", "our newsletter", "photo: x", "an earlier version of this story"):
+        for sample in (text, f"{text} {words}", f"Correction: {text}"):
+            lowered = sample.lower()
+            if _BOILERPLATE.search(sample):
+                assert any(word in lowered for word in BOILERPLATE_WORDS)
+            if _EDITORIAL.search(sample):
+                assert any(word in lowered for word in EDITORIAL_WORDS)

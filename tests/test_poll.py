@@ -681,3 +681,20 @@ def test_sources_from_before_migration_5_are_a_baseline(server: FeedServer, db_p
     result = run_poll(settings, db_path, all_feeds=True)
     assert (result.new_stories, result.updated_stories) == (1, 0)
     assert rows(db_path, "SELECT COUNT(*) FROM story_sources WHERE content_hash IS NULL")[0][0] == 0
+
+
+def test_a_parse_worker_analyses_only_entries_not_stored_yet() -> None:
+    """A feed that changed is mostly old items; the worker analysed every one again (a poll
+    of 300 changed feeds with 900 new stories of 9,000 spent 5-6 s instead of 1.7 s)."""
+    from monitor.parse import parse_feed
+    from monitor.poller import HASH_PREFIX, _parse_and_analyse
+    from monitor.store import content_hash
+
+    body = rss(items(4))
+    old = parse_feed(body, "https://a.example/feed").entries[:3]
+    stored = frozenset(content_hash(entry)[:HASH_PREFIX] for entry in old)
+    parsed, analysed = _parse_and_analyse(body, "https://a.example/feed", stored)
+    assert len(parsed.entries) == 4
+    new = parsed.entries[3]
+    assert list(analysed) == [(new.title, new.summary, new.content)]
+    assert len(_parse_and_analyse(body, "https://a.example/feed")[1]) == 4
