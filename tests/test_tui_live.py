@@ -129,3 +129,44 @@ def test_change_messages_coalesce() -> None:
     assert DatabaseChanged().can_replace(DatabaseChanged())
     assert not DatabaseChanged().can_replace(PollStateChanged())
     assert PollStateChanged().can_replace(PollStateChanged())
+
+
+async def test_a_commit_in_the_middle_of_a_reload_leaves_the_cursor_on_its_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During a cron poll the cursor jumped to another group on the same screen row (which
+    was then marked seen): the count, the cursor's new index and the rows were read in
+    separate statements, and the stories committed in between shifted the rows."""
+    from monitor import queries as q
+
+    db = make_db(tmp_path / "m.db", stories=200)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        before = screen.groups.current
+        assert before is not None
+        other = connect(db)
+        position = q.GroupQuery.position
+        committed = []
+
+        def position_then_a_commit(self: q.GroupQuery, key: int) -> tuple[int, int] | None:
+            found = position(self, key)
+            if not committed:  # a poll stores five stories right now
+                with write(other):
+                    for n in range(5):
+                        other.execute(
+                            "INSERT INTO stories (feed_id, url, title, first_seen, "
+                            "content_hash) VALUES (1, ?, 'Just in', ?, 'x')",
+                            (f"https://news.example/{n}", stamp(5)),
+                        )
+                committed.append(True)
+            return found
+
+        monkeypatch.setattr(q.GroupQuery, "position", position_then_a_commit)
+        screen.reload()
+        after = screen.groups.current
+        assert committed and after is not None and after.key == before.key
+        other.close()

@@ -160,19 +160,33 @@ class GroupList(WindowList):
         previous = self.current if keep and self.follow else None
         at_top = round(self.scroll_offset.y) == 0
         screen_row = self.cursor - round(self.scroll_offset.y)
-        query = GroupQuery(conn, filters, self.clock())
-        old, self.source = self.source, PagedGroups(query)
-        if old is not None:
-            old.close()
-        cursor = 0
-        if previous is not None:
-            found = query.position(previous.key)
-            cursor = found[0] if found is not None else min(self.cursor, self.source.total - 1)
-        self.set_row_count(self.source.total, cursor=max(0, cursor))
-        if previous is not None and self.row_count:
-            # At the top, stay there so new arrivals show; else keep the cursor's screen row.
-            top = 0 if at_top and self.cursor < self.page_height else self.cursor - screen_row
-            self.scroll_to(y=max(0, top), animate=False, immediate=True)
+        # One snapshot for the count, the cursor's new place and the rows on screen: read in
+        # separate statements while a poll commits, the cursor's index met rows shifted by the
+        # stories stored in between, and the cursor landed on another group (which then was
+        # marked seen).
+        snapshot = not conn.in_transaction
+        if snapshot:
+            conn.execute("BEGIN")
+        try:
+            query = GroupQuery(conn, filters, self.clock())
+            old, self.source = self.source, PagedGroups(query)
+            if old is not None:
+                old.close()
+            cursor = 0
+            if previous is not None:
+                found = query.position(previous.key)
+                cursor = found[0] if found is not None else min(self.cursor, self.source.total - 1)
+            self.set_row_count(self.source.total, cursor=max(0, cursor))
+            top = 0
+            if previous is not None and self.row_count:
+                # At the top, stay there so new arrivals show; else keep the cursor's screen row.
+                top = 0 if at_top and self.cursor < self.page_height else self.cursor - screen_row
+                self.scroll_to(y=max(0, top), animate=False, immediate=True)
+            for index in (max(0, top), self.cursor, max(0, top) + self.page_height):
+                self.source.get(index)  # the pages shown now, from this snapshot
+        finally:
+            if snapshot and conn.in_transaction:
+                conn.execute("COMMIT")
         self.border_subtitle = f"{self.source.total:,}"
 
     # rendering

@@ -225,7 +225,7 @@ class MainScreen(Screen[None]):
         self.update_filterbar()
         self.update_status()
 
-    def show_detail(self, item: GroupRow | None) -> None:
+    def show_detail(self, item: GroupRow | None, *, by_reader: bool = True) -> None:
         same = item is not None and item.key == self._open_key
         try:
             conn = self.monitor.read_conn
@@ -248,20 +248,21 @@ class MainScreen(Screen[None]):
         self._open_key = item.key if item else None
         self.detail.show(item, stories, claims, same_group=same, filtered=self.filters.active)
         if not same:
-            self._arm_seen_timer(item)
+            self._arm_seen_timer(item, by_reader=by_reader)
 
-    def _arm_seen_timer(self, item: GroupRow | None) -> None:
+    def _arm_seen_timer(self, item: GroupRow | None, *, by_reader: bool = True) -> None:
         if self._seen_timer is not None:
             self._seen_timer.stop()
             self._seen_timer = None
         self._unarmed = None
         if item is None or item.group_id is None or (item.seen and not item.new_claims):
             return
-        if not self.groups.follow or self._typing():
+        if not self.groups.follow or self._typing() or not by_reader:
             # Nobody has touched the UI yet (it opened, or a poll filled it): a group under the
             # cursor at launch is not one the reader looked at. The first key or click arms it.
             # Nor is one that live search put there while the reader types (it lost its "N new"
-            # to a pause in typing): leaving the search box arms it.
+            # to a pause in typing): leaving the search box arms it. Nor one a reload put under
+            # a cursor that stayed (its group merged away, a poll moved rows): the next key does.
             self._unarmed = item
             return
         group_id = item.group_id
@@ -295,7 +296,7 @@ class MainScreen(Screen[None]):
 
     @on(WindowList.CursorMoved, "#groups")
     def group_moved(self, event: WindowList.CursorMoved) -> None:
-        self.show_detail(self.groups.current)
+        self.show_detail(self.groups.current, by_reader=event.by_reader)
 
     @on(WindowList.Chosen, "#groups")
     def group_chosen(self, event: WindowList.Chosen) -> None:

@@ -69,10 +69,12 @@ class WindowList(ScrollView, can_focus=True):
     class CursorMoved(Message):
         """The cursor now rests on another row (or the rows under it changed)."""
 
-        def __init__(self, window_list: WindowList, index: int) -> None:
+        def __init__(self, window_list: WindowList, index: int, *, by_reader: bool = True) -> None:
             super().__init__()
             self.window_list = window_list
             self.index = index
+            self.by_reader = by_reader
+            """False when the rows changed under a cursor that stayed (a reload)."""
 
         @property
         def control(self) -> WindowList:
@@ -124,7 +126,7 @@ class WindowList(ScrollView, can_focus=True):
         self.set_reactive(WindowList.cursor, self._clamp(target))
         self._keep_cursor_visible()
         self.refresh()
-        self.post_message(self.CursorMoved(self, self.cursor))
+        self.post_message(self.CursorMoved(self, self.cursor, by_reader=False))
 
     # --- rendering ------------------------------------------------------------------------
 
