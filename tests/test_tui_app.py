@@ -1012,3 +1012,27 @@ async def test_the_claims_pane_scrolls_with_the_list_keys(sample_db: Path) -> No
         await until(pilot, lambda: box.scroll_y == 0)
         await pilot.press("j")
         await until(pilot, lambda: box.scroll_y == 1)
+
+
+async def test_a_capped_story_or_claim_list_says_so(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group of 643 stories listed its latest 500 under "500 · 80 unread", as if that were
+    all of them (claims the same, at 200)."""
+    import monitor.tui.main as main_module
+
+    stories, claims = main_module.group_stories, main_module.group_claims
+    monkeypatch.setattr(main_module, "group_stories", lambda c, i, **k: stories(c, i, 1, **k))
+    monkeypatch.setattr(main_module, "group_claims", lambda c, i: claims(c, i, 1))
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        while (screen.groups.current is None or screen.groups.current.story_count < 2
+               or screen.groups.current.claim_count < 2):  # fmt: skip
+            await pilot.press("j")
+        await settle(pilot)
+        group = screen.groups.current
+        assert screen.stories.border_subtitle.startswith(f"latest 1 of {group.story_count}")
+        box = screen.query_one("#claims-box")
+        assert str(box.border_subtitle).startswith(f"1 (newest of {group.claim_count})")

@@ -69,14 +69,16 @@ class StoryList(WindowList):
     def current(self) -> StoryRow | None:
         return self.get_row(self.cursor)
 
-    def show(self, rows: list[StoryRow], keep_id: int | None = None) -> None:
+    def show(self, rows: list[StoryRow], keep_id: int | None = None, total: int = 0) -> None:
+        """`total`: the group's stories, when more than the rows read (the list is capped)."""
         self.rows = rows
         cursor = 0
         if keep_id is not None:
             cursor = next((i for i, row in enumerate(rows) if row.id == keep_id), self.cursor)
         self.set_row_count(len(rows), cursor=cursor)
         unread = sum(1 for row in rows if not row.read)
-        self.border_subtitle = f"{len(rows)}" + (f" · {unread} unread" if unread else "")
+        shown = f"latest {len(rows)} of {total:,}" if total > len(rows) else f"{len(rows)}"
+        self.border_subtitle = shown + (f" · {unread} unread" if unread else "")
 
     def cache_key(self, row: StoryRow) -> Any:
         return (row, short_time(row.time, self.clock()))
@@ -256,11 +258,13 @@ class GroupDetail(Vertical):
         self.filtered = filtered
         self.show_header(now)
         keep = self.stories.current.id if same_group and self.stories.current else None
-        self.stories.show(stories, keep_id=keep)
+        self.stories.show(stories, keep_id=keep, total=item.story_count if item else 0)
         box = self.query_one("#claims-box", VerticalScroll)
         new = sum(1 for claim in self.claims if claim.new)
         disputed = sum(1 for claim in self.claims if claim.conflicting)
-        subtitle = [f"{len(self.claims)}"]
+        total = item.claim_count if item else 0
+        shown = len(claims)  # before wordings are merged: what the cap counts
+        subtitle = [f"{len(self.claims)}" + (f" (newest of {total:,})" if total > shown else "")]
         if new:
             subtitle.append(f"{new} new")
         if disputed:
