@@ -886,17 +886,15 @@ def test_an_edited_story_shows_only_what_its_new_text_claims(conn: sqlite3.Conne
     assert other_side(conn) == {"Meta to buy Quillmark for $3 billion": {"Ledger"}}
 
 
+LEDGER_QUILLMARK = {
+    "feed": "Ledger",
+    "title": "Meta buys Quillmark for $3 billion",
+    "published": "2025-06-20T08:00:00Z",
+}
+
+
 def test_an_edited_story_in_other_words_shows_its_new_wording(conn: sqlite3.Connection) -> None:
-    (story,), _ = ingest(
-        conn,
-        [
-            {
-                "feed": "Ledger",
-                "title": "Meta buys Quillmark for $3 billion",
-                "published": "2025-06-20T08:00:00Z",
-            }
-        ],
-    )
+    (story,), _ = ingest(conn, [LEDGER_QUILLMARK])
     assert _rewrite(conn, story, "Meta acquires Quillmark for $3 billion") == 0
     (row,) = claims_of(conn, story)
     assert row["text"] == "Meta acquires Quillmark for $3 billion" and row["is_new"] == 1
@@ -904,16 +902,7 @@ def test_an_edited_story_in_other_words_shows_its_new_wording(conn: sqlite3.Conn
 
 
 def test_a_figure_that_disputed_a_withdrawn_claim_becomes_a_claim(conn: sqlite3.Connection) -> None:
-    (story,), _ = ingest(
-        conn,
-        [
-            {
-                "feed": "Ledger",
-                "title": "Meta buys Quillmark for $3 billion",
-                "published": "2025-06-20T08:00:00Z",
-            }
-        ],
-    )
+    (story,), _ = ingest(conn, [LEDGER_QUILLMARK])
     (rival,), _ = ingest(
         conn,
         [
