@@ -319,9 +319,20 @@ def export(
     since: str | None,
     output: str,
 ) -> None:
-    """Export stories with tags, group and claims as JSON lines or CSV."""
-    settings, _config_path, db_path = _load(config, db)
+    """Export stories with tags, group and claims as JSON lines or CSV.
+
+    Reads only the database: a feeds.yaml broken by an edit gets a warning, not exit 2 (a cron
+    export, like the digest, goes on); tag names are then checked against stored tags only."""
+    from monitor.config import ConfigError, load_settings, resolve_paths
     from monitor.export import ExportError, export_stories, known_tags, since_to_iso
+
+    config_path, db_path = resolve_paths(config, db)
+    settings = None
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        first = (str(exc).splitlines() or [""])[0]
+        _warn(f"config error: {first} (exporting anyway; tags are checked against stored ones)")
 
     try:
         if since:

@@ -58,11 +58,14 @@ def since_to_iso(since: str, now: datetime | None = None) -> str:
 
 
 def known_tags(conn: sqlite3.Connection, settings: Any) -> list[str]:
-    """Every tag a story can have: the topics', the feeds' in feeds.yaml, and any stored one."""
+    """Every tag a story can have: the topics', the feeds' in feeds.yaml (unless `settings` is
+    None: the file is broken), and any stored one."""
     from monitor.topics import resolve
 
-    known = {topic.tag for topic in resolve(settings.topics)}
-    known.update(tag for feed in settings.feeds for tag in feed.tags)
+    known: set[str] = set()
+    if settings is not None:
+        known.update(topic.tag for topic in resolve(settings.topics))
+        known.update(tag for feed in settings.feeds for tag in feed.tags)
     known.update(row[0] for row in conn.execute("SELECT DISTINCT tag FROM story_tags"))
     return sorted(known)
 

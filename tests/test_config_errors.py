@@ -93,7 +93,7 @@ def test_broken_config_is_one_clear_message(name: str, tmp_path: Path, existing_
     config = tmp_path / f"{name}.yaml"
     config.write_bytes(content if isinstance(content, bytes) else content.encode())
     before = _snapshot(existing_db)
-    for command in ("poll", "feeds", "export"):
+    for command in ("poll", "feeds"):  # export and digest read the database only
         code, err = _invoke(command, "--config", str(config), "--db", str(existing_db))
         assert code == 2, (command, err)
         lines = err.strip().splitlines()
@@ -202,3 +202,15 @@ def test_a_misspelt_key_gets_the_likely_one(tmp_path: Path) -> None:
     assert f"{config}: poll.intervall_minutes: unknown key (did you mean interval_minutes?)" in err
     assert f"{config}: grouping.treshold: unknown key (did you mean threshold?)" in err
     assert f"{config}: zzz: unknown key\n" in err
+
+
+def test_export_goes_on_with_a_broken_config_and_says_so(tmp_path: Path, existing_db: Path) -> None:
+    """It exited 2 like poll, while the digest (also reading only the database) went on."""
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - url: [\n", encoding="utf-8")
+    before = _snapshot(existing_db)
+    code, err = _invoke("export", "--config", str(config), "--db", str(existing_db))
+    assert code == 0
+    assert err.startswith(f"monitor: warning: config error: {config}: invalid YAML")
+    assert "exporting anyway" in err
+    assert _snapshot(existing_db) == before
