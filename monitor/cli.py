@@ -244,6 +244,8 @@ def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
         parts.append(
             f"{plural(result.new_groups, 'new group')}, {plural(result.new_claims, 'new claim')}"
         )
+    if result.deleted_by_retention:
+        parts.append(f"{result.deleted_by_retention} deleted by retention (poll.retention_days)")
     failed = f", {result.failed} failed" if result.failed else ""
     not_due = f" ({result.skipped_not_due} not due)" if result.skipped_not_due else ""
     click.echo(

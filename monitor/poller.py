@@ -126,6 +126,7 @@ class PollResult:
             "updated_stories": self.updated_stories,
             "new_groups": self.new_groups,
             "new_claims": self.new_claims,
+            "deleted_by_retention": self.deleted_by_retention,
             "exit_code": int(self.exit_code),
             "fetch_seconds": round(self.fetch_seconds, 3),
             "enrich_seconds": round(self.enrich_seconds, 3),

@@ -538,6 +538,7 @@ def test_retention_leaves_tombstones(server: FeedServer, db_path: Path) -> None:
     server.routes["/a.xml"] = Route(body=rss(items(3)) + b" ")  # new body, same items
     result = run_poll(settings, db_path, all_feeds=True)
     assert result.deleted_by_retention == 2
+    assert result.to_json()["deleted_by_retention"] == 2  # poll --json said nothing of it
     assert result.new_stories == 0  # tombstones stop them from coming back
     assert len(rows(db_path, "SELECT 1 FROM stories")) == 1
     # Their groups went with them (the TUI listed empty groups saying "1 story"); the starred
