@@ -674,6 +674,7 @@ class GroupClaims:
                     entry.first_is(first_id, event_time)
                 self._settle(claim_id)
                 continue
+            self._uncount(claim_id)
             self.conn.execute("DELETE FROM claim_appearances WHERE claim_id = ?", (claim_id,))
             self.conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
             if entry is not None:
@@ -681,6 +682,18 @@ class GroupClaims:
             for row in others:
                 new_count += self._record_again(group_id, int(row[0]))
         return new_count
+
+    def _uncount(self, claim_id: int) -> None:
+        """A claim about to be deleted leaves its group's count of new claims if it is one of
+        them (the group's `new_claims` newest, as the TUI marks them): the badge said "2 new"
+        over one."""
+        self.conn.execute(
+            "UPDATE groups SET new_claims = new_claims - 1 WHERE new_claims > 0 AND id = "
+            "(SELECT c.group_id FROM claims c WHERE c.id = :id) AND new_claims > ("
+            "SELECT COUNT(*) FROM claims n, claims c WHERE c.id = :id AND n.group_id = c.group_id "
+            "AND (n.first_seen > c.first_seen OR (n.first_seen = c.first_seen AND n.id > c.id)))",
+            {"id": claim_id},
+        )
 
     def _record_again(self, group_id: int, story_id: int) -> int:
         """Record a stored story's claims again, from its stored text."""

@@ -956,3 +956,17 @@ def test_the_cheap_checks_before_the_boilerplate_patterns_miss_nothing(text: str
                 assert any(word in lowered for word in BOILERPLATE_WORDS)
             if _EDITORIAL.search(sample):
                 assert any(word in lowered for word in EDITORIAL_WORDS)
+
+
+def test_a_withdrawn_new_claim_leaves_the_groups_new_count(conn: sqlite3.Connection) -> None:
+    (story,), result = ingest(conn, [LEDGER_QUILLMARK])
+    (group_id,) = conn.execute("SELECT group_id FROM stories WHERE id = ?", (story,)).fetchone()
+    conn.execute("UPDATE groups SET new_claims = ? WHERE id = ?", (result.new_claims, group_id))
+    assert result.new_claims == 1
+    _rewrite(conn, story, "Quillmark agrees to a sale to Meta, terms not disclosed")
+    new_claims, claims = conn.execute(
+        "SELECT new_claims, (SELECT COUNT(*) FROM claims WHERE group_id = g.id) FROM groups g "
+        "WHERE id = ?",
+        (group_id,),
+    ).fetchone()
+    assert new_claims == claims  # the $3 billion claim went, and its place in the count
