@@ -448,14 +448,18 @@ def opml(config: str | None, db: str | None) -> None:
 def opml_import(config: str | None, db: str | None, file: str) -> None:
     """Add the feeds in an OPML FILE to feeds.yaml (existing ones are kept).
 
-    An outline's `category` becomes the feed's tags. Outlines that cannot be feeds (neither an
-    http(s) URL nor an absolute local path) are skipped with a note on stderr and the rest
-    imported (exit 0); an unreadable
+    An outline's `category` becomes the feed's tags; a file:// URL becomes its local path.
+    Outlines that cannot be feeds (neither an http(s) URL nor an absolute local path) are
+    skipped with a note on stderr and the rest imported (exit 0). A feeds.yaml that does not
+    exist yet is created. An unreadable
     file, or a feeds.yaml that would not be valid, changes nothing (exit 2).
     """
-    _settings, config_path, _db_path = _load(config, db)
-    from monitor.config import ConfigError
+    from monitor.config import ConfigError, resolve_paths
     from monitor.opml import OpmlError, import_opml
+
+    config_path, _db_path = resolve_paths(config, db)
+    if config_path.exists():  # else the import writes a new one (a reader moving over)
+        _load(config, db)
 
     try:
         result = import_opml(Path(file), config_path)

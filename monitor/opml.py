@@ -18,9 +18,9 @@ import sqlite3
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import quoteattr
 
 import yaml
@@ -96,6 +96,9 @@ def read_opml(path: Path) -> list[Outline]:
 
 def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
     """The outline as a feeds.yaml entry, or None (with a note) if it cannot be a feed."""
+    parts = urlsplit(outline.url)
+    if parts.scheme.lower() == "file" and parts.netloc in ("", "localhost") and parts.path:
+        outline = replace(outline, url=unquote(parts.path))  # file:///x.xml: the path /x.xml
     local = outline.url.startswith(("/", "~/"))  # a local file, as `opml export` writes one
     if urlsplit(outline.url).scheme.lower() not in ("http", "https") and not local:
         notes.append(f"skipped {outline.describe()}: not an http(s) URL or an absolute path")

@@ -336,3 +336,27 @@ def test_export_and_digest_of_a_database_that_is_not_there_fail(
         assert code == 4 and out == ""
         assert err == f"monitor: {typo}: no database yet; run `monitor poll` first\n"
     assert not typo.exists()
+
+
+def test_opml_import_creates_a_missing_feeds_yaml_and_reads_file_urls(tmp_path: Path) -> None:
+    """Moving over from another reader: importing into a feeds.yaml not there yet exited 2,
+    and file:///… outlines were skipped."""
+    local = tmp_path / "my feed.xml"
+    local.write_text("<rss/>", encoding="utf-8")
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline type="rss" text="One" xmlUrl="https://one.example/rss"/>'
+        f'<outline type="rss" text="Local" xmlUrl="file://{tmp_path}/my%20feed.xml"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    config = tmp_path / "new.yaml"
+    code, out, err = invoke(
+        "opml", "import", str(opml), "--config", str(config), "--db", str(tmp_path / "m.db")
+    )
+    assert code == 0, err
+    assert out.startswith(f"Added 2 feeds to {config}")
+    text = config.read_text(encoding="utf-8")
+    assert "https://one.example/rss" in text and f"{local}" in text
+    assert invoke("feeds", "--config", str(config), "--db", str(tmp_path / "m.db"))[0] == 0
