@@ -13,8 +13,10 @@ import re
 from html.parser import HTMLParser
 
 # Whole terminal escape sequences first (OSC … BEL/ST, CSI …, other ESC x), so no payload is left.
+# An OSC without its terminator loses only its introducer: it took the rest of the title with it
+# (an 8-bit ST read as cp1252 "œ" left the OSC unterminated); what stays is plain text.
 _ESCAPES = re.compile(
-    r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
     r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
     r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"
     r"|\x1b[ -/]*[0-~]?"

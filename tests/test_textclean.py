@@ -39,3 +39,10 @@ def test_widths_agree_for_an_emoji_sequence() -> None:
     # both see three emoji of 2 cells.
     cleaned = clean_line("\U0001f468\u200d\U0001f469\u200d\U0001f467")
     assert cell_len(cleaned) == 6 and len(cleaned) == 3
+
+
+def test_an_unterminated_osc_loses_its_introducer_not_the_rest_of_the_line() -> None:
+    """An 8-bit OSC whose terminator was decoded as cp1252 "œ" took the rest of the title."""
+    assert clean_line("OSC8 \x9d8;;x\u0153click invented") == "OSC8 8;;x\u0153click invented"
+    assert clean_line("x \x9d8;;http://e\x9cclick\x9d8;;\x9c y") == "x click y"
+    assert clean_line("a \x1b]52;c;Zm9v\x07 b") == "a b"
