@@ -396,9 +396,12 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> tuple[int, float]:
 
 def _figure_relation(a: Figure, b: Figure) -> str | None:
     """Agree, conflict, or None when both can be true without being the same figure: "more
-    than $10B" and "$14.3B"."""
+    than $10B" and "$14.3B". Two limits on the same side are two reports of one limit: "up to
+    $50 million" and "up to $100 million" offers disagree (read as ranges, they did not)."""
     if figures_agree(a, b):
         return "agree"
+    if a.bound in ("<", ">") and a.bound == b.bound:
+        return "conflict"
     for limit, other in ((a, b), (b, a)):
         if limit.bound == ">" and other.value > limit.value:
             return None

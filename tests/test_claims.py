@@ -970,3 +970,11 @@ def test_a_withdrawn_new_claim_leaves_the_groups_new_count(conn: sqlite3.Connect
         (group_id,),
     ).fetchone()
     assert new_claims == claims  # the $3 billion claim went, and its place in the count
+
+
+def test_two_reports_of_a_limit_that_differ_conflict() -> None:
+    """ "up to $50 million" and "up to $100 million" pay packages were two unrelated claims."""
+    low = only("Orrery AI offered researchers pay packages worth up to $50 million")
+    high = only("Orrery AI offered researchers pay packages worth up to $100 million")
+    assert relation(high, low) == "conflict"
+    assert relation(only("Orrery AI offered researchers pay packages of $40 million"), low) is None
