@@ -87,13 +87,23 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     assert bogus.read_text().startswith("these are my notes")
 
 
+def _database_at(version: int, path: Path, seed: str) -> None:
+    """A database as a version before this one left it: migrations up to `version`, then the
+    rows in `seed` (foreign keys off, as an old database may hold any)."""
+    raw = sqlite3.connect(path)
+    for migration in migrations.MIGRATIONS:
+        if migration.version <= version:
+            raw.executescript(migration.sql)
+    raw.executescript(seed)
+    raw.execute(f"PRAGMA user_version = {version}")
+    raw.close()
+
+
 def test_migration_6_clears_conflict_flags_with_no_disagreeing_report(db_path: Path) -> None:
     """Older versions could mark a claim conflicting with no report left on the other side."""
-    raw = sqlite3.connect(db_path)
-    for migration in migrations.MIGRATIONS:
-        if migration.version <= 5:
-            raw.executescript(migration.sql)
-    raw.executescript(
+    _database_at(
+        5,
+        db_path,
         """
         INSERT INTO groups (id, title, first_seen, last_seen) VALUES (1, 'g', 't', 't');
         INSERT INTO feeds (id, config_url, url) VALUES (1, 'u', 'u');
@@ -106,10 +116,8 @@ def test_migration_6_clears_conflict_flags_with_no_disagreeing_report(db_path: P
             (1, 10, 'first', 1, 1),
             (2, 10, 'first', 1, 1), (2, 11, 'disagrees', 0, 1),
             (3, 10, 'first', 1, 0), (3, 12, 'agrees', 0, 0);
-        PRAGMA user_version = 5;
-        """
+        """,
     )
-    raw.close()
     conn = connect(db_path)
     assert schema_version(conn) == LATEST_VERSION
     flags = dict(conn.execute("SELECT id, conflicting FROM claims").fetchall())
@@ -121,11 +129,9 @@ def test_migration_6_clears_conflict_flags_with_no_disagreeing_report(db_path: P
 
 
 def test_migration_7_removes_groups_retention_emptied_and_recounts(db_path: Path) -> None:
-    raw = sqlite3.connect(db_path)
-    for migration in migrations.MIGRATIONS:
-        if migration.version <= 6:
-            raw.executescript(migration.sql)
-    raw.executescript(
+    _database_at(
+        6,
+        db_path,
         """
         INSERT INTO feeds (id, config_url, url) VALUES (1, 'u', 'u');
         INSERT INTO groups (id, title, first_seen, last_seen, story_count, claim_count)
@@ -134,10 +140,8 @@ def test_migration_7_removes_groups_retention_emptied_and_recounts(db_path: Path
             VALUES (10, 1, 't', 'h', 2);
         INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (1, 'k', 10, 't');
         INSERT INTO claims (id, group_id, key, text, first_seen) VALUES (1, 1, 'a', 'gone', 't');
-        PRAGMA user_version = 6;
-        """
+        """,
     )
-    raw.close()
     conn = connect(db_path)
     groups = conn.execute("SELECT id, story_count, source_count FROM groups").fetchall()
     claims = conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
