@@ -85,9 +85,16 @@ def _text(element: Any) -> str:
 
 
 def _has_scheme(value: str) -> str:
-    """An id as feedparser reports it: one without a scheme is resolved like a relative link."""
+    """An id as feedparser reports it: one without a scheme is resolved like a relative link,
+    and so is an http(s) one not written plainly as "http(s)://host…" ("https:", "https:x",
+    "HTTPS://x"): those are left to feedparser, which joins them to the feed's address."""
     if not _SCHEME.match(value):
         raise _Unsure
+    scheme, _, rest = value.partition(":")
+    if scheme.lower() in ("http", "https") and not (
+        value.startswith(("http://", "https://")) and rest[2:3] not in ("", "/")
+    ):
+        raise _Unsure  # not plainly "http(s)://host…": feedparser joins it to the feed's address
     return value
 
 
