@@ -438,19 +438,35 @@ _CALENDAR = frozenset(
 )
 
 
-def _names_in(text: str) -> tuple[set[str], set[str]]:
-    """(names, figures) in `text`; no names from Title Case text, where capitals say nothing."""
-    words = text.split()
+def _names_in(text: str, known: frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
+    """(names, figures) in `text`; no names from Title Case text, where capitals say nothing.
+
+    A capital that only starts a sentence says nothing either ("Analysts expect…", "Officials
+    in X must approve it"): such a word is a name only when the next word is capitalised too
+    (a full name), it is capitalised elsewhere in the text, or it is in `known` (names of the
+    story's headline). A headline's first word is `known`'s business: headlines lead with who
+    acted, so the caller passes it in.
+    """
     found = find_figures(text)
     figures = {figure.term() for figure in found}
+    words = without_figures(text, found).split()
     capitalised = [
-        w
-        for w in without_figures(text, found).split()
+        i
+        for i, w in enumerate(words)
         if w[:1].isupper() and w.lower().strip(".,;:!?") not in _CALENDAR
     ]
     if len(words) >= 4 and len(capitalised) >= 0.75 * len(words):
         return set(), figures
-    return set(text_terms(" ".join(capitalised))) - WEAK_TERMS, figures
+    starts = {0} | {i + 1 for i, w in enumerate(words) if w.endswith((".", "!", "?"))}
+    inside = known | {words[i].lower().strip(".,;:!?") for i in capitalised if i not in starts}
+    kept = [
+        words[i]
+        for i in capitalised
+        if i not in starts
+        or (i + 1 < len(words) and words[i + 1][:1].isupper())
+        or words[i].lower().strip(".,;:!?") in inside
+    ]
+    return set(text_terms(" ".join(kept))) - WEAK_TERMS, figures
 
 
 def story_names(title: str, summary: str, content: str) -> frozenset[str]:
@@ -459,10 +475,12 @@ def story_names(title: str, summary: str, content: str) -> frozenset[str]:
     can tell (lower-case or Title Case text). Two reports of one event name at least one of the
     same things; two stories sharing only common words ("X faces Y inquiry", "Z faces W
     inquiry") are not one event."""
-    names, figures = _names_in(title)
+    lead = title.split()[:1]
+    names, figures = _names_in(title, frozenset(w.lower().strip(".,;:!?") for w in lead))
     text = summary[:SUMMARY_CHARS] if summary.strip() else content[:CONTENT_CHARS]
     if text:
-        more, more_figures = _names_in(text)
+        headline = frozenset(w.lower().strip(".,;:!?") for w in title.split() if w[:1].isupper())
+        more, more_figures = _names_in(text, headline)
         names |= more
         figures |= more_figures
     return frozenset(names | figures) if names else frozenset()

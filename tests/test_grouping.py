@@ -17,7 +17,13 @@ import pytest
 from monitor.config import GroupingSettings, settings_from_data
 from monitor.db import connect, write
 from monitor.grouping import GroupingResult, group_items, process_stories
-from monitor.grouping_text import figures_agree, find_figures, normal_tokens, time_interval
+from monitor.grouping_text import (
+    figures_agree,
+    find_figures,
+    normal_tokens,
+    story_names,
+    time_interval,
+)
 from monitor.poller import run_poll
 from tests.feedserver import FeedServer, Route, rss
 
@@ -158,6 +164,34 @@ def test_stories_that_name_nothing_in_common_stay_apart() -> None:
     ]
     groups = group_items(items, SETTINGS)
     assert groups[0] == groups[2] != groups[1]
+
+
+def test_a_capital_that_only_starts_a_sentence_is_not_a_name() -> None:
+    """Sentences that open with "Analysts expect…" or "Testers saw…" appear in any outlet: read
+    as names, they let two recalls by different companies share a name and become one event."""
+    items = [
+        {
+            "title": "Vantor recalls rugged drones",
+            "summary": "Analysts expect thinner margins at Vantor. Testers saw fewer faults.",
+        },
+        {
+            "title": "Orbit Labs recalls rugged drones",
+            "summary": "Analysts expect thinner margins at Orbit Labs. Testers saw fewer faults.",
+        },
+    ]
+    assert story_names(items[0]["title"], items[0]["summary"], "") == {"vantor"}
+    groups = group_items(items, SETTINGS)
+    assert groups[0] != groups[1]
+
+
+def test_sentence_initial_names_still_count_when_the_text_shows_they_are_names() -> None:
+    names = story_names(
+        "Meta hires a Vantor researcher",
+        "Vantor said little. Pim Talbaba joins in May. Officials agreed.",
+        "",
+    )
+    assert {"meta", "vantor", "pim", "talbaba"} <= names
+    assert "official" not in names
 
 
 def test_identical_story_months_later_starts_a_new_group(conn: sqlite3.Connection) -> None:
