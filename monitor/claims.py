@@ -533,6 +533,7 @@ class _Story:
     disagreed: set[int]
     disputes: set[int] = field(default_factory=set)
     before: dict[int, bool] = field(default_factory=dict)  # claim id → first appearance, as read
+    wording: dict[int, str] = field(default_factory=dict)  # claim id → its earlier wording
     reworded: set[int] = field(default_factory=set)  # claims whose wording was refreshed
 
 
@@ -607,11 +608,12 @@ class GroupClaims:
         known = self._known(group_id)
         story = _Story(story_id, stamp, event_time, set())
         new_count = 0
-        for claim_id, is_new, conflicting in self.conn.execute(
-            "SELECT claim_id, is_new, conflicting FROM claim_appearances WHERE story_id = ?",
+        for claim_id, is_new, conflicting, text in self.conn.execute(
+            "SELECT claim_id, is_new, conflicting, text FROM claim_appearances WHERE story_id = ?",
             (story_id,),
         ):
             story.before[claim_id] = bool(is_new)
+            story.wording[claim_id] = text
             if conflicting and not is_new:
                 story.disagreed.add(claim_id)
         matches = [_match(known, claim, story_id) for claim in claims]
@@ -620,6 +622,7 @@ class GroupClaims:
             # first, so that its new figures meet the claims as the other reports leave them.
             stated = {m.same.id for m in matches if m.same is not None}
             stale = [claim_id for claim_id in story.before if claim_id not in stated]
+            self._corrected(known, story, stale, matches)
             if stale:
                 new_count += self._detach(group_id, story, stale)
                 matches = [_match(known, claim, story_id) for claim in claims]
@@ -635,6 +638,34 @@ class GroupClaims:
                 known.append(self._add(group_id, story, found.claim))
                 new_count += 1
         return new_count
+
+    def _corrected(
+        self, known: list[_Known], story: _Story, stale: list[int], matches: list[_Match]
+    ) -> None:
+        """Note the corrections in a story's new text (`claim_corrections`): a figure it states
+        in place of one it stated before (the same frame, another figure), and a figure that
+        now agrees with a claim it disagreed with."""
+        changed: list[tuple[str, str]] = []
+        by_id = {entry.id: entry for entry in known}
+        for claim_id in stale:
+            entry = by_id.get(claim_id)
+            if entry is None:
+                continue
+            changed += [
+                (story.wording[claim_id], found.claim.text)
+                for found in matches
+                if relation(found.claim, entry.claim) == "conflict"
+            ]
+        changed += [
+            (story.wording[found.same.id], found.claim.text)
+            for found in matches
+            if found.same is not None and found.same.id in story.disagreed
+        ]
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO claim_corrections (story_id, was, now, noticed) "
+            "VALUES (?, ?, ?, ?)",
+            [(story.id, was, now, story.stamp) for was, now in changed if was != now],
+        )
 
     def _detach(self, group_id: int, story: _Story, stale: list[int]) -> int:
         """Take `story` off claims its new text no longer states. A claim it was the first

@@ -2,7 +2,8 @@
 
 A digest lists the groups (events) first seen in the period with their claims and conflicts,
 and for older groups that got more coverage only what is new: claims first seen in the period
-and conflicts (a report in the period whose figure disagrees with the first appearance). Every
+and conflicts (a report in the period whose figure disagrees with the first appearance), and
+corrections (a report edited in the period to state another figure: "was …"). Every
 format marks conflicts the same way: a claim is marked only when a report on the other side
 is stored, and that report is listed. A group lists up to six claims (new groups) and six
 conflicts, and counts the rest. Groups whose new stories only repeat known
@@ -60,6 +61,16 @@ class DigestClaim:
 
 
 @dataclass
+class DigestCorrection:
+    """A report edited to state another figure: its wording before and after."""
+
+    was: str
+    now: str
+    source: str
+    url: str | None
+
+
+@dataclass
 class DigestGroup:
     id: int
     title: str
@@ -75,6 +86,7 @@ class DigestGroup:
     more_claims: int = 0  # new claims not listed
     more_conflicts: int = 0  # reports that disagree, not listed
     updated_stories: int = 0  # stored before, their text changed since
+    corrections: list[DigestCorrection] = field(default_factory=list)  # noticed in the period
 
 
 @dataclass
@@ -108,6 +120,7 @@ class _Floor:
     story: int = 0
     group: int = 0
     claim: int = 0
+    correction: int = 0
     updated_after: str = "~"  # stories changed after this also count (never, by default)
 
     def params(self) -> dict[str, Any]:
@@ -116,11 +129,17 @@ class _Floor:
             "s": self.story,
             "g": self.group,
             "c": self.claim,
+            "x": self.correction,
             "u": self.updated_after,
         }
 
 
-_MARK_TABLES = {"story": "stories", "group": "groups", "claim": "claims"}
+_MARK_TABLES = {
+    "story": "stories",
+    "group": "groups",
+    "claim": "claims",
+    "correction": "claim_corrections",
+}
 
 
 def _marks(conn: sqlite3.Connection) -> dict[str, int]:
@@ -140,6 +159,7 @@ def _floor(conn: sqlite3.Connection, since: str, start: str | None) -> _Floor:
             story=int(marks["story"]),
             group=int(marks["group"]),
             claim=int(marks["claim"]),
+            correction=int(marks.get("correction", 0)),  # marks from before corrections: 0
             updated_after=start,
         )
     except (TypeError, ValueError, KeyError):
@@ -193,7 +213,9 @@ def _collect(conn: sqlite3.Connection, report: DigestReport, floor: _Floor) -> N
         "SELECT id, title, first_seen, last_seen, story_count, tags FROM groups "
         "WHERE last_seen >= :t AND (id > :g OR id IN (SELECT group_id FROM stories WHERE id > :s)"
         " OR id IN (SELECT group_id FROM claims WHERE id > :c)"
-        " OR id IN (SELECT group_id FROM stories WHERE updated_at > :u)) "
+        " OR id IN (SELECT group_id FROM stories WHERE updated_at > :u)"
+        " OR id IN (SELECT s.group_id FROM claim_corrections k JOIN stories s ON s.id = k.story_id"
+        " WHERE k.noticed >= :t AND k.id > :x)) "
         "ORDER BY story_count DESC, last_seen DESC, id",
         floor.params(),
     ).fetchall()
@@ -203,12 +225,15 @@ def _collect(conn: sqlite3.Connection, report: DigestReport, floor: _Floor) -> N
             _append(report, report.new_groups, group)
             continue
         group = _group(conn, row, floor, new=False)
-        if group.claims or group.conflicts:
+        if group.claims or group.conflicts or group.corrections:
             _append(report, report.updated_groups, group)
         elif group.new_stories:
             report.repeated_groups += 1
     report.updated_groups.sort(
-        key=lambda g: (-(len(g.claims) + len(g.conflicts) + g.more_conflicts), g.id)
+        key=lambda g: (
+            -(len(g.claims) + len(g.conflicts) + g.more_conflicts + len(g.corrections)),
+            g.id,
+        )
     )
 
 
@@ -268,7 +293,27 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
         conflicts=conflicts,
         more_claims=max(0, len(shown) - limit),
         more_conflicts=more_conflicts,
+        corrections=_corrections(conn, group_id, floor),
     )
+
+
+def _corrections(conn: sqlite3.Connection, group_id: int, floor: _Floor) -> list[DigestCorrection]:
+    """Reports of the group edited in the period to state another figure, oldest first."""
+    return [
+        DigestCorrection(
+            was=clean_line(r["was"]),
+            now=clean_line(r["now"]),
+            source=clean_line(r["source"] or ""),
+            url=r["url"],
+        )
+        for r in conn.execute(
+            "SELECT k.was, k.now, s.url, COALESCE(f.title, f.url) AS source "
+            "FROM claim_corrections k JOIN stories s ON s.id = k.story_id "
+            "JOIN feeds f ON f.id = s.feed_id "
+            "WHERE s.group_id = :group AND k.noticed >= :t AND k.id > :x ORDER BY k.id LIMIT :n",
+            {"group": group_id, "n": MAX_CONFLICTS, **floor.params()},
+        )
+    ]
 
 
 def _new_claims(
@@ -453,6 +498,7 @@ def _render_text(report: DigestReport) -> str:
         if group.more_claims:
             lines.append(f"         … and {plural(group.more_claims, 'more claim')}")
         lines.extend(_text_conflicts(group))
+        lines.extend(_text_corrections(group))
         if group.url:
             lines.append(f"         {c(group.url)}")
         lines.append("")
@@ -465,6 +511,7 @@ def _render_text(report: DigestReport) -> str:
                 + _TEXT_CONFLICT_MARK * claim.conflicting
             )
         lines.extend(_text_conflicts(group))
+        lines.extend(_text_corrections(group))
         lines.append("")
     lines.extend(_footer(report))
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -483,6 +530,14 @@ def _text_conflicts(group: DigestGroup) -> list[str]:
     if group.more_conflicts:
         lines.append(f"         … and {_more_conflicts(group)}")
     return lines
+
+
+def _text_corrections(group: DigestGroup) -> list[str]:
+    c = clean_line
+    return [
+        f"         ~ corrected: {c(fix.now)}  ({c(fix.source)}); was: {c(fix.was)}"
+        for fix in group.corrections
+    ]
 
 
 def _more_conflicts(group: DigestGroup) -> str:
@@ -551,6 +606,7 @@ def _render_markdown(report: DigestReport) -> str:
         if group.more_claims:
             lines.append(f"- … and {plural(group.more_claims, 'more claim')}")
         lines.extend(_md_conflicts(group))
+        lines.extend(_md_corrections(group))
         lines.append("")
     if report.updated_groups:
         lines += ["## Updated", ""]
@@ -567,6 +623,7 @@ def _render_markdown(report: DigestReport) -> str:
                 + _MD_CONFLICT_MARK * claim.conflicting
             )
         lines.extend(_md_conflicts(group))
+        lines.extend(_md_corrections(group))
         lines.append("")
     lines.extend(_footer(report))
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -585,3 +642,11 @@ def _md_conflicts(group: DigestGroup) -> list[str]:
     if group.more_conflicts:
         lines.append(f"- … and {_more_conflicts(group)}")
     return lines
+
+
+def _md_corrections(group: DigestGroup) -> list[str]:
+    e = escape_markdown
+    return [
+        f"- **corrected:** {e(fix.now)} — *{e(fix.source)}* (was: {e(fix.was)})"
+        for fix in group.corrections
+    ]

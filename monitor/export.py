@@ -1,8 +1,10 @@
 """`monitor export`: one record per story, streamed, as JSON lines or CSV.
 
 Records carry tags with why each was given (`tag_reasons`: tag → rule and matched words), the
-event group and the story's claims (`text`, `new`, `conflicting`, `first_seen_in`), so a user can take the monitor's judgement elsewhere. Rows are streamed in id
-order with keyset paging; the whole table is never held in memory.
+event group, the story's claims (`text`, `new`, `conflicting`, `first_seen_in`) and its
+corrections (`was`, `now`, `noticed`: the story was edited to state another figure), so a user
+can take the monitor's judgement elsewhere. Rows are streamed in id order with keyset paging;
+the whole table is never held in memory.
 """
 
 from __future__ import annotations
@@ -103,6 +105,25 @@ def _claims(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[di
     return out
 
 
+def _corrections(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {sid: [] for sid in story_ids}
+    if not story_ids:
+        return out
+    for row in conn.execute(
+        f"SELECT story_id, was, now, noticed FROM claim_corrections "
+        f"WHERE story_id IN ({','.join('?' * len(story_ids))}) ORDER BY story_id, noticed, id",
+        story_ids,
+    ):
+        out[row["story_id"]].append(
+            {
+                "was": clean_line(row["was"]),
+                "now": clean_line(row["now"]),
+                "noticed": row["noticed"],
+            }
+        )
+    return out
+
+
 def _line(value: str | None) -> str | None:
     return clean_line(value) if value is not None else None
 
@@ -141,6 +162,7 @@ def iter_records(
         if not rows:
             return
         claims = _claims(conn, [r["id"] for r in rows])
+        corrections = _corrections(conn, [r["id"] for r in rows])
         for row in rows:
             # Cleaned again on the way out (as `feeds` and `digest` do): what was stored clean
             # stays as it is, and a database edited by other means cannot put escape codes or
@@ -157,6 +179,7 @@ def iter_records(
                 "tag_reasons": json.loads(row["reasons"]),
                 "group": row["group_id"],
                 "claims": claims[row["id"]],
+                "corrections": corrections[row["id"]],
             }
         last_id = rows[-1]["id"]
 
@@ -185,7 +208,7 @@ def export_stories(
             count += 1
         return count
     writer = csv.writer(out)
-    writer.writerow([*FIELDS, "summary", "tag_reasons"])
+    writer.writerow([*FIELDS, "summary", "tag_reasons", "corrections"])
     for record in records:
         writer.writerow(
             [
@@ -195,6 +218,7 @@ def export_stories(
                 record["group"] if record["group"] is not None else "",
                 json.dumps(record["claims"], ensure_ascii=False), _cell(record["summary"]),
                 json.dumps(record["tag_reasons"], ensure_ascii=False),
+                json.dumps(record["corrections"], ensure_ascii=False),
             ]
         )  # fmt: skip
         count += 1

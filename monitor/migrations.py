@@ -277,6 +277,23 @@ MIGRATIONS: list[Migration] = [
         UPDATE feeds SET failed_checks = error_count;
         """,
     ),
+    Migration(
+        9,
+        "claim_corrections: a story edited to state another figure than before",
+        """
+        -- Written by claims.GroupClaims when a story's new text states a claim with another
+        -- figure than its earlier text did (or now agrees where it disagreed): the reader
+        -- sees "was … / now …" instead of a claim that silently changed.
+        CREATE TABLE claim_corrections (
+            id       INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            was      TEXT NOT NULL,   -- the story's earlier wording
+            now      TEXT NOT NULL,   -- its wording after the edit
+            noticed  TEXT NOT NULL,   -- when a poll saw the edit (ISO 8601 UTC)
+            UNIQUE (story_id, was, now)
+        );
+        """,
+    ),
 ]
 
 

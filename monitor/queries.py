@@ -244,6 +244,17 @@ class ClaimAppearance:
 
 
 DISAGREEING_SHOWN = 10  # the first is quoted, the rest counted
+CORRECTIONS_SHOWN = 5  # per group, newest first
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A story edited to state another figure: its wording before and after."""
+
+    was: str
+    now: str
+    noticed: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -264,6 +275,7 @@ class StoryDetail:
     seen_in: tuple[str, ...]
     tags: tuple[TagReason, ...]
     claims: tuple[ClaimAppearance, ...]
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -942,7 +954,36 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
         seen_in=tuple(seen_in),
         tags=tuple(tags),
         claims=claims,
+        corrections=tuple(_corrections(conn, "c.story_id = ?", story_id, 50)),
     )
+
+
+def _corrections(conn: sqlite3.Connection, where: str, key: int, limit: int) -> list[Correction]:
+    return [
+        Correction(
+            was=clean_line(r["was"]),
+            now=clean_line(r["now"]),
+            noticed=r["noticed"],
+            source=_source_name(r["title"], r["config_url"]),
+        )
+        for r in conn.execute(
+            "SELECT c.was, c.now, c.noticed, f.title, f.config_url FROM claim_corrections c "
+            "JOIN stories s ON s.id = c.story_id JOIN feeds f ON f.id = s.feed_id "
+            f"WHERE {where} ORDER BY c.noticed DESC, c.id DESC LIMIT ?",
+            (key, limit),
+        )
+    ]
+
+
+def group_corrections(
+    conn: sqlite3.Connection, item: GroupRow, limit: int = CORRECTIONS_SHOWN
+) -> list[Correction]:
+    """The item's corrections (stories edited to state another figure), newest first."""
+    if item.story_id is not None:
+        return _corrections(conn, "c.story_id = ?", item.story_id, limit)
+    if item.group_id is None:
+        return []
+    return _corrections(conn, "s.group_id = ?", item.group_id, limit)
 
 
 # --- tags, sparklines, poll state ---------------------------------------------------------

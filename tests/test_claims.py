@@ -978,3 +978,98 @@ def test_two_reports_of_a_limit_that_differ_conflict() -> None:
     high = only("Orrery AI offered researchers pay packages worth up to $100 million")
     assert relation(high, low) == "conflict"
     assert relation(only("Orrery AI offered researchers pay packages of $40 million"), low) is None
+
+
+def corrections(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return [
+        tuple(row) for row in conn.execute("SELECT was, now FROM claim_corrections ORDER BY id")
+    ]
+
+
+def test_an_edited_figure_is_recorded_as_a_correction(conn: sqlite3.Connection) -> None:
+    """A story that changes its figure says so: "was $3 billion, now $3.5 billion", not a claim
+    that silently changed (the $3 billion claim was only Ledger's: it goes)."""
+    (story,), _ = ingest(conn, [LEDGER_QUILLMARK])
+    _rewrite(conn, story, "Meta buys Quillmark for $3.5 billion")
+    assert corrections(conn) == [
+        ("Meta buys Quillmark for $3 billion", "Meta buys Quillmark for $3.5 billion")
+    ]
+    assert [r["text"] for r in claims_of(conn, story)] == ["Meta buys Quillmark for $3.5 billion"]
+
+
+def test_other_words_or_an_unrelated_new_claim_is_not_a_correction(
+    conn: sqlite3.Connection,
+) -> None:
+    (story,), _ = ingest(conn, [LEDGER_QUILLMARK])
+    _rewrite(conn, story, "Meta acquires Quillmark for $3 billion")
+    _rewrite(conn, story, "Quillmark agrees to a sale to Meta, terms not disclosed")
+    assert corrections(conn) == []
+
+
+def test_a_report_edited_to_agree_is_a_correction(conn: sqlite3.Connection) -> None:
+    ingest(conn, [LEDGER_QUILLMARK])
+    courier = {
+        "feed": "Courier",
+        "title": "Meta buys Quillmark for $5 billion",
+        "published": "2025-06-20T09:00:00Z",
+    }
+    (rival,), _ = ingest(conn, [courier])
+    _rewrite(conn, rival, "Meta buys Quillmark for $3 billion")
+    assert corrections(conn) == [
+        ("Meta buys Quillmark for $5 billion", "Meta buys Quillmark for $3 billion")
+    ]
+    assert other_side(conn) == {}
+
+
+def test_corrections_go_with_their_story(conn: sqlite3.Connection) -> None:
+    (story,), _ = ingest(conn, [LEDGER_QUILLMARK])
+    _rewrite(conn, story, "Meta buys Quillmark for $3.5 billion")
+    with write(conn):
+        conn.execute("DELETE FROM stories WHERE id = ?", (story,))
+    assert corrections(conn) == []
+
+
+def test_a_polled_edit_shows_as_a_correction_in_export_and_views(
+    server: FeedServer, db_path: Path
+) -> None:
+    """The user's path: a feed edits its figure between two polls; the export, the group's
+    claims pane and the story view all say what it was and what it is now."""
+    from datetime import UTC, datetime
+
+    from monitor import queries as q
+    from monitor.tui.detail import claims_text
+    from monitor.tui.story import story_content
+
+    item = {
+        "title": "Meta buys Quillmark for $3 billion",
+        "link": "https://ledger.example/quillmark",
+        "guid": "quillmark",
+        "pubDate": "Fri, 20 Jun 2025 08:00:00 GMT",
+    }
+    server.routes["/ledger.xml"] = Route(body=rss([item]))
+    settings = settings_from_data(
+        {"feeds": [{"url": server.url("/ledger.xml")}], "poll": {"parse_workers": 0}}, "test"
+    )
+    run_poll(settings, db_path)
+    edited = {**item, "title": "Meta buys Quillmark for $3.5 billion"}
+    server.routes["/ledger.xml"] = Route(body=rss([edited]))
+    assert run_poll(settings, db_path, all_feeds=True).updated_stories == 1
+    conn = connect(db_path)
+    try:
+        out = io.StringIO()
+        export_stories(conn, out)
+        (record,) = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert [(c["was"], c["now"]) for c in record["corrections"]] == [
+            ("Meta buys Quillmark for $3 billion", "Meta buys Quillmark for $3.5 billion")
+        ]
+        story_id = conn.execute("SELECT id FROM stories").fetchone()[0]
+        (row,) = q.group_rows(conn, [2 * group_of(conn, story_id) + 1])
+        fixes = q.group_corrections(conn, row)
+        now = datetime.now(UTC)
+        pane = claims_text(row, q.group_claims(conn, row), now, fixes).plain
+        assert "✎" in pane and "corrected “Meta buys Quillmark for $3 billion”" in pane
+        detail = q.story_detail(conn, story_id)
+        assert detail is not None and len(detail.corrections) == 1
+        assert "→ “Meta buys Quillmark for $3.5 billion”" in story_content(detail, now)[3].plain
+    finally:
+        conn.close()

@@ -393,19 +393,49 @@ def test_an_outlet_under_two_addresses_is_listed_once(conn: sqlite3.Connection) 
     assert "3 stories · Bytewire, Ledger, Pulse\n" in text
 
 
-def test_a_group_whose_news_is_an_edited_story_says_so(conn: sqlite3.Connection) -> None:
-    """It read "0 stories since" over the edited story's new claim."""
+def edit(conn: sqlite3.Connection, story: int, **text: str) -> None:
+    """The story's text changes (a column of `stories`), as a poll of its edited feed stores it."""
     from monitor.grouping import process_stories
     from tests.test_grouping import SETTINGS
 
-    (story, _), _ = ingest(conn, OLD)
+    ((column, value),) = text.items()
     with write(conn):
         conn.execute(
-            "UPDATE stories SET summary = ?, updated_at = ? WHERE id = ?",
-            ("Meta will pay Scale AI's investors a $2 billion dividend.", stamp(0.1), story),
+            f"UPDATE stories SET {column} = ?, updated_at = ? WHERE id = ?",
+            (value, stamp(0.1), story),
         )
         process_stories(conn, [story], SETTINGS)
+
+
+def test_a_group_whose_news_is_an_edited_story_says_so(conn: sqlite3.Connection) -> None:
+    """It read "0 stories since" over the edited story's new claim."""
+    (story, _), _ = ingest(conn, OLD)
+    edit(conn, story, summary="Meta will pay Scale AI's investors a $2 billion dividend.")
     report = digest.build(conn, "24h")
     (updated,) = report.updated_groups
     assert (updated.new_stories, updated.updated_stories) == (0, 1)
     assert "0 stories since, 1 updated, 1 story in all" in digest.render(report, "text")
+
+
+def test_a_corrected_figure_is_reported_once_in_every_format(conn: sqlite3.Connection) -> None:
+    """A cron reader sees that Desk A changed its figure (and what it said before); the next
+    `--since last` digest does not report it again."""
+    (story, _), _ = ingest(conn, OLD)
+    digest.mark_sent(conn)
+    edit(conn, story, title="Meta invests $15 billion in Scale AI")
+    report = digest.build(conn, "last")
+    (updated,) = report.updated_groups
+    assert [(c.was, c.now, c.source) for c in updated.corrections] == [
+        ("Meta invests $14.3 billion in Scale AI", "Meta invests $15 billion in Scale AI", "Desk A")
+    ]
+    text = digest.render(report, "text")
+    assert (
+        "~ corrected: Meta invests $15 billion in Scale AI  (Desk A); "
+        "was: Meta invests $14.3 billion in Scale AI"
+    ) in text
+    assert "**corrected:** Meta invests $15 billion in Scale AI" in digest.render(
+        report, "markdown"
+    )
+    assert json.loads(digest.render(report, "json"))["updated_groups"][0]["corrections"]
+    digest.mark_sent(conn, report)
+    assert digest.build(conn, "last").empty

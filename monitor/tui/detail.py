@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from monitor.queries import ClaimRow, GroupRow, StoryRow
+from monitor.queries import ClaimRow, Correction, GroupRow, StoryRow
 from monitor.textclean import clean_line
 from monitor.tui.text import (
     CONFLICT_STYLE,
@@ -34,6 +34,8 @@ from monitor.tui.text import (
     short_time,
 )
 from monitor.tui.windowlist import WindowList
+
+Line = tuple[Content, Content]
 
 WHEN_FROM_WIDTH = 56
 """Story rows narrower than this leave out the time column: at 120 columns (the pane beside
@@ -190,16 +192,41 @@ def merge_claims(claims: list[ClaimRow]) -> list[ClaimRow]:
     return list(merged.values())
 
 
-def claims_text(item: GroupRow | None, claims: list[ClaimRow], now: datetime) -> Hanging:
-    """One line per claim: `NEW ≠ ` marks, then the wording and where it was first seen; a
-    wrapped claim continues under its wording."""
+def corrections_lines(corrections: Sequence[Correction], now: datetime) -> list[Line]:
+    """One line per correction: `✎`, who corrected, the wording before and after, when."""
+    return [
+        (
+            Content.styled("✎     ", CONFLICT_STYLE),
+            Content.assemble(
+                plain(fix.source, "bold"),
+                (" corrected ", MUTED_STYLE),
+                plain(f"“{fix.was}”", "strike"),
+                (" → ", MUTED_STYLE),
+                plain(f"“{fix.now}”", "bold"),
+                ("  — ", MUTED_STYLE),
+                plain(ago(fix.noticed, now), MUTED_STYLE),
+            ),
+        )
+        for fix in corrections
+    ]
+
+
+def claims_text(
+    item: GroupRow | None,
+    claims: list[ClaimRow],
+    now: datetime,
+    corrections: Sequence[Correction] = (),
+) -> Hanging:
+    """Corrections first (a report edited to state another figure), then one line per claim:
+    `NEW ≠ ` marks, then the wording and where it was first seen; a wrapped claim continues
+    under its wording."""
     if item is None:
         return Hanging()
-    if not claims:
+    if not claims and not corrections:
         return Hanging(
             ((Content(""), plain("No claims extracted for this group yet.", MUTED_STYLE)),)
         )
-    items: list[tuple[Content, Content]] = []
+    items: list[Line] = corrections_lines(corrections, now)
     for claim in claims:
         mark = Content.assemble(
             ("NEW ", NEW_STYLE) if claim.new else "    ",
@@ -230,6 +257,7 @@ class GroupDetail(Vertical):
         self.clock = clock
         self.item: GroupRow | None = None
         self.claims: list[ClaimRow] = []
+        self.corrections: Sequence[Correction] = ()
         self.filtered = False
         self.empty_hint = ""  # what an empty database's header says; set from the poll state
 
@@ -249,12 +277,14 @@ class GroupDetail(Vertical):
         stories: list[StoryRow],
         claims: list[ClaimRow],
         *,
+        corrections: Sequence[Correction] = (),
         same_group: bool = False,
         filtered: bool = False,
     ) -> None:
         now = self.clock()
         self.item = item
         self.claims = merge_claims(claims)
+        self.corrections = corrections
         self.filtered = filtered
         self.show_header(now)
         keep = self.stories.current.id if same_group and self.stories.current else None
@@ -269,9 +299,13 @@ class GroupDetail(Vertical):
             subtitle.append(f"{new} new")
         if disputed:
             subtitle.append(f"{disputed} disputed")
+        if corrections:
+            subtitle.append(f"{len(corrections)} corrected")
         box.border_title = "Claims"
         box.border_subtitle = " · ".join(subtitle)
-        self.query_one("#claims", HangingText).update(claims_text(item, self.claims, now))
+        self.query_one("#claims", HangingText).update(
+            claims_text(item, self.claims, now, self.corrections)
+        )
         if not same_group:
             box.scroll_home(animate=False)
 
@@ -298,7 +332,9 @@ class GroupDetail(Vertical):
         """Re-render what says "5m ago" (called on a timer; nothing is read again)."""
         now = self.clock()
         self.show_header(now)
-        self.query_one("#claims", HangingText).update(claims_text(self.item, self.claims, now))
+        self.query_one("#claims", HangingText).update(
+            claims_text(self.item, self.claims, now, self.corrections)
+        )
         self.stories.refresh()
 
     def on_resize(self, event: events.Resize) -> None:

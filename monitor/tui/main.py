@@ -29,6 +29,7 @@ from monitor.queries import (
     StoryRow,
     TagInfo,
     group_claims,
+    group_corrections,
     group_stories,
     poll_state,
     stories_since,
@@ -231,6 +232,7 @@ class MainScreen(Screen[None]):
             conn = self.monitor.read_conn
             stories = group_stories(conn, item, feed=self.filters.feed) if item else []
             claims = group_claims(conn, item) if item else []
+            corrections = group_corrections(conn, item) if item else []
         except sqlite3.Error as exc:
             self.notify(f"Could not read the group: {exc}", severity="error", markup=False)
             return
@@ -246,7 +248,14 @@ class MainScreen(Screen[None]):
             for claim in claims
         ]
         self._open_key = item.key if item else None
-        self.detail.show(item, stories, claims, same_group=same, filtered=self.filters.active)
+        self.detail.show(
+            item,
+            stories,
+            claims,
+            corrections=corrections,
+            same_group=same,
+            filtered=self.filters.active,
+        )
         if not same:
             self._arm_seen_timer(item, by_reader=by_reader)
 

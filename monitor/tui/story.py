@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from monitor.queries import StoryDetail, story_detail, titled
+from monitor.tui.detail import corrections_lines
 from monitor.tui.footer import KeyFooter
 from monitor.tui.links import openable
 from monitor.tui.messages import DatabaseChanged
@@ -54,7 +55,9 @@ def highlight_claims(summary: Content, story: StoryDetail) -> Content:
     return summary
 
 
-def story_content(story: StoryDetail) -> tuple[Hanging, Hanging, Content, Hanging]:
+def story_content(
+    story: StoryDetail, now: datetime | None = None
+) -> tuple[Hanging, Hanging, Content, Hanging]:
     """(head, why, body, claims) of the story view. The head's facts (source, dates, flags)
     break between two facts on a narrow screen, never inside a date."""
     flags = []
@@ -142,6 +145,7 @@ def story_content(story: StoryDetail) -> tuple[Hanging, Hanging, Content, Hangin
         elif conflicting:
             text += Content.styled("  — other sources disagree", MUTED_STYLE)
         claims.append((mark, text))
+    claims = corrections_lines(story.corrections, now or datetime.now(UTC)) + claims
     if not claims:
         claims.append(
             (Content(""), Content.styled("No claims extracted from this story.", MUTED_STYLE))
@@ -227,7 +231,7 @@ class StoryScreen(Screen[None]):
             gone = Content.styled("This story is gone (deleted by retention).", MUTED_STYLE)
             self.query_one("#story-head", HangingText).update(Hanging(((Content(""), gone),)))
             return
-        head, why, body, claims = story_content(story)
+        head, why, body, claims = story_content(story, self.clock())
         self.query_one("#story-head", HangingText).update(head)
         self.query_one("#story-why", HangingText).update(why)
         self.query_one("#story-body", Static).update(body)
