@@ -32,6 +32,9 @@ def is_tracking_param(name: str) -> bool:
     return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
 
 
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+
+
 def canonical_url(url: str | None) -> str | None:
     """Return the canonical form of a story link, or None when there is no usable link."""
     if not url:
@@ -42,6 +45,8 @@ def canonical_url(url: str | None) -> str | None:
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
+        if scheme in SCRIPT_SCHEMES:
+            return None  # runs in a browser; never a story's page (an export made it a link)
         if scheme not in ("http", "https") or not parts.hostname:
             return url
         host = parts.hostname.lower().rstrip(".")

@@ -85,6 +85,8 @@ REFUSED = {
     "markup in title": rss("<title>a <b>b</b></title><link>https://h.example/</link>"),
     "repeated title": rss("<title>a</title><title>b</title><link>https://i.example/</link>"),
     "rss 0.91": b'<rss version="0.91"><channel><item><title>a</title></item></channel></rss>',
+    "script link atom": atom('<title>x</title><id>x-4</id><link href="javascript:alert(1)"/>'),
+    "script link rss": rss("<title>y</title><link>data:text/html,hi</link><guid>y-1</guid>"),
 }
 
 
@@ -95,6 +97,12 @@ def test_fast_path_matches_feedparser(name: str) -> None:
     fast, slow = parse_feed(body, "https://x.example/"), parse_feed(body, fast=False)
     assert fast.entries
     assert fast == slow
+
+
+def test_script_links_are_not_stored_as_the_story_url() -> None:
+    for name in ("script link atom", "script link rss"):
+        (entry,) = parse_feed(REFUSED[name], "https://x.example/").entries
+        assert entry.url is None, name
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

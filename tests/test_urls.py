@@ -64,3 +64,16 @@ def test_examples() -> None:
     assert canonical_url("mailto:someone@example.com") == "mailto:someone@example.com"
     assert canonical_url("") is None and canonical_url(None) is None
     assert canonical_url("https://[::1]:99/x") == "https://[::1]:99/x"
+
+
+def test_script_links_are_no_links() -> None:
+    """A feed's `javascript:` link was stored and exported as the story's url (the UI never
+    opened it, but a tool reading the export could make it a link)."""
+    for link in (
+        "javascript:alert(1)",
+        " JavaScript:void(0)",
+        "java\tscript:x",
+        "data:text/html,x",
+    ):
+        assert canonical_url(link) is None, link
+    assert canonical_url("mailto:desk@news.example") == "mailto:desk@news.example"
