@@ -161,7 +161,15 @@ def tui(config: str | None, db: str | None, no_poll: bool) -> None:
             "the terminal UI needs a terminal; from cron or a script use `monitor poll`",
             ExitCode.USAGE,
         )
+    if not _can_print("╭─●…≠"):
+        _fail(
+            f"the terminal's encoding ({sys.stdout.encoding}) cannot show the UI; "
+            "use a UTF-8 locale (e.g. LANG=C.UTF-8)",
+            ExitCode.USAGE,
+        )
     _open_db(db_path).close()
+    for name in ("COLUMNS", "LINES"):  # exported by a shell, they pinned the UI's size for good
+        os.environ.pop(name, None)
     try:
         from monitor.tui.app import run
     except ImportError:
@@ -363,6 +371,8 @@ def _write_output(path: str, write: Callable[[TextIO], object]) -> None:
     is the user's to fix, so exit 2 naming the path and the reason; click's own lazy file said
     "Could not open file" and exited 1, which means a feed failed."""
     if path == "-":
+        if not _can_print("…✎" + chr(0x1F999)) and hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(encoding="utf-8")  # JSON lines and CSV are UTF-8, always
         write(sys.stdout)
         return
     target = Path(path)
@@ -433,6 +443,86 @@ def digest(config: str | None, db: str | None, since: str, fmt: str, quiet: bool
             click.echo(text, nl=False)
     finally:
         conn.close()
+
+
+@cli.command()
+@common_options
+@click.argument("address")
+@click.option("--title", default=None, help="Name to show for the feed (default: its own).")
+@click.option("--tag", "tags", multiple=True, help="Tag every story of the feed (repeatable).")
+@click.option(
+    "--no-check", is_flag=True, help="Add the address as typed, without fetching it first."
+)
+def add(
+    config: str | None,
+    db: str | None,
+    address: str,
+    title: str | None,
+    tags: tuple[str, ...],
+    no_check: bool,
+) -> None:
+    """Subscribe: add the feed at ADDRESS to feeds.yaml.
+
+    ADDRESS may be a feed, a web page that names its feeds (the first that works is added; the
+    others are listed) or a local file path; `example.com` means https://example.com. The
+    address is fetched once first (exit 1 if no feed is found there; --no-check skips that).
+    Already subscribed: nothing changes (exit 0). The next poll fetches the new feed.
+    """
+    from monitor.config import ConfigError, PollSettings, resolve_paths
+    from monitor.subscribe import SubscribeError, add_feed
+
+    config_path, _db_path = resolve_paths(config, db)
+    poll = _load(config, db)[0].poll if config_path.exists() else PollSettings()
+    try:
+        added = add_feed(config_path, address, poll, title=title, tags=tags, check=not no_check)
+    except ConfigError as exc:
+        _fail(f"config error: {exc}", ExitCode.USAGE)
+    except SubscribeError as exc:
+        message = str(exc)
+        if " is already in " in message:
+            click.echo(f"{clean_line(message)}; nothing changed.")
+            return
+        fetched = not no_check and "cannot write" not in message
+        _fail(
+            message + ("\n(--no-check adds it without fetching)" if fetched else ""),
+            ExitCode.FEED_FAILED if fetched else ExitCode.USAGE,
+        )
+    feed = added.feed
+    about = [f"“{clean_line(added.title)}”"] if added.title else []
+    if not no_check:
+        about.append(plural(added.entries, "item"))
+    click.echo(
+        f"Added {clean_line(feed.url)}"
+        + (f" ({', '.join(about)})" if about else "")
+        + f" to {config_path}."
+    )
+    if added.found_on:
+        click.echo(f"Found on the page {clean_line(added.found_on)}.")
+    for other in added.others:
+        name = f" ({clean_line(other.title)})" if other.title else ""
+        click.echo(f"  it also names {clean_line(other.url)}{name}: `monitor add` that address")
+    click.echo("The next poll fetches it (`monitor poll`, or r in the UI).")
+
+
+@cli.command()
+@common_options
+@click.argument("address")
+def remove(config: str | None, db: str | None, address: str) -> None:
+    """Unsubscribe: remove the feed at ADDRESS from feeds.yaml.
+
+    Its stories stay in the database (starred ones, groups and claims too); the next poll stops
+    fetching it. An address that is not in feeds.yaml is an error (exit 2).
+    """
+    from monitor.config import ConfigError, resolve_paths
+    from monitor.subscribe import SubscribeError, remove_feed
+
+    config_path, _db_path = resolve_paths(config, db)
+    _load(config, db)
+    try:
+        removed = remove_feed(config_path, address)
+    except (SubscribeError, ConfigError) as exc:
+        _fail(str(exc), ExitCode.USAGE)
+    click.echo(f"Removed {clean_line(removed.url)} from {config_path}; its stories are kept.")
 
 
 @cli.group()
@@ -534,6 +624,7 @@ def main() -> None:
     """
     from monitor.db import DatabaseError
 
+    _replace_what_cannot_be_printed()
     try:
         try:
             code = cli.main(prog_name="monitor", standalone_mode=False)
@@ -550,6 +641,22 @@ def main() -> None:
     except BrokenPipeError:  # the reader went away (`monitor export | head`)
         _exit_now(ExitCode.FEED_FAILED)
     _exit_now(code if isinstance(code, int) else 0)
+
+
+def _can_print(sample: str) -> bool:
+    try:
+        sample.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _replace_what_cannot_be_printed() -> None:
+    """Under a locale that is not UTF-8 (LANG=C with PYTHONUTF8=0, a Latin-1 terminal), text
+    that cannot be encoded prints as '?' instead of ending the command with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and not (stream.encoding or "").lower().startswith("utf"):
+            stream.reconfigure(errors="replace")
 
 
 def _exit_now(code: object) -> NoReturn:

@@ -15,7 +15,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from monitor.topics import TopicsConfig
+from monitor.topics import TopicsConfig, is_tag_name
 from monitor.wording import plural
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,8 @@ def _check_feed_url(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("must not be empty")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError(f"{value!r} contains a control character (a line break?)")
     parts = urlsplit(value)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
@@ -102,6 +104,14 @@ class FeedConfig(_Strict):
     @classmethod
     def _check_url(cls, value: str) -> str:
         return _check_feed_url(value)
+
+    @field_validator("tags")
+    @classmethod
+    def _check_tags(cls, value: list[str]) -> list[str]:
+        for tag in value:
+            if not is_tag_name(tag):
+                raise ValueError(f"{tag!r}: a tag is letters, digits, '_', '-' or '.'")
+        return value
 
     def is_local(self) -> bool:
         return urlsplit(self.url).scheme.lower() not in ("http", "https")

@@ -1,8 +1,9 @@
 """OPML import/export of subscriptions.
 
 feeds.yaml stays the one place subscriptions live, so `import` appends entries to its `feeds:`
-list as text (keeping the user's comments and layout), validates the result with the normal
-loader, and replaces the file atomically only if it is valid. Outlines that cannot be feeds (not
+list as text (keeping the user's comments and layout; `monitor.subscribe` does the edit),
+validates the result with the normal loader, and replaces the file atomically only if it is
+valid. Outlines that cannot be feeds (not
 an http(s) URL) are skipped with a note naming them, and the rest imported. A feed's tags travel
 as the outline's `category` attribute (comma-separated, the common convention); only values
 that are valid tag names are read back. OPML is parsed with the standard library after DOCTYPE
@@ -11,11 +12,7 @@ declarations are removed (no entity expansion, no external entities).
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import sqlite3
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,8 +23,9 @@ from xml.sax.saxutils import quoteattr
 import yaml
 from pydantic import ValidationError
 
-from monitor.config import ConfigError, FeedConfig, settings_from_data
+from monitor.config import ConfigError, FeedConfig
 from monitor.parse import strip_doctype
+from monitor.subscribe import SubscribeError, add_feeds_to_yaml, write_config
 from monitor.textclean import clean_line
 from monitor.topics import is_tag_name
 
@@ -117,42 +115,6 @@ def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
         return None
 
 
-def _entry_text(feed: FeedConfig, indent: str) -> str:
-    text = f"{indent}- url: {json.dumps(feed.url)}\n"
-    if feed.title:
-        text += f"{indent}  title: {json.dumps(feed.title, ensure_ascii=False)}\n"
-    if feed.tags:
-        text += f"{indent}  tags: {json.dumps(feed.tags, ensure_ascii=False)}\n"
-    return text
-
-
-def add_feeds_to_yaml(text: str, feeds: Sequence[FeedConfig]) -> str:
-    """Return `text` with feed entries appended to its top-level `feeds:` list."""
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if re.match(r"^feeds\s*:", line)), None)
-    if start is None:
-        block = "feeds:\n" + "".join(_entry_text(feed, "  ") for feed in feeds)
-        return text + ("" if text.endswith("\n") or not text else "\n") + block
-    if re.match(r"^feeds\s*:\s*\[\s*\]\s*(#.*)?$", lines[start].rstrip("\n")):
-        lines[start] = "feeds:\n"
-    end = len(lines)
-    indent: str | None = None
-    for i in range(start + 1, len(lines)):
-        line = lines[i]
-        item = re.match(r"^(\s*)- ", line)
-        if item and indent is None:
-            indent = item.group(1)
-        if line.strip() and not line[0].isspace() and not line.startswith(("#", "-")):
-            end = i
-            break
-    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
-        end -= 1
-    if end > 0 and not lines[end - 1].endswith("\n"):
-        lines[end - 1] += "\n"
-    addition = "".join(_entry_text(feed, indent or "  ") for feed in feeds)
-    return "".join(lines[:end]) + addition + "".join(lines[end:])
-
-
 def import_opml(opml_path: Path, config_path: Path) -> ImportResult:
     """Append the OPML's feeds that are not yet in feeds.yaml; outlines that cannot be feeds are
     skipped, each with a note."""
@@ -179,33 +141,14 @@ def import_opml(opml_path: Path, config_path: Path) -> ImportResult:
         new.append(feed)
     if not new:
         return result
-    candidate = add_feeds_to_yaml(text, new)
     try:
-        settings_from_data(yaml.safe_load(candidate), str(config_path))
+        write_config(config_path, add_feeds_to_yaml(text, new))
     except ConfigError as exc:
         raise OpmlError(f"{opml_path}: importing would make feeds.yaml invalid: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise OpmlError(f"{opml_path}: could not merge into {config_path}: {exc}") from None
-    try:
-        _replace_text(config_path, candidate)
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise OpmlError(f"cannot write {config_path}: {reason}; it was left as it was") from None
+    except SubscribeError as exc:
+        raise OpmlError(f"{opml_path}: {exc}") from None
     result.added = len(new)
     return result
-
-
-def _replace_text(path: Path, text: str) -> None:
-    """Write a temporary file beside `path` and rename it over `path`, so a full disk or a crash
-    never leaves half a feeds.yaml."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feeds-", suffix=".yaml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def stored_titles(db_path: Path) -> dict[str, str] | None:

@@ -481,6 +481,16 @@ class GroupQuery:
         ).fetchall()
         return self._rows([row[2] * 2 + row[3] for row in reversed(rows)])
 
+    def items(self) -> tuple[list[int], list[int]]:
+        """Every item the filters pass: (group ids, lone story ids), in no order."""
+        groups: list[int] = []
+        stories: list[int] = []
+        for item_id, kind in self.conn.execute(
+            f"SELECT id, kind FROM ({self._arms()})", self.params
+        ):
+            (groups if kind else stories).append(int(item_id))
+        return groups, stories
+
     def page_at(self, offset: int, limit: int) -> list[GroupRow]:
         """Items at `offset`: a jump into the middle (dragging the scrollbar)."""
         params = dict(self.params, limit=limit, offset=max(0, offset))
@@ -1098,6 +1108,34 @@ def mark_group_read(conn: sqlite3.Connection, group_id: int) -> int:
         )
         conn.execute("UPDATE groups SET seen = 1, new_claims = 0 WHERE id = ?", (group_id,))
         return cursor.rowcount
+
+
+def mark_items_read(
+    conn: sqlite3.Connection, group_ids: Sequence[int], story_ids: Sequence[int]
+) -> int:
+    """Catch up: every story of the groups and the lone stories read, the groups seen and their
+    new claims acknowledged, in one transaction. Returns the stories marked."""
+    marked = 0
+    with dbmod.write(conn):
+        for start in range(0, len(group_ids), 500):
+            chunk = list(group_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            marked += conn.execute(
+                f"UPDATE stories SET read = 1 WHERE group_id IN ({marks}) AND NOT read", chunk
+            ).rowcount
+            conn.execute(
+                f"UPDATE groups SET seen = 1, new_claims = 0 WHERE id IN ({marks}) "
+                "AND (NOT seen OR new_claims)",
+                chunk,
+            )
+        for start in range(0, len(story_ids), 500):
+            chunk = list(story_ids[start : start + 500])
+            marked += conn.execute(
+                f"UPDATE stories SET read = 1 WHERE id IN ({','.join('?' * len(chunk))}) "
+                "AND NOT read",
+                chunk,
+            ).rowcount
+    return marked
 
 
 def mark_group_seen(conn: sqlite3.Connection, group_id: int) -> bool:

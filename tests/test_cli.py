@@ -281,7 +281,7 @@ def test_opml_import_into_a_feeds_yaml_that_cannot_be_written(
     def read_only(**_kwargs: object) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("monitor.opml.tempfile.mkstemp", read_only)
+    monkeypatch.setattr("monitor.subscribe.tempfile.mkstemp", read_only)
     code, _, err = invoke("opml", "import", str(opml), "--config", str(config))
     assert code == 2 and f"cannot write {config}: permission denied" in err
     assert config.read_text(encoding="utf-8") == before
@@ -360,3 +360,39 @@ def test_opml_import_creates_a_missing_feeds_yaml_and_reads_file_urls(tmp_path: 
     text = config.read_text(encoding="utf-8")
     assert "https://one.example/rss" in text and f"{local}" in text
     assert invoke("feeds", "--config", str(config), "--db", str(tmp_path / "m.db"))[0] == 0
+
+
+def test_a_locale_that_is_not_utf8_prints_instead_of_crashing(tmp_path: Path) -> None:
+    """Under LC_ALL=C with UTF-8 mode off (or a Latin-1 terminal) export, feeds and digest ended
+    in a UnicodeEncodeError traceback with exit 1 ("a feed failed"). Export writes UTF-8 (its
+    formats are UTF-8), the others print what cannot be shown as '?', the UI refuses to start."""
+    feed = tmp_path / "odd.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Desk … ✎'
+        "</title><item><title>Llama \U0001f999 lands … “quoted”</title>"
+        "<link>https://u.example/1</link></item></channel></rss>",
+        encoding="utf-8",
+    )
+    config = write_config(tmp_path / "feeds.yaml", [str(feed)])
+    db = tmp_path / "m.db"
+    assert invoke("poll", "-q", "--config", str(config), "--db", str(db))[0] == 0
+
+    def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]:
+        code = (
+            "import sys; from monitor.cli import main; sys.argv=['monitor', *sys.argv[1:]]; main()"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", code, *args, "--config", str(config), "--db", str(db)],
+            env={**os.environ, **env},
+            capture_output=True,
+            timeout=60,
+        )
+
+    ascii_env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
+    done = run(ascii_env, "export")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.decode("utf-8"))["title"] == "Llama \U0001f999 lands … “quoted”"
+    for args in (("feeds",), ("digest", "--since", "24h")):
+        done = run({"PYTHONIOENCODING": "latin-1"}, *args)
+        assert done.returncode == 0 and b"Traceback" not in done.stderr, (args, done.stderr)
+        assert b"Desk ? ?" in done.stdout or b"Llama ? lands" in done.stdout

@@ -1036,3 +1036,84 @@ async def test_a_capped_story_or_claim_list_says_so(
         assert screen.stories.border_subtitle.startswith(f"latest 1 of {group.story_count}")
         box = screen.query_one("#claims-box")
         assert str(box.border_subtitle).startswith(f"1 (newest of {group.claim_count})")
+
+
+@pytest.mark.parametrize(
+    ("keys", "lands_on"),
+    [
+        (["question_mark", "f"], FeedsScreen),
+        (["question_mark", "escape", "t", "f"], FeedsScreen),
+        (["t", "question_mark"], HelpScreen),
+        (["question_mark", "q"], None),
+        (["t", "q"], None),
+    ],
+)
+async def test_keys_listed_as_everywhere_work_over_the_help_and_the_tag_picker(
+    sample_db: Path, keys: list[str], lands_on: type | None
+) -> None:
+    """q, r and f did nothing while the help or the tag picker was open (a modal screen hides
+    the app's keys), though the help lists them under "Everywhere"."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        if lands_on is None:
+            assert app.return_code == 0
+        else:
+            assert isinstance(app.screen, lands_on)
+
+
+def test_the_feeds_list_keeps_the_name_on_a_narrow_screen() -> None:
+    """Below about 50 columns the name wrapped out of its row: blank names, or no column."""
+    from monitor.tui.feeds import MIN_NAME, feed_columns, feeds_header
+
+    for width in range(20, 140):
+        columns = feed_columns(width)
+        fixed = 15 + columns.get("last_ok", 0) + columns.get("next", 0)
+        assert fixed + columns["name"] == max(width, fixed + 1)
+        assert columns["name"] >= MIN_NAME or "next" not in columns
+        assert feeds_header(width).cell_length <= max(width, 20)
+    assert set(feed_columns(120)) == {"last_ok", "next", "name"}
+    assert set(feed_columns(40)) == {"name"}
+
+
+async def test_catch_up_marks_what_the_list_shows_after_a_yes(sample_db: Path) -> None:
+    """C asks with the count, n keeps everything; with a tag filter, y marks only the groups
+    the filter shows (read and seen), and the rest stay unread."""
+
+    def unread(where: str = "1") -> int:
+        return db_row(sample_db, f"SELECT COUNT(*) FROM stories WHERE NOT read AND {where}")[0]
+
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = unread()
+        assert before > 0
+        await pilot.press("C")
+        await settle(pilot)
+        assert "groups" in screen_text(app) and "read and seen?" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert unread() == before
+        await pilot.press("1")  # the first tag
+        await settle(pilot)
+        tag = main(app).filters.tag
+        assert tag
+        tagged = f"group_id IN (SELECT s.group_id FROM stories s JOIN story_tags t ON t.story_id = s.id WHERE t.tag = '{tag}')"
+        assert unread(tagged) > 0
+        await pilot.press("C")
+        await settle(pilot)
+        assert "that the filter shows" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        await until(pilot, lambda: unread(tagged) == 0)
+        assert 0 < unread() < before
+        assert (
+            db_row(
+                sample_db,
+                f"SELECT COUNT(*) FROM groups WHERE NOT seen AND id IN (SELECT group_id FROM stories WHERE {tagged})",
+            )[0]
+            == 0
+        )

@@ -8,6 +8,7 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -290,3 +291,67 @@ async def test_a_poll_by_the_open_ui_runs_the_notify_command(
         await until(pilot, lambda: out.exists() and not app.poll_status.running)
     digest = json.loads(out.read_text(encoding="utf-8"))
     assert sum(group["story_count"] for group in digest["new_groups"]) == 2
+
+
+async def test_the_feeds_screen_subscribes_and_unsubscribes(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    """a: the address of a web page; the feed it names is added to feeds.yaml and polled at
+    once, so it shows in the list. d, y: it leaves feeds.yaml and the list. A page naming no
+    feed says so and changes nothing."""
+    from textual.widgets import Input
+
+    from monitor.tui.feeds import FeedList, FeedsScreen
+
+    server.routes["/a.xml"] = Route(body=feed_items("a", 2))
+    server.routes["/site/"] = Route(
+        body=b'<html><head><link rel="alternate" type="application/rss+xml" href="news.xml">'
+        b"</head><body>A site</body></html>",
+        content_type="text/html",
+    )
+    server.routes["/site/news.xml"] = Route(body=feed_items("site", 3))
+    server.routes["/empty/"] = Route(body=b"<html>nothing</html>", content_type="text/html")
+    app = app_on_file(server, tmp_path, ["/a.xml"])
+    config = tmp_path / "feeds.yaml"
+    said: list[str] = []
+    notify = app.notify
+
+    def recorded(message: str, **options: Any) -> None:
+        said.append(message)
+        notify(message, **options)
+
+    app.notify = recorded  # type: ignore[method-assign]
+
+    def listed() -> list[str]:
+        return [row["url"] for row in app.screen.query_one(FeedList).rows]
+
+    async def subscribe(address: str) -> None:
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one(Input).value = address
+        await pilot.press("enter")
+        await settle(pilot)
+        await until(pilot, lambda: not app.poll_status.running)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedsScreen)
+        await subscribe(server.url("/site/"))
+        added = server.url("/site/news.xml")
+        assert [f.url for f in load_settings(config).feeds][-1] == added
+        await until(pilot, lambda: added in listed())
+        await until(pilot, lambda: "Subscribed to site desk." in said)
+        before = config.read_text()
+        await subscribe(server.url("/empty/"))
+        await until(pilot, lambda: any("names no feed" in line for line in said))
+        assert config.read_text() == before
+        app.screen.query_one(FeedList).cursor = listed().index(added)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        await until(pilot, lambda: not app.poll_status.running)
+        assert [f.url for f in load_settings(config).feeds] == [server.url("/a.xml")]
+        await until(pilot, lambda: added not in listed())

@@ -54,6 +54,8 @@ from monitor.tui.messages import (
     DatabaseChanged,
     FeedFetched,
     FeedsPolled,
+    FeedSubscribed,
+    FeedUnsubscribed,
     PollStarted,
     PollStateChanged,
     SparklineComputed,
@@ -409,6 +411,9 @@ class MonitorApp(App[int]):
     def mark_group_read(self, group_id: int) -> None:
         self._write("Marking the group read", queries.mark_group_read, group_id)
 
+    def mark_items_read(self, group_ids: Sequence[int], story_ids: Sequence[int]) -> None:
+        self._write("Catching up", queries.mark_items_read, list(group_ids), list(story_ids))
+
     def mark_group_seen(self, group_id: int) -> None:
         self._write("Marking the group seen", queries.mark_group_seen, group_id)
 
@@ -524,7 +529,58 @@ class MonitorApp(App[int]):
         if isinstance(self.screen, FeedsScreen):
             self.pop_screen()
             return
-        self.push_screen(FeedsScreen(self.read_conn, self.clock, self.show_feed))
+        self.push_screen(
+            FeedsScreen(
+                self.read_conn,
+                self.clock,
+                self.show_feed,
+                subscribe=self.subscribe,
+                unsubscribe=self.unsubscribe,
+            )
+        )
+
+    def subscribe(self, address: str) -> None:
+        """Check `address` and add it to feeds.yaml, in a worker (it fetches)."""
+        self._change_feeds(partial(self._subscribe, address), f"Subscribing to {address}")
+
+    def _subscribe(self, address: str) -> None:
+        from monitor.subscribe import add_feed
+
+        added = add_feed(self.config.path, address, self.config.current().poll)
+        self.post_message(FeedSubscribed(added.feed.url, added.title))
+
+    def unsubscribe(self, url: str) -> None:
+        self._change_feeds(partial(self._unsubscribe, url), f"Removing {url}")
+
+    def _change_feeds(self, work: Callable[[], None], description: str) -> None:
+        """Run an edit of feeds.yaml in a worker; a failure is reported like any worker's, by
+        `on_worker_state_changed`, under `description`."""
+        self.run_worker(
+            work,
+            name="feeds.yaml",
+            group="feeds.yaml",
+            description=clean_line(description),
+            exit_on_error=False,
+            thread=True,
+        )
+
+    def _unsubscribe(self, url: str) -> None:
+        from monitor.subscribe import remove_feed
+
+        self.post_message(FeedUnsubscribed(remove_feed(self.config.path, url).url))
+
+    def on_feed_subscribed(self, message: FeedSubscribed) -> None:
+        name = clean_line(message.title or message.url)
+        self._after_feeds_changed(f"Subscribed to {name}.")
+
+    def on_feed_unsubscribed(self, message: FeedUnsubscribed) -> None:
+        self._after_feeds_changed(f"Removed {clean_line(message.url)}; its stories are kept.")
+
+    def _after_feeds_changed(self, said: str) -> None:
+        """feeds.yaml changed: a poll now brings the database in step (and fetches a new feed)."""
+        started = self.start_poll()
+        later = "" if started else " The next poll applies it (one is running)."
+        self.notify(said + later, markup=False)
 
     def show_feed(self, feed_id: int, name: str) -> None:
         """Back on the main screen (from the feeds screen, over a story too), only the groups
@@ -645,6 +701,11 @@ def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
                 "toggle_read",
             ),
             ("Mark group read", "Mark every story of the group read (M)", "mark_group_read"),
+            (
+                "Catch up",
+                "Mark every group the list shows read and seen, after a yes (C)",
+                "catch_up",
+            ),
             ("Search", "Full-text search in titles and summaries (/)", "search"),
             ("Pick a tag", "Filter by tag, with two-week sparklines (t)", "pick_tag"),
             ("Toggle unread only", "Only groups with unread stories (u)", "toggle_unread"),
@@ -671,6 +732,8 @@ def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
                 "Back to the groups, only those with a story from this feed (Enter)",
                 "show_feed",
             ),
+            ("Add a feed", "Subscribe to a feed or a web page's feed (a)", "add"),
+            ("Remove the feed", "Unsubscribe from the feed under the cursor (d)", "remove"),
             ("Back", "Back to the groups (Esc)", "app.pop_screen"),
         ]
     return app_commands

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from monitor.feedstatus import feed_statuses
 from monitor.queries import feed_source
+from monitor.tui.dialogs import AddFeedDialog, ConfirmDialog, remove_question
 from monitor.tui.footer import KeyFooter
 from monitor.tui.messages import DatabaseChanged, PollStateChanged
 from monitor.tui.text import (
@@ -35,6 +36,7 @@ from monitor.tui.text import (
     short_time,
 )
 from monitor.tui.windowlist import WindowList
+from monitor.wording import plural
 
 STATUS_STYLES = {
     "ok": "bold $mark-good",
@@ -69,28 +71,51 @@ class FeedList(WindowList):
         status = row["status"]
         next_check = "never" if status == "gone" else _when(row["next_check"], now, future=True)
         name = row["title"] or row["url"]
-        name_width = max(10, width - 8 - 8 - 11 - 10)
-        return Content.assemble(
+        columns = feed_columns(width)
+        parts: list[tuple[str, str]] = [
             (pad(status, 7), STATUS_STYLES.get(status, "")),
             (pad(f"{row['stories']:,}", 7, right=True) + " ", ""),
-            (pad(_when(row["last_ok"], now), 10, right=True) + " ", MUTED_STYLE),
-            (pad(next_check, 9, right=True) + " ", MUTED_STYLE),
-            (pad(" " + (name or ""), name_width), "bold" if status != "ok" else ""),
-        )
+        ]
+        if "last_ok" in columns:
+            parts.append((pad(_when(row["last_ok"], now), 10, right=True) + " ", MUTED_STYLE))
+        if "next" in columns:
+            parts.append((pad(next_check, 9, right=True) + " ", MUTED_STYLE))
+        parts.append((pad(" " + (name or ""), columns["name"]), "bold" if status != "ok" else ""))
+        return Content.assemble(*parts)
 
 
-HEADER = Content.styled(
-    pad("STATUS", 7) + pad("STORIES", 7, right=True) + " " + pad("LAST OK", 10, right=True) + " "
-    + pad("NEXT", 9, right=True) + "  FEED",
-    "bold",
-)  # fmt: skip
+MIN_NAME = 16  # the name matters most: the time columns go before it gets narrower
+
+
+def feed_columns(width: int) -> dict[str, int]:
+    """The columns that fit `width` and the name's width: on a narrow screen the last-ok and
+    then the next-check column are left out (the detail below the list still has both)."""
+    columns = {"last_ok": 11, "next": 10}
+    fixed = 7 + 8 + sum(columns.values())
+    for dropped in ("last_ok", "next"):
+        if width - fixed >= MIN_NAME:
+            break
+        fixed -= columns.pop(dropped)
+    return {**columns, "name": max(1, width - fixed)}
+
+
+def feeds_header(width: int) -> Content:
+    columns = feed_columns(width)
+    text = pad("STATUS", 7) + pad("STORIES", 7, right=True) + " "
+    if "last_ok" in columns:
+        text += pad("LAST OK", 10, right=True) + " "
+    if "next" in columns:
+        text += pad("NEXT", 9, right=True) + " "
+    return Content.styled(text + " FEED", "bold")
 
 
 def feed_detail(row: dict[str, Any] | None, now: datetime) -> Hanging:
     """The cursor's feed: name, URLs, when it was checked (broken between dates, never inside
     one), its error, warning or move."""
     if row is None:
-        return _lines(Content.styled("No feeds configured. Add some to feeds.yaml.", MUTED_STYLE))
+        return _lines(
+            Content.styled("No feeds configured: a adds one (or edit feeds.yaml).", MUTED_STYLE)
+        )
     parts: list[Content | Facts] = [plain(row["title"] or row["url"], "bold")]
     if row["title"]:  # untitled: the url is the heading already
         parts.append(plain(row["url"], MUTED_STYLE))
@@ -123,7 +148,8 @@ def _lines(*parts: Content | Facts) -> Hanging:
 
 
 class FeedsScreen(Screen[None]):
-    """Every configured feed. Enter shows its stories; Esc goes back; r polls all feeds now."""
+    """Every configured feed. Enter shows its stories; a subscribes, d unsubscribes; Esc goes
+    back; r polls all feeds now."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace,f", "app.pop_screen", "Back"),
@@ -133,6 +159,8 @@ class FeedsScreen(Screen[None]):
             "Stories",
             tooltip="Back to the groups: only those with a story from this feed",
         ),
+        Binding("a", "add", "Add", tooltip="Subscribe to a feed or a web page's feed"),
+        Binding("d,delete", "remove", "Remove", tooltip="Unsubscribe (its stories are kept)"),
     ]
 
     def __init__(
@@ -140,16 +168,22 @@ class FeedsScreen(Screen[None]):
         conn: sqlite3.Connection,
         clock: Callable[[], datetime],
         show_feed: Callable[[int, str], None],
+        *,
+        subscribe: Callable[[str], None] | None = None,
+        unsubscribe: Callable[[str], None] | None = None,
     ) -> None:
-        """`show_feed(feed_id, name)` leaves this screen for the groups filtered by the feed."""
+        """`show_feed(feed_id, name)` leaves this screen for the groups filtered by the feed;
+        `subscribe(address)` and `unsubscribe(url)` change feeds.yaml (the app's workers)."""
         super().__init__()
         self.conn = conn
         self.clock = clock
         self.show_feed = show_feed
+        self.subscribe = subscribe
+        self.unsubscribe = unsubscribe
 
     def compose(self) -> ComposeResult:
         with Vertical(id="feeds-box"):  # the column header inside the list's box
-            yield Static(HEADER, id="feeds-header")
+            yield Static(feeds_header(80), id="feeds-header")
             yield FeedList(self.clock, id="feed-list")
         yield HangingText(id="feed-detail")
         yield KeyFooter()
@@ -157,6 +191,14 @@ class FeedsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
         self.query_one(FeedList).focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_header)
+
+    def _fit_header(self) -> None:
+        width = self.query_one(FeedList).content_region.width
+        if width > 0:
+            self.query_one("#feeds-header", Static).update(feeds_header(width))
 
     def reload(self) -> None:
         feeds = self.query_one(FeedList)
@@ -175,7 +217,7 @@ class FeedsScreen(Screen[None]):
         failing = sum(1 for r in rows if r["status"] in ("error", "gone"))
         box = self.query_one("#feeds-box")
         box.border_title = "Feeds"
-        box.border_subtitle = f"{len(rows)} feeds · {ok} ok · {failing} failing"
+        box.border_subtitle = f"{plural(len(rows), 'feed')} · {ok} ok · {failing} failing"
 
     @on(WindowList.CursorMoved)
     def show_detail(self, event: WindowList.CursorMoved) -> None:
@@ -202,6 +244,27 @@ class FeedsScreen(Screen[None]):
             self.reload()
             return
         self.show_feed(*found)
+
+    def action_add(self) -> None:
+        subscribe = self.subscribe
+        if subscribe is not None:
+            self.app.push_screen(
+                AddFeedDialog(), lambda address: subscribe(address) if address else None
+            )
+
+    def action_remove(self) -> None:
+        feeds = self.query_one(FeedList)
+        row = feeds.get_row(feeds.cursor)
+        unsubscribe = self.unsubscribe
+        if row is None or unsubscribe is None:
+            return
+        url = str(row["url"])
+        self.app.push_screen(
+            ConfirmDialog(
+                "Unsubscribe", remove_question(row["title"] or url), "y removes · n keeps"
+            ),
+            lambda yes: unsubscribe(url) if yes else None,
+        )
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         self.reload()

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from monitor.tui.footer import KeyFooter
+
 KEY_NAMES = {
     "down": "↓",
     "up": "↑",
@@ -81,6 +83,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
         Binding("g,home", "scroll('home')", "Top", show=False),
         Binding("G,end", "scroll('end')", "Bottom", show=False),
+        # The keys listed under "Everywhere" work here too (a modal screen hides the app's).
+        Binding("q", "app.quit", "Quit"),
+        Binding("r", "close_then('poll_now')", "Poll", tooltip="Poll every feed now"),
+        Binding("f", "close_then('feeds')", "Feeds", tooltip="Every feed"),
     ]
 
     def __init__(self, sections: Sequence[tuple[str, Sequence[Binding]]]) -> None:
@@ -92,6 +98,11 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = "Keys"
             box.border_subtitle = "Esc closes · Ctrl+P runs any action by name"
             yield Static(help_content(self.sections), id="help-text")
+        yield KeyFooter()
+
+    async def action_close_then(self, action: str) -> None:
+        self.dismiss()
+        await self.app.run_action(action)
 
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)

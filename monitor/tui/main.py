@@ -24,6 +24,7 @@ from monitor.queries import (
     WINDOWS,
     ClaimRow,
     Filters,
+    GroupQuery,
     GroupRow,
     PollState,
     StoryRow,
@@ -38,6 +39,7 @@ from monitor.queries import (
     window_label,
 )
 from monitor.tui.detail import GroupDetail, StoryList
+from monitor.tui.dialogs import ConfirmDialog
 from monitor.tui.footer import KeyFooter
 from monitor.tui.grouplist import GroupList
 from monitor.tui.messages import (
@@ -59,6 +61,7 @@ from monitor.tui.text import (
     sparkline,
 )
 from monitor.tui.windowlist import WindowList
+from monitor.wording import plural
 
 if TYPE_CHECKING:
     from monitor.tui.app import MonitorApp
@@ -115,6 +118,13 @@ class MainScreen(Screen[None]):
         Binding("s", "star", "Star", tooltip="Star or unstar the story"),
         Binding("m", "toggle_read", "Read", tooltip="Mark the story read or unread"),
         Binding("M", "mark_group_read", "All read", tooltip="Mark every story of the group read"),
+        Binding(
+            "C",
+            "catch_up",
+            "Catch up",
+            show=False,
+            tooltip="Mark every group in the list read (asks first)",
+        ),
         Binding("slash", "search", "Search", key_display="/", tooltip="Full-text search, live"),
         Binding("t", "pick_tag", "Tags", tooltip="Pick a tag to filter by (with sparklines)"),
         Binding(
@@ -550,6 +560,35 @@ class MainScreen(Screen[None]):
                 self.monitor.set_read([item.story_id], True)
         else:
             self.monitor.mark_group_read(item.group_id)
+
+    def action_catch_up(self) -> None:
+        """Every group and story the list shows (with its filters) read and seen, once the
+        reader says yes to the count."""
+        try:
+            query = GroupQuery(self.monitor.read_conn, self.filters)
+            try:
+                group_ids, story_ids = query.items()
+            finally:
+                query.close()
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the database: {exc}", severity="error", markup=False)
+            return
+        if not group_ids and not story_ids:
+            self.notify("Nothing to mark: the list is empty.", timeout=3)
+            return
+        what = plural(len(group_ids), "group") + (
+            f" and {plural(len(story_ids), 'single story', 'single stories')}" if story_ids else ""
+        )
+        where = " that the filter shows" if self.filters.active else ""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.monitor.mark_items_read(group_ids, story_ids)
+
+        self.app.push_screen(
+            ConfirmDialog("Catch up", f"Mark {what}{where} read and seen?", "y marks · n keeps"),
+            answered,
+        )
 
     # --- actions: filters -------------------------------------------------------------------
 

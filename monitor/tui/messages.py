@@ -67,3 +67,20 @@ class PollStateChanged(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, PollStateChanged)
+
+
+class FeedSubscribed(Message):
+    """`url` was added to feeds.yaml (`title`: the feed's own, when it was checked)."""
+
+    def __init__(self, url: str, title: str | None) -> None:
+        super().__init__()
+        self.url = url
+        self.title = title
+
+
+class FeedUnsubscribed(Message):
+    """`url` was removed from feeds.yaml."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url

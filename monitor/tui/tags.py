@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from monitor.queries import SPARK_DAYS, TagInfo
+from monitor.tui.footer import KeyFooter
 from monitor.tui.text import MUTED_STYLE, pad, sparkline
 
 ALL_TAGS = "\x00all"
@@ -41,6 +42,11 @@ class TagPicker(ModalScreen[str | None]):
         Binding("home,g", "cursor('first')", "First", show=False),
         Binding("end,G", "cursor('last')", "Last", show=False),
         *(Binding(str(n), f"pick({n})", f"Tag {n}", show=False) for n in range(10)),
+        # The keys listed under "Everywhere" work here too (a modal screen hides the app's).
+        Binding("q", "app.quit", "Quit"),
+        Binding("r", "app.poll_now", "Poll", tooltip="Poll every feed now"),
+        Binding("f", "close_then('feeds')", "Feeds", tooltip="Every feed"),
+        Binding("question_mark", "close_then('help')", "Help", key_display="?"),
     ]
 
     def __init__(self, infos: list[TagInfo], active: str | None) -> None:
@@ -64,6 +70,11 @@ class TagPicker(ModalScreen[str | None]):
                     )
                 )
             yield OptionList(*options, id="tag-options")
+        yield KeyFooter()
+
+    async def action_close_then(self, action: str) -> None:
+        self.dismiss(None)
+        await self.app.run_action(f"app.{action}")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -1,0 +1,408 @@
+"""Subscriptions: `monitor add URL` and `monitor remove URL`, and the feeds.yaml text edits that
+`opml import` shares with them.
+
+feeds.yaml stays the one place subscriptions live, and it is the user's file: entries are added
+or removed as text, keeping comments and layout; the result is validated with the normal loader
+and must list exactly the feeds asked for, and only then replaces the file atomically. Anything
+else leaves the file as it was, with an error that says why.
+
+Adding checks the address first, as Miniflux and Feedly do: one fetch with the poller's limits
+(deadline, body cap, User-Agent, only http(s) or a local path). A feed is added as it is. A web
+page is searched for the feeds it announces (`<link rel="alternate" type="application/rss+xml">`,
+Atom alike, relative addresses resolved against the page); a page that announces none has a few
+usual places tried (`/feed`, `/rss.xml`, …), at most `MAX_GUESSES` more requests. What is
+found is checked the same way before it is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+
+from monitor.config import ConfigError, FeedConfig, PollSettings, settings_from_data
+from monitor.textclean import clean_line
+
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+    }
+)
+GUESSES = ("/feed", "/rss", "/feed.xml", "/rss.xml", "/atom.xml", "/index.xml")
+MAX_GUESSES = len(GUESSES)
+MAX_LINKS = 20  # announced feeds read from one page
+PAGE_BYTES = 2 * 1024 * 1024  # of a page searched for feed links
+
+
+class SubscribeError(Exception):
+    """What was asked cannot be done; feeds.yaml was left as it was."""
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed a page announces."""
+
+    url: str
+    title: str | None = None
+
+
+@dataclass
+class Probe:
+    """What one address turned out to be: a feed (its title and item count), a page (the feeds
+    it announces), or neither (`error`)."""
+
+    url: str
+    is_feed: bool = False
+    title: str | None = None
+    entries: int = 0
+    links: list[FeedLink] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Added:
+    feed: FeedConfig
+    found_on: str | None = None  # the page the feed was found on, when the user gave a page
+    title: str | None = None  # the feed's own title
+    entries: int = 0
+    others: list[FeedLink] = field(default_factory=list)  # more feeds the page announces
+
+
+# ---------------------------------------------------------------------------------------------
+# feeds.yaml as text
+
+
+def _entry_text(feed: FeedConfig, indent: str) -> str:
+    text = f"{indent}- url: {json.dumps(feed.url)}\n"
+    if feed.title:
+        text += f"{indent}  title: {json.dumps(feed.title, ensure_ascii=False)}\n"
+    if feed.tags:
+        text += f"{indent}  tags: {json.dumps(feed.tags, ensure_ascii=False)}\n"
+    return text
+
+
+def _feeds_block(lines: list[str]) -> tuple[int, int] | None:
+    """(first, end) line indexes of the top-level `feeds:` key and the line after its list
+    (trailing blank and comment lines left outside), or None when there is no `feeds:`."""
+    start = next((i for i, line in enumerate(lines) if re.match(r"^feeds\s*:", line)), None)
+    if start is None:
+        return None
+    end = len(lines)
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if line.strip() and not line[0].isspace() and not line.startswith(("#", "-")):
+            end = i
+            break
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    return start, end
+
+
+def add_feeds_to_yaml(text: str, feeds: Sequence[FeedConfig]) -> str:
+    """Return `text` with feed entries appended to its top-level `feeds:` list."""
+    lines = text.splitlines(keepends=True)
+    block = _feeds_block(lines)
+    if block is None:
+        added = "feeds:\n" + "".join(_entry_text(feed, "  ") for feed in feeds)
+        return text + ("" if text.endswith("\n") or not text else "\n") + added
+    start, end = block
+    if re.match(r"^feeds\s*:\s*\[\s*\]\s*(#.*)?$", lines[start].rstrip("\n")):
+        lines[start] = "feeds:\n"
+    item = next((m for m in (re.match(r"^(\s*)- ", x) for x in lines[start + 1 : end]) if m), None)
+    indent = item.group(1) if item else "  "
+    if end > 0 and not lines[end - 1].endswith("\n"):
+        lines[end - 1] += "\n"
+    addition = "".join(_entry_text(feed, indent) for feed in feeds)
+    return "".join(lines[:end]) + addition + "".join(lines[end:])
+
+
+def _items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """(first, stop) line ranges of the list items between `start` and `end`: an item's `-`
+    line and the lines indented deeper than its dash (blank lines inside it included, those
+    after it left out)."""
+    items: list[tuple[int, int]] = []
+    depth: int | None = None
+    i = start
+    while i < end:
+        item = re.match(r"^(\s*)-(\s|$)", lines[i])
+        if not item or (depth is not None and len(item.group(1)) != depth):
+            i += 1
+            continue
+        depth = len(item.group(1))
+        stop = i + 1
+        while stop < end and (
+            not lines[stop].strip() or len(lines[stop]) - len(lines[stop].lstrip()) > depth
+        ):
+            stop += 1
+        while stop > i + 1 and not lines[stop - 1].strip():
+            stop -= 1
+        items.append((i, stop))
+        i = stop
+    return items
+
+
+def remove_feed_from_yaml(text: str, url: str) -> str:
+    """Return `text` without the `feeds:` entry whose url is `url` (its item and the lines
+    under it). Raises SubscribeError unless exactly one entry is found."""
+    lines = text.splitlines(keepends=True)
+    block = _feeds_block(lines)
+    if block is None:
+        raise SubscribeError("feeds.yaml has no feeds: list")
+    found = []
+    for first, stop in _items(lines, block[0] + 1, block[1]):
+        try:
+            value = yaml.safe_load("".join(lines[first:stop]))
+        except yaml.YAMLError:
+            continue
+        entry = value[0] if isinstance(value, list) and value else None
+        if isinstance(entry, dict) and str(entry.get("url", "")).strip() == url:
+            found.append((first, stop))
+    if len(found) != 1:
+        raise SubscribeError(
+            f"{url} is listed {len(found)} times in feeds.yaml"
+            if found
+            else f"could not find the entry for {url} in feeds.yaml; edit the file by hand"
+        )
+    first, stop = found[0]
+    rest = lines[:first] + lines[stop:]
+    if not _items(rest, block[0] + 1, block[1] - (stop - first)):
+        key = re.match(r"^feeds\s*:\s*(#.*)?$", rest[block[0]].rstrip("\n"))
+        if key:  # the last one: an empty `feeds:` would read as null
+            rest[block[0]] = "feeds: []" + (f"  {key.group(1)}" if key.group(1) else "") + "\n"
+    return "".join(rest)
+
+
+def _urls(text: str) -> list[str]:
+    data = yaml.safe_load(text) or {}
+    feeds = data.get("feeds") if isinstance(data, dict) else None
+    return [
+        str(entry.get("url", "")).strip() if isinstance(entry, dict) else str(entry).strip()
+        for entry in feeds or []
+    ]
+
+
+def write_config(path: Path, text: str) -> None:
+    """Validate `text` as a feeds.yaml and write it over `path` atomically. Raises ConfigError
+    (the file would be invalid) or SubscribeError (it could not be written)."""
+    try:
+        settings_from_data(yaml.safe_load(text), str(path))
+    except yaml.YAMLError as exc:
+        raise SubscribeError(f"{path}: the edit would not be valid YAML ({exc})") from None
+    try:
+        replace_text(path, text)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise SubscribeError(f"cannot write {path}: {reason}; it was left as it was") from None
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write a temporary file beside `path` and rename it over `path`, so a full disk or a crash
+    never leaves half a feeds.yaml."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feeds-", suffix=".yaml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().rstrip("/").lower() == b.strip().rstrip("/").lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the feed
+
+
+class _LinkFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link" or len(self.links) >= MAX_LINKS:
+            return
+        values = {name.lower(): (value or "") for name, value in attrs}
+        rel = values.get("rel", "").lower().split()
+        kind = values.get("type", "").lower().split(";")[0].strip()
+        if "alternate" in rel and kind in FEED_TYPES and values.get("href", "").strip():
+            self.links.append((values["href"].strip(), values.get("title") or None))
+
+
+def discover(page: bytes, base_url: str) -> list[FeedLink]:
+    """The feeds a web page announces, in page order, addresses made absolute (http/https)."""
+    finder = _LinkFinder()
+    try:
+        finder.feed(page[:PAGE_BYTES].decode("utf-8", errors="replace"))
+        finder.close()
+    except Exception:  # html.parser copes with nearly anything; a page is only a hint
+        pass
+    found: list[FeedLink] = []
+    for href, title in finder.links:
+        url = urljoin(base_url, href)
+        if urlsplit(url).scheme.lower() in ("http", "https") and all(
+            not _same(url, f.url) for f in found
+        ):
+            found.append(FeedLink(url, clean_line(title) or None if title else None))
+    return found
+
+
+def probe(url: str, settings: PollSettings) -> Probe:
+    """Fetch `url` once (the poller's limits) and say what it is."""
+    from monitor.fetch import FetchRequest, FetchResult, fetch_all
+    from monitor.parse import parse_feed
+
+    results: list[FetchResult] = []
+
+    async def keep(result: FetchResult) -> None:
+        results.append(result)
+
+    asyncio.run(fetch_all([FetchRequest(0, url)], settings, keep))
+    (fetched,) = results
+    final = fetched.final_url or url
+    if fetched.outcome != "ok" or fetched.body is None:
+        return Probe(url, error=fetched.error or f"could not fetch it ({fetched.outcome})")
+    parsed = parse_feed(fetched.body, final)
+    if parsed.error is None:
+        return Probe(url, is_feed=True, title=parsed.title, entries=len(parsed.entries))
+    links = discover(fetched.body, final)
+    return Probe(url, links=links, error=parsed.error)
+
+
+def normalise_address(value: str) -> str:
+    """What the user typed, as feeds.yaml takes it: `example.com/news` → https://example.com/news
+    (a bare host name or path without a scheme that is not a local file), else unchanged."""
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme or value.startswith(("/", "~", ".")) or Path(value).exists():
+        return value
+    host = value.split("/", 1)[0]
+    if "." in host and " " not in value:
+        return "https://" + value
+    return value
+
+
+def add_feed(
+    config_path: Path,
+    address: str,
+    settings: PollSettings,
+    *,
+    title: str | None = None,
+    tags: Sequence[str] = (),
+    check: bool = True,
+) -> Added:
+    """Subscribe to `address` (a feed, or a page that announces one): checked, then appended to
+    feeds.yaml. Raises SubscribeError (nothing written) or ConfigError (the given title or tags
+    are not valid)."""
+    url = normalise_address(address)
+    if not url:
+        raise ConfigError("give the address of a feed or of a web page that names one")
+    text = config_path.read_text(encoding="utf-8") if config_path.exists() else ""
+    existing = _urls(text)
+
+    def subscribed(candidate: str) -> None:
+        if any(_same(candidate, known) for known in existing):
+            raise SubscribeError(f"{candidate} is already in {config_path}")
+
+    try:
+        FeedConfig(url=url, title=title, tags=list(tags))
+    except ValueError as exc:
+        raise ConfigError(_first_problem(exc)) from None
+    subscribed(url)
+    added = Added(FeedConfig(url=url, title=title, tags=list(tags)))
+    if check:
+        found = probe(url, settings)
+        if found.is_feed:
+            added.title, added.entries = found.title, found.entries
+        else:
+            added = _from_page(url, found, settings, title, tags)
+            subscribed(added.feed.url)
+    write_config(config_path, add_feeds_to_yaml(text, [added.feed]))
+    if not any(_same(added.feed.url, u) for u in _urls(config_path.read_text(encoding="utf-8"))):
+        raise SubscribeError(f"{config_path}: the new entry did not read back")  # pragma: no cover
+    return added
+
+
+def _from_page(
+    url: str, page: Probe, settings: PollSettings, title: str | None, tags: Sequence[str]
+) -> Added:
+    """The first working feed `page` announces (or, announcing none, one at a usual place)."""
+    if page.links:
+        candidates = page.links
+    elif page.error and "HTML page" in page.error:
+        base = urlsplit(url)
+        root = f"{base.scheme}://{base.netloc}"
+        candidates = [FeedLink(root + path) for path in GUESSES[:MAX_GUESSES]]
+    else:
+        raise SubscribeError(f"{url}: {page.error}")
+    problems = []
+    for link in candidates:
+        found = probe(link.url, settings)
+        if found.is_feed:
+            others = [other for other in page.links if other.url != link.url]
+            return Added(
+                FeedConfig(url=link.url, title=title, tags=list(tags)),
+                found_on=url,
+                title=found.title or link.title,
+                entries=found.entries,
+                others=others,
+            )
+        if page.links:
+            problems.append(f"{link.url}: {found.error}")
+    if page.links:
+        raise SubscribeError(
+            f"{url} is a web page; the feeds it names do not work:\n" + "\n".join(problems)
+        )
+    raise SubscribeError(
+        f'{url} is a web page that names no feed (no <link rel="alternate"> to RSS or Atom), '
+        f"and none was found at {', '.join(GUESSES)}; find the feed's address on the site"
+    )
+
+
+def _first_problem(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        message = str(first.get("msg", exc)).removeprefix("Value error, ")
+        return f"{where}: {message}" if where else message
+    return str(exc)
+
+
+def remove_feed(config_path: Path, address: str) -> FeedConfig:
+    """Unsubscribe: remove the entry for `address` from feeds.yaml (its stories stay in the
+    database; the next poll marks the feed inactive). Raises SubscribeError."""
+    if not config_path.exists():
+        raise SubscribeError(f"{config_path} does not exist")
+    text = config_path.read_text(encoding="utf-8")
+    urls = _urls(text)
+    wanted = address.strip()
+    match = [u for u in urls if u == wanted] or [u for u in urls if _same(u, wanted)]
+    if not match:
+        raise SubscribeError(f"{address} is not in {config_path}")
+    url = match[0]
+    candidate = remove_feed_from_yaml(text, url)
+    remaining = _urls(candidate)
+    expected = list(urls)
+    expected.remove(url)
+    if remaining != expected:
+        raise SubscribeError(
+            f"could not remove {url} from {config_path} safely; edit the file by hand"
+        )
+    write_config(config_path, candidate)
+    return FeedConfig(url=url)

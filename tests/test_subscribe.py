@@ -1,0 +1,202 @@
+"""`monitor add` / `monitor remove`: subscribing from the command line, with feed discovery on a
+web page, against a real server on 127.0.0.1; feeds.yaml keeps the user's comments and layout
+and is never left invalid or half written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.config import FeedConfig, load_settings
+from monitor.subscribe import add_feeds_to_yaml, discover, remove_feed_from_yaml
+from tests.feedserver import FeedServer, Route
+from tests.feedserver import rss as rss_body
+from tests.test_cli import invoke
+
+CONFIG = """\
+# my subscriptions
+feeds:
+  - url: https://desk.example/ai.xml   # the AI desk
+    title: Desk
+    tags: [official]
+
+  - title: Wire
+    url: https://wire.example/feed
+
+poll:
+  interval_minutes: 30  # twice an hour
+"""
+ITEM = {"title": "Quillmark hires a Meta researcher", "link": "https://q.example/1", "guid": "1"}
+PAGE = b"""<!doctype html><html><head><title>Quillmark</title>
+<link rel="stylesheet" href="/style.css">
+<link rel="alternate" type="application/rss+xml" title="Quillmark news" href="/news/rss.xml">
+<LINK REL="alternate" TYPE="application/atom+xml" TITLE="Comments" HREF="comments.atom">
+</head><body>Our own page.</body></html>"""
+
+
+def configured(tmp_path: Path) -> Path:
+    config = tmp_path / "feeds.yaml"
+    config.write_text(CONFIG)
+    return config
+
+
+def run(config: Path, *args: str) -> tuple[int, str, str]:
+    return invoke(*args, "--config", str(config), "--db", str(config.parent / "m.db"))
+
+
+def urls(config: Path) -> list[str]:
+    return [feed.url for feed in load_settings(config).feeds]
+
+
+def test_add_a_feed_keeps_comments_and_says_what_it_found(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/feed.xml"] = Route(body=rss_body([ITEM], title="Quillmark news"))
+    config = configured(tmp_path)
+    code, out, err = run(config, "add", server.url("/feed.xml"), "--tag", "rivals")
+    assert code == 0, err
+    assert "“Quillmark news”, 1 item" in out
+    assert urls(config)[-1] == server.url("/feed.xml")
+    assert load_settings(config).feeds[-1].tags == ["rivals"]
+    text = config.read_text()
+    assert text.startswith(CONFIG.split("poll:")[0].rstrip("\n"))  # comments, blank line kept
+    assert "interval_minutes: 30  # twice an hour" in text
+    assert server.hits["/feed.xml"] == 1
+
+
+def test_add_a_web_page_subscribes_to_the_feed_it_names(server: FeedServer, tmp_path: Path) -> None:
+    server.routes["/"] = Route(body=PAGE, content_type="text/html; charset=utf-8")
+    server.routes["/news/rss.xml"] = Route(body=rss_body([ITEM]))
+    config = configured(tmp_path)
+    code, out, err = run(config, "add", server.url("/"))
+    assert code == 0, err
+    assert urls(config)[-1] == server.url("/news/rss.xml")
+    assert f"Found on the page {server.url('/')}" in out
+    assert f"it also names {server.url('/comments.atom')} (Comments)" in out
+    assert server.hits["/comments.atom"] == 0  # only the one added is fetched
+
+
+def test_a_page_naming_no_feed_has_the_usual_places_tried(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/blog/"] = Route(body=b"<html><body>hi</body></html>", content_type="text/html")
+    server.routes["/rss.xml"] = Route(body=rss_body([ITEM]))
+    config = configured(tmp_path)
+    code, _out, err = run(config, "add", server.url("/blog/"))
+    assert code == 0, err
+    assert urls(config)[-1] == server.url("/rss.xml")
+    assert sum(server.hits.values()) <= 1 + 6  # the page, then at most the six usual places
+
+
+def test_no_feed_anywhere_changes_nothing(server: FeedServer, tmp_path: Path) -> None:
+    server.routes["/"] = Route(body=b"<html><body>hi</body></html>", content_type="text/html")
+    config = configured(tmp_path)
+    code, _out, err = run(config, "add", server.url("/"))
+    assert code == 1
+    assert "names no feed" in err and "--no-check" in err
+    assert config.read_text() == CONFIG
+
+
+def test_unreachable_or_broken_named_feed_changes_nothing(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/"] = Route(body=PAGE, content_type="text/html")
+    server.routes["/news/rss.xml"] = Route(status=500)
+    config = configured(tmp_path)
+    code, _out, err = run(config, "add", server.url("/"))
+    assert code == 1 and "do not work" in err and "500" in err
+    code, _out, err = run(config, "add", "http://127.0.0.1:9/feed.xml")
+    assert code == 1 and "refused" in err
+    assert config.read_text() == CONFIG
+
+
+def test_already_subscribed_is_not_an_error(tmp_path: Path) -> None:
+    config = configured(tmp_path)
+    code, out, _err = run(config, "add", "https://wire.example/feed/", "--no-check")
+    assert code == 0 and "already in" in out and "nothing changed" in out
+    assert config.read_text() == CONFIG
+
+
+def test_no_check_adds_without_fetching_and_bad_values_are_refused(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    config = configured(tmp_path)
+    code, _out, err = run(config, "add", server.url("/later.xml"), "--no-check")
+    assert code == 0, err
+    assert server.hits == {} and urls(config)[-1] == server.url("/later.xml")
+    before = config.read_text()
+    code, _out, err = run(config, "add", "ftp://x.example/f", "--no-check")
+    assert code == 2 and "only http, https or a local file path" in err
+    code, _out, err = run(config, "add", "https://y.example/f", "--tag", "two words")
+    assert code == 2 and "'two words': a tag is letters" in err
+    assert config.read_text() == before
+
+
+def test_a_bare_host_name_means_https(tmp_path: Path) -> None:
+    config = configured(tmp_path)
+    code, _out, err = run(config, "add", "news.example/feed.xml", "--no-check")
+    assert code == 0, err
+    assert urls(config)[-1] == "https://news.example/feed.xml"
+
+
+def test_add_creates_a_missing_feeds_yaml(tmp_path: Path) -> None:
+    config = tmp_path / "new.yaml"
+    code, _out, err = run(config, "add", "https://news.example/feed.xml", "--no-check")
+    assert code == 0, err
+    assert urls(config) == ["https://news.example/feed.xml"]
+
+
+def test_remove_takes_out_the_whole_entry_and_nothing_else(tmp_path: Path) -> None:
+    config = configured(tmp_path)
+    code, out, err = run(config, "remove", "https://desk.example/ai.xml")
+    assert code == 0, err
+    assert "its stories are kept" in out
+    assert urls(config) == ["https://wire.example/feed"]
+    text = config.read_text()
+    assert "# my subscriptions" in text and "official" not in text and "# twice an hour" in text
+    code, _out, _err = run(config, "remove", "https://wire.example/feed")  # url on its 2nd line
+    assert code == 0
+    assert urls(config) == [] and "feeds: []" in config.read_text()
+    code, _out, err = run(config, "remove", "https://wire.example/feed")
+    assert code == 2 and "is not in" in err
+
+
+def test_per_feed_tags_must_be_tag_names(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - url: https://a.example/f\n    tags: [ok, not ok]\n")
+    code, _out, err = run(config, "feeds")
+    assert code == 2 and "feeds[0].tags" in err and "'not ok'" in err
+
+
+def test_discover_reads_only_feed_links_and_resolves_them() -> None:
+    found = discover(PAGE, "https://q.example/about/")
+    assert [(f.url, f.title) for f in found] == [
+        ("https://q.example/news/rss.xml", "Quillmark news"),
+        ("https://q.example/about/comments.atom", "Comments"),
+    ]
+    assert discover(b"<link rel=alternate type=application/rss+xml href='javascript:x'>", "") == []
+    assert discover(b"\xff\xfe<<<", "https://q.example/") == []
+
+
+ADDRESSES = st.lists(
+    st.from_regex(r"https://[a-z]{1,8}\.example/[a-z0-9/]{0,12}", fullmatch=True),
+    min_size=1,
+    max_size=6,
+    unique=True,
+)
+
+
+@given(ADDRESSES, st.data())
+def test_removing_any_entry_leaves_exactly_the_others(
+    addresses: list[str], data: st.DataObject
+) -> None:
+    text = add_feeds_to_yaml(
+        "# mine\nfeeds: []\npoll: {}\n", [FeedConfig(url=a) for a in addresses]
+    )
+    gone = data.draw(st.sampled_from(addresses))
+    after = yaml.safe_load(remove_feed_from_yaml(text, gone))
+    assert [f["url"] for f in after["feeds"]] == [a for a in addresses if a != gone]
+    assert after["poll"] == {}
