@@ -469,7 +469,7 @@ def add(
     Already subscribed: nothing changes (exit 0). The next poll fetches the new feed.
     """
     from monitor.config import ConfigError, PollSettings, resolve_paths
-    from monitor.subscribe import SubscribeError, add_feed
+    from monitor.subscribe import AlreadySubscribed, SubscribeError, add_feed
 
     config_path, _db_path = resolve_paths(config, db)
     poll = _load(config, db)[0].poll if config_path.exists() else PollSettings()
@@ -477,18 +477,16 @@ def add(
         added = add_feed(config_path, address, poll, title=title, tags=tags, check=not no_check)
     except ConfigError as exc:
         _fail(f"config error: {exc}", ExitCode.USAGE)
+    except AlreadySubscribed as exc:
+        click.echo(f"{clean_line(str(exc))}; nothing changed.")
+        return
     except SubscribeError as exc:
-        message = str(exc)
-        if " is already in " in message:
-            click.echo(f"{clean_line(message)}; nothing changed.")
-            return
-        fetched = not no_check and "cannot write" not in message
-        _fail(
-            message + ("\n(--no-check adds it without fetching)" if fetched else ""),
-            ExitCode.FEED_FAILED if fetched else ExitCode.USAGE,
-        )
+        if exc.fetch_failed:
+            _fail(f"{exc}\n(--no-check adds it without fetching)", ExitCode.FEED_FAILED)
+        _fail(str(exc), ExitCode.USAGE)
     feed = added.feed
-    about = [f"“{clean_line(added.title)}”"] if added.title else []
+    name = feed.title or added.title
+    about = [f"“{clean_line(name)}”"] if name else []
     if not no_check:
         about.append(plural(added.entries, "item"))
     click.echo(

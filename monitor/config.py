@@ -41,6 +41,22 @@ class _StrictTypes(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+def address_key(url: str) -> str:
+    """What makes two addresses one subscription: scheme and host without case and a trailing
+    slash ignored (the path and query keep their case: `?channel_id=UCab` is not `UCAB`); a local
+    path made absolute."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1": reported as a bad URL by the url check
+        return url.rstrip("/").lower()
+    if parts.scheme.lower() in ("http", "https"):
+        path = parts.path.rstrip("/")
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
+    return str(Path(url).expanduser().absolute()).rstrip("/")
+
+
 def _check_feed_url(value: str) -> str:
     value = value.strip()
     if not value:
@@ -345,7 +361,7 @@ def settings_from_data(data: Any, source: str) -> Settings:
 
 
 def _duplicate_feeds(feeds: Any) -> list[str]:
-    """One line per feed listed again (same URL up to case and a trailing slash). Read from the
+    """One line per feed listed again (the same `address_key`). Read from the
     raw data, so duplicates are reported together with every other problem of the file."""
     if not isinstance(feeds, list):
         return []
@@ -355,7 +371,7 @@ def _duplicate_feeds(feeds: Any) -> list[str]:
         url = feed.get("url") if isinstance(feed, dict) else None
         if not isinstance(url, str) or not url.strip():
             continue
-        key = url.strip().rstrip("/").lower()
+        key = address_key(url)
         if key in seen:
             lines.append(f"feeds[{index}].url: duplicate of feeds[{seen[key]}].url ({url.strip()})")
         else:

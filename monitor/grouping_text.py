@@ -203,6 +203,7 @@ _LETTERS = re.compile(r"[a-z]+")
 _CURRENCY = frozenset("$€£")
 _PERCENT_WORDS = frozenset(["percent", "per", "pct"])
 _MONEY_WORDS = frozenset(["trillion", "billion", "million", "bn"])
+_SCALE_WORDS = frozenset(["thousand", "million", "billion", "trillion"])
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(NUMBER_WORDS) + r")\b")  # on lowered text: 3x faster
 _BARE = re.compile(r"(?<![\w$€£.,-])(\d{2,}(?:,\d{3})*)(?![\w%.,]|\s?(?:percent|per cent))")
@@ -362,7 +363,12 @@ def _find_figures(text: str) -> tuple[Figure, ...]:
     if not COUNT_NOUNS.isdisjoint(words):
         for m in _COUNT.finditer(text):
             noun = term_of(m.group(3).lower())
-            add("count", m.group(1), 1.0, m.start(), m.end(1), noun)
+            scale = (m.group(2).split() or [""])[0].lower()  # "12 thousand GPUs" is 12,000
+            if scale in _SCALE_WORDS:
+                end = m.start(2) + len(scale)
+                add("count", m.group(1), _MULTIPLIERS[scale], m.start(), end, noun)
+            else:
+                add("count", m.group(1), 1.0, m.start(), m.end(1), noun)
     if not _MONEY_WORDS.isdisjoint(words):
         for m in _MONEY_WORD.finditer(text):
             add("money", m.group(1), _MULTIPLIERS[m.group(2).lower()], m.start(), m.end(), None)

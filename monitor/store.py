@@ -59,13 +59,14 @@ def sync_feeds(conn: sqlite3.Connection, feeds: Sequence[FeedConfig]) -> None:
         tags = json.dumps(sorted(set(feed.tags)))
         title = (clean_line(feed.title) or None) if feed.title is not None else None
         if feed.url in existing:
-            # A feed marked gone (HTTP 410) that the user removed and listed again is tried
-            # afresh: taking it out of feeds.yaml and putting it back is how one says so.
+            # A feed the user removed and listed again is due at once (`monitor add` says the
+            # next poll fetches it), and one marked gone (HTTP 410) is tried afresh: taking it
+            # out of feeds.yaml and putting it back is how one says so.
             conn.execute(
                 "UPDATE feeds SET title = COALESCE(?, title), tags = ?, "
                 "status = CASE WHEN active = 0 AND status = 'gone' THEN 'new' ELSE status END, "
-                "next_check = CASE WHEN active = 0 AND status = 'gone' THEN NULL "
-                "ELSE next_check END, active = 1 WHERE config_url = ?",
+                "next_check = CASE WHEN active = 0 THEN NULL ELSE next_check END, "
+                "active = 1 WHERE config_url = ?",
                 (title, tags, feed.url),
             )
         else:

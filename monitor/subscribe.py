@@ -25,11 +25,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
-from monitor.config import ConfigError, FeedConfig, PollSettings, settings_from_data
+from monitor.config import (
+    ConfigError,
+    FeedConfig,
+    PollSettings,
+    address_key,
+    settings_from_data,
+)
 from monitor.textclean import clean_line
 
 FEED_TYPES = frozenset(
@@ -48,7 +54,17 @@ PAGE_BYTES = 2 * 1024 * 1024  # of a page searched for feed links
 
 
 class SubscribeError(Exception):
-    """What was asked cannot be done; feeds.yaml was left as it was."""
+    """What was asked cannot be done; feeds.yaml was left as it was. `fetch_failed`: no feed
+    could be fetched at the address (the CLI's exit 1), rather than a problem with the file or
+    the request (exit 2)."""
+
+    def __init__(self, message: str, *, fetch_failed: bool = False) -> None:
+        super().__init__(message)
+        self.fetch_failed = fetch_failed
+
+
+class AlreadySubscribed(SubscribeError):
+    """The address is in feeds.yaml already (not an error for the CLI: nothing to do)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,7 @@ class Probe:
 
     url: str
     is_feed: bool = False
+    moved_to: str | None = None  # a permanent redirect: where the feed lives now
     title: str | None = None
     entries: int = 0
     links: list[FeedLink] = field(default_factory=list)
@@ -119,8 +136,9 @@ def add_feeds_to_yaml(text: str, feeds: Sequence[FeedConfig]) -> str:
         added = "feeds:\n" + "".join(_entry_text(feed, "  ") for feed in feeds)
         return text + ("" if text.endswith("\n") or not text else "\n") + added
     start, end = block
-    if re.match(r"^feeds\s*:\s*\[\s*\]\s*(#.*)?$", lines[start].rstrip("\n")):
-        lines[start] = "feeds:\n"
+    empty = re.match(r"^feeds\s*:\s*\[\s*\]\s*(#.*)?$", lines[start].rstrip("\n"))
+    if empty:
+        lines[start] = "feeds:" + (f"  {empty.group(1)}" if empty.group(1) else "") + "\n"
     item = next((m for m in (re.match(r"^(\s*)- ", x) for x in lines[start + 1 : end]) if m), None)
     indent = item.group(1) if item else "  "
     if end > 0 and not lines[end - 1].endswith("\n"):
@@ -222,7 +240,7 @@ def replace_text(path: Path, text: str) -> None:
 
 
 def _same(a: str, b: str) -> bool:
-    return a.strip().rstrip("/").lower() == b.strip().rstrip("/").lower()
+    return address_key(a) == address_key(b)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +297,13 @@ def probe(url: str, settings: PollSettings) -> Probe:
         return Probe(url, error=fetched.error or f"could not fetch it ({fetched.outcome})")
     parsed = parse_feed(fetched.body, final)
     if parsed.error is None:
-        return Probe(url, is_feed=True, title=parsed.title, entries=len(parsed.entries))
+        return Probe(
+            url,
+            is_feed=True,
+            moved_to=fetched.moved_to,
+            title=parsed.title,
+            entries=len(parsed.entries),
+        )
     links = discover(fetched.body, final)
     return Probe(url, links=links, error=parsed.error)
 
@@ -288,9 +312,19 @@ def normalise_address(value: str) -> str:
     """What the user typed, as feeds.yaml takes it: `example.com/news` → https://example.com/news
     (a bare host name or path without a scheme that is not a local file), else unchanged."""
     value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme or value.startswith(("/", "~", ".")) or Path(value).exists():
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[::1": the url check says what is wrong
         return value
+    if parts.scheme.lower() == "file" and parts.netloc in ("", "localhost") and parts.path:
+        return str(Path(unquote(parts.path)))
+    if re.match(r"^[\w.-]+:\d+(/|$)", value):  # host:port/path
+        return "https://" + value
+    if parts.scheme or value.startswith(("/", "~", ".")) or Path(value).exists():
+        if parts.scheme and len(parts.scheme) > 1:
+            return value
+        # A local file: absolute, so a poll from cron (another directory) finds it too.
+        return str(Path(value).expanduser().absolute()) if value else value
     host = value.split("/", 1)[0]
     if "." in host and " " not in value:
         return "https://" + value
@@ -307,35 +341,80 @@ def add_feed(
     check: bool = True,
 ) -> Added:
     """Subscribe to `address` (a feed, or a page that announces one): checked, then appended to
-    feeds.yaml. Raises SubscribeError (nothing written) or ConfigError (the given title or tags
-    are not valid)."""
+    feeds.yaml. Raises AlreadySubscribed, SubscribeError (nothing written) or ConfigError (the
+    given title or tags are not valid)."""
     url = normalise_address(address)
     if not url:
         raise ConfigError("give the address of a feed or of a web page that names one")
-    text = config_path.read_text(encoding="utf-8") if config_path.exists() else ""
-    existing = _urls(text)
-
-    def subscribed(candidate: str) -> None:
-        if any(_same(candidate, known) for known in existing):
-            raise SubscribeError(f"{candidate} is already in {config_path}")
-
+    if title is not None and (clean_line(title) != title.strip() or not title.strip()):
+        raise ConfigError(f"title {title!r}: give one line of plain text")
+    tags = list(dict.fromkeys(tags))
     try:
-        FeedConfig(url=url, title=title, tags=list(tags))
+        FeedConfig(url=url, title=title, tags=tags)
     except ValueError as exc:
         raise ConfigError(_first_problem(exc)) from None
-    subscribed(url)
-    added = Added(FeedConfig(url=url, title=title, tags=list(tags)))
+    _not_subscribed(config_path, url)
+    added = Added(FeedConfig(url=url, title=title, tags=tags))
     if check:
         found = probe(url, settings)
         if found.is_feed:
             added.title, added.entries = found.title, found.entries
+            if found.moved_to:  # moved permanently: subscribe where it lives now
+                added.feed = FeedConfig(url=found.moved_to, title=title, tags=tags)
         else:
             added = _from_page(url, found, settings, title, tags)
-            subscribed(added.feed.url)
-    write_config(config_path, add_feeds_to_yaml(text, [added.feed]))
-    if not any(_same(added.feed.url, u) for u in _urls(config_path.read_text(encoding="utf-8"))):
-        raise SubscribeError(f"{config_path}: the new entry did not read back")  # pragma: no cover
+    with _ConfigLock(config_path):
+        # Read again: the check took a while, and another add or an edit may have come since.
+        text = config_path.read_text(encoding="utf-8") if config_path.exists() else ""
+        _not_subscribed(config_path, added.feed.url, text)
+        _refuse_flow_style(config_path, text)
+        write_config(config_path, add_feeds_to_yaml(text, [added.feed]))
     return added
+
+
+def _not_subscribed(config_path: Path, url: str, text: str | None = None) -> None:
+    if text is None:
+        text = config_path.read_text(encoding="utf-8") if config_path.exists() else ""
+    try:
+        known = _urls(text)
+    except yaml.YAMLError:
+        return  # write_config says what is wrong with the file
+    if any(_same(url, other) for other in known):
+        raise AlreadySubscribed(f"{url} is already in {config_path}")
+
+
+def _refuse_flow_style(config_path: Path, text: str) -> None:
+    line = next((x for x in text.splitlines() if re.match(r"^feeds\s*:", x)), "")
+    value = line.split(":", 1)[1].split("#", 1)[0].strip() if line else ""
+    if value and value != "[]":
+        raise SubscribeError(
+            f"{config_path}: feeds: is written on one line ({value[:40]}); "
+            "put each feed on its own `- url:` line, or add this one by hand"
+        )
+
+
+class _ConfigLock:
+    """An exclusive lock on feeds.yaml's directory while it is read, edited and replaced, so two
+    adds or removes at once (two terminals, or the UI and a shell) never undo each other. A
+    directory that cannot be locked is edited without (the rename is still atomic)."""
+
+    def __init__(self, config_path: Path) -> None:
+        self.directory = config_path.absolute().parent
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        import fcntl
+
+        try:
+            self.fd = os.open(self.directory, os.O_RDONLY)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except OSError:
+            self.__exit__()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+            self.fd = None
 
 
 def _from_page(
@@ -349,14 +428,14 @@ def _from_page(
         root = f"{base.scheme}://{base.netloc}"
         candidates = [FeedLink(root + path) for path in GUESSES[:MAX_GUESSES]]
     else:
-        raise SubscribeError(f"{url}: {page.error}")
+        raise SubscribeError(f"{url}: {page.error}", fetch_failed=True)
     problems = []
-    for link in candidates:
+    for number, link in enumerate(candidates):
         found = probe(link.url, settings)
         if found.is_feed:
-            others = [other for other in page.links if other.url != link.url]
+            others = list(page.links[number + 1 :])  # those before it were tried: broken
             return Added(
-                FeedConfig(url=link.url, title=title, tags=list(tags)),
+                FeedConfig(url=found.moved_to or link.url, title=title, tags=list(tags)),
                 found_on=url,
                 title=found.title or link.title,
                 entries=found.entries,
@@ -366,11 +445,13 @@ def _from_page(
             problems.append(f"{link.url}: {found.error}")
     if page.links:
         raise SubscribeError(
-            f"{url} is a web page; the feeds it names do not work:\n" + "\n".join(problems)
+            f"{url} is a web page; the feeds it names do not work:\n" + "\n".join(problems),
+            fetch_failed=True,
         )
     raise SubscribeError(
         f'{url} is a web page that names no feed (no <link rel="alternate"> to RSS or Atom), '
-        f"and none was found at {', '.join(GUESSES)}; find the feed's address on the site"
+        f"and none was found at {', '.join(GUESSES)}; find the feed's address on the site",
+        fetch_failed=True,
     )
 
 
@@ -389,20 +470,21 @@ def remove_feed(config_path: Path, address: str) -> FeedConfig:
     database; the next poll marks the feed inactive). Raises SubscribeError."""
     if not config_path.exists():
         raise SubscribeError(f"{config_path} does not exist")
-    text = config_path.read_text(encoding="utf-8")
-    urls = _urls(text)
-    wanted = address.strip()
-    match = [u for u in urls if u == wanted] or [u for u in urls if _same(u, wanted)]
-    if not match:
-        raise SubscribeError(f"{address} is not in {config_path}")
-    url = match[0]
-    candidate = remove_feed_from_yaml(text, url)
-    remaining = _urls(candidate)
-    expected = list(urls)
-    expected.remove(url)
-    if remaining != expected:
-        raise SubscribeError(
-            f"could not remove {url} from {config_path} safely; edit the file by hand"
-        )
-    write_config(config_path, candidate)
+    with _ConfigLock(config_path):
+        text = config_path.read_text(encoding="utf-8")
+        urls = _urls(text)
+        wanted = address.strip()
+        match = [u for u in urls if u == wanted] or [u for u in urls if _same(u, wanted)]
+        if not match:
+            raise SubscribeError(f"{address} is not in {config_path}")
+        url = match[0]
+        candidate = remove_feed_from_yaml(text, url)
+        remaining = _urls(candidate)
+        expected = list(urls)
+        expected.remove(url)
+        if remaining != expected:
+            raise SubscribeError(
+                f"could not remove {url} from {config_path} safely; edit the file by hand"
+            )
+        write_config(config_path, candidate)
     return FeedConfig(url=url)

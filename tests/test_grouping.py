@@ -370,6 +370,12 @@ def test_percent_and_counts() -> None:
     ]
     assert kinds == [("percent", 49.0), ("count", 600.0), ("count", 24.0)]
     assert find_figures("founded in 2015") == []  # a year is not a figure
+    # A scale word between the number and what it counts multiplies (a rewording of "12,000
+    # GPUs" as "12 thousand GPUs" was recorded as a corrected figure).
+    (words,) = find_figures("trained on 12 thousand GPUs")
+    (digits,) = find_figures("trained on 12,000 GPUs")
+    assert (words.value, words.noun) == (12000.0, "gpus") and figures_agree(words, digits)
+    assert [f.value for f in find_figures("two million users left")] == [2e6]
 
 
 def test_rounding_agrees_but_a_tenfold_difference_does_not() -> None:

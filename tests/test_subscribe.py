@@ -5,7 +5,9 @@ and is never left invalid or half written."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -200,3 +202,128 @@ def test_removing_any_entry_leaves_exactly_the_others(
     after = yaml.safe_load(remove_feed_from_yaml(text, gone))
     assert [f["url"] for f in after["feeds"]] == [a for a in addresses if a != gone]
     assert after["poll"] == {}
+
+
+def test_two_adds_at_once_keep_both(server: FeedServer, tmp_path: Path) -> None:
+    """An add read feeds.yaml before its check and wrote that copy back after it: a second add
+    (or a remove, or a hand edit) made meanwhile was lost."""
+    import threading
+    import time
+
+    from monitor.config import PollSettings
+    from monitor.subscribe import add_feed
+
+    def slow(handler: Any) -> None:
+        time.sleep(1.0)
+        body = rss_body([ITEM], title="Slow desk")
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    server.routes["/slow.xml"] = slow
+    server.routes["/fast.xml"] = Route(body=rss_body([ITEM]))
+    config = configured(tmp_path)
+    first = threading.Thread(
+        target=add_feed, args=(config, server.url("/slow.xml"), PollSettings())
+    )
+    first.start()
+    time.sleep(0.3)
+    add_feed(config, server.url("/fast.xml"), PollSettings())
+    first.join(timeout=20)
+    assert set(urls(config)[-2:]) == {server.url("/slow.xml"), server.url("/fast.xml")}
+
+
+def test_only_scheme_and_host_ignore_case(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - url: https://tube.example/feed?channel_id=UCabc\n")
+    code, out, _ = run(config, "add", "https://TUBE.example/feed/?channel_id=UCabc", "--no-check")
+    assert code == 0 and "nothing changed" in out
+    code, _out, err = run(config, "add", "https://tube.example/feed?channel_id=UCABC", "--no-check")
+    assert code == 0, err
+    assert len(urls(config)) == 2
+    code, _out, err = run(config, "remove", "https://tube.example/feed?channel_id=ucabc")
+    assert code == 2 and "is not in" in err
+
+
+def test_a_local_file_is_saved_by_its_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved as typed ("local.xml"), a cron poll from another directory could not find it."""
+    (tmp_path / "local.xml").write_bytes(rss_body([ITEM]))
+    config = configured(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run(config, "add", "local.xml")
+    assert code == 0, err
+    assert urls(config)[-1] == str(tmp_path / "local.xml")
+    code, out, _ = run(config, "add", f"file://{tmp_path}/local.xml")
+    assert code == 0 and "nothing changed" in out
+
+
+def test_a_permanent_redirect_subscribes_to_where_the_feed_lives(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/old.xml"] = Route(status=301, headers={"Location": server.url("/new.xml")})
+    server.routes["/new.xml"] = Route(body=rss_body([ITEM]))
+    config = configured(tmp_path)
+    code, _out, err = run(config, "add", server.url("/old.xml"))
+    assert code == 0, err
+    assert urls(config)[-1] == server.url("/new.xml")
+
+
+def test_feeds_on_one_line_is_a_clear_refusal(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    text = 'feeds: [{url: "https://a.example/f"}]\n'
+    config.write_text(text)
+    code, _out, err = run(config, "add", "https://b.example/f", "--no-check")
+    assert code == 2 and "on its own `- url:` line" in err
+    assert config.read_text() == text
+
+
+def test_feeds_the_page_names_after_the_one_added_are_suggested_not_the_broken_ones(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/"] = Route(
+        body=b'<link rel="alternate" type="application/rss+xml" href="/gone.xml" title="Gone">'
+        b'<link rel="alternate" type="application/rss+xml" href="/news.xml">'
+        b'<link rel="alternate" type="application/atom+xml" href="/talk.atom" title="Talk">',
+        content_type="text/html",
+    )
+    server.routes["/news.xml"] = Route(body=rss_body([ITEM]))
+    config = configured(tmp_path)
+    code, out, err = run(config, "add", server.url("/"))
+    assert code == 0, err
+    assert "talk.atom (Talk)" in out and "gone.xml" not in out
+
+
+def test_title_and_tags_are_checked_and_a_comment_on_an_empty_list_kept(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []  # fill me\n")
+    code, _out, err = run(config, "add", "https://a.example/f", "--no-check", "--title", "a\nb")
+    assert code == 2 and "one line of plain text" in err
+    code, out, err = run(
+        config, "add", "https://a.example/f", "--no-check", "--title", "Desk", "--tag", "x",
+        "--tag", "x",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "“Desk”" in out
+    assert load_settings(config).feeds[0].tags == ["x"]
+    assert config.read_text().startswith("feeds:  # fill me\n")
+
+
+def test_a_feed_removed_and_added_again_is_due_at_once(server: FeedServer, tmp_path: Path) -> None:
+    """It kept its old schedule: "the next poll fetches it" was followed by "0 feeds (1 not
+    due)"."""
+    server.routes["/feed.xml"] = Route(body=rss_body([ITEM]))
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\npoll:\n  parse_workers: 0\n")
+    assert run(config, "add", server.url("/feed.xml"))[0] == 0
+    assert run(config, "poll", "-q")[0] == 0
+    assert run(config, "remove", server.url("/feed.xml"))[0] == 0
+    assert run(config, "poll", "-q")[0] == 0
+    assert run(config, "add", server.url("/feed.xml"))[0] == 0
+    hits = server.hits["/feed.xml"]
+    code, out, _err = run(config, "poll")
+    assert code == 0 and "not due" not in out
+    assert server.hits["/feed.xml"] == hits + 1

@@ -149,6 +149,7 @@ class MonitorApp(App[int]):
         self._poll_timer: Timer | None = None
         self._last_poll_seen: str | None = None
         self._exit_requested = False
+        self._feeds_yaml_changed = False  # during a poll, which read feeds.yaml before the change
 
     @property
     def settings(self) -> Settings:
@@ -467,6 +468,9 @@ class MonitorApp(App[int]):
                 self.poll_status.next_at = None
             self.check_database()
             self._announce_poll_state()
+            if self._feeds_yaml_changed:  # a feed was added or removed while it ran
+                self._feeds_yaml_changed = False
+                self.call_after_refresh(self.start_poll)
         elif event.state == WorkerState.ERROR:
             error = worker.error
             what = worker.description or worker.name or "A background task"
@@ -541,6 +545,7 @@ class MonitorApp(App[int]):
 
     def subscribe(self, address: str) -> None:
         """Check `address` and add it to feeds.yaml, in a worker (it fetches)."""
+        self.notify(f"Checking {clean_line(address)}…", timeout=4, markup=False)
         self._change_feeds(partial(self._subscribe, address), f"Subscribing to {address}")
 
     def _subscribe(self, address: str) -> None:
@@ -579,7 +584,9 @@ class MonitorApp(App[int]):
     def _after_feeds_changed(self, said: str) -> None:
         """feeds.yaml changed: a poll now brings the database in step (and fetches a new feed)."""
         started = self.start_poll()
-        later = "" if started else " The next poll applies it (one is running)."
+        if not started:  # the running poll read feeds.yaml before: another follows it
+            self._feeds_yaml_changed = True
+        later = "" if started else " A poll follows the one running now."
         self.notify(said + later, markup=False)
 
     def show_feed(self, feed_id: int, name: str) -> None:
