@@ -271,7 +271,11 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
         {"group": group_id, **floor.params()},
     ).fetchone()[0]
     claims = _new_claims(conn, group_id, floor)
-    shown = _dedupe([claim for _, claim in claims])
+    corrections = _corrections(conn, group_id, floor)
+    # A corrected figure is a new claim too; its correction line says it already (with what
+    # it was), so it is not listed twice.
+    corrected = {fix.now for fix in corrections}
+    shown = _dedupe([claim for _, claim in claims if claim.text not in corrected])
     limit = MAX_CLAIMS if new else len(shown)
     listed = {c.text for c in shown[:limit]}
     conflicts, more_conflicts = _pick_conflicts(
@@ -293,7 +297,7 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
         conflicts=conflicts,
         more_claims=max(0, len(shown) - limit),
         more_conflicts=more_conflicts,
-        corrections=_corrections(conn, group_id, floor),
+        corrections=corrections,
     )
 
 

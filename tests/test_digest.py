@@ -433,6 +433,7 @@ def test_a_corrected_figure_is_reported_once_in_every_format(conn: sqlite3.Conne
         "~ corrected: Meta invests $15 billion in Scale AI  (Desk A); "
         "was: Meta invests $14.3 billion in Scale AI"
     ) in text
+    assert "+ new: Meta invests $15 billion" not in text  # the correction line says it
     assert "**corrected:** Meta invests $15 billion in Scale AI" in digest.render(
         report, "markdown"
     )
