@@ -23,9 +23,15 @@ from xml.sax.saxutils import quoteattr
 import yaml
 from pydantic import ValidationError
 
-from monitor.config import ConfigError, FeedConfig
+from monitor.config import ConfigError, FeedConfig, address_key
 from monitor.parse import strip_doctype
-from monitor.subscribe import SubscribeError, add_feeds_to_yaml, write_config
+from monitor.subscribe import (
+    ConfigLock,
+    SubscribeError,
+    add_feeds_to_yaml,
+    read_config,
+    write_config,
+)
 from monitor.textclean import clean_line
 from monitor.topics import is_tag_name
 
@@ -120,35 +126,39 @@ def import_opml(opml_path: Path, config_path: Path) -> ImportResult:
     skipped, each with a note."""
     found = read_opml(opml_path)
     result = ImportResult()
-    text = config_path.read_text(encoding="utf-8") if config_path.exists() else ""
-    current = yaml.safe_load(text) or {}
-    existing = {
-        str(feed.get("url", "")).rstrip("/").lower()
-        for feed in (current.get("feeds") or [])
-        if isinstance(feed, dict)
-    }
-    new: list[FeedConfig] = []
-    for outline in found:
-        key = outline.url.rstrip("/").lower()
-        if key in existing:
-            result.already += 1
-            continue
-        feed = _as_feed(outline, result.notes)
-        if feed is None:
-            result.skipped += 1
-            continue
-        existing.add(key)
-        new.append(feed)
-    if not new:
-        return result
+    with ConfigLock(config_path):
+        text, newline = read_config(config_path)
+        current = yaml.safe_load(text) or {}
+        existing = {
+            address_key(str(feed.get("url", "")))
+            for feed in (current.get("feeds") or [])
+            if isinstance(feed, dict)
+        }
+        new: list[FeedConfig] = []
+        for outline in found:
+            feed = _as_feed(outline, result.notes)
+            if feed is None:
+                result.skipped += 1
+                continue
+            key = address_key(feed.url)
+            if key in existing:
+                result.already += 1
+                continue
+            existing.add(key)
+            new.append(feed)
+        if new:
+            _write(opml_path, config_path, add_feeds_to_yaml(text, new), newline)
+    result.added = len(new)
+    return result
+
+
+def _write(opml_path: Path, config_path: Path, text: str, newline: str) -> None:
     try:
-        write_config(config_path, add_feeds_to_yaml(text, new))
+        write_config(config_path, text, newline)
     except ConfigError as exc:
         raise OpmlError(f"{opml_path}: importing would make feeds.yaml invalid: {exc}") from None
     except SubscribeError as exc:
         raise OpmlError(f"{opml_path}: {exc}") from None
-    result.added = len(new)
-    return result
 
 
 def stored_titles(db_path: Path) -> dict[str, str] | None:

@@ -162,6 +162,9 @@ def _entry(raw: dict, now: float, bare_guids: Container[str] = ()) -> ParsedEntr
     return ParsedEntry(key, url, title, summary, content, author, published)
 
 
+_HEADER_NOTES = frozenset({"CharacterEncodingOverride", "NonXMLContentType"})
+
+
 def parse_feed(body: bytes, base_url: str = "", *, fast: bool = True) -> ParsedFeed:
     """Parse a feed body. Never raises: problems come back in `.error` / `.warning`.
 
@@ -234,13 +237,14 @@ def _parse_with_feedparser(safe: bytes, base_url: str, now: float) -> ParsedFeed
     bare = _bare_guids(safe, base_url) if any(e.get("guidislink") for e in raw_entries) else set()
     parsed = _parsed(result.get("feed") or {}, raw_entries, now, bare)
     problem = result.get("bozo_exception") if result.get("bozo") else None
+    # feedparser's notes on headers it was not given ("no Content-type specified": we parse
+    # bytes, not a response) say nothing about the feed; they are left out.
+    if problem is not None and type(problem).__name__ in _HEADER_NOTES:
+        problem = None
     reason = clean_line(str(problem))[:200] if problem is not None else ""
     if not result.get("version") and not parsed.entries:
         parsed.error = "not an RSS or Atom feed" + (f" ({reason})" if reason else "")
-    elif problem is not None and type(problem).__name__ not in (
-        "CharacterEncodingOverride",
-        "NonXMLContentType",
-    ):
+    elif problem is not None:
         if parsed.entries:
             recovered = plural(len(parsed.entries), "entry")
             parsed.warning = f"malformed feed, {recovered} recovered: {reason}"

@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -212,15 +213,25 @@ def _urls(text: str) -> list[str]:
     ]
 
 
-def write_config(path: Path, text: str) -> None:
-    """Validate `text` as a feeds.yaml and write it over `path` atomically. Raises ConfigError
-    (the file would be invalid) or SubscribeError (it could not be written)."""
+def read_config(path: Path) -> tuple[str, str]:
+    """feeds.yaml's text with "\n" line ends, and the line end the file uses ("\r\n" when it
+    was written on Windows), so an edit writes it back the way it was. "" for no file."""
+    if not path.exists():
+        return "", "\n"
+    with path.open(encoding="utf-8", newline="") as handle:
+        raw = handle.read()
+    return raw.replace("\r\n", "\n"), "\r\n" if "\r\n" in raw else "\n"
+
+
+def write_config(path: Path, text: str, newline: str = "\n") -> None:
+    """Validate `text` as a feeds.yaml and write it over `path` atomically, with `newline` line
+    ends. Raises ConfigError (the file would be invalid) or SubscribeError (not written)."""
     try:
         settings_from_data(yaml.safe_load(text), str(path))
     except yaml.YAMLError as exc:
         raise SubscribeError(f"{path}: the edit would not be valid YAML ({exc})") from None
     try:
-        replace_text(path, text)
+        replace_text(path, text if newline == "\n" else text.replace("\n", newline))
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
         raise SubscribeError(f"cannot write {path}: {reason}; it was left as it was") from None
@@ -228,11 +239,19 @@ def write_config(path: Path, text: str) -> None:
 
 def replace_text(path: Path, text: str) -> None:
     """Write a temporary file beside `path` and rename it over `path`, so a full disk or a crash
-    never leaves half a feeds.yaml."""
+    never leaves half a feeds.yaml. The file keeps its permissions (a new one gets the usual
+    ones, not the temporary file's owner-only mode)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feeds-", suffix=".yaml")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -363,18 +382,18 @@ def add_feed(
                 added.feed = FeedConfig(url=found.moved_to, title=title, tags=tags)
         else:
             added = _from_page(url, found, settings, title, tags)
-    with _ConfigLock(config_path):
+    with ConfigLock(config_path):
         # Read again: the check took a while, and another add or an edit may have come since.
-        text = config_path.read_text(encoding="utf-8") if config_path.exists() else ""
+        text, newline = read_config(config_path)
         _not_subscribed(config_path, added.feed.url, text)
         _refuse_flow_style(config_path, text)
-        write_config(config_path, add_feeds_to_yaml(text, [added.feed]))
+        write_config(config_path, add_feeds_to_yaml(text, [added.feed]), newline)
     return added
 
 
 def _not_subscribed(config_path: Path, url: str, text: str | None = None) -> None:
     if text is None:
-        text = config_path.read_text(encoding="utf-8") if config_path.exists() else ""
+        text = read_config(config_path)[0]
     try:
         known = _urls(text)
     except yaml.YAMLError:
@@ -393,7 +412,7 @@ def _refuse_flow_style(config_path: Path, text: str) -> None:
         )
 
 
-class _ConfigLock:
+class ConfigLock:
     """An exclusive lock on feeds.yaml's directory while it is read, edited and replaced, so two
     adds or removes at once (two terminals, or the UI and a shell) never undo each other. A
     directory that cannot be locked is edited without (the rename is still atomic)."""
@@ -470,8 +489,8 @@ def remove_feed(config_path: Path, address: str) -> FeedConfig:
     database; the next poll marks the feed inactive). Raises SubscribeError."""
     if not config_path.exists():
         raise SubscribeError(f"{config_path} does not exist")
-    with _ConfigLock(config_path):
-        text = config_path.read_text(encoding="utf-8")
+    with ConfigLock(config_path):
+        text, newline = read_config(config_path)
         urls = _urls(text)
         wanted = address.strip()
         match = [u for u in urls if u == wanted] or [u for u in urls if _same(u, wanted)]
@@ -486,5 +505,5 @@ def remove_feed(config_path: Path, address: str) -> FeedConfig:
             raise SubscribeError(
                 f"could not remove {url} from {config_path} safely; edit the file by hand"
             )
-        write_config(config_path, candidate)
+        write_config(config_path, candidate, newline)
     return FeedConfig(url=url)

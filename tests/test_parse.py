@@ -201,3 +201,12 @@ def test_html_entities_of_a_named_dtd_read_as_meant() -> None:
     assert [(e.title, e.summary) for e in parsed.entries] == [
         ("Ferry timetable & fares", "Two new routes")  # no-break spaces read as spaces
     ]
+
+
+def test_xml_that_is_no_feed_says_so_without_feedparsers_header_note() -> None:
+    """It read "not an RSS or Atom feed (no Content-type specified)": we parse bytes, so there
+    is never a Content-Type to speak of."""
+    error = parse_feed(
+        b'<?xml version="1.0"?><note><to>desk</to></note>', "https://x.example/"
+    ).error
+    assert error == "not an RSS or Atom feed"

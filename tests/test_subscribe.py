@@ -327,3 +327,18 @@ def test_a_feed_removed_and_added_again_is_due_at_once(server: FeedServer, tmp_p
     code, out, _err = run(config, "poll")
     assert code == 0 and "not due" not in out
     assert server.hits["/feed.xml"] == hits + 1
+
+
+def test_an_edit_keeps_line_ends_and_permissions(tmp_path: Path) -> None:
+    """A feeds.yaml written on Windows came back with Unix line ends, and every edit left it
+    readable by its owner only (the temporary file's mode)."""
+    config = tmp_path / "feeds.yaml"
+    config.write_bytes(b"# mine\r\nfeeds:\r\n  - url: https://a.example/f\r\n")
+    config.chmod(0o644)
+    assert run(config, "add", "https://b.example/f", "--no-check")[0] == 0
+    raw = config.read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n") == 4
+    assert config.stat().st_mode & 0o777 == 0o644
+    assert run(config, "remove", "https://a.example/f")[0] == 0
+    assert config.read_bytes() == b'# mine\r\nfeeds:\r\n  - url: "https://b.example/f"\r\n'
+    assert config.stat().st_mode & 0o777 == 0o644

@@ -344,6 +344,8 @@ async def test_the_feeds_screen_subscribes_and_unsubscribes(
         await until(pilot, lambda: added in listed())
         await until(pilot, lambda: "Subscribed to site desk." in said)
         before = config.read_text()
+        await subscribe(added)
+        await until(pilot, lambda: any("in feeds.yaml already" in line for line in said))
         await subscribe(server.url("/empty/"))
         await until(pilot, lambda: any("names no feed" in line for line in said))
         assert config.read_text() == before

@@ -549,9 +549,13 @@ class MonitorApp(App[int]):
         self._change_feeds(partial(self._subscribe, address), f"Subscribing to {address}")
 
     def _subscribe(self, address: str) -> None:
-        from monitor.subscribe import add_feed
+        from monitor.subscribe import AlreadySubscribed, add_feed
 
-        added = add_feed(self.config.path, address, self.config.current().poll)
+        try:
+            added = add_feed(self.config.path, address, self.config.current().poll)
+        except AlreadySubscribed:
+            self.post_message(FeedSubscribed(address, None, already=True))
+            return
         self.post_message(FeedSubscribed(added.feed.url, added.title))
 
     def unsubscribe(self, url: str) -> None:
@@ -576,6 +580,9 @@ class MonitorApp(App[int]):
 
     def on_feed_subscribed(self, message: FeedSubscribed) -> None:
         name = clean_line(message.title or message.url)
+        if message.already:
+            self.notify(f"{name} is in feeds.yaml already; nothing changed.", markup=False)
+            return
         self._after_feeds_changed(f"Subscribed to {name}.")
 
     def on_feed_unsubscribed(self, message: FeedUnsubscribed) -> None:

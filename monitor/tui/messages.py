@@ -70,12 +70,14 @@ class PollStateChanged(Message):
 
 
 class FeedSubscribed(Message):
-    """`url` was added to feeds.yaml (`title`: the feed's own, when it was checked)."""
+    """`url` was added to feeds.yaml (`title`: the feed's own, when it was checked), or was in
+    it already (`already`: nothing changed)."""
 
-    def __init__(self, url: str, title: str | None) -> None:
+    def __init__(self, url: str, title: str | None, *, already: bool = False) -> None:
         super().__init__()
         self.url = url
         self.title = title
+        self.already = already
 
 
 class FeedUnsubscribed(Message):
