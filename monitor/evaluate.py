@@ -1,7 +1,7 @@
 """`monitor eval FILE.jsonl`: score the topic rules (and grouping) against hand-labelled items.
 
 Each line of the file is one JSON object with `title`, `summary`, `source`, `published`, `url`,
-`tags` (the right tags) and `group` (a same-event label or null); `id` names the item in the
+`tags` (the right tags) and `group` (a same-event label; null or "" for a story alone); `id` names the item in the
 report (default: its line number). For every tag the report gives precision, recall and F1, the
 micro-averaged totals, and lists the misses and false alarms (with the rule that fired), so a
 user tuning their own topics sees exactly what each change does. A ratio with nothing to count
@@ -141,8 +141,8 @@ def score_tags(
 def _pairs(labels: list[Any]) -> set[tuple[int, int]]:
     members: dict[Any, list[int]] = {}
     for index, label in enumerate(labels):
-        if label is not None:
-            members.setdefault(label, []).append(index)
+        if label is not None and not (isinstance(label, str) and not label.strip()):
+            members.setdefault(label, []).append(index)  # "" is alone, like null
     return {pair for group in members.values() for pair in combinations(group, 2)}
 
 

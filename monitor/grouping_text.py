@@ -40,6 +40,7 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s?\b")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9.]*[a-z0-9]|[a-z0-9]")
 _VERSION = re.compile(r"\d+(?:\.\d+)?[a-z]?")
 _DIGITS = re.compile(r"^[\d.]+$")
+_JOINED_VERSION = re.compile(r"([a-z]+)(\d+(?:\.\d+)?[a-z]?)")
 
 
 def _phrase_table() -> dict[str, list[tuple[tuple[str, ...], list[str]]]]:
@@ -77,6 +78,11 @@ def normal_tokens(text: str) -> list[str]:
         if token in MODEL_FAMILIES and i + 1 < count and _VERSION.fullmatch(raw[i + 1]):
             out += [token + raw[i + 1], token]
             i += 2
+            continue
+        joined = _JOINED_VERSION.fullmatch(token)  # "Llama4" as "Llama 4"
+        if joined is not None and joined.group(1) in MODEL_FAMILIES:
+            out += [token, joined.group(1)]
+            i += 1
             continue
         out.append(token)
         i += 1
@@ -489,7 +495,30 @@ def story_names(title: str, summary: str, content: str) -> frozenset[str]:
         more, more_figures = _names_in(text, headline)
         names |= more
         figures |= more_figures
-    return frozenset(names | figures) if names else frozenset()
+    if not names:
+        return frozenset()
+    # A lab, a product or a boss names its company too: "Meta Superintelligence Labs" and
+    # "Zuckerberg" meet "Meta" (two reports of one reorganisation were never compared).
+    names |= {_NAME_PARENTS[name] for name in names if name in _NAME_PARENTS}
+    return frozenset(names | figures)
+
+
+_NAME_PARENTS = {
+    term_of(child) or child: term_of(parent) or parent
+    for child, parent in (("msl", "meta"), ("zuckerberg", "meta"), ("deepmind", "google"))
+}
+
+
+_OUTLET_SUFFIX = re.compile(r"\s+[-|–—]\s+([A-Z0-9][\w.&'’]*(?:\s+[\w.&'’]+){0,3})\s*$")
+
+
+def without_outlet(title: str) -> str:
+    """The headline without an aggregator's " - Outlet" / " | Outlet" ending (Google News
+    titles): the outlet's name is not the event, and its words made two reports less alike."""
+    match = _OUTLET_SUFFIX.search(title)
+    if match is None or len(title[: match.start()].split()) < 4:
+        return title
+    return title[: match.start()]
 
 
 def story_terms(title: str, summary: str, content: str) -> dict[str, float]:
@@ -499,6 +528,7 @@ def story_terms(title: str, summary: str, content: str) -> dict[str, float]:
     the full text of an article cannot drown the headline.
     """
     weights: dict[str, float] = {}
+    title = without_outlet(title)
     parts = [(title, TITLE_WEIGHT), (summary[:SUMMARY_CHARS], SUMMARY_WEIGHT)]
     if not summary.strip():
         parts.append((content[:CONTENT_CHARS], CONTENT_WEIGHT))

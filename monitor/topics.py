@@ -356,7 +356,8 @@ BUILTIN_LISTS: dict[str, list[str]] = {
     # Meta the company, written the way the press writes it (exact case: "the meta" of a game,
     # "meta" as a prefix word and Metaculus/metadata/metaverse never count).
     "meta": [
-        "=Meta", "=META", "Zuckerberg", "Facebook parent", "Facebook owner", "Facebook-owner",
+        "=Meta", "=META", "Zuckerberg", "=Zuck", "Facebook parent", "Facebook owner",
+        "Facebook-owner",
         "Instagram parent", "Instagram owner",
     ],
     "meta_apps": ["Facebook", "Instagram", "WhatsApp", "=Messenger", "Ray-Ban Meta"],
@@ -432,14 +433,25 @@ BUILTIN_LISTS: dict[str, list[str]] = {
         "jumps ship", "jump ship", "headhunt*", "to join", "will join", "leaves to",
         "leaves for", "left for", "left to join", "leaving for", "exits for", "exit for",
         "departs for", "plans to leave", "set to leave", "preparing to leave",
-        "expected to leave", "is leaving", "are leaving",
+        "expected to leave", "is leaving", "are leaving", "to leave", "picks off", "picked off",
+        # "Beyer, Kolesnikov and Zhai leave OpenAI for Meta"; "becomes chief executive";
+        # "names X interim CEO"
+        "/\\b(?:leave|quit)\\s+(?:\\S+\\s+){1,3}?(?:for|to join)\\b(?!\\s+(?:good|now|later|the day|a while))/",
+        "/\\bbecomes?\\s+(?:\\S+\\s+){0,3}?(?:CEO|CTO|chief|head|president)\\b/",
+        "/\\bnames?\\s+(?:\\S+\\s+){1,4}?(?:as\\s+)?(?:its\\s+)?(?:new\\s+)?(?:interim\\s+)?(?:CEO|CTO|chief|head|president)\\b/",
     ],
     # Verbs that mean a move when a person is named ("Claude joins Copilot" is not one).
     "move_weak": [
-        "joins", "joined", "joining", "leaves", "leaving", "exits", "exit", "departs",
+        "joins", "joined", "joining", "leaves", "leaving", "exits", "exit", "exiting", "departs",
         "departed", "departing", "departure*", "taps", "tapped", "successor", "head up",
         "at the helm", "helms", "leadership change*", "leadership shake*", "executive shake*",
-        "shake-up", "shakeup", "new CEO", "new CTO", "new chief*", "new head",
+        "shake-up", "shakeup", "new CEO", "new CTO", "new chief*", "new head", "courted",
+        "courting",
+    ],
+    # Moves that say where someone goes, counted with "to Meta" (`move-to-meta`).
+    "move_to": [
+        "follow", "follows", "followed", "following", "jumps to", "jumped to", "moving to",
+        "moves to", "heads to", "heading to", "headed to", "goes to", "going to", "defect to",
     ],
     "person": [
         "co-founder*", "cofounder*", "co-found*", "founder*", "founding", "=CEO", "=CTO",
@@ -493,7 +505,8 @@ BUILTIN_LISTS: dict[str, list[str]] = {
     ],
     # Job adverts and job-hunting content.
     "job_adverts": [
-        "is hiring a", "is hiring an", "is hiring for", "are hiring a", "we're hiring",
+        "is hiring a", "is hiring an", "is hiring for", "are hiring a", "is hiring:",
+        "are hiring:", "we're hiring",
         "we are hiring", "now hiring", "hiring now", "who is hiring", "who's hiring",
         "job opening*", "job posting*", "job listing*", "job board*", "job ad", "job ads",
         "job advert*", "job search*", "job seeker*", "job hunt*", "apply now", "careers page",
@@ -530,10 +543,11 @@ BUILTIN_TOPICS: dict[str, TopicConfig] = {
                 "meta-analy*", "meta-review*", "meta-learn*", "meta-data", "meta tag*",
                 "meta description*", "meta title*", "meta element*", "meta-prompt*",
                 "meta-reasoning", "meta-cognit*", "meta-heuristic*", "meta-evaluation*",
-                "meta-study", "meta-studies", "meta-research", "meta-science", "meta deck*",
-                "meta build*", "meta loadout*", "meta team comp*", "meta comp*", "meta tier*",
-                "meta pick*", "meta weapon*", "meta strat*", "meta game*", "off-meta",
-                "current meta", "in the meta", "the meta is",
+                "meta-study", "meta-studies", "meta-research", "meta-science", "off-meta",
+                # A game's "meta", in lower case only: "Meta builds", "Meta picks off" and
+                # "in the Meta AI app" are the company (they lost their tags).
+                "/(?-i:\\bmeta (?:deck|build|loadout|team comp|comp|tier|pick|weapon|strat|game)\\w*)/",
+                "/(?-i:\\b(?:current meta|in the meta|the meta is)\\b)/",
                 # Not Meta's lab.
                 "Safe Superintelligence",
             ],
@@ -687,7 +701,20 @@ BUILTIN_TOPICS: dict[str, TopicConfig] = {
                 },
                 {
                     "name": "move-to-meta",
-                    "all": [["@move", "@move_weak"], "@to_meta", "@big_tech"],
+                    "all": [["@move", "@move_weak", "@move_to"], "@to_meta", "@big_tech"],
+                    "not": ["@non_ai_roles"],
+                },
+                {
+                    # "Yann LeCun is departing Meta": who moves makes it an AI move (not
+                    # "joins": "Altman joins a Senate hearing")
+                    "name": "ai-name-leaves",
+                    "all": [
+                        [
+                            "@move", "leaves", "leaving", "exits", "exiting", "departs",
+                            "departing", "departure*",
+                        ],
+                        "@ai_people",
+                    ],
                     "not": ["@non_ai_roles"],
                 },
                 {

@@ -141,3 +141,10 @@ def test_grouping_is_na_when_no_item_has_a_group_key(tmp_path: Path) -> None:
     _code, text = report(write_items(tmp_path / "l.jsonl", items))
     assert 'Grouping: n/a (no item has a "group" key)' in text
     assert "Grouping (pairwise)" not in text
+
+
+def test_an_empty_group_label_means_alone() -> None:
+    """ "" for a story alone paired every such story with every other: a labelled set written
+    that way showed a grouping recall of 0.02."""
+    score = pairwise_score(["g", "g", "", " ", ""], [1, 1, 2, 3, 4])
+    assert (score.true_pairs, score.predicted_pairs, score.shared_pairs) == (1, 1, 1)

@@ -419,3 +419,20 @@ def test_a_group_keeps_its_headline_as_reports_come_in(conn: sqlite3.Connection)
         seen.append(conn.execute("SELECT title FROM groups").fetchall())
     assert all(len(rows) == 1 for rows in seen)  # one event
     assert {rows[0][0] for rows in seen} == {first}
+
+
+def test_aggregator_outlet_endings_and_joined_versions_do_not_keep_reports_apart() -> None:
+    from monitor.grouping_text import story_terms, without_outlet
+
+    assert without_outlet("Lab chief Dana Okafor is departing Meta - Harbor Times") == (
+        "Lab chief Dana Okafor is departing Meta"
+    )
+    assert without_outlet("Meta ships Llama 5 - a new crop of models for everyone") == (
+        "Meta ships Llama 5 - a new crop of models for everyone"
+    )
+    assert without_outlet("OpenAI - Meta deal") == "OpenAI - Meta deal"
+    assert "harbor" not in story_terms("Okafor is departing Meta - Harbor Times", "", "")
+    assert normal_tokens("Llama5 is out") == ["llama5", "llama", "is", "out"]
+    # a lab or a boss names its company too: the names guard lets them be compared
+    assert "meta" in story_names("Superintelligence Labs splits into four teams", "", "")
+    assert "meta" in story_names("Zuckerberg splits the AI unit into four teams", "", "")

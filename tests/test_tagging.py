@@ -104,6 +104,10 @@ def test_llama_traps_are_not_llama(title: str) -> None:
         "Google joins forces with a utility to power AI data centers",
         "OpenAI fires back at critics of its nonprofit plan",
         "Cutting-edge AI research gets a new home in Paris",
+        "Orbit Labs is hiring: Research Engineer, Interpretability",
+        "Leave your AI chatbot for good, a columnist argues",
+        "Police raid an AI start-up's offices",
+        "A new open model becomes the most downloaded on Hugging Face",
     ],
 )
 def test_talent_traps_are_not_talent(title: str) -> None:
@@ -140,6 +144,18 @@ def test_talent_traps_are_not_talent(title: str) -> None:
         ("Apple's head of AI models exits", "The executive is joining a rival.", {"talent"}),
         ("OpenAI offers $1.5M pay packages to keep its researchers", "", {"talent"}),
         ("Scale AI lays off 14% of its staff", "", {"talent"}),
+        # The company, not a game's "meta": the ignore list blanked "Meta builds/picks/comp…"
+        ("Meta builds a gigawatt AI campus in Texas", "", {"meta_ai"}),
+        ("Meta picks off three OpenAI researchers", "", {"meta_ai", "talent"}),
+        ("Meta completes its purchase of an AI chip start-up", "", {"meta_ai"}),
+        ("Vector bots roll out in the Meta AI app", "", {"meta_ai"}),
+        # Moves worded without the usual verbs
+        ("Quill, Ren and Oduya leave OpenAI for Anthropic", "", {"talent"}),
+        ("Scale AI names its strategy chief interim CEO", "", {"talent"}),
+        ("Two more Apple model researchers follow their boss to Meta", "", {"talent", "meta_ai"}),
+        ("Yann LeCun is departing Meta", "", {"talent", "meta_ai"}),
+        ("Chief scientist exiting xAI after a year", "", {"talent"}),
+        ("Zuck's new data centre will be nearly the size of a city", "", {"meta_ai"}),
     ],
 )
 def test_hard_positives(title: str, summary: str, expected: set[str]) -> None:

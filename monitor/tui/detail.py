@@ -53,6 +53,11 @@ class ClaimsBox(VerticalScroll):
         Binding("G", "scroll_end", "Last", show=False),
     ]
 
+    def on_resize(self, event: events.Resize) -> None:
+        # On a tiny screen the pane is its border alone: Tab skipped nothing and landed in a
+        # pane where no key shows anything.
+        self.can_focus = event.size.height > 2
+
 
 class StoryList(WindowList):
     """The stories of the open group (a small in-memory list). With the groups filtered by a
