@@ -254,6 +254,10 @@ def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
         )
     if result.deleted_by_retention:
         parts.append(f"{result.deleted_by_retention} deleted by retention (poll.retention_days)")
+    if result.retagged:
+        parts.append(
+            f"{plural(result.retagged, 'story', 'stories')} tagged again (the rules changed)"
+        )
     failed = f", {result.failed} failed" if result.failed else ""
     not_due = f" ({result.skipped_not_due} not due)" if result.skipped_not_due else ""
     click.echo(
@@ -583,14 +587,23 @@ def opml_export(config: str | None, db: str | None) -> None:
 @cli.command()
 @common_options
 def retag(config: str | None, db: str | None) -> None:
-    """Re-apply the current topic rules to every stored story (one transaction)."""
+    """Re-apply the current topic rules to every stored story (one transaction).
+
+    A poll does this by itself when the rules or a feed's tags changed since the stories were
+    tagged; this is for doing it now."""
     settings, _config_path, db_path = _load(config, db)
+    from monitor.db import write
+    from monitor.poller import record_tag_rules
+    from monitor.store import sync_feeds
     from monitor.tagging import Tagger, retag_all
 
     conn = _open_db(db_path)
     started = time.monotonic()
     try:
+        with write(conn):
+            sync_feeds(conn, settings.feeds)  # feed tags as feeds.yaml has them now
         count = retag_all(conn, Tagger(settings.topics))
+        record_tag_rules(conn, settings)
     finally:
         conn.close()
     elapsed = time.monotonic() - started

@@ -96,6 +96,7 @@ class PollResult:
     new_groups: int = 0
     new_claims: int = 0
     deleted_by_retention: int = 0
+    retagged: int = 0  # stories tagged again because the topic rules or feed tags changed
     fetch_seconds: float = 0.0  # from the first request until the last feed was stored
     enrich_seconds: float = 0.0  # spent tagging, grouping and claiming (partly during fetching)
 
@@ -127,6 +128,7 @@ class PollResult:
             "new_groups": self.new_groups,
             "new_claims": self.new_claims,
             "deleted_by_retention": self.deleted_by_retention,
+            "retagged": self.retagged,
             "exit_code": int(self.exit_code),
             "fetch_seconds": round(self.fetch_seconds, 3),
             "enrich_seconds": round(self.enrich_seconds, 3),
@@ -520,6 +522,52 @@ def run_poll(
                 pool.shutdown(wait=True, cancel_futures=True)
 
 
+TAG_RULES_KEY = "tag_rules"  # state: fingerprint of the rules the stored tags were made with
+
+
+def _tag_rules(settings: Settings) -> str:
+    """A fingerprint of what decides a story's tags: the topic rules as resolved (built-ins
+    included, so an upgrade that changes them counts) and each feed's tags."""
+    import hashlib
+
+    from monitor.topics import resolve
+
+    feeds = sorted((feed.url, sorted(feed.tags)) for feed in settings.feeds)
+    text = repr((resolve(settings.topics), feeds))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _retag_if_rules_changed(conn: sqlite3.Connection, settings: Settings) -> int:
+    """Tag every stored story again when the rules changed since they were tagged (a topic
+    added to feeds.yaml, a feed's tags edited, new built-in rules): the stored stories would
+    keep the old tags until `monitor retag`. The fingerprint is written after the retag has
+    committed, so a poll killed in between does it again. Returns the stories retagged."""
+    fingerprint = _tag_rules(settings)
+    row = conn.execute("SELECT value FROM state WHERE key = ?", (TAG_RULES_KEY,)).fetchone()
+    if row is not None and row[0] == fingerprint:
+        return 0
+    count = 0
+    if conn.execute("SELECT 1 FROM stories LIMIT 1").fetchone() is not None:
+        from monitor.tagging import Tagger, retag_all
+
+        count = retag_all(conn, Tagger(settings.topics), workers=1)  # no fork: threads may run
+    record_tag_rules(conn, settings, fingerprint)
+    return count
+
+
+def record_tag_rules(
+    conn: sqlite3.Connection, settings: Settings, fingerprint: str | None = None
+) -> None:
+    """Note that the stored tags follow the current rules (after a poll's or `monitor retag`'s
+    retag), so the next poll does not tag everything again."""
+    with dbmod.write(conn):
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (TAG_RULES_KEY, fingerprint or _tag_rules(settings)),
+        )
+
+
 def _run_locked(
     settings: Settings,
     conn: sqlite3.Connection,
@@ -532,6 +580,7 @@ def _run_locked(
     result = PollResult(started=iso(now))
     with dbmod.write(conn):
         sync_feeds(conn, settings.feeds)
+    result.retagged = _retag_if_rules_changed(conn, settings)
     due, result.skipped_not_due = _due_feeds(conn, now, all_feeds)
     if on_start is not None:
         on_start(len(due))

@@ -699,3 +699,39 @@ def test_a_parse_worker_analyses_only_entries_not_stored_yet() -> None:
     new = parsed.entries[3]
     assert list(analysed) == [(new.title, new.summary, new.content)]
     assert len(_parse_and_analyse(body, "https://a.example/feed")[1]) == 4
+
+
+def test_changed_topic_rules_or_feed_tags_retag_what_is_stored(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    """A topic added to feeds.yaml, or a feed's tags edited, applied only to stories that
+    arrived afterwards (until `monitor retag`): the stored ones never showed the new tag."""
+    server.routes["/a.xml"] = Route(
+        body=rss([{"title": "Humanoid robot folds laundry", "link": "https://r.example/1"}])
+    )
+    base: dict[str, Any] = {"feeds": [{"url": server.url("/a.xml")}], "poll": {"parse_workers": 0}}
+    db = tmp_path / "m.db"
+    first = run_poll(settings_from_data(base, "test"), db)
+    assert first.retagged == 0  # nothing stored before: tagged at ingest
+
+    def tags() -> set[str]:
+        conn = connect(db)
+        try:
+            return {row[0] for row in conn.execute("SELECT tag FROM story_tags")}
+        finally:
+            conn.close()
+
+    assert tags() == set()
+    robots = {"tags": {"robots": {"rules": [{"name": "humanoid", "any": ["humanoid*"]}]}}}
+    second = run_poll(settings_from_data({**base, "topics": robots}, "test"), db, all_feeds=True)
+    assert second.retagged == 1 and second.new_stories == 0
+    assert tags() == {"robots"}
+    again = run_poll(settings_from_data({**base, "topics": robots}, "test"), db, all_feeds=True)
+    assert again.retagged == 0
+    tagged_feed = {
+        **base,
+        "topics": robots,
+        "feeds": [{"url": server.url("/a.xml"), "tags": ["desk"]}],
+    }
+    assert run_poll(settings_from_data(tagged_feed, "test"), db).retagged == 1
+    assert tags() == {"robots", "desk"}
