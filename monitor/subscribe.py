@@ -3,8 +3,10 @@
 
 feeds.yaml stays the one place subscriptions live, and it is the user's file: entries are added
 or removed as text, keeping comments and layout; the result is validated with the normal loader
-and must list exactly the feeds asked for, and only then replaces the file atomically. Anything
-else leaves the file as it was, with an error that says why.
+and must list exactly the feeds asked for, and only then replaces the file atomically (keeping
+its line ends and permissions). Anything else leaves the file as it was, with an error that
+says why. An edit holds an exclusive lock on the file's directory from its last read to the
+rename (`ConfigLock`), so two at once (two shells, the UI and a shell) never undo each other.
 
 Adding checks the address first, as Miniflux and Feedly do: one fetch with the poller's limits
 (deadline, body cap, User-Agent, only http(s) or a local path). A feed is added as it is. A web
