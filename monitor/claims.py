@@ -447,7 +447,10 @@ def relation(new: Claim, old: Claim) -> str | None:
             if other_people and (about_people or "offer" in new.verbs | old.verbs):
                 return None
             precise = a.sig >= 2 and not _is_round(a)
-            return "same" if (same_verb or names_match or precise) else None
+            # Two verbless clauses giving one exact figure of one thing ("40 researchers") in
+            # one group are the same fact, whatever else their sentences say.
+            bare = not new.verbs and not old.verbs and a.value == b.value and a.noun == b.noun
+            return "same" if (same_verb or names_match or precise or bare) else None
         if found is None or other_people:
             return None
         return "conflict" if (same_verb or no_verb) and names_match else None

@@ -188,12 +188,16 @@ def tui(config: str | None, db: str | None, no_poll: bool) -> None:
 def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_json: bool) -> None:
     """Fetch due feeds once, store new stories, tag, group and mark new claims.
 
-    With no feeds in feeds.yaml it warns on stderr (even with --quiet) and exits 0.
+    With no feeds in feeds.yaml it warns on stderr (even with --quiet), changes nothing stored
+    (an empty file saved by mistake does not unsubscribe you) and exits 0.
     """
     settings, config_path, db_path = _load(config, db, as_json=as_json)
     _check_db_dir(db_path, as_json=as_json)
     if not settings.feeds:
-        _warn(f"no feeds configured in {config_path}: add some under `feeds:`")
+        _warn(
+            f"no feeds configured in {config_path}: add some under `feeds:` "
+            "(nothing was polled, and nothing stored was changed)"
+        )
     _warn_local_paths(settings, config_path)
     from monitor.db import DatabaseError
     from monitor.poller import FeedResult, PollLocked, run_poll

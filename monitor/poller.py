@@ -198,8 +198,11 @@ def _die_with_parent(parent: int) -> None:
     """Parse-worker initializer: exit when the poll that forked us dies (even by `kill -9`).
 
     A killed poll must not leave its workers behind; cron would pile them up run after run.
+    Ctrl-C is the poll's to handle: a worker that got it too printed a traceback.
     """
     import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     try:
         import ctypes
@@ -532,7 +535,7 @@ def _tag_rules(settings: Settings) -> str:
 
     from monitor.topics import resolve
 
-    feeds = sorted((feed.url, sorted(feed.tags)) for feed in settings.feeds)
+    feeds = sorted((feed.url, sorted(feed.tags)) for feed in settings.feeds if feed.tags)
     text = repr((resolve(settings.topics), feeds))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -578,6 +581,11 @@ def _run_locked(
 ) -> PollResult:
     now = datetime.now(UTC)
     result = PollResult(started=iso(now))
+    if not settings.feeds:
+        # A feeds.yaml with no feeds (an editor's empty save, a wrong --config) changes nothing
+        # stored: it switched every feed off and retagged without the user's own topics.
+        result.finished = iso(now)
+        return result
     with dbmod.write(conn):
         sync_feeds(conn, settings.feeds)
     result.retagged = _retag_if_rules_changed(conn, settings)

@@ -1073,3 +1073,18 @@ def test_a_polled_edit_shows_as_a_correction_in_export_and_views(
         assert "→ “Meta buys Quillmark for $3.5 billion”" in story_content(detail, now)[3].plain
     finally:
         conn.close()
+
+
+def test_one_count_worded_without_a_verb_is_one_claim() -> None:
+    """Four outlets giving "40 researchers" for a new lab in four sentences without a verb we
+    know were four NEW claims."""
+    first = only(
+        "Meta opens a lab in Lisbon", "The head count moving to Portugal is 40 researchers."
+    )
+    for summary in (
+        "About 40 researchers are relocating from California.",
+        "40 researchers will relocate to staff it, the company said in a statement.",
+    ):
+        assert relation(only("Lisbon lab for Meta", summary), first) == "same", summary
+    other = only("Lisbon lab for Meta", "The head count moving to Portugal is 45 researchers.")
+    assert relation(other, first) != "same"

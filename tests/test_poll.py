@@ -272,7 +272,8 @@ def test_a_gone_feed_listed_again_is_tried_again(server: FeedServer, db_path: Pa
     server.routes["/back.xml"] = Route(status=410)
     url = server.url("/back.xml")
     assert run_poll(make_settings([url]), db_path).feeds[0].status == "gone"
-    run_poll(make_settings([]), db_path)  # taken out of feeds.yaml
+    server.routes["/other.xml"] = Route(body=rss(items(1, prefix="other")))
+    run_poll(make_settings([server.url("/other.xml")]), db_path)  # taken out of feeds.yaml
     server.routes["/back.xml"] = Route(body=rss(items(1)))
     result = run_poll(make_settings([url]), db_path)  # and put back
     assert result.exit_code == 0 and result.new_stories == 1
@@ -728,6 +729,10 @@ def test_changed_topic_rules_or_feed_tags_retag_what_is_stored(
     assert tags() == {"robots"}
     again = run_poll(settings_from_data({**base, "topics": robots}, "test"), db, all_feeds=True)
     assert again.retagged == 0
+    server.routes["/b.xml"] = Route(body=rss([]))
+    more_feeds = {**base, "topics": robots}
+    more_feeds["feeds"] = [{"url": server.url("/a.xml")}, {"url": server.url("/b.xml")}]
+    assert run_poll(settings_from_data(more_feeds, "test"), db).retagged == 0  # no tags changed
     tagged_feed = {
         **base,
         "topics": robots,
@@ -735,3 +740,17 @@ def test_changed_topic_rules_or_feed_tags_retag_what_is_stored(
     }
     assert run_poll(settings_from_data(tagged_feed, "test"), db).retagged == 1
     assert tags() == {"robots", "desk"}
+
+
+def test_a_feeds_yaml_with_no_feeds_changes_nothing_stored(
+    server: FeedServer, db_path: Path
+) -> None:
+    """An editor's empty save (or a wrong --config) switched every feed off, and the next good
+    poll fetched them all at once."""
+    server.routes["/a.xml"] = Route(body=rss(items(2)))
+    url = server.url("/a.xml")
+    run_poll(make_settings([url]), db_path)
+    before = dict(feed_row(db_path, url))
+    empty = run_poll(make_settings([]), db_path)
+    assert empty.feeds == [] and empty.exit_code == 0
+    assert dict(feed_row(db_path, url)) == before

@@ -1117,3 +1117,17 @@ async def test_catch_up_marks_what_the_list_shows_after_a_yes(sample_db: Path) -
             )[0]
             == 0
         )
+
+
+async def test_the_filter_bar_hint_follows_the_focus_out_of_the_search_box(
+    sample_db: Path,
+) -> None:
+    """After the search box closed, the bar still said "(Esc clears)": Esc cleared nothing."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "slash", "z", "z")
+        await until(pilot, lambda: "(Esc clears)" in screen_text(app))  # live search applied
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "(x clears)" in screen_text(app) and "(Esc clears)" not in screen_text(app)

@@ -540,6 +540,7 @@ class MonitorApp(App[int]):
                 self.show_feed,
                 subscribe=self.subscribe,
                 unsubscribe=self.unsubscribe,
+                config_name=str(self.config.path),
             )
         )
 

@@ -21,16 +21,24 @@ class AddFeedDialog(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
+    def __init__(self, config_name: str = "feeds.yaml") -> None:
+        super().__init__()
+        self.config_name = config_name
+
     def compose(self) -> ComposeResult:
         with Vertical(id="add-feed-box") as box:
             box.border_title = "Subscribe"
             box.border_subtitle = "Enter adds · Esc cancels"
             yield Static(
-                Content.styled(
-                    "The address of a feed, or of a web page that names its feed "
-                    "(example.com means https://example.com). It is checked first, then "
-                    "added to feeds.yaml.",
-                    MUTED_STYLE,
+                Content.assemble(
+                    (
+                        "The address of a feed, or of a web page that names its feed "
+                        "(example.com means https://example.com). It is checked first, then "
+                        "added to ",
+                        MUTED_STYLE,
+                    ),
+                    plain(self.config_name, MUTED_STYLE),
+                    (".", MUTED_STYLE),
                 )
             )
             yield Input(placeholder="https://…", id="add-feed-address")
@@ -63,10 +71,12 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(self.question)
 
 
-def remove_question(name: str) -> Content:
+def remove_question(name: str, config_name: str = "feeds.yaml") -> Content:
     return Content.assemble(
         ("Remove ", ""),
         plain(name, "bold"),
-        (" from feeds.yaml? ", ""),
+        (" from ", ""),
+        plain(config_name),
+        ("? ", ""),
         ("Its stories stay in the database.", MUTED_STYLE),
     )

@@ -171,6 +171,7 @@ class FeedsScreen(Screen[None]):
         *,
         subscribe: Callable[[str], None] | None = None,
         unsubscribe: Callable[[str], None] | None = None,
+        config_name: str = "feeds.yaml",
     ) -> None:
         """`show_feed(feed_id, name)` leaves this screen for the groups filtered by the feed;
         `subscribe(address)` and `unsubscribe(url)` change feeds.yaml (the app's workers)."""
@@ -180,6 +181,7 @@ class FeedsScreen(Screen[None]):
         self.show_feed = show_feed
         self.subscribe = subscribe
         self.unsubscribe = unsubscribe
+        self.config_name = config_name
 
     def compose(self) -> ComposeResult:
         with Vertical(id="feeds-box"):  # the column header inside the list's box
@@ -249,7 +251,8 @@ class FeedsScreen(Screen[None]):
         subscribe = self.subscribe
         if subscribe is not None:
             self.app.push_screen(
-                AddFeedDialog(), lambda address: subscribe(address) if address else None
+                AddFeedDialog(self.config_name),
+                lambda address: subscribe(address) if address else None,
             )
 
     def action_remove(self) -> None:

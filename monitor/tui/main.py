@@ -327,6 +327,10 @@ class MainScreen(Screen[None]):
 
     # --- bars -------------------------------------------------------------------------------
 
+    @on(Input.Blurred, "#search")
+    def search_left(self) -> None:
+        self.update_filterbar()  # its hint said "(Esc clears)" after leaving the box
+
     def update_filterbar(self) -> None:
         parts: list[Content | tuple[str, str] | str] = [
             (" monitor ", "bold reverse $mark-unseen"),
