@@ -383,7 +383,16 @@ def add_feed(
             if found.moved_to:  # moved permanently: subscribe where it lives now
                 added.feed = FeedConfig(url=found.moved_to, title=title, tags=tags)
         else:
-            added = _from_page(url, found, settings, title, tags)
+            try:
+                added = _from_page(url, found, settings, title, tags)
+            except SubscribeError as exc:
+                if exc.fetch_failed and "://" not in address and url.startswith("https://"):
+                    raise SubscribeError(
+                        f"{exc}\n(no http:// or https:// was given, so https:// was tried; "
+                        "give http://… for a site without TLS)",
+                        fetch_failed=True,
+                    ) from None
+                raise
     with ConfigLock(config_path):
         # Read again: the check took a while, and another add or an edit may have come since.
         text, newline = read_config(config_path)

@@ -344,3 +344,14 @@ def test_an_edit_keeps_line_ends_and_permissions(tmp_path: Path) -> None:
     assert run(config, "remove", "https://a.example/f")[0] == 0
     assert config.read_bytes() == b'# mine\r\nfeeds:\r\n  - url: "https://b.example/f"\r\n'
     assert config.stat().st_mode & 0o777 == 0o644
+
+
+def test_an_address_without_a_scheme_that_fails_as_https_says_so(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/feed.xml"] = Route(body=rss_body([ITEM]))
+    config = configured(tmp_path)
+    bare = server.url("/feed.xml").removeprefix("http://")
+    code, _out, err = run(config, "add", bare)
+    assert code == 1 and "so https:// was tried; give http://" in err
+    assert config.read_text() == CONFIG
