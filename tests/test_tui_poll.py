@@ -301,6 +301,7 @@ async def test_the_feeds_screen_subscribes_and_unsubscribes(
     feed says so and changes nothing."""
     from textual.widgets import Input
 
+    from monitor.tui.dialogs import AddFeedDialog
     from monitor.tui.feeds import FeedList, FeedsScreen
 
     server.routes["/a.xml"] = Route(body=feed_items("a", 2))
@@ -349,6 +350,11 @@ async def test_the_feeds_screen_subscribes_and_unsubscribes(
         await subscribe(server.url("/empty/"))
         await until(pilot, lambda: any("names no feed" in line for line in said))
         assert config.read_text() == before
+        # asked again with the address as typed, to correct it
+        await until(pilot, lambda: isinstance(app.screen, AddFeedDialog))
+        assert app.screen.query_one(Input).value == server.url("/empty/")
+        await pilot.press("escape")
+        await pilot.pause()
         app.screen.query_one(FeedList).cursor = listed().index(added)
         await pilot.press("d")
         await pilot.pause()

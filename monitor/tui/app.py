@@ -60,6 +60,7 @@ from monitor.tui.messages import (
     PollStateChanged,
     SparklineComputed,
     StoriesMarked,
+    SubscriptionFailed,
 )
 from monitor.tui.story import StoryScreen
 from monitor.tui.text import now_utc
@@ -550,14 +551,28 @@ class MonitorApp(App[int]):
         self._change_feeds(partial(self._subscribe, address), f"Subscribing to {address}")
 
     def _subscribe(self, address: str) -> None:
-        from monitor.subscribe import AlreadySubscribed, add_feed
+        from monitor.subscribe import AlreadySubscribed, SubscribeError, add_feed
 
         try:
             added = add_feed(self.config.path, address, self.config.current().poll)
         except AlreadySubscribed:
             self.post_message(FeedSubscribed(address, None, already=True))
             return
+        except (SubscribeError, ConfigError) as exc:
+            self.post_message(SubscriptionFailed(address, str(exc)))
+            return
         self.post_message(FeedSubscribed(added.feed.url, added.title))
+
+    def on_subscription_failed(self, message: SubscriptionFailed) -> None:
+        """Say why, and on the feeds screen ask again with the address as typed, to correct."""
+        self.notify(
+            f"Could not subscribe: {clean_line(message.error)}",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
+        if isinstance(self.screen, FeedsScreen):
+            self.screen.action_add(message.address)
 
     def unsubscribe(self, url: str) -> None:
         self._change_feeds(partial(self._unsubscribe, url), f"Removing {url}")

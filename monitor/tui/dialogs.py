@@ -21,9 +21,11 @@ class AddFeedDialog(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, config_name: str = "feeds.yaml") -> None:
+    def __init__(self, config_name: str = "feeds.yaml", address: str = "") -> None:
+        """`address`: what was typed before, when its check failed (to correct it)."""
         super().__init__()
         self.config_name = config_name
+        self.address = address
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-feed-box") as box:
@@ -41,7 +43,7 @@ class AddFeedDialog(ModalScreen[str | None]):
                     (".", MUTED_STYLE),
                 )
             )
-            yield Input(placeholder="https://…", id="add-feed-address")
+            yield Input(self.address, placeholder="https://…", id="add-feed-address")
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

@@ -247,12 +247,13 @@ class FeedsScreen(Screen[None]):
             return
         self.show_feed(*found)
 
-    def action_add(self) -> None:
+    def action_add(self, address: str = "") -> None:
+        """Ask for an address (`address`: the one whose check just failed, to correct)."""
         subscribe = self.subscribe
         if subscribe is not None:
             self.app.push_screen(
-                AddFeedDialog(self.config_name),
-                lambda address: subscribe(address) if address else None,
+                AddFeedDialog(self.config_name, address),
+                lambda typed: subscribe(typed) if typed else None,
             )
 
     def action_remove(self) -> None:

@@ -86,3 +86,12 @@ class FeedUnsubscribed(Message):
     def __init__(self, url: str) -> None:
         super().__init__()
         self.url = url
+
+
+class SubscriptionFailed(Message):
+    """No feed could be added at `address`; `error` says why."""
+
+    def __init__(self, address: str, error: str) -> None:
+        super().__init__()
+        self.address = address
+        self.error = error
