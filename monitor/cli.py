@@ -617,7 +617,10 @@ def retag(config: str | None, db: str | None) -> None:
 @cli.command("eval")
 @common_options
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def eval_cmd(config: str | None, db: str | None, file: str) -> None:
+@click.option(
+    "--pairs", is_flag=True, help="Also list the pairs grouping got wrong (to tune grouping:)."
+)
+def eval_cmd(config: str | None, db: str | None, file: str, pairs: bool) -> None:
     """Score the current topic rules (and grouping) against a labelled JSONL FILE.
 
     A file that is not JSON lines, or holds no labelled item, is an error (exit 2).
@@ -625,7 +628,7 @@ def eval_cmd(config: str | None, db: str | None, file: str) -> None:
     settings, _config_path, _db_path = _load(config, db)
     from monitor.evaluate import run
 
-    sys.exit(run(Path(file), settings, sys.stdout, sys.stderr))
+    sys.exit(run(Path(file), settings, sys.stdout, sys.stderr, show_pairs=pairs))
 
 
 def main() -> None:

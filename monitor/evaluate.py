@@ -170,15 +170,32 @@ def _group_function() -> Callable[..., list[int]] | None:
     return function if callable(function) else None
 
 
-def score_grouping(items: list[dict[str, Any]], settings: Settings) -> GroupingScore | None:
-    """Pairwise score of story grouping on the labelled items, or None if grouping cannot say."""
+def _predicted_groups(items: list[dict[str, Any]], settings: Settings) -> list[int] | None:
     group_items = _group_function()
     if group_items is None:
         return None
     predicted = group_items(items, settings.grouping)
-    if len(predicted) != len(items):
+    return list(predicted) if len(predicted) == len(items) else None
+
+
+def score_grouping(items: list[dict[str, Any]], settings: Settings) -> GroupingScore | None:
+    """Pairwise score of story grouping on the labelled items, or None if grouping cannot say."""
+    predicted = _predicted_groups(items, settings)
+    if predicted is None:
         return None
-    return pairwise_score([item.get("group") for item in items], list(predicted))
+    return pairwise_score([item.get("group") for item in items], predicted)
+
+
+PAIRS_SHOWN = 40  # per list, with --pairs
+
+
+def pair_differences(
+    truth: list[Any], predicted: list[Any]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(missed, wrong): index pairs labelled one event but grouped apart, and pairs grouped
+    together that are labelled as two."""
+    true_pairs, predicted_pairs = _pairs(truth), _pairs(predicted)
+    return sorted(true_pairs - predicted_pairs), sorted(predicted_pairs - true_pairs)
 
 
 def _title(item: dict[str, Any], width: int = 90) -> str:
@@ -186,9 +203,17 @@ def _title(item: dict[str, Any], width: int = 90) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
-def run(path: Path, settings: Settings, out: TextIO, err: TextIO | None = None) -> int:
+def run(
+    path: Path,
+    settings: Settings,
+    out: TextIO,
+    err: TextIO | None = None,
+    *,
+    show_pairs: bool = False,
+) -> int:
     """Print the evaluation report for the labelled file at `path` to `out` (a bad file: one
-    line to `err`, default `out`); returns the exit code."""
+    line to `err`, default `out`); returns the exit code. `show_pairs` also lists the pairs
+    grouping got wrong, for tuning `grouping:` settings."""
     try:
         items = load_items(path)
     except EvalFileError as exc:
@@ -230,7 +255,9 @@ def run(path: Path, settings: Settings, out: TextIO, err: TextIO | None = None) 
                 write(f"      rule {clean_line(hit.rule)}: {why}\n")
 
     labelled_groups = any("group" in item for item in items)
-    grouping = score_grouping(items, settings) if labelled_groups else None
+    predicted_groups = _predicted_groups(items, settings) if labelled_groups else None
+    truth = [item.get("group") for item in items]
+    grouping = pairwise_score(truth, predicted_groups) if predicted_groups is not None else None
     if not labelled_groups:
         write('\nGrouping: n/a (no item has a "group" key)\n')
     elif grouping is None:
@@ -241,6 +268,21 @@ def run(path: Path, settings: Settings, out: TextIO, err: TextIO | None = None) 
             f"F1 {_shown(grouping.f1)}  ({grouping.shared_pairs} of {grouping.true_pairs} labelled "
             f"pairs found, {grouping.predicted_pairs} predicted)\n"
         )
+        if show_pairs and predicted_groups is not None:
+            missed, wrong = pair_differences(truth, predicted_groups)
+            for heading, pairs in (
+                ("One event, grouped apart", missed),
+                ("Two events, grouped together", wrong),
+            ):
+                if pairs:
+                    write(f"\n{heading} ({len(pairs)}):\n")
+                for a, b in pairs[:PAIRS_SHOWN]:
+                    for index in (a, b):
+                        item = items[index]
+                        write(f"  {clean_line(str(item['id']))}  {_title(item)}\n")
+                    write("\n")
+                if len(pairs) > PAIRS_SHOWN:
+                    write(f"  … and {len(pairs) - PAIRS_SHOWN} more\n")
     return EXIT_OK
 
 

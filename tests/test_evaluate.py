@@ -148,3 +148,30 @@ def test_an_empty_group_label_means_alone() -> None:
     that way showed a grouping recall of 0.02."""
     score = pairwise_score(["g", "g", "", " ", ""], [1, 1, 2, 3, 4])
     assert (score.true_pairs, score.predicted_pairs, score.shared_pairs) == (1, 1, 1)
+
+
+def test_pairs_lists_what_grouping_got_wrong(tmp_path: Path) -> None:
+    items = [
+        {"id": "p1", "title": "Meta hires Orbit Labs founder Dana Okafor", "group": "okafor"},
+        {
+            "id": "p2",
+            "title": "Quarterly results at a regional bank beat forecasts",
+            "group": "okafor",
+        },
+        {
+            "id": "p3",
+            "title": "Meta hires Orbit Labs founder Dana Okafor, report says",
+            "group": "x",
+        },
+    ]
+    path = write_items(tmp_path / "p.jsonl", items)
+    result = CliRunner().invoke(cli, ["eval", "--pairs", str(path)])
+    assert result.exit_code == 0
+    text = result.stdout
+    assert (
+        "One event, grouped apart (1):\n  p1  Meta hires Orbit Labs founder Dana Okafor\n  p2"
+        in text
+    )
+    assert "Two events, grouped together (1):\n  p1" in text and "  p3  Meta hires" in text
+    missed, wrong = evaluate.pair_differences(["a", "a", None], [1, 2, 2])
+    assert (missed, wrong) == ([(0, 1)], [(1, 2)])
