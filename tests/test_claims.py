@@ -891,6 +891,11 @@ LEDGER_QUILLMARK = {
     "title": "Meta buys Quillmark for $3 billion",
     "published": "2025-06-20T08:00:00Z",
 }
+COURIER_QUILLMARK = {  # an hour later, another figure
+    "feed": "Courier",
+    "title": "Meta buys Quillmark for $5 billion",
+    "published": "2025-06-20T09:00:00Z",
+}
 
 
 def test_an_edited_story_in_other_words_shows_its_new_wording(conn: sqlite3.Connection) -> None:
@@ -903,16 +908,7 @@ def test_an_edited_story_in_other_words_shows_its_new_wording(conn: sqlite3.Conn
 
 def test_a_figure_that_disputed_a_withdrawn_claim_becomes_a_claim(conn: sqlite3.Connection) -> None:
     (story,), _ = ingest(conn, [LEDGER_QUILLMARK])
-    (rival,), _ = ingest(
-        conn,
-        [
-            {
-                "feed": "Courier",
-                "title": "Meta buys Quillmark for $5 billion",
-                "published": "2025-06-20T09:00:00Z",
-            }
-        ],
-    )
+    (rival,), _ = ingest(conn, [COURIER_QUILLMARK])
     assert [(r["is_new"], r["conflicting"]) for r in claims_of(conn, rival)] == [(0, 1)]
     _rewrite(conn, story, "Quillmark agrees to a sale to Meta, terms not disclosed")
     assert [(r["text"], r["is_new"]) for r in claims_of(conn, rival)] == [
@@ -1008,12 +1004,7 @@ def test_other_words_or_an_unrelated_new_claim_is_not_a_correction(
 
 def test_a_report_edited_to_agree_is_a_correction(conn: sqlite3.Connection) -> None:
     ingest(conn, [LEDGER_QUILLMARK])
-    courier = {
-        "feed": "Courier",
-        "title": "Meta buys Quillmark for $5 billion",
-        "published": "2025-06-20T09:00:00Z",
-    }
-    (rival,), _ = ingest(conn, [courier])
+    (rival,), _ = ingest(conn, [COURIER_QUILLMARK])
     _rewrite(conn, rival, "Meta buys Quillmark for $3 billion")
     assert corrections(conn) == [
         ("Meta buys Quillmark for $5 billion", "Meta buys Quillmark for $3 billion")
