@@ -294,6 +294,17 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        10,
+        "story_sources_first_seen: arrival times, now that a new feed's backlog is dated by "
+        "publication",
+        """
+        -- stories.first_seen of a feed's first fetch is the item's publication time (see
+        -- store.store_entries); when a story really arrived is its sources' first_seen, which
+        -- retention and "stories added since" read.
+        CREATE INDEX story_sources_first_seen ON story_sources(first_seen);
+        """,
+    ),
 ]
 
 

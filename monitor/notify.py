@@ -37,6 +37,8 @@ def notify_after_poll(settings: Settings, db_path: Path, result: PollResult) -> 
         report = digest.build(conn, since=result.started)
     finally:
         conn.close()
+    if report.empty:
+        return None  # only a new feed's backlog, dated before the poll: nothing to announce
     return notify(settings.notify, digest.render(report, "json"))
 
 

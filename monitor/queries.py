@@ -1080,8 +1080,14 @@ def poll_state(conn: sqlite3.Connection) -> PollState:
 
 
 def stories_since(conn: sqlite3.Connection, moment: str) -> int:
-    """How many stories were first seen after `moment` (ISO; uses the first_seen index)."""
-    row = conn.execute("SELECT COUNT(*) FROM stories WHERE first_seen > ?", (moment,)).fetchone()
+    """How many stories arrived after `moment` (ISO). Arrival is the story's first source row:
+    a new feed's backlog has `stories.first_seen` set to publication times."""
+    row = conn.execute(
+        "SELECT COUNT(DISTINCT src.story_id) FROM story_sources src "
+        "JOIN stories s ON s.id = src.story_id AND s.feed_id = src.feed_id "
+        "WHERE src.first_seen > ?",
+        (moment,),
+    ).fetchone()
     return int(row[0])
 
 

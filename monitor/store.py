@@ -83,6 +83,11 @@ def store_entries(
 ) -> StoreResult:
     result = StoreResult()
     stamp = iso(now)
+    # A feed's first successful fetch brings its backlog: those stories are dated by their
+    # publication (never later than now), so a new feed's month-old items do not read as
+    # news of this minute. Later fetches date stories by arrival, what "new" means here.
+    row = conn.execute("SELECT last_ok FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    backlog = row is not None and row[0] is None
     known: dict[str, tuple[int, str | None]] = {
         row[0]: (row[1], row[2])
         for row in conn.execute(
@@ -152,7 +157,9 @@ def store_entries(
             "first_seen, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 feed_id, entry.url, entry.title, entry.summary, entry.content, entry.author,
-                entry.published, stamp, digest,
+                entry.published,
+                min(stamp, entry.published) if backlog and entry.published else stamp,
+                digest,
             ),
         )  # fmt: skip
         story_id = int(cursor.lastrowid or 0)
@@ -253,26 +260,37 @@ def record_feed_failure(
 
 
 def apply_retention(conn: sqlite3.Connection, days: int, now: datetime) -> int:
-    """Delete unstarred stories first seen more than `days` ago, leaving tombstones."""
+    """Delete unstarred stories that arrived more than `days` ago, leaving tombstones.
+
+    Arrival is the first `story_sources.first_seen`: a new feed's backlog is dated by
+    publication (see `store_entries`), and a year-old item of a feed subscribed today is kept
+    for `days` like any other."""
     if days <= 0:
         return 0
     cutoff = iso(now - timedelta(days=days))
     stamp = iso(now)
+    # first_seen <= arrival, so the first_seen index narrows the search.
+    expired = (
+        "SELECT st.id FROM stories st WHERE st.first_seen < :cutoff AND st.starred = 0 "
+        "AND NOT EXISTS (SELECT 1 FROM story_sources a WHERE a.story_id = st.id "
+        "AND a.first_seen >= :cutoff)"
+    )
+    args = {"cutoff": cutoff, "stamp": stamp}
     conn.execute(
         "INSERT OR IGNORE INTO tombstones (feed_id, key, url, deleted_at) "
-        "SELECT src.feed_id, src.key, st.url, ? FROM story_sources src "
-        "JOIN stories st ON st.id = src.story_id WHERE st.first_seen < ? AND st.starred = 0",
-        (stamp, cutoff),
+        "SELECT src.feed_id, src.key, st.url, :stamp FROM story_sources src "
+        f"JOIN stories st ON st.id = src.story_id WHERE st.id IN ({expired})",
+        args,
     )
     touched = [
         int(row[0])
         for row in conn.execute(
-            "SELECT DISTINCT group_id FROM stories WHERE first_seen < ? AND starred = 0 "
+            f"SELECT DISTINCT group_id FROM stories WHERE id IN ({expired}) "
             "AND group_id IS NOT NULL",
-            (cutoff,),
+            args,
         )
     ]
-    cursor = conn.execute("DELETE FROM stories WHERE first_seen < ? AND starred = 0", (cutoff,))
+    cursor = conn.execute(f"DELETE FROM stories WHERE id IN ({expired})", args)
     _recount_groups(conn, touched)
     return cursor.rowcount
 

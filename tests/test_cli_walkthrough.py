@@ -5,6 +5,7 @@ an empty eval file scored as perfect, OPML that lost titles and tags, and "1 fee
 from __future__ import annotations
 
 import json
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,7 +20,11 @@ from tests.test_cli import ITEMS, invoke, opml_setup, write_config
 @pytest.fixture
 def polled(server: FeedServer, tmp_path: Path) -> tuple[Path, Path]:
     """One untitled feed (its own title: "Harbour Desk") tagged `desk`, polled once."""
-    server.routes["/harbour.xml"] = Route(body=rss(ITEMS, title="Harbour Desk"))
+    # Published an hour ago: a new feed's backlog is dated by publication, and the previews
+    # below look 24 hours back.
+    hour_ago = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() - 3600))
+    items = [dict(item, pubDate=hour_ago) for item in ITEMS]
+    server.routes["/harbour.xml"] = Route(body=rss(items, title="Harbour Desk"))
     config = write_config(tmp_path / "feeds.yaml", [server.url("/harbour.xml")])
     db = tmp_path / "m.db"
     code, out, err = invoke("poll", "--config", str(config), "--db", str(db))

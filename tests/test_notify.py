@@ -54,18 +54,21 @@ def test_command_that_ignores_stdin_is_fine() -> None:
 
 
 def test_poll_runs_notify_only_when_something_was_found(server: FeedServer, tmp_path: Path) -> None:
-    server.routes["/a.xml"] = Route(
-        body=rss(
-            [
-                {
-                    "title": "Meta invests $14.3 billion in Scale AI",
-                    "link": "https://a.example/scale",
-                    "guid": "a1",
-                    "pubDate": "Thu, 12 Jun 2025 20:00:00 GMT",
-                }
-            ]
-        )
-    )
+    """A new feed's backlog (dated by publication, before the poll) is not announced; what the
+    feed brings later is, once."""
+    backlog = {
+        "title": "Harbour Lab opens a depot in Tallin Bay",
+        "link": "https://a.example/depot",
+        "guid": "a0",
+        "pubDate": "Thu, 12 Jun 2025 20:00:00 GMT",
+    }
+    news = {
+        "title": "Meta invests $14.3 billion in Scale AI",
+        "link": "https://a.example/scale",
+        "guid": "a1",
+        "pubDate": "Thu, 12 Jun 2025 21:00:00 GMT",
+    }
+    server.routes["/a.xml"] = Route(body=rss([backlog]))
     out = tmp_path / "notified.json"
     script = tmp_path / "notifier.py"
     script.write_text(
@@ -81,6 +84,10 @@ def test_poll_runs_notify_only_when_something_was_found(server: FeedServer, tmp_
     runner = CliRunner()
     first = runner.invoke(cli, ["poll", "--config", str(config), "--db", str(db)])
     assert first.exit_code == 0, first.output
+    assert not out.exists()
+    server.routes["/a.xml"] = Route(body=rss([news, backlog]))
+    second = runner.invoke(cli, ["poll", "--all", "--config", str(config), "--db", str(db)])
+    assert second.exit_code == 0, second.output
     payload = json.loads(out.read_text())
     assert payload["new_groups"][0]["title"] == "Meta invests $14.3 billion in Scale AI"
     out.unlink()

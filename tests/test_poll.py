@@ -13,6 +13,7 @@ from monitor.config import Settings, settings_from_data
 from monitor.db import connect, write
 from monitor.feedstatus import feed_statuses
 from monitor.poller import run_poll
+from monitor.queries import stories_since
 from tests.feedserver import FeedServer, Route, drip, rss
 
 
@@ -534,6 +535,7 @@ def test_retention_leaves_tombstones(server: FeedServer, db_path: Path) -> None:
     run_poll(settings, db_path)
     conn = connect(db_path)
     conn.execute("UPDATE stories SET first_seen = '2000-01-01T00:00:00Z'")
+    conn.execute("UPDATE story_sources SET first_seen = '2000-01-01T00:00:00Z'")
     conn.execute("UPDATE stories SET starred = 1 WHERE id = 1")
     conn.close()
     server.routes["/a.xml"] = Route(body=rss(items(3)) + b" ")  # new body, same items
@@ -548,6 +550,72 @@ def test_retention_leaves_tombstones(server: FeedServer, db_path: Path) -> None:
     left = rows(db_path, "SELECT group_id FROM stories")
     assert [g["id"] for g in groups] == [left[0]["group_id"]] and groups[0]["story_count"] == 1
     assert rows(db_path, "SELECT 1 FROM claims WHERE group_id NOT IN (SELECT id FROM groups)") == []
+
+
+EVENTS = [
+    "Harbour Lab opens a glider depot in Tallin Bay",
+    "Quarry Robotics recalls ninety thermostats",
+    "Orchard Compute names a new finance chief",
+]
+
+
+def dated_items(prefix: str, *ages_in_days: float | None) -> list[dict[str, str]]:
+    """Items published that many days ago (None: no date), each its own event."""
+    now = time.time()
+    out = []
+    for n, age in enumerate(ages_in_days):
+        item = {
+            "title": f"{prefix.upper()} {EVENTS[n]}",
+            "link": f"https://news.example/{prefix}{n}",
+            "guid": f"{prefix}-{n}",
+        }
+        if age is not None:
+            item["pubDate"] = time.strftime(
+                "%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now - age * 86400)
+            )
+        out.append(item)
+    return out
+
+
+def test_a_new_feeds_backlog_is_dated_by_publication(server: FeedServer, db_path: Path) -> None:
+    """After a first poll every group said "now": a feed's month-old items read as news of
+    this minute. Its first fetch dates stories by publication; later ones by arrival."""
+    server.routes["/a.xml"] = Route(body=rss(dated_items("a", 30, 2, None)))
+    settings = make_settings([server.url("/a.xml")])
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
+    run_poll(settings, db_path)
+    stored = rows(
+        db_path,
+        "SELECT s.published, s.first_seen, src.first_seen AS arrived, g.first_seen AS g_first, "
+        "g.last_seen FROM stories s JOIN story_sources src ON src.story_id = s.id "
+        "JOIN groups g ON g.id = s.group_id ORDER BY s.id",
+    )
+    assert len(stored) == 3
+    for row in stored[:2]:
+        assert row["first_seen"] == row["published"] < started
+        assert row["g_first"] == row["last_seen"] == row["published"]
+        assert row["arrived"] >= started
+    assert stored[2]["published"] is None and stored[2]["first_seen"] >= started
+    conn = connect(db_path)
+    try:
+        assert stories_since(conn, started) == 3  # "a poll outside the UI added 3 stories"
+    finally:
+        conn.close()
+    # An old item arriving later is news now: it was not there before.
+    server.routes["/a.xml"] = Route(body=rss(dated_items("a", 30, 2, None) + dated_items("b", 9)))
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
+    run_poll(settings, db_path, all_feeds=True)
+    late = rows(db_path, "SELECT published, first_seen FROM stories WHERE title LIKE 'B %'")
+    assert late[0]["published"] < later <= late[0]["first_seen"]
+
+
+def test_retention_counts_from_arrival_not_publication(server: FeedServer, db_path: Path) -> None:
+    """A year-old item of a feed subscribed today is kept `retention_days` like any other."""
+    server.routes["/a.xml"] = Route(body=rss(dated_items("a", 400, 1)))
+    settings = make_settings([server.url("/a.xml")], retention_days=30)
+    result = run_poll(settings, db_path)
+    assert result.new_stories == 2 and result.deleted_by_retention == 0
+    assert len(rows(db_path, "SELECT 1 FROM stories")) == 2
 
 
 def test_local_file_feed(tmp_path: Path, db_path: Path) -> None:
