@@ -222,6 +222,9 @@ class ClaimRow:
     appearances: int
     first_source: str | None
     new: bool = False
+    other_figures: tuple[tuple[str, str], ...] = ()
+    """For a conflicting claim: (figure as written, source) of reports whose figures disagree
+    with its first wording ("$15 billion", "Ledger"), one per distinct figure, a few."""
 
 
 @dataclass(frozen=True)
@@ -829,7 +832,7 @@ def group_claims(
                c.conflicting OR EXISTS (SELECT 1 FROM claim_appearances a
                                         WHERE a.claim_id = c.id AND a.conflicting) AS conflicting,
                (SELECT COUNT(*) FROM claim_appearances a WHERE a.claim_id = c.id) AS appearances,
-               f.title AS feed_title, f.config_url
+               f.title AS feed_title, f.config_url, c.first_story_id
         FROM claims c LEFT JOIN stories s ON s.id = c.first_story_id
         LEFT JOIN feeds f ON f.id = s.feed_id
     """
@@ -859,9 +862,37 @@ def group_claims(
                     else None
                 ),
                 new=index < item.new_claims,
+                other_figures=(
+                    _other_figures(conn, row["id"], row["first_story_id"] or 0, row["text"])
+                    if row["conflicting"]
+                    else ()
+                ),
             )
         )
     return claims
+
+
+OTHER_FIGURES_SHOWN = 3
+
+
+def _other_figures(
+    conn: sqlite3.Connection, claim_id: int, story_id: int, mine: str
+) -> tuple[tuple[str, str], ...]:
+    """The figures, as written, that reports of a conflicting claim give instead of those of its
+    first wording `mine`, each with the first source giving it (see `_disagreeing`)."""
+    from monitor.grouping_text import figures_agree, find_figures
+
+    own = [f for f in find_figures(mine) if f.kind != "number"]
+    found: dict[str, str] = {}
+    for source, wording in _disagreeing(conn, claim_id, story_id, mine):
+        for figure in find_figures(wording):
+            same_kind = [f for f in own if f.kind == figure.kind]
+            if same_kind and not any(figures_agree(f, figure) for f in same_kind):
+                written = clean_line(wording[figure.start : figure.end])
+                found.setdefault(written, source)
+        if len(found) >= OTHER_FIGURES_SHOWN:
+            break
+    return tuple(list(found.items())[:OTHER_FIGURES_SHOWN])
 
 
 def _disagreeing(

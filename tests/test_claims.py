@@ -10,6 +10,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -381,6 +382,28 @@ def test_a_conflicting_claim_names_the_reports_that_disagree(conn: sqlite3.Conne
     assert other_side(ids[0]) == [stories[2][1]]
     assert other_side(ids[1]) == [stories[2][1]]
     assert sorted(other_side(ids[2])) == sorted([stories[0][1], stories[1][1]])
+
+
+def test_the_claims_pane_names_the_other_figures_of_a_conflict(conn: sqlite3.Connection) -> None:
+    """The claims pane said "sources disagree" without saying what the others said: it now
+    lists each other figure once, as written, with the first source giving it."""
+    from monitor.queries import Filters, GroupQuery, group_claims
+    from monitor.tui.detail import claims_text
+
+    stories = [
+        ("desk-a", "Meta offered OpenAI staff $100 million bonuses, Altman says"),
+        ("desk-b", "Meta offered OpenAI staff $10 million bonuses, Altman claims"),
+        ("desk-c", "Altman: Meta offered OpenAI staff $10m bonuses"),
+        ("desk-d", "Meta offered OpenAI staff $100M bonuses, says Altman"),
+    ]
+    for n, (feed, title) in enumerate(stories):
+        ingest(conn, [{"feed": feed, "title": title, "published": f"2025-06-17T1{n}:00:00Z"}])
+    now = datetime(2025, 6, 18, tzinfo=UTC)
+    (item,) = GroupQuery(conn, Filters(), now).page_at(0, 10)
+    (claim,) = [c for c in group_claims(conn, item) if c.conflicting]
+    assert claim.other_figures == (("$10 million", "desk-b"), ("$10m", "desk-c"))
+    shown = claims_text(item, [claim], now).render(0).plain.replace("\n", " ")
+    assert "sources disagree: $10 million (desk-b), $10m (desk-c)" in shown
 
 
 def test_rounding_agrees_and_a_different_rounded_figure_conflicts() -> None:

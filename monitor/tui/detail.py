@@ -245,11 +245,20 @@ def claims_text(
             where.append(f"{claim.appearances} stories")
         if claim.conflicting:
             where.append("sources disagree")
-        text = Content.assemble(
+        parts: list[Content | tuple[str, str]] = [
             plain(claim.text, "bold" if claim.new else ""),
             ("  — ", MUTED_STYLE),
             plain(", ".join(where), MUTED_STYLE),
-        )
+        ]
+        for number, (figure, source) in enumerate(claim.other_figures):
+            parts += [
+                (": " if number == 0 else ", ", MUTED_STYLE),
+                plain(figure, CONFLICT_STYLE),
+                (" (", MUTED_STYLE),
+                plain(source, MUTED_STYLE),
+                (")", MUTED_STYLE),
+            ]
+        text = Content.assemble(*parts)
         items.append((mark, text))
     return Hanging(tuple(items))
 
