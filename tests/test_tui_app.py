@@ -251,9 +251,15 @@ async def test_open_link_only_http(sample_db: Path) -> None:
         screen = main(app)
         story = screen.stories.current
         assert story is not None
+        with write(app._writer()):
+            app._writer().execute("UPDATE stories SET read = 0 WHERE id = ?", (story.id,))
+        app.check_database()
+        await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
         assert opener.urls == [story.url]
+        # Opened is read, as in newsboat (the story stayed unread).
+        assert db_row(sample_db, "SELECT read FROM stories WHERE id = ?", story.id)[0] == 1
         for bad in ["javascript:alert(1)", "file:///etc/passwd", "https://x.example/a b", None]:
             with write(app._writer()):
                 app._writer().execute("UPDATE stories SET url = ? WHERE id = ?", (bad, story.id))

@@ -621,8 +621,12 @@ class MonitorApp(App[int]):
         if isinstance(self.screen, MainScreen):
             self.screen.set_feed(feed_id, name)
 
-    def open_link(self, url: str | None) -> None:
+    def open_link(self, url: str | None, story_id: int | None = None) -> None:
+        """Open `url` in the browser (or show it when there is none); the story is then read,
+        as in newsboat."""
         link = openable(url)
+        if link is not None and story_id is not None:
+            self.set_read([story_id], True)
         if link is None:
             if url:
                 self.notify(

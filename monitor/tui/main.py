@@ -543,7 +543,7 @@ class MainScreen(Screen[None]):
         if story is None:
             self.notify("No story selected.", timeout=2)
             return
-        self.monitor.open_link(story.url)
+        self.monitor.open_link(story.url, None if story.read else story.id)
 
     def action_star(self) -> None:
         story = self.current_story

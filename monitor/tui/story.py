@@ -249,7 +249,7 @@ class StoryScreen(Screen[None]):
 
     def action_open_link(self) -> None:
         if self.story is not None:
-            self.monitor.open_link(self.story.url)
+            self.monitor.open_link(self.story.url, None if self.story.read else self.story.id)
 
     def action_star(self) -> None:
         if self.story is not None:
