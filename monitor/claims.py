@@ -610,7 +610,7 @@ class GroupClaims:
         takes the side its new text is on for each claim it still states."""
         known = self._known(group_id)
         story = _Story(story_id, stamp, event_time, set())
-        new_count = 0
+        new_count = corrected = 0
         for claim_id, is_new, conflicting, text in self.conn.execute(
             "SELECT claim_id, is_new, conflicting, text FROM claim_appearances WHERE story_id = ?",
             (story_id,),
@@ -625,7 +625,7 @@ class GroupClaims:
             # first, so that its new figures meet the claims as the other reports leave them.
             stated = {m.same.id for m in matches if m.same is not None}
             stale = [claim_id for claim_id in story.before if claim_id not in stated]
-            self._corrected(known, story, stale, matches)
+            corrected = self._corrected(known, story, stale, matches)
             if stale:
                 new_count += self._detach(group_id, story, stale)
                 matches = [_match(known, claim, story_id) for claim in claims]
@@ -640,11 +640,15 @@ class GroupClaims:
             else:
                 known.append(self._add(group_id, story, found.claim))
                 new_count += 1
+        if story.before and (corrected or new_count):
+            # An edited story that now claims something else is unread again (a reworded
+            # one keeps its read mark: see store.store_entries).
+            self.conn.execute("UPDATE stories SET read = 0 WHERE id = ?", (story_id,))
         return new_count
 
     def _corrected(
         self, known: list[_Known], story: _Story, stale: list[int], matches: list[_Match]
-    ) -> None:
+    ) -> int:
         """Note the corrections in a story's new text (`claim_corrections`): a figure it states
         in place of one it stated before (the same frame, another figure), and a figure that
         now agrees with a claim it disagreed with."""
@@ -664,11 +668,13 @@ class GroupClaims:
             for found in matches
             if found.same is not None and found.same.id in story.disagreed
         ]
+        rows = [(story.id, was, now, story.stamp) for was, now in changed if was != now]
         self.conn.executemany(
             "INSERT OR IGNORE INTO claim_corrections (story_id, was, now, noticed) "
             "VALUES (?, ?, ?, ?)",
-            [(story.id, was, now, story.stamp) for was, now in changed if was != now],
+            rows,
         )
+        return len(rows)
 
     def _detach(self, group_id: int, story: _Story, stale: list[int]) -> int:
         """Take `story` off claims its new text no longer states. A claim it was the first

@@ -121,12 +121,14 @@ def store_entries(
                 conn.execute(
                     "UPDATE stories SET url = ?, title = ?, summary = ?, content = ?, author = ?, "
                     "published = COALESCE(?, published), content_hash = ?, is_updated = 1, "
-                    "updated_at = ?, read = 0 WHERE id = ?",
+                    "updated_at = ?, read = read AND title IS ? WHERE id = ?",
                     (
                         entry.url, entry.title, entry.summary, entry.content, entry.author,
-                        entry.published, digest, stamp, story_id,
+                        entry.published, digest, stamp, entry.title, story_id,
                     ),
                 )  # fmt: skip
+                # A new headline is unread again; an edit of the text alone only when it
+                # changes what the story claims (claims.GroupClaims.record_story).
                 if story_id not in result.new_ids and story_id not in result.updated_ids:
                     result.updated_ids.append(story_id)
             continue

@@ -96,6 +96,40 @@ def test_story_update_keeps_identity(server: FeedServer, db_path: Path) -> None:
     assert stored[0]["title"] == "Story a0 with a corrected figure" and stored[0]["is_updated"] == 1
 
 
+def test_an_edit_makes_a_read_story_unread_only_when_it_says_something_else(
+    server: FeedServer, db_path: Path
+) -> None:
+    """A reworded summary left a read story unread again, as if it had news. Now only a new
+    headline, a corrected figure or a new claim does."""
+    item = {
+        "title": "Harbour Lab buys Quarry Data",
+        "link": "https://news.example/quarry",
+        "guid": "q-1",
+        "description": "Harbour Lab pays $3 billion for Quarry Data.",
+        "pubDate": "Tue, 10 Jun 2025 04:00:00 GMT",
+    }
+    settings = make_settings([server.url("/a.xml")])
+
+    def poll_with(**changes: str) -> int:
+        server.routes["/a.xml"] = Route(body=rss([dict(item, **changes)]))
+        run_poll(settings, db_path, all_feeds=True)
+        (row,) = rows(db_path, "SELECT read, is_updated FROM stories")
+        conn = connect(db_path)
+        with write(conn):
+            conn.execute("UPDATE stories SET read = 1")
+        conn.close()
+        return int(row["read"])
+
+    assert poll_with() == 0  # new
+    reworded = "Harbour Lab pays $3 billion for Quarry Data, a person familiar said."
+    assert poll_with(description=reworded) == 1
+    corrected = "Harbour Lab pays $3.5 billion for Quarry Data, a person familiar said."
+    assert poll_with(description=corrected) == 0
+    assert len(rows(db_path, "SELECT 1 FROM claim_corrections")) == 1
+    assert poll_with(description=corrected, title="Harbour Lab closes Quarry Data deal") == 0
+    assert poll_with(description=corrected, title="Harbour Lab closes Quarry Data deal") == 1
+
+
 def test_same_link_in_two_feeds_is_one_story(server: FeedServer, db_path: Path) -> None:
     server.routes["/a.xml"] = Route(body=rss(items(3, "x")))
     other = items(3, "x")
