@@ -11,7 +11,8 @@ figure, so a story that repeats "$14.3B" but adds "49%" adds exactly one claim.
 Matching (`relation`): two claims are the same when they assert the same thing, even in other
 words: same verb family or mostly the same names, and figures that agree within rounding
 ($14B = $14.3B = 14,3bn, but $15B ≠ $14.3B) or within what "about"/"nearly"/"more than" allow.
-The same frame with figures that disagree ($100M vs $10M) is a conflict: one claim, marked
+The same frame with figures that disagree ($100M vs $10M), or two prices of one deal in other
+deal verbs ("pays $15B for" / "buys … for $14.3B", `_one_deal`), is a conflict: one claim, marked
 conflicting on the claim, its first appearance and each appearance that disagrees. A denial of
 the same figure ("Zorblat denies $120 million figure") is a conflict too. Claims naming
 different people (none in common) never match: "Jane Roe leaves X for Meta" and "John Doe
@@ -425,6 +426,24 @@ def _denial_relation(new: Claim, old: Claim, figures: str | None, names_match: b
     return "conflict" if not mine or not theirs or mine & theirs else None
 
 
+DEAL_FAMILIES = frozenset({"invest", "acquire", "offer", "spend"})
+DEAL_SPREAD = 2.0  # reports of one price differ by less than this factor
+
+
+def _one_deal(a: Claim, b: Claim) -> bool:
+    """Two prices of one deal between the same parties, in other verbs ("pays $15 billion for
+    49% of Scale AI", "buys 49% of Scale AI for $14.3 billion"): both name the same two
+    organisations at least, no person, and figures within `DEAL_SPREAD` of each other (a
+    price misreported is near the real one; "$100 million for data work" is another deal)."""
+    if a.figure is None or b.figure is None or a.figure.kind != "money" or a.people or b.people:
+        return False
+    if not (a.verbs and b.verbs and a.verbs <= DEAL_FAMILIES and b.verbs <= DEAL_FAMILIES):
+        return False
+    shared, overlap = _overlap(a.terms, b.terms)
+    low, high = sorted((a.figure.value, b.figure.value))
+    return shared >= 2 and overlap >= 0.5 and low > 0 and high / low < DEAL_SPREAD
+
+
 def relation(new: Claim, old: Claim) -> str | None:
     """Does `new` restate `old` ("same"), contradict its figure ("conflict") or neither (None)?
 
@@ -453,7 +472,9 @@ def relation(new: Claim, old: Claim) -> str | None:
             return "same" if (same_verb or names_match or precise or bare) else None
         if found is None or other_people:
             return None
-        return "conflict" if (same_verb or no_verb) and names_match else None
+        if (same_verb or no_verb) and names_match:
+            return "conflict"
+        return "conflict" if _one_deal(new, old) else None
     if new.figure is not None:
         return None  # the new story adds a figure: a claim of its own
     if other_people or (about_people and new.people and not old.people):

@@ -406,6 +406,30 @@ def test_the_claims_pane_names_the_other_figures_of_a_conflict(conn: sqlite3.Con
     assert "sources disagree: $10 million (desk-b), $10m (desk-c)" in shown
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        # One price of one deal, in other verbs: a conflict (they were two unrelated claims).
+        ("Meta agrees to buy Scale AI stake for $14.3 billion", "Meta pays $15 billion for Scale AI stake", "conflict"),
+        ("Meta invests $14.3 billion in Scale AI", "Meta is spending $13.4 billion on Scale AI", "conflict"),
+        # Far apart: another payment between the same parties.
+        ("Meta agrees to buy Scale AI stake for $14.3 billion", "Meta pays Scale AI $100 million for labelling", None),
+        # A person's pay is not the price of a deal.
+        ("Meta buys Scale AI stake for $14.3 billion", "Meta offers Scale AI founder Alexandr Wang $15 billion", None),
+        # One side names a single organisation: not known to be the same deal.
+        ("Meta buys Scale AI stake for $14.3 billion", "Meta will spend $15 billion this year", None),
+    ],
+)  # fmt: skip
+def test_prices_of_one_deal_in_other_verbs_conflict(
+    first: str, second: str, expected: str | None
+) -> None:
+    money = [c for c in extract_claims(first, "") if c.figure and c.figure.kind == "money"]
+    other = [c for c in extract_claims(second, "") if c.figure and c.figure.kind == "money"]
+    assert len(money) == len(other) == 1
+    assert relation(other[0], money[0]) == expected
+    assert relation(money[0], other[0]) == expected
+
+
 def test_rounding_agrees_and_a_different_rounded_figure_conflicts() -> None:
     precise = only("Meta invests $14.3 billion in Scale AI")
     assert relation(only("Meta invests $14B in Scale AI"), precise) == "same"
