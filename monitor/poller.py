@@ -599,10 +599,14 @@ def _run_locked(
     with dbmod.write(conn):
         result.deleted_by_retention = apply_retention(conn, settings.poll.retention_days, now)
         result.finished = iso(datetime.now(UTC))
-        conn.execute(
-            "INSERT INTO state (key, value) VALUES ('last_poll', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (result.finished,),
-        )
+        if due:
+            # A run with nothing due fetched nothing: "last poll" and what it added stay those
+            # of the last run that fetched (the TUI's status line showed "+0 new" over a cron
+            # poll's stories).
+            conn.executemany(
+                "INSERT INTO state (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [("last_poll", result.finished), ("last_poll_new", str(result.new_stories))],
+            )
     dbmod.checkpoint(conn)
     return result

@@ -292,9 +292,12 @@ class TagInfo:
 @dataclass(frozen=True)
 class PollState:
     last_poll: str | None
+    """When the last poll that fetched anything finished."""
     failing: int
     feeds: int
     next_check: str | None
+    last_new: int | None = None
+    """Stories that poll added (None: not recorded, a database from before)."""
 
 
 # --- the groups list ------------------------------------------------------------------------
@@ -1096,17 +1099,23 @@ def tag_infos(
 
 
 def poll_state(conn: sqlite3.Connection) -> PollState:
-    row = conn.execute("SELECT value FROM state WHERE key = 'last_poll'").fetchone()
+    values = dict(
+        conn.execute(
+            "SELECT key, value FROM state WHERE key IN ('last_poll', 'last_poll_new')"
+        ).fetchall()
+    )
     feeds = conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(status IN ('error', 'gone')), 0), "
         "MIN(CASE WHEN status != 'gone' THEN COALESCE(next_check, '') END) "
         "FROM feeds WHERE active = 1"
     ).fetchone()
+    new = values.get("last_poll_new")
     return PollState(
-        last_poll=row[0] if row else None,
+        last_poll=values.get("last_poll"),
         feeds=feeds[0],
         failing=feeds[1],
         next_check=feeds[2] if feeds[2] != "" else None,
+        last_new=int(new) if new is not None and str(new).isdigit() else None,
     )
 
 

@@ -77,9 +77,14 @@ def test_only_due_feeds_are_fetched(server: FeedServer, db_path: Path) -> None:
     server.routes["/a.xml"] = Route(body=rss(items(1)))
     settings = make_settings([server.url("/a.xml")])
     run_poll(settings, db_path)
+    before = rows(db_path, "SELECT key, value FROM state WHERE key LIKE 'last_poll%' ORDER BY key")
+    assert [tuple(r) for r in before][1] == ("last_poll_new", "1")
     result = run_poll(settings, db_path)
     assert result.feeds == [] and result.skipped_not_due == 1
     assert server.hits["/a.xml"] == 1
+    # Nothing fetched: the last poll, and what it added, are still the first one's.
+    after = rows(db_path, "SELECT key, value FROM state WHERE key LIKE 'last_poll%' ORDER BY key")
+    assert [tuple(r) for r in after] == [tuple(r) for r in before]
 
 
 def test_story_update_keeps_identity(server: FeedServer, db_path: Path) -> None:

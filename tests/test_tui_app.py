@@ -834,6 +834,25 @@ async def test_ages_and_the_status_line_move_on_without_database_changes(
         await until(pilot, lambda: f"({ago(last, now[0])})" in screen_text(app))
 
 
+async def test_the_status_line_says_what_a_poll_before_the_ui_added(sample_db: Path) -> None:
+    """After `monitor poll` stored stories, a UI opened next said "+0 new" (its own start-up
+    poll had nothing due and took the place of the one that fetched)."""
+    conn = connect(sample_db)
+    with write(conn):
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('last_poll_new', '7') "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        )
+    conn.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "+7 new" in screen_text(app)
+        app.check_database()
+        await settle(pilot)
+        assert "+7 new" in screen_text(app)
+
+
 async def test_tag_picker_number_keys_pick_the_numbered_tag(sample_db: Path) -> None:
     """The picker shows a number before each tag; pressing it did nothing."""
     app = make_app(sample_db)

@@ -418,7 +418,7 @@ class MainScreen(Screen[None]):
         if result is not None and result.finished == last:
             new, updated = result.new_stories, result.updated_stories
         elif last:  # the last poll was another process's (cron): count what it added
-            new = self._outside_count(last)
+            new = self._outside_count(last, state.last_new if state is not None else None)
         if last:
             self._known_poll = last
         elif state is not None and self._known_poll is None:
@@ -464,11 +464,12 @@ class MainScreen(Screen[None]):
             line = Content.assemble(*lead, short, *parts[1:])
         set_content(self.query_one("#status", Static), line, layout=False)
 
-    def _outside_count(self, last_poll: str) -> int | None:
-        """Stories added by a poll this UI did not run, if the poll before it is known."""
+    def _outside_count(self, last_poll: str, recorded: int | None) -> int | None:
+        """Stories added by polls this UI did not run since the one it knew; for a poll before
+        this UI opened, what that poll recorded (`recorded`)."""
         if self._outside is not None and self._outside[0] == last_poll:
             return self._outside[1]
-        count = None
+        count = recorded if self._known_poll is None else None
         if self._known_poll is not None and self._known_poll < last_poll:
             try:
                 count = stories_since(self.monitor.read_conn, self._known_poll)
