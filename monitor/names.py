@@ -239,11 +239,16 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
     analyst spokesperson spokesman spokeswoman board member ceo cto cfo coo vp svp evp
     superintelligence intelligence labs lab research platforms group capital ventures partners
     university institute foundation center centre inc corp ltd llc
+    robotics bank banks data compute computing technologies technology tech holdings studios
+    networks semiconductor semiconductors motors energy health media games therapeutics
+    pharma pharmaceuticals airlines dynamics analytics biosciences industries automation
+    electronics aerospace telecom solutions logistics markets fund funds trust insurance
     learning machine strategy engineering product products operations policy safety
     infrastructure hardware software science sciences applied generative systems devices
     services cloud business marketing sales design communications affairs global public
     street wall journal times post news daily weekly tribune herald wire press information
     silicon valley san francisco york los angeles london paris beijing washington seattle
+    menlo palo mountain cupertino redmond sunnyvale
     california texas louisiana europe china america american european chinese british
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday

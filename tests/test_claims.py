@@ -344,6 +344,21 @@ def test_claim_key_round_trips() -> None:
     assert relation(again, claim) == "same"
 
 
+@pytest.mark.parametrize(
+    ("title", "people"),
+    [
+        ("Northwind Robotics hires Jane Park from Google", {"park"}),
+        ("Harborview Bank cuts 200 jobs", set()),
+        ("Quarry Data sold to Orchard Compute for $2 billion", set()),
+        ("Meta opens a Menlo Park lab for 300 researchers", set()),
+    ],
+)
+def test_company_and_place_names_are_not_people(title: str, people: set[str]) -> None:
+    """"Harborview Bank", "Quarry Data" and "Menlo Park" were read as persons named Bank,
+    Data and Park (two claims naming "different people" never match)."""
+    assert [set(c.people) for c in extract_claims(title, "")] == [people]
+
+
 def test_hostile_text_is_cleaned_in_claims() -> None:
     (claim,) = extract_claims("Meta hires \x1b]52;c;cm0=\x07Ruoming Pang \u202efrom Apple", "")
     assert "\x1b" not in claim.text and "\u202e" not in claim.text
