@@ -354,7 +354,7 @@ def test_claim_key_round_trips() -> None:
     ],
 )
 def test_company_and_place_names_are_not_people(title: str, people: set[str]) -> None:
-    """"Harborview Bank", "Quarry Data" and "Menlo Park" were read as persons named Bank,
+    """ "Harborview Bank", "Quarry Data" and "Menlo Park" were read as persons named Bank,
     Data and Park (two claims naming "different people" never match)."""
     assert [set(c.people) for c in extract_claims(title, "")] == [people]
 
