@@ -81,7 +81,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9$�
 _TITLE_PARTS = re.compile(r"\s+[-|–—]\s+|\s*[|—–]\s*")
 _CLAUSE_SPLIT = re.compile(
     r";\s+|,\s+(?=(?:and|but|while|taking|giving|bringing|making|with|after|as|which|"
-    r"including|following|sending|leaving)\b)|\s+(?:and|but|while|after)\s+(?=\w+\s+(?:\w+\s+)?"
+    r"including|following|sending|leaving)\b)|\s+(?:and|but|while|after)\s+(?=(?:\w+\s+){1,3}"
     r"(?:"
     + "|".join(sorted({f for f in VERB_FAMILY if len(f) > 3} | {"stepped", "steps"}))
     + r")\b)"

@@ -793,6 +793,9 @@ def test_an_appointment_after_a_departure_is_two_claims() -> None:
     departed = only("John Doe leaves the company")
     assert relation(claims[1], departed) == "same"
     assert relation(claims[0], departed) is None
+    # With a role before the name, too (the departure was lost inside the appointment).
+    claims = extract_claims("Lab names Jane Roe interim CEO after founder John Doe left", "")
+    assert texts(claims) == ["Lab names Jane Roe interim CEO", "founder John Doe left"]
 
 
 def test_questions_and_opinions_about_moves_are_not_claims() -> None:
