@@ -59,6 +59,7 @@ PSEUDO_DF = 0.5
 MIN_SHARED_IDF = 1.0  # a match needs one shared term at least this rare
 TITLE_MEMBERS = 200  # members read to pick a group's most representative headline
 TITLE_KEEP = 0.05  # a group keeps its headline unless another is this much closer to the centre
+TITLE_REVIEW = 2  # and looks for another only once it has this many times the stories it had
 _N_KEY = ""  # group_df row holding the number of stories counted
 
 
@@ -557,7 +558,21 @@ def _representative_title(
 def _refresh_group(
     conn: sqlite3.Connection, profiles: _Profiles, group_id: int, stamp: str, new_claims: int
 ) -> None:
-    title = _representative_title(conn, profiles, group_id)
+    current, chosen_at, size = conn.execute(
+        "SELECT title, title_stories, (SELECT COUNT(*) FROM stories WHERE group_id = g.id) "
+        "FROM groups g WHERE id = ?",
+        (group_id,),
+    ).fetchone()
+    title: str | None = None  # None: kept
+    if not (
+        chosen_at
+        and size < TITLE_REVIEW * chosen_at
+        and conn.execute(
+            "SELECT 1 FROM stories WHERE group_id = ? AND title = ? LIMIT 1", (group_id, current)
+        ).fetchone()
+    ):
+        title = _representative_title(conn, profiles, group_id)
+        chosen_at = size
     tags = [
         row[0]
         for row in conn.execute(
@@ -570,6 +585,7 @@ def _refresh_group(
         """
         UPDATE groups SET
             title = COALESCE(:title, title),
+            title_stories = :chosen_at,
             last_seen = max(last_seen, :stamp),
             story_count = (SELECT COUNT(*) FROM stories WHERE group_id = :id),
             source_count = (SELECT COUNT(DISTINCT src.feed_id) FROM story_sources src
@@ -582,6 +598,7 @@ def _refresh_group(
         """,
         {
             "title": title,
+            "chosen_at": chosen_at,
             "stamp": stamp,
             "id": group_id,
             "tags": json.dumps(tags),

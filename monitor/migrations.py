@@ -305,6 +305,16 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX story_sources_first_seen ON story_sources(first_seen);
         """,
     ),
+    Migration(
+        11,
+        "groups.title_stories: a group's headline is chosen again only when the group doubled",
+        """
+        -- The headline went back and forth between two members as reports came in, and a
+        -- reader lost the row they were following. 0: not chosen yet (chosen at the next
+        -- refresh).
+        ALTER TABLE groups ADD COLUMN title_stories INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 ]
 
 

@@ -421,6 +421,31 @@ def test_a_group_keeps_its_headline_as_reports_come_in(conn: sqlite3.Connection)
     assert {rows[0][0] for rows in seen} == {first}
 
 
+def test_a_headline_is_chosen_again_only_when_the_group_doubled(conn: sqlite3.Connection) -> None:
+    """The title went back and forth between two members as reports came in (a repost, an
+    edit), and a reader lost the row they were following."""
+    reports = [
+        "Harbour Lab opens glider depot in Tallin Bay",
+        "Tallin Bay gets a Harbour Lab glider depot",
+        "Harbour Lab glider depot opens in Tallin Bay with 40 staff",
+        "Glider depot: Harbour Lab picks Tallin Bay",
+        "Harbour Lab's Tallin Bay glider depot opens",
+    ]
+    sizes = []
+    for number, title in enumerate(reports):
+        ingest(conn, [{"feed": f"desk-{number}", "title": title}])
+        ((size, chosen_at),) = conn.execute("SELECT story_count, title_stories FROM groups")
+        sizes.append((size, chosen_at))
+    # Chosen at 1, 2 and 4 stories: not at 3 or 5.
+    assert sizes == [(1, 1), (2, 2), (3, 2), (4, 4), (5, 4)]
+    # A title no member has any more (its story edited) is chosen again at once.
+    (title,) = conn.execute("SELECT title FROM groups").fetchone()
+    conn.execute("UPDATE stories SET title = 'Harbour Lab opens a depot' WHERE title = ?", (title,))
+    ingest(conn, [{"feed": "desk-9", "title": "Harbour Lab depot in Tallin Bay opens for gliders"}])
+    (again,) = conn.execute("SELECT title FROM groups").fetchone()
+    assert again != title
+
+
 def test_aggregator_outlet_endings_and_joined_versions_do_not_keep_reports_apart() -> None:
     from monitor.grouping_text import story_terms, without_outlet
 
