@@ -11,7 +11,8 @@ How a story finds its group (incremental, never comparing with every stored stor
    short range of a (term, time) B-tree, so the cost per story grows with log(stored stories).
 4. The story is compared (cosine of weighted terms) with each candidate that names one of the
    same things (when both name something: `grouping_text.story_names`); the best group wins if
-   its similarity reaches `threshold`. Within `window_hours` of publication the threshold is as
+   its similarity (plus `PERSON_BONUS` when their claims name the same person) reaches
+   `threshold`. Within `window_hours` of publication the threshold is as
    configured; beyond it, each doubling of the gap asks for `late_penalty` more similarity, and
    nothing older than `max_window_days` joins.
 
@@ -61,6 +62,8 @@ TITLE_MEMBERS = 200  # members read to pick a group's most representative headli
 TITLE_KEEP = 0.05  # a group keeps its headline unless another is this much closer to the centre
 TITLE_REVIEW = 2  # and looks for another only once it has this many times the stories it had
 _N_KEY = ""  # group_df row holding the number of stories counted
+PERSON_MARK = "@"  # a name that is a person's ("@roe"), next to the plain term ("roe")
+PERSON_BONUS = 0.08  # similarity added when two stories name the same person
 
 
 @dataclass
@@ -401,6 +404,8 @@ def _best_group(
         if need is None or mine.rare.isdisjoint(other.full):
             continue
         margin = similarity(mine, other) - need
+        if any(name[0] == PERSON_MARK for name in mine.names & other.names):
+            margin += PERSON_BONUS  # the same person named: a strong sign of one event
         if margin >= 0 and (best is None or margin > best[0]):
             best = (margin, other.group_id)
     return (best[1] if best else None), mine
@@ -413,11 +418,11 @@ Analysis = tuple[dict[str, float], frozenset[str], list[claims_mod.Claim]]
 def analyse(title: str, summary: str, content: str) -> Analysis:
     """The text work of grouping, a pure function of the story's text (so a poll can run it in
     its parse workers, next to parsing, and hand the result to `process_stories`)."""
-    return (
-        story_terms(title, summary, content),
-        story_names(title, summary, content),
-        claims_mod.extract_claims(title, summary, content),
-    )
+    names = story_names(title, summary, content)
+    claims = claims_mod.extract_claims(title, summary, content)
+    if names:
+        names |= {PERSON_MARK + person for claim in claims for person in claim.people}
+    return story_terms(title, summary, content), names, claims
 
 
 def _load(

@@ -16,7 +16,7 @@ import pytest
 
 from monitor.config import GroupingSettings, settings_from_data
 from monitor.db import connect, write
-from monitor.grouping import GroupingResult, group_items, process_stories
+from monitor.grouping import PERSON_BONUS, GroupingResult, group_items, process_stories
 from monitor.grouping_text import (
     figures_agree,
     find_figures,
@@ -419,6 +419,46 @@ def test_a_group_keeps_its_headline_as_reports_come_in(conn: sqlite3.Connection)
         seen.append(conn.execute("SELECT title FROM groups").fetchall())
     assert all(len(rows) == 1 for rows in seen)  # one event
     assert {rows[0][0] for rows in seen} == {first}
+
+
+def _highest_threshold_grouping(items: list[dict[str, Any]]) -> float:
+    """The highest `threshold` (in steps of 0.01) at which the last two items share a group."""
+    found = 0.0
+    for step in range(20, 100):
+        settings = GroupingSettings(threshold=step / 100)
+        groups = group_items(items, settings)
+        if groups[-1] == groups[-2]:
+            found = step / 100
+    return found
+
+
+def test_naming_the_same_person_counts_towards_one_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two reports of one move in other words ("names X chief scientist", "X poached to run
+    research") were kept apart: the person they share now adds `PERSON_BONUS`."""
+    background = [
+        {"title": f"Meta {what} in {where}", "source": f"wire-{n % 4}"}
+        for n, (what, where) in enumerate(
+            (what, where)
+            for what in ("opens an office", "cuts 40 jobs", "ships a chip", "wins a ruling")
+            for where in ("Ohio", "Lisbon", "Osaka")
+        )
+    ]
+    person = [
+        {"title": "Meta names Dana Okafor chief scientist of its new lab", "source": "desk-a"},
+        {"title": "Quarry loses Dana Okafor, poached by Meta to run research", "source": "desk-b"},
+    ]
+    companies = [
+        {"title": "Meta names Quarry Labs its chip partner for the new lab", "source": "desk-a"},
+        {
+            "title": "Quarry Labs wins Meta's chip deal to run the lab's hardware",
+            "source": "desk-b",
+        },
+    ]
+    with_bonus = [_highest_threshold_grouping(background + pair) for pair in (person, companies)]
+    monkeypatch.setattr("monitor.grouping.PERSON_BONUS", 0.0)
+    without = [_highest_threshold_grouping(background + pair) for pair in (person, companies)]
+    assert with_bonus[0] - without[0] == pytest.approx(PERSON_BONUS, abs=0.011)
+    assert with_bonus[1] == without[1]  # no person named: nothing added
 
 
 def test_a_headline_is_chosen_again_only_when_the_group_doubled(conn: sqlite3.Connection) -> None:
