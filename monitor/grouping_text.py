@@ -303,7 +303,8 @@ def figures_agree(a: Figure, b: Figure) -> bool:
 
     Same kind (and scale) only. Exact figures agree when the less precise one is the more
     precise one rounded to its digits: "$14B" = "$14.3B", but "$15B" ≠ "$14.3B" and
-    "$10M" ≠ "$100M". An approximate figure agrees with a value within `APPROX_BAND` on the
+    "$10M" ≠ "$100M"; a one-digit figure also has to lie within `APPROX_BAND` ("$3B" =
+    "$2.9B", but ≠ "$2.5B"). An approximate figure agrees with a value within `APPROX_BAND` on the
     side its words allow: "about $14B" and "nearly $15B" with 14.3B, "more than 600" with 620.
     """
     if a.kind != b.kind:
@@ -311,8 +312,10 @@ def figures_agree(a: Figure, b: Figure) -> bool:
     if _same_value(a.value, b.value):
         return True
     coarse, precise = (a, b) if a.sig <= b.sig else (b, a)
-    if _rounds_to(precise, coarse):
-        return True
+    if _rounds_to(precise, coarse) and (
+        coarse.sig >= 2 or abs(coarse.value - precise.value) <= APPROX_BAND * precise.value
+    ):
+        return True  # one digit rounds widely: "$3B" is no report of "$2.5B", but of "$2.9B"
     return (a.approx and _within(a, b.value)) or (b.approx and _within(b, a.value))
 
 

@@ -460,6 +460,10 @@ def test_rounding_agrees_and_a_different_rounded_figure_conflicts() -> None:
     assert relation(only("Meta offered the researcher a $10 million package"), hundred) == (
         "conflict"
     )
+    # One digit rounds widely: $3 billion was "the same" as $2.5 billion.
+    three = only("Meta buys Quillmark for $3 billion")
+    assert relation(only("Meta buys Quillmark for $2.5 billion"), three) == "conflict"
+    assert relation(only("Meta buys Quillmark for $2.9 billion"), three) == "same"
 
 
 def test_approximate_figures_agree_on_the_side_their_words_allow() -> None:
