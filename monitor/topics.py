@@ -503,6 +503,12 @@ BUILTIN_LISTS: dict[str, list[str]] = {
         "lawyer", "general counsel", "communications", "comms", "lobbyist", "chief of staff",
         "advertising", "ads chief", "sales", "president",
     ],
+    # What a person "joins" that is no job: a hearing, a panel, a chorus of critics.
+    "not_a_job": [
+        "hearing*", "panel*", "podcast*", "interview*", "summit*", "conference*", "debate*",
+        "chorus", "critics", "calls for", "call for", "protest*", "lawsuit*", "coalition*",
+        "livestream*", "webinar*", "keynote*",
+    ],
     # Job adverts and job-hunting content.
     "job_adverts": [
         "is hiring a", "is hiring an", "is hiring for", "are hiring a", "is hiring:",
@@ -698,6 +704,7 @@ BUILTIN_TOPICS: dict[str, TopicConfig] = {
                 {
                     "name": "ai-person-move",
                     "all": ["@move_weak", "@person", ["@ai", "@ai_orgs", "@ai_staff"]],
+                    "not": ["@not_a_job"],
                 },
                 {
                     "name": "move-to-meta",

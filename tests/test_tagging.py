@@ -108,6 +108,9 @@ def test_llama_traps_are_not_llama(title: str) -> None:
         "Leave your AI chatbot for good, a columnist argues",
         "Police raid an AI start-up's offices",
         "A new open model becomes the most downloaded on Hugging Face",
+        "Sam Altman joins a Senate hearing on AI safety",
+        "Lab researcher joins chorus of critics of AI hype",
+        "Famous AI scientist joins panel on open models at a summit",
     ],
 )
 def test_talent_traps_are_not_talent(title: str) -> None:
