@@ -91,6 +91,10 @@ def _claims(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[di
         claims = out[row["story_id"]]
         same = next((c for c in claims if c["text"] == clean_line(row["text"])), None)
         if same is not None:  # one clause, two figures: one line, new if either part is
+            if row["is_new"] and not same["new"]:
+                # first seen here, then: not where the other part was ("new" beside another
+                # outlet's address read as a contradiction)
+                same["first_seen_in"] = _line(row["first_url"] or row["first_source"])
             same["new"] = same["new"] or bool(row["is_new"])
             same["conflicting"] = same["conflicting"] or bool(row["conflicting"])
             continue

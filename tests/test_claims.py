@@ -276,6 +276,30 @@ def test_export_carries_group_and_claims(conn: sqlite3.Connection) -> None:
     assert isinstance(first["tag_reasons"], dict)  # filled in tests/test_tagging.py
 
 
+def test_export_of_a_wording_with_a_known_and_a_new_figure(conn: sqlite3.Connection) -> None:
+    """One clause repeating a known 49% and adding a new $15 billion is one line: new, and
+    first seen in this story (it named the outlet of the 49%, beside "new": true)."""
+    ingest(
+        conn,
+        [{"feed": "desk-a", "title": "Meta takes 49% of Scale AI", "url": "https://a.example/1"}],
+    )
+    ingest(
+        conn,
+        [
+            {
+                "feed": "desk-b",
+                "title": "Meta pays $15 billion for 49% of Scale AI",
+                "url": "https://b.example/2",
+            }
+        ],
+    )
+    out = io.StringIO()
+    export_stories(conn, out)
+    second = [json.loads(line) for line in out.getvalue().splitlines()][1]
+    (line,) = second["claims"]
+    assert line["new"] is True and line["first_seen_in"] == "https://b.example/2"
+
+
 # ---------------------------------------------------------------------------------------------
 # Extraction and matching without a database
 
