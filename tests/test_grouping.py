@@ -402,6 +402,15 @@ def test_partial_dates_are_intervals() -> None:
     assert time_interval(None, "not a date")[0] < 0  # unknown: the widest interval
 
 
+def after_each(conn: sqlite3.Connection, titles: list[str], sql: str) -> list[list[Any]]:
+    """Ingest the titles one by one, each from its own feed; `sql`'s rows after each."""
+    seen = []
+    for number, title in enumerate(titles):
+        ingest(conn, [{"feed": f"desk-{number}", "title": title}])
+        seen.append(conn.execute(sql).fetchall())
+    return seen
+
+
 def test_a_group_keeps_its_headline_as_reports_come_in(conn: sqlite3.Connection) -> None:
     """The title changed with nearly every batch to whichever member was a hair closer to the
     centre, so a reader did not recognise their story in the next day's digest."""
@@ -413,10 +422,7 @@ def test_a_group_keeps_its_headline_as_reports_come_in(conn: sqlite3.Connection)
         "Meta agrees to buy Quillmark for $3 billion",
         "Meta buys model start-up Quillmark for $3 billion",
     ]
-    seen = []
-    for number, title in enumerate(titles):
-        ingest(conn, [{"feed": f"desk-{number}", "title": title}])
-        seen.append(conn.execute("SELECT title FROM groups").fetchall())
+    seen = after_each(conn, titles, "SELECT title FROM groups")
     assert all(len(rows) == 1 for rows in seen)  # one event
     assert {rows[0][0] for rows in seen} == {first}
 
@@ -471,13 +477,9 @@ def test_a_headline_is_chosen_again_only_when_the_group_doubled(conn: sqlite3.Co
         "Glider depot: Harbour Lab picks Tallin Bay",
         "Harbour Lab's Tallin Bay glider depot opens",
     ]
-    sizes = []
-    for number, title in enumerate(reports):
-        ingest(conn, [{"feed": f"desk-{number}", "title": title}])
-        ((size, chosen_at),) = conn.execute("SELECT story_count, title_stories FROM groups")
-        sizes.append((size, chosen_at))
+    sizes = after_each(conn, reports, "SELECT story_count, title_stories FROM groups")
     # Chosen at 1, 2 and 4 stories: not at 3 or 5.
-    assert sizes == [(1, 1), (2, 2), (3, 2), (4, 4), (5, 4)]
+    assert [tuple(row) for (row,) in sizes] == [(1, 1), (2, 2), (3, 2), (4, 4), (5, 4)]
     # A title no member has any more (its story edited) is chosen again at once.
     (title,) = conn.execute("SELECT title FROM groups").fetchone()
     conn.execute("UPDATE stories SET title = 'Harbour Lab opens a depot' WHERE title = ?", (title,))
