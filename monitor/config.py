@@ -381,8 +381,6 @@ def _duplicate_feeds(feeds: Any) -> list[str]:
 
 def load_settings(path: Path | str) -> Settings:
     """Read and validate feeds.yaml, or raise ConfigError naming file, field and problem."""
-    import yaml
-
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -392,8 +390,17 @@ def load_settings(path: Path | str) -> Settings:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    return settings_from_data(parse_yaml(text, path), str(path))
+
+
+def parse_yaml(text: str, path: Path | str) -> Any:
+    """feeds.yaml's text as data, read as `load_settings` reads it (every command that reads or
+    edits the file uses this: a pattern the poll accepted broke `monitor add` when another
+    parser read it). Raises ConfigError naming `path`, line and column."""
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_loader())
+        return yaml.load(text, Loader=_loader())
     except _DuplicateKey as exc:
         raise ConfigError(f"{path}: {exc}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. ESC
@@ -408,7 +415,6 @@ def load_settings(path: Path | str) -> Settings:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}: invalid YAML at {where}{problem}") from None
-    return settings_from_data(data, str(path))
 
 
 class _DuplicateKey(Exception):

@@ -20,10 +20,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import quoteattr
 
-import yaml
 from pydantic import ValidationError
 
-from monitor.config import ConfigError, FeedConfig, address_key
+from monitor.config import ConfigError, FeedConfig, address_key, parse_yaml
 from monitor.parse import strip_doctype
 from monitor.subscribe import (
     ConfigLock,
@@ -128,7 +127,7 @@ def import_opml(opml_path: Path, config_path: Path) -> ImportResult:
     result = ImportResult()
     with ConfigLock(config_path):
         text, newline = read_config(config_path)
-        current = yaml.safe_load(text) or {}
+        current = parse_yaml(text, config_path) or {}
         existing = {
             address_key(str(feed.get("url", "")))
             for feed in (current.get("feeds") or [])

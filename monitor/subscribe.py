@@ -30,13 +30,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import yaml
-
 from monitor.config import (
     ConfigError,
     FeedConfig,
     PollSettings,
     address_key,
+    parse_yaml,
     settings_from_data,
 )
 from monitor.textclean import clean_line
@@ -185,8 +184,8 @@ def remove_feed_from_yaml(text: str, url: str) -> str:
     found = []
     for first, stop in _items(lines, block[0] + 1, block[1]):
         try:
-            value = yaml.safe_load("".join(lines[first:stop]))
-        except yaml.YAMLError:
+            value = parse_yaml("".join(lines[first:stop]), "feeds.yaml")
+        except ConfigError:
             continue
         entry = value[0] if isinstance(value, list) and value else None
         if isinstance(entry, dict) and str(entry.get("url", "")).strip() == url:
@@ -207,7 +206,7 @@ def remove_feed_from_yaml(text: str, url: str) -> str:
 
 
 def _urls(text: str) -> list[str]:
-    data = yaml.safe_load(text) or {}
+    data = parse_yaml(text, "feeds.yaml") or {}
     feeds = data.get("feeds") if isinstance(data, dict) else None
     return [
         str(entry.get("url", "")).strip() if isinstance(entry, dict) else str(entry).strip()
@@ -229,9 +228,10 @@ def write_config(path: Path, text: str, newline: str = "\n") -> None:
     """Validate `text` as a feeds.yaml and write it over `path` atomically, with `newline` line
     ends. Raises ConfigError (the file would be invalid) or SubscribeError (not written)."""
     try:
-        settings_from_data(yaml.safe_load(text), str(path))
-    except yaml.YAMLError as exc:
-        raise SubscribeError(f"{path}: the edit would not be valid YAML ({exc})") from None
+        data = parse_yaml(text, path)
+    except ConfigError as exc:
+        raise SubscribeError(f"the edit would not be valid YAML: {exc}") from None
+    settings_from_data(data, str(path))
     try:
         replace_text(path, text if newline == "\n" else text.replace("\n", newline))
     except OSError as exc:
@@ -407,7 +407,7 @@ def _not_subscribed(config_path: Path, url: str, text: str | None = None) -> Non
         text = read_config(config_path)[0]
     try:
         known = _urls(text)
-    except yaml.YAMLError:
+    except ConfigError:
         return  # write_config says what is wrong with the file
     if any(_same(url, other) for other in known):
         raise AlreadySubscribed(f"{url} is already in {config_path}")

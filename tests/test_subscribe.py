@@ -355,3 +355,24 @@ def test_an_address_without_a_scheme_that_fails_as_https_says_so(
     code, _out, err = run(config, "add", bare)
     assert code == 1 and "so https:// was tried; give http://" in err
     assert config.read_text() == CONFIG
+
+
+def test_every_command_reads_feeds_yaml_as_the_poll_does(tmp_path: Path) -> None:
+    """A pattern in a [...] list that the poll accepts (`/\\bgpt-?5\\b/`) broke add, remove and
+    OPML import, which read the file with another YAML parser: "expected ',' or ']', but got
+    '?'", and a traceback from remove and import."""
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        "feeds:\n  - url: https://wire.example/feed/\n"
+        "topics:\n  tags:\n    gpt5:\n      rules:\n        - any: [/\\bgpt-?5\\b/]\n"
+    )
+    assert run(config, "add", "https://desk.example/rss", "--no-check")[0] == 0
+    assert run(config, "remove", "https://wire.example/feed/")[0] == 0
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="Post" xmlUrl="https://post.example/rss"/>'
+        "</body></opml>"
+    )
+    assert run(config, "opml", "import", str(opml))[0] == 0
+    assert urls(config) == ["https://desk.example/rss", "https://post.example/rss"]
+    assert "gpt-?5" in config.read_text()
