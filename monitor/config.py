@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, get_args, get_origin
 from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -70,6 +70,11 @@ def _check_feed_url(value: str) -> str:
             raise ValueError(f"{value!r} has no host name")
         if any(ch.isspace() for ch in parts.netloc):
             raise ValueError(f"{value!r}: the host name contains a space")
+        if any(ch.isspace() for ch in value):
+            raise ValueError(
+                f"{value!r} contains a space (a line of newsboat's urls file? its tags go under "
+                "tags: and a \"~title\" under title:; a space in an address is written %20)"
+            )
         _check_port(parts, repr(value))
         return value
     if scheme == "file":
@@ -249,14 +254,24 @@ def _describe(error: dict[str, Any]) -> str:
 def _keys_beside(loc: tuple[Any, ...]) -> list[str]:
     """The keys the settings allow next to the one at `loc` ([] where that cannot be told)."""
     model: Any = Settings
+    keyed = False  # the part before was a mapping of names (topics.tags): this part is a name
     for part in loc[:-1]:
-        if isinstance(part, int):
-            continue  # a list's item: the item's model was found with the list
+        if isinstance(part, int) or keyed:
+            keyed = False
+            continue  # a list's item or a mapping's name: its model was found with the list
         field = getattr(model, "model_fields", {}).get(part)
         model = None if field is None else _model_in(field.annotation)
-        if model is None:
+        if field is None or model is None:
             return []
+        keyed = _is_mapping(field.annotation)
     return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _is_mapping(annotation: Any) -> bool:
+    """`dict[str, Topic]`, also inside `X | None`."""
+    if get_origin(annotation) is dict:
+        return True
+    return any(_is_mapping(argument) for argument in get_args(annotation))
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -319,8 +334,9 @@ def _not_a_list(loc: tuple[Any, ...], value: Any) -> str:
     else:
         text = _quotable(value)
         words = [text] if text else ["a", "b"]
-        if loc[-1:] == ("command",) and text:
-            words = text.split()  # a program and its arguments, not one name with spaces
+        if loc[-1:] in (("command",), ("tags",)) and text:
+            # a program and its arguments, or several tags: not one name with spaces
+            words = text.replace(",", " ").split() if loc[-1] == "tags" else text.split()
         message = f"should be a list such as [{', '.join(words)}], not {_shown(value)}"
     return message + _topics_hint(loc)
 

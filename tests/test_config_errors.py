@@ -52,6 +52,8 @@ BROKEN: dict[str, tuple[str | bytes, str, str]] = {
     ),
     "url_port_too_big": ("feeds:\n  - url: http://a.example:99999/rss\n", "feeds[0].url", "port"),
     "url_space_in_host": ("feeds:\n  - url: http://a ex.example/rss\n", "feeds[0].url", "space"),
+    "newsboat_urls_line": ('feeds:\n  - url: \'http://a.example/rss ai "~Lab Wire"\'\n', "feeds[0].url", "newsboat"),
+    "tags_as_words": ("feeds:\n  - url: https://a.example/rss\n    tags: ai chips\n", "feeds[0].tags", "[ai, chips]"),
     "key_given_twice": (
         "feeds:\n  - url: https://a.example/rss\nfeeds:\n  - url: https://b.example/rss\n",
         "line 3", "given twice",
@@ -204,6 +206,9 @@ def test_a_misspelt_key_gets_the_likely_one(tmp_path: Path) -> None:
     assert f"{config}: poll.intervall_minutes: unknown key (did you mean interval_minutes?)" in err
     assert f"{config}: grouping.treshold: unknown key (did you mean threshold?)" in err
     assert f"{config}: zzz: unknown key\n" in err
+    config.write_text("topics:\n  tags:\n    semis:\n      rule:\n        - any: [chip]\n")
+    _code, err = _invoke("feeds", "--config", str(config), "--db", str(tmp_path / "m.db"))
+    assert "topics.tags.semis.rule: unknown key (did you mean rules?)" in err
 
 
 def test_export_goes_on_with_a_broken_config_and_says_so(tmp_path: Path, existing_db: Path) -> None:
