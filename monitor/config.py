@@ -73,7 +73,7 @@ def _check_feed_url(value: str) -> str:
         if any(ch.isspace() for ch in value):
             raise ValueError(
                 f"{value!r} contains a space (a line of newsboat's urls file? its tags go under "
-                "tags: and a \"~title\" under title:; a space in an address is written %20)"
+                'tags: and a "~title" under title:; a space in an address is written %20)'
             )
         _check_port(parts, repr(value))
         return value
