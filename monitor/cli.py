@@ -544,7 +544,8 @@ def opml(config: str | None, db: str | None) -> None:
 def opml_import(config: str | None, db: str | None, file: str) -> None:
     """Add the feeds in an OPML FILE to feeds.yaml (existing ones are kept).
 
-    An outline's `category` becomes the feed's tags; a file:// URL becomes its local path.
+    An outline's `category`, and the folders it sits in, become the feed's tags; a file:// URL
+    becomes its local path.
     Outlines that cannot be feeds (neither an http(s) URL nor an absolute local path) are
     skipped with a note on stderr and the rest imported (exit 0). A feeds.yaml that does not
     exist yet is created. An unreadable

@@ -12,6 +12,7 @@ declarations are removed (no entity expansion, no external entities).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -86,15 +87,30 @@ def read_opml(path: Path) -> list[Outline]:
     except ET.ParseError as exc:
         raise OpmlError(f"{path}: not valid OPML/XML ({exc})") from None
     found: list[Outline] = []
-    for outline in root.iter("outline"):
-        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        if url:
-            url = clean_line(url)
+
+    def walk(element: ET.Element, folders: tuple[str, ...]) -> None:
+        for outline in element.findall("outline"):
+            url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
             title = clean_line(outline.get("title") or outline.get("text") or "")
-            # a reader that names untitled feeds by their URL: let the feed's own title show
-            title_or_none = title if title and title != url else None
-            found.append(Outline(url, title_or_none, _categories(outline.get("category"))))
+            if url:
+                url = clean_line(url)
+                # a reader that names untitled feeds by their URL: let the feed's own title show
+                title_or_none = title if title and title != url else None
+                categories = _categories(outline.get("category"))
+                categories += tuple(f for f in folders if f not in categories)
+                found.append(Outline(url, title_or_none, categories))
+            # Feedly, newsboat and most readers export a folder as an outline around its
+            # feeds: its name is the feeds' category.
+            walk(outline, folders + ((title,) if title and not url else ()))
+
+    body = root.find("body")
+    walk(body if body is not None else root, ())
     return found
+
+
+def _as_tag(value: str) -> str:
+    """A category as a tag name: blanks become "-" ("Robot stuff" → "Robot-stuff")."""
+    return re.sub(r"\s+", "-", value.strip())
 
 
 def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
@@ -108,10 +124,11 @@ def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
         return None
     tags = []
     for value in outline.categories:
-        if not is_tag_name(value):
+        tag = _as_tag(value)
+        if not is_tag_name(tag):
             notes.append(f"{outline.describe()}: category {value!r} is not a valid tag; left out")
-        elif value not in tags:
-            tags.append(value)
+        elif tag not in tags:
+            tags.append(tag)
     try:
         return FeedConfig(url=outline.url, title=outline.title, tags=tags)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config import load_settings
 from monitor.digest import escape_markdown
 from monitor.wording import plural
 from tests.feedserver import FeedServer, Route, rss
@@ -137,7 +138,7 @@ def test_opml_export_names_feeds_by_their_own_title_and_keeps_tags(
 def test_opml_import_reads_categories_and_skips_what_cannot_be_a_feed(tmp_path: Path) -> None:
     config, opml = opml_setup(
         tmp_path,
-        '<outline text="Quay Wire" xmlUrl="https://quay.example/feed" category="wire, ai-labs,two words"/>'
+        '<outline text="Quay Wire" xmlUrl="https://quay.example/feed" category="wire, ai-labs,two words,@home"/>'
         '<outline text="Archive mirror" xmlUrl="ftp://archive.example/feed.xml"/>'
         '<outline text="Notes" xmlUrl="gopher://notes.example/1"/>'
         '<outline text="Made here" xmlUrl="/srv/feeds/made.xml" category="/Tech/AI,/Tech/Chips"/>',
@@ -148,10 +149,32 @@ def test_opml_import_reads_categories_and_skips_what_cannot_be_a_feed(tmp_path: 
     assert "skipped ftp://archive.example/feed.xml (Archive mirror): not an http(s) URL" in err
     assert 'tags: ["Tech", "AI", "Chips"]' in config.read_text(encoding="utf-8")
     assert "gopher://notes.example/1 (Notes)" in err
-    assert "'two words' is not a valid tag" in err and "feeds[" not in err
+    assert "'@home' is not a valid tag" in err and "feeds[" not in err
     code, out, _ = invoke("opml", "export", "--config", str(config))
     quay = [o for o in ET.fromstring(out).iter("outline") if "quay" in (o.get("xmlUrl") or "")]
-    assert quay[0].get("category") == "wire,ai-labs" and quay[0].get("text") == "Quay Wire"
+    assert quay[0].get("category") == "wire,ai-labs,two-words"
+    assert quay[0].get("text") == "Quay Wire"
+
+
+def test_opml_import_reads_folders_as_tags(tmp_path: Path) -> None:
+    """Feedly, newsboat and most readers export a folder as an outline around its feeds; the
+    folder was dropped, so every imported feed came without its tags."""
+    config, opml = opml_setup(
+        tmp_path,
+        '<outline text="AI labs" title="AI labs">'
+        '<outline text="Quay Wire" xmlUrl="https://quay.example/feed"/>'
+        '<outline text="Chips"><outline text="Fab Desk" xmlUrl="https://fab.example/rss" category="daily"/></outline>'
+        "</outline>"
+        '<outline text="Loose" xmlUrl="https://loose.example/rss"/>',
+    )  # fmt: skip
+    code, _out, err = invoke("opml", "import", str(opml), "--config", str(config))
+    assert code == 0, err
+    feeds = {feed.url: feed.tags for feed in load_settings(config).feeds[1:]}  # after opml_setup's
+    assert feeds == {
+        "https://quay.example/feed": ["AI-labs"],
+        "https://fab.example/rss": ["daily", "AI-labs", "Chips"],
+        "https://loose.example/rss": [],
+    }
 
 
 def test_counts_are_pluralised() -> None:
