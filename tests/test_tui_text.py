@@ -20,3 +20,12 @@ def test_next_poll_after_midnight_is_a_clock_time_not_a_date() -> None:
         iso(NOW + timedelta(days=3)), NOW
     )
     assert soon_time(None, NOW) == "?"
+
+
+def test_the_feeds_screen_says_a_next_check_after_midnight_as_a_time() -> None:
+    """It said "Nov 24" for a check due in 25 minutes."""
+    from monitor.tui.feeds import _when
+
+    soon = NOW + timedelta(minutes=25)
+    assert _when(iso(soon), NOW, future=True) == soon_time(iso(soon), NOW)
+    assert _when(iso(NOW - timedelta(minutes=1)), NOW, future=True) == "due now"

@@ -33,7 +33,7 @@ from monitor.tui.text import (
     long_time,
     pad,
     plain,
-    short_time,
+    soon_time,
 )
 from monitor.tui.windowlist import WindowList
 from monitor.wording import plural
@@ -50,7 +50,7 @@ def _when(value: str | None, now: datetime, future: bool = False) -> str:
     if not value:
         return "due now" if future else "never"
     if future:
-        return "due now" if value <= now.strftime("%Y-%m-%dT%H:%M:%SZ") else short_time(value, now)
+        return "due now" if value <= now.strftime("%Y-%m-%dT%H:%M:%SZ") else soon_time(value, now)
     return ago(value, now)
 
 
