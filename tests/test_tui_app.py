@@ -1156,3 +1156,47 @@ async def test_the_filter_bar_hint_follows_the_focus_out_of_the_search_box(
         await pilot.press("escape")
         await settle(pilot)
         assert "(x clears)" in screen_text(app) and "(Esc clears)" not in screen_text(app)
+
+
+async def test_n_and_p_go_to_the_next_and_previous_unread_story(tmp_path: Path) -> None:
+    """newsboat's n and p: the next unread story, in the next group with one when the open
+    group has none; from the story view too (it opens that story)."""
+    db = make_db(tmp_path / "m.db", stories=80)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        # The unread stories: one in the 3rd group of the list and two in the 5th.
+        items = [screen.groups.get_row(i) for i in range(6)]
+        assert all(item is not None for item in items)
+        third = q.group_stories(app.read_conn, items[2])  # type: ignore[arg-type]
+        fifth = q.group_stories(app.read_conn, items[4])  # type: ignore[arg-type]
+        assert len(fifth) >= 2
+        unread = [third[0].id, fifth[0].id, fifth[1].id]
+        with write(app._writer()):
+            app._writer().execute("UPDATE stories SET read = 1")
+            app._writer().executemany(
+                "UPDATE stories SET read = 0 WHERE id = ?", [(i,) for i in unread]
+            )
+        app.check_database()
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.groups.cursor == 2 and screen.stories.current.id == unread[0]  # type: ignore[union-attr]
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.groups.cursor == 4 and screen.stories.current.id == unread[1]  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        await pilot.press("n")  # the next unread story of the group
+        await settle(pilot)
+        assert app.screen.story is not None and app.screen.story.id == unread[2]
+        await pilot.press("p")  # the previous one was read meanwhile: back to the 3rd group
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        assert app.screen.story is not None and app.screen.story.id == unread[0]
+        await pilot.press("n")  # everything read now: the view stays, and says so
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen) and app.screen.story.id == unread[0]  # type: ignore[union-attr]
+        assert any("No more unread" in str(n.message) for n in app._notifications)

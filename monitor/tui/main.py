@@ -97,6 +97,9 @@ class SearchBox(Input):
         self._submit(self.value)
 
 
+_NO_UNREAD = {1: "No unread story further down.", -1: "No unread story further up."}
+
+
 class MainScreen(Screen[None]):
     """Groups on the left (on top when narrow), the open group on the right."""
 
@@ -125,6 +128,14 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Mark every group in the list read (asks first)",
         ),
+        Binding(
+            "n",
+            "next_unread(1)",
+            "Next unread",
+            show=False,
+            tooltip="Next unread story (on into the next group with one)",
+        ),
+        Binding("p", "next_unread(-1)", "Prev unread", show=False, tooltip="Previous unread story"),
         Binding("slash", "search", "Search", key_display="/", tooltip="Full-text search, live"),
         Binding("t", "pick_tag", "Tags", tooltip="Pick a tag to filter by (with sparklines)"),
         Binding(
@@ -215,6 +226,8 @@ class MainScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Back from the story view: the stories cursor follows the story read last ([ and ]).
+        if self.app.screen is not self:
+            return  # `n` closed a story view and opened the next one at once
         reading, self._reading = self._reading, None
         if reading is None or reading.story is None:
             return
@@ -524,8 +537,83 @@ class MainScreen(Screen[None]):
             self.monitor.clock,
             [row.id for row in rows],
             self.stories.cursor,
+            on_end=self.unread_after_group,
         )
         self.app.push_screen(self._reading)
+
+    # --- next / previous unread (newsboat's n and p) -----------------------------------------
+
+    def action_next_unread(self, step: int) -> None:
+        """The next (`step` 1) or previous (-1) unread story: further on in the open group (from
+        its start when the groups pane has the focus), else in the nearest group of the list
+        that has one. The stories pane gets the focus, its cursor on that story."""
+        self.catch_up()
+        rows = self.stories.rows
+        if self.focused is self.stories:
+            start = self.stories.cursor + step
+        else:
+            start = 0 if step > 0 else len(rows) - 1
+        order = range(start, len(rows)) if step > 0 else range(start, -1, -1)
+        found = next((i for i in order if not rows[i].read), None)
+        if found is not None:
+            self.stories.cursor = found
+            self.focus_now(self.stories)
+        elif not self._to_unread_group(step):
+            self.notify(_NO_UNREAD[step], timeout=2)
+
+    def unread_after_group(self, step: int) -> bool:
+        """From the story view, when its group has no more unread stories: close it and open
+        the nearest unread story of another group (True), or leave it open (False)."""
+        place = self._unread_group(step)
+        if place is None:
+            return False
+        if self.app.screen is not self:
+            self.app.pop_screen()
+        self._to_group(place, step)
+        self.open_story()
+        return True
+
+    def _to_unread_group(self, step: int) -> bool:
+        place = self._unread_group(step)
+        if place is None:
+            return False
+        self._to_group(place, step)
+        return True
+
+    def _unread_group(self, step: int) -> int | None:
+        """Where the nearest group after (`step` 1) or before (-1) the cursor with an unread
+        story is in the list (under its filters); None: there is none."""
+        current = self.groups.current
+        source = self.groups.source
+        if current is None or source is None:
+            return None
+        try:
+            query = GroupQuery(
+                self.monitor.read_conn, self.filters.with_(unread=True), self.monitor.clock()
+            )
+            try:
+                near = (
+                    query.page_after(current.sort_key, 1)
+                    if step > 0
+                    else query.page_before(current.sort_key, 1)
+                )
+            finally:
+                query.close()
+            place = source.query.position(near[-1].key) if near else None
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the groups: {exc}", severity="error", markup=False)
+            return None
+        return place[0] if place is not None else None
+
+    def _to_group(self, place: int, step: int) -> None:
+        """The group at `place` opened, its first (last, going back) unread story under the
+        stories cursor."""
+        self.groups.cursor = place
+        self.catch_up()
+        rows = self.stories.rows
+        order = range(len(rows)) if step > 0 else range(len(rows) - 1, -1, -1)
+        self.stories.cursor = next((i for i in order if not rows[i].read), 0)
+        self.focus_now(self.stories)
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)

@@ -170,6 +170,14 @@ class StoryScreen(Screen[None]):
             "left_square_bracket", "step(-1)", "Prev", key_display="[", tooltip="Previous story"
         ),
         Binding("right_square_bracket", "step(1)", "Next", key_display="]", tooltip="Next story"),
+        Binding(
+            "n",
+            "next_unread(1)",
+            "Next unread",
+            show=False,
+            tooltip="Next unread story (on into the next group with one)",
+        ),
+        Binding("p", "next_unread(-1)", "Prev unread", show=False, tooltip="Previous unread story"),
         Binding("down,j", "scroll('down')", "Scroll down", show=False),
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
         Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
@@ -177,9 +185,17 @@ class StoryScreen(Screen[None]):
     ]
 
     def __init__(
-        self, conn: sqlite3.Connection, clock: Callable[[], datetime], ids: list[int], index: int
+        self,
+        conn: sqlite3.Connection,
+        clock: Callable[[], datetime],
+        ids: list[int],
+        index: int,
+        on_end: Callable[[int], bool] | None = None,
     ) -> None:
         super().__init__()
+        self.on_end = on_end
+        """Called with the step when `n`/`p` find no unread story left in the group: the main
+        screen closes this view and opens one of another group (True), or there is none."""
         self.conn = conn
         self.clock = clock
         self.ids = ids
@@ -268,6 +284,29 @@ class StoryScreen(Screen[None]):
                 self.query_one("#story-box", VerticalScroll).scroll_home(animate=False)
         else:
             self.notify("No more stories in this group.", timeout=2)
+
+    def action_next_unread(self, step: int) -> None:
+        """The next (previous) unread story of the group; past its end, of the nearest group
+        with one (this view closes and one opens on that story)."""
+        try:
+            marks = ",".join("?" * len(self.ids))
+            unread = {
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT id FROM stories WHERE id IN ({marks}) AND NOT read", self.ids
+                )
+            }
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the stories: {exc}", severity="error", markup=False)
+            return
+        unread.discard(self.ids[self.index])
+        order = range(self.index + 1, len(self.ids)) if step > 0 else range(self.index - 1, -1, -1)
+        found = next((i for i in order if self.ids[i] in unread), None)
+        if found is not None:
+            self.action_step(found - self.index)
+            return
+        if self.on_end is None or not self.on_end(step):
+            self.notify("No more unread stories.", timeout=2)
 
     def action_scroll(self, how: str) -> None:
         if not self._drawn:
