@@ -747,6 +747,8 @@ def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
             ("Cycle time window", "All time, 24h, 3d, 7d, 14d (w)", "cycle_window"),
             ("Clear filters", "Show everything again (x)", "clear_filters"),
             ("Open story", "Read the selected story (Enter)", "choose"),
+            ("Next unread story", "On into the next group with one (n)", "next_unread(1)"),
+            ("Previous unread story", "Back into the group before with one (p)", "next_unread(-1)"),
         ]
     if isinstance(screen, StoryScreen):
         return [
@@ -756,6 +758,8 @@ def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
             ("Mark story read or unread", "Toggle the read mark (m)", "toggle_read"),
             ("Next story", "The next story of the group (])", "step(1)"),
             ("Previous story", "The previous story of the group ([)", "step(-1)"),
+            ("Next unread story", "On into the next group with one (n)", "next_unread(1)"),
+            ("Previous unread story", "Back into the group before with one (p)", "next_unread(-1)"),
             ("Back", "Back to the groups (Esc)", "app.pop_screen"),
         ]
     if isinstance(screen, FeedsScreen):
