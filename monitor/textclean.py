@@ -33,8 +33,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
 _ANY_SPACE = re.compile(r"\s+")
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article pre hr figure".split()
+    "p div br ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article pre hr figure".split()
 )
+_CELL_TAGS = frozenset(["td", "th"])  # a table's cells: apart, not glued ("Process3nm")
 _SKIP_TAGS = frozenset(["script", "style", "template", "noscript", "iframe", "object"])
 
 
@@ -72,12 +73,18 @@ class _TextExtractor(HTMLParser):
             self._skip += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n- ")  # a list item keeps its bullet
+        elif tag in _CELL_TAGS:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        elif tag in _CELL_TAGS:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
@@ -85,7 +92,8 @@ class _TextExtractor(HTMLParser):
 
 
 def html_to_text(value: str | None) -> str:
-    """Turn an HTML fragment (or plain text with entities) into clean plain text."""
+    """Turn an HTML fragment (or plain text with entities) into clean plain text: paragraphs
+    apart, list items as "- item", table cells apart."""
     if not value:
         return ""
     if "<" not in value:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from monitor.textclean import clean_line, clean_text
+from monitor.textclean import clean_line, clean_text, html_to_text
 
 INVISIBLE = "\u200d\u2060\u2061\u2062\u2063\u2064\ufe0e\ufe0f\ufeff\U000e0041\U000e007f"
 
@@ -46,3 +46,12 @@ def test_an_unterminated_osc_loses_its_introducer_not_the_rest_of_the_line() -> 
     assert clean_line("OSC8 \x9d8;;x\u0153click invented") == "OSC8 8;;x\u0153click invented"
     assert clean_line("x \x9d8;;http://e\x9cclick\x9d8;;\x9c y") == "x click y"
     assert clean_line("a \x1b]52;c;Zm9v\x07 b") == "a b"
+
+
+def test_tables_and_lists_keep_their_shape() -> None:
+    """Table cells were glued ("Process3nm") and list items lost their bullets."""
+    html = (
+        "<p>Specs:</p><table><tr><th>Process</th><td>3nm</td></tr>"
+        "<tr><td>Memory</td><td>288GB</td></tr></table><ul><li>Fast</li><li>Cheap</li></ul>"
+    )
+    assert html_to_text(html) == "Specs:\n\nProcess 3nm\n\nMemory 288GB\n\n- Fast\n- Cheap"
