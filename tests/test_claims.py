@@ -357,6 +357,10 @@ def test_verb_families_and_aliases_match_across_wordings() -> None:
     (released,) = extract_claims("Meta releases Llama 4 Scout", "")
     assert relation(joins, poached) == "same"
     assert relation(released, poached) is None
+    # "slips to" is a delay: three NEW claims said one thing
+    (delayed,) = extract_claims("Lab's Orrery 2 model delayed until spring", "")
+    (slips,) = extract_claims("Orrery 2 model release slips to spring, Lab tells partners", "")
+    assert relation(slips, delayed) == "same"
 
 
 def test_claim_key_round_trips() -> None:
