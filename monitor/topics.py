@@ -698,6 +698,11 @@ BUILTIN_TOPICS: dict[str, TopicConfig] = {
                     "all": ["@layoff", ["@ai_orgs", "AI startup*", "AI company", "AI firm*"]],
                 },
                 {
+                    # "Nimbus AI lays off 120 researchers": research staff where AI is named
+                    "name": "ai-research-layoffs",
+                    "all": ["@layoff", ["researchers", "scientists", "research staff"], "@ai"],
+                },
+                {
                     "name": "ai-move",
                     "all": ["@move", ["@ai", "@ai_orgs", "@ai_people", "@ai_staff"]],
                 },

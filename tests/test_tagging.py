@@ -109,6 +109,8 @@ def test_llama_traps_are_not_llama(title: str) -> None:
         "Police raid an AI start-up's offices",
         "A new open model becomes the most downloaded on Hugging Face",
         "Sam Altman joins a Senate hearing on AI safety",
+        "Retailer lays off 200 engineers as it bets on AI",
+        "Bank lays off researchers in its economics unit",
         "Lab researcher joins chorus of critics of AI hype",
         "Famous AI scientist joins panel on open models at a summit",
     ],
@@ -125,6 +127,7 @@ def test_talent_traps_are_not_talent(title: str) -> None:
     ("title", "summary", "expected"),
     [
         ("Pang leaves Apple for Meta", "", {"talent", "meta_ai"}),
+        ("Nimbus AI lays off 120 researchers as compute costs bite", "", {"talent"}),
         ("Superintelligence Labs splits into four teams", "", {"meta_ai"}),
         ("Zuckerberg reshuffles Superintelligence Labs again", "", {"meta_ai"}),
         ("llama.cpp gets a Vulkan backend", "", {"llama"}),
