@@ -542,7 +542,8 @@ def opml(config: str | None, db: str | None) -> None:
 @common_options
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def opml_import(config: str | None, db: str | None, file: str) -> None:
-    """Add the feeds in an OPML FILE to feeds.yaml (existing ones are kept).
+    """Add the feeds in an OPML FILE (or newsboat's urls file) to feeds.yaml (existing ones
+    are kept).
 
     An outline's `category`, and the folders it sits in, become the feed's tags; a file:// URL
     becomes its local path.

@@ -8,11 +8,16 @@ an http(s) URL) are skipped with a note naming them, and the rest imported. A fe
 as the outline's `category` attribute (comma-separated, the common convention); only values
 that are valid tag names are read back. OPML is parsed with the standard library after DOCTYPE
 declarations are removed (no entity expansion, no external entities).
+
+`import` also reads newsboat's `urls` file (one feed a line: the URL, then tags, a `"~title"`
+for the title), so a newsboat user moves over with tags and titles; newsboat's own OPML export
+leaves the tags out.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -82,10 +87,14 @@ def read_opml(path: Path) -> list[Outline]:
         raise OpmlError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError(f"{path}: larger than {MAX_OPML_BYTES // (1024 * 1024)} MiB")
+    if not data.lstrip().startswith(b"<"):
+        newsboat = _newsboat_urls(data)
+        if newsboat is not None:
+            return newsboat
     try:
         root = ET.fromstring(strip_doctype(data))
     except ET.ParseError as exc:
-        raise OpmlError(f"{path}: not valid OPML/XML ({exc})") from None
+        raise OpmlError(f"{path}: not valid OPML/XML ({exc}), nor a newsboat urls file") from None
     found: list[Outline] = []
 
     def walk(element: ET.Element, folders: tuple[str, ...]) -> None:
@@ -105,6 +114,32 @@ def read_opml(path: Path) -> list[Outline]:
 
     body = root.find("body")
     walk(body if body is not None else root, ())
+    return found
+
+
+def _newsboat_urls(data: bytes) -> list[Outline] | None:
+    """The feeds of a newsboat `urls` file: `URL tag "two words" "~Title"` a line, `#`
+    comments; query feeds and `exec:`/`filter:` lines (no URL to fetch) become notes by
+    `_as_feed`. None when it is not one (a line that does not start with a URL)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    found: list[Outline] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError:  # an unclosed quote
+            return None
+        if not words or ":" not in words[0]:
+            return None
+        url = words[0].lstrip('"')  # newsboat's `"query:…"` lines
+        title = next((w[1:] for w in words[1:] if w.startswith("~")), None)
+        tags = tuple(w for w in words[1:] if not w.startswith(("~", "!")))
+        found.append(Outline(clean_line(url), clean_line(title) if title else None, tags))
     return found
 
 

@@ -253,3 +253,29 @@ def test_markdown_links_keep_urls_with_brackets() -> None:
         "[Llama](<https://wiki.example/Llama_%28model%29>)"
     )
     assert _md_link("x", "javascript:alert(1)") == "x"
+
+
+def test_opml_import_reads_a_newsboat_urls_file(tmp_path: Path) -> None:
+    """newsboat's OPML export leaves tags out, and its urls file was "not valid OPML/XML"."""
+    urls = tmp_path / "urls"
+    urls.write_text(
+        "# mine\n"
+        'https://quay.example/feed ai "~Quay Wire"\n'
+        'https://fab.example/rss chips "Robot stuff"\n'
+        '"query:Unread:unread = \\"yes\\""\n'
+        "https://plain.example/feed.xml\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "feeds.yaml"
+    code, out, err = invoke("opml", "import", str(urls), "--config", str(config))
+    assert code == 0, err
+    assert out.startswith(f"Added 3 feeds to {config} (0 already there, 1 skipped)")
+    feeds = {f.url: (f.title, f.tags) for f in load_settings(config).feeds}
+    assert feeds == {
+        "https://quay.example/feed": ("Quay Wire", ["ai"]),
+        "https://fab.example/rss": (None, ["chips", "Robot-stuff"]),
+        "https://plain.example/feed.xml": (None, []),
+    }
+    (tmp_path / "notes.txt").write_text("just some words\n", encoding="utf-8")
+    code, _out, err = invoke("opml", "import", str(tmp_path / "notes.txt"), "--config", str(config))
+    assert code == 2 and "nor a newsboat urls file" in err
