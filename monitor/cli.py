@@ -256,6 +256,8 @@ def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
         parts.append(
             f"{plural(result.new_groups, 'new group')}, {plural(result.new_claims, 'new claim')}"
         )
+    if result.muted:
+        parts.append(f"{result.muted} muted")
     if result.deleted_by_retention:
         parts.append(f"{result.deleted_by_retention} deleted by retention (poll.retention_days)")
     if result.retagged:

@@ -15,7 +15,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from monitor.topics import TopicsConfig, is_tag_name
+from monitor.topics import TopicsConfig, check_term, is_tag_name
 from monitor.wording import plural
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +88,17 @@ def _check_feed_url(value: str) -> str:
     return value
 
 
+def check_mute_terms(terms: list[str]) -> list[str]:
+    """`mute:` terms as topic rules write them; `@lists` belong to topics, not here."""
+    for term in terms:
+        if term.strip().startswith("@"):
+            raise ValueError(f"{term!r}: lists (@name) are for topic rules; write the terms here")
+        problem = check_term(term)
+        if problem is not None:
+            raise ValueError(problem)
+    return terms
+
+
 def check_proxy(value: str) -> str:
     """A proxy URL as `poll.proxy` or a *_PROXY variable may give it, or `none`. Messages hide
     a password written in it."""
@@ -120,6 +131,14 @@ class FeedConfig(_Strict):
     """Name shown in the UI; defaults to the feed's own title."""
     tags: list[str] = Field(default_factory=list)
     """Tags given to every story of this feed (also usable in topic rules as `feed_tags`)."""
+    mute: list[str] = Field(default_factory=list)
+    """Terms (as in topic rules) whose match in a headline keeps that story of this feed out
+    (added to the top-level `mute:`)."""
+
+    @field_validator("mute")
+    @classmethod
+    def _check_mute(cls, value: list[str]) -> list[str]:
+        return check_mute_terms(value)
 
     @field_validator("url")
     @classmethod
@@ -212,6 +231,14 @@ class Settings(_Strict):
     """Event grouping."""
     notify: NotifySettings = Field(default_factory=NotifySettings)
     """Notification after polls."""
+    mute: list[str] = Field(default_factory=list)
+    """Terms (as in topic rules: word, phrase, `prefix*`, `=Exact Case`, `/regex/`) whose match
+    in a headline keeps the story out: it is not stored (see monitor/mute.py)."""
+
+    @field_validator("mute")
+    @classmethod
+    def _check_mute(cls, value: list[str]) -> list[str]:
+        return check_mute_terms(value)
 
 
 def _format_location(loc: tuple[Any, ...]) -> str:

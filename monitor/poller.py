@@ -73,6 +73,7 @@ class FeedResult:
     status: str  # ok | not_modified | unchanged | error | gone | retry_later
     new_stories: int = 0
     updated_stories: int = 0
+    muted: int = 0  # new stories left out by a `mute:` term
     error: str | None = None
     warning: str | None = None
     moved_to: str | None = None
@@ -109,6 +110,10 @@ class PollResult:
         return sum(f.updated_stories for f in self.feeds)
 
     @property
+    def muted(self) -> int:
+        return sum(f.muted for f in self.feeds)
+
+    @property
     def failed(self) -> int:
         return sum(1 for f in self.feeds if f.failed)
 
@@ -125,6 +130,7 @@ class PollResult:
             "feeds_not_due": self.skipped_not_due,
             "new_stories": self.new_stories,
             "updated_stories": self.updated_stories,
+            "muted": self.muted,
             "new_groups": self.new_groups,
             "new_claims": self.new_claims,
             "deleted_by_retention": self.deleted_by_retention,
@@ -297,6 +303,18 @@ class _Poll:
         self.quiet: list[Stored] = []
         self.flushes: list[asyncio.Future[None]] = []
         self._tagger: Any = None
+        self._muter: Any = None
+
+    def _mute_for(self, feed_id: int) -> Any:
+        """The feed's `mute:` test, or None (compiled on the first feed that has terms)."""
+        settings = self.settings
+        if not settings.mute and not any(feed.mute for feed in settings.feeds):
+            return None
+        if self._muter is None:
+            from monitor.mute import Muter
+
+            self._muter = Muter(settings)
+        return self._muter.for_feed(self.rows[feed_id]["config_url"])
 
     def _tagger_instance(self) -> Any:
         if self._tagger is None:
@@ -439,9 +457,10 @@ class _Poll:
         poll = self.settings.poll
         if feed.status in ("ok", "unchanged", "not_modified"):
             if parsed is not None and parsed.entries:
-                stored = store_entries(conn, feed_id, parsed.entries, now)
+                stored = store_entries(conn, feed_id, parsed.entries, now, self._mute_for(feed_id))
                 feed.new_stories = len(stored.new_ids)
                 feed.updated_stories = len(stored.updated_ids)
+                feed.muted = stored.muted
                 conn.executemany(
                     "INSERT OR IGNORE INTO pending_stories (story_id) VALUES (?)",
                     [(i,) for i in stored.new_ids + stored.updated_ids],

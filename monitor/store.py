@@ -16,7 +16,7 @@ import hashlib
 import json
 import random
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -44,6 +44,7 @@ class StoreResult:
     new_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
     seen_elsewhere: int = 0  # already stored from another feed (same canonical link)
+    muted: int = 0  # new stories left out by a `mute:` term
 
 
 def content_hash(entry: ParsedEntry) -> str:
@@ -79,8 +80,14 @@ def sync_feeds(conn: sqlite3.Connection, feeds: Sequence[FeedConfig]) -> None:
 
 
 def store_entries(
-    conn: sqlite3.Connection, feed_id: int, entries: Sequence[ParsedEntry], now: datetime
+    conn: sqlite3.Connection,
+    feed_id: int,
+    entries: Sequence[ParsedEntry],
+    now: datetime,
+    mute: Callable[[ParsedEntry], bool] | None = None,
 ) -> StoreResult:
+    """Store a feed's entries: new stories, changed ones marked updated, the rest untouched.
+    `mute` (see monitor.mute) leaves out new stories it says yes to."""
     result = StoreResult()
     stamp = iso(now)
     # A feed's first successful fetch brings its backlog: those stories are dated by their
@@ -133,6 +140,9 @@ def store_entries(
                     result.updated_ids.append(story_id)
             continue
         if entry.key in buried:
+            continue
+        if mute is not None and mute(entry):
+            result.muted += 1
             continue
         # A link several items of this feed share (the site's front page, one page with
         # anchors) says nothing about which story an item is: the guid alone does.

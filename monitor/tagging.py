@@ -204,6 +204,21 @@ class CompiledTerm:
                 yield match.span()
 
 
+def title_matches(terms: Sequence[CompiledTerm], title: str) -> bool:
+    """Whether any of `terms` matches `title`, as a rule's clause would (`CompiledClause.match`:
+    a term is asked only when its anchor token, or its stem, is in the text)."""
+    view = _View(normalise(title))
+    for term in terms:
+        if term.anchor is not None:
+            if term.anchor not in view.tokens:
+                continue
+        elif term.stem is not None and term.stem not in view.stems:
+            continue
+        if term.matches(view):
+            return True
+    return False
+
+
 def _kind(char: str) -> str:
     """ "L" letter, "D" digit, "S" separator, "P" other punctuation."""
     if char in _SEPARATORS:

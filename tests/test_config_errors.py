@@ -53,6 +53,8 @@ BROKEN: dict[str, tuple[str | bytes, str, str]] = {
     "url_port_too_big": ("feeds:\n  - url: http://a.example:99999/rss\n", "feeds[0].url", "port"),
     "url_space_in_host": ("feeds:\n  - url: http://a ex.example/rss\n", "feeds[0].url", "space"),
     "newsboat_urls_line": ('feeds:\n  - url: \'http://a.example/rss ai "~Lab Wire"\'\n', "feeds[0].url", "newsboat"),
+    "mute_bad_regex": ("mute: ['/(/']\n", "mute", "bad regex"),
+    "mute_list": ("feeds:\n  - url: https://a.example/rss\n    mute: ['@noise']\n", "feeds[0].mute", "topic rules"),
     "tags_as_words": ("feeds:\n  - url: https://a.example/rss\n    tags: ai chips\n", "feeds[0].tags", "[ai, chips]"),
     "key_given_twice": (
         "feeds:\n  - url: https://a.example/rss\nfeeds:\n  - url: https://b.example/rss\n",

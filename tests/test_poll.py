@@ -657,6 +657,41 @@ def test_retention_counts_from_arrival_not_publication(server: FeedServer, db_pa
     assert len(rows(db_path, "SELECT 1 FROM stories")) == 2
 
 
+def test_muted_headlines_are_not_stored(server: FeedServer, db_path: Path) -> None:
+    """`mute:` (of the file, or of a feed) keeps a story out, as Miniflux's block rules and
+    newsboat's ignore-article do; a story stored before the term was added stays."""
+    wire = [
+        {"title": "Orchard Compute ships a new glider", "guid": "w1"},
+        {"title": "Thermostat deals of the week", "guid": "w2"},
+        {"title": "Harbour Lab hires a chip designer", "guid": "w3"},
+    ]
+    desk = [
+        {"title": "Harbour Lab quarterly results", "guid": "d1"},
+        {"title": "Orchard Compute ships thermostats", "guid": "d2"},
+    ]
+    server.routes["/wire.xml"] = Route(body=rss(wire))
+    server.routes["/desk.xml"] = Route(body=rss(desk))
+    data = {
+        "feeds": [
+            {"url": server.url("/wire.xml")},
+            {"url": server.url("/desk.xml"), "mute": ["quarterly results"]},
+        ],
+        "mute": ["thermostat*"],
+        "poll": {"parse_workers": 0},
+    }
+    result = run_poll(settings_from_data(data, "test"), db_path)
+    assert result.new_stories == 2 and result.muted == 3
+    assert result.to_json()["muted"] == 3
+    titles = {r["title"] for r in rows(db_path, "SELECT title FROM stories")}
+    assert titles == {"Orchard Compute ships a new glider", "Harbour Lab hires a chip designer"}
+    # A term added later leaves what is stored alone, and mutes what comes next.
+    server.routes["/wire.xml"] = Route(body=rss([*wire, {"title": "Glider recall", "guid": "w4"}]))
+    data["mute"] = ["thermostat*", "glider"]
+    again = run_poll(settings_from_data(data, "test"), db_path, all_feeds=True)
+    assert again.new_stories == 0 and again.muted == 2
+    assert len(rows(db_path, "SELECT 1 FROM stories")) == 2
+
+
 def test_local_file_feed(tmp_path: Path, db_path: Path) -> None:
     path = tmp_path / "generated.xml"
     path.write_bytes(rss(items(2)))
