@@ -204,9 +204,13 @@ _BOUND_CODES = {"": "0", "~": "1", ">": ">", "<": "<", ">~": ">~", "<~": "<~"}
 # Extraction
 
 
+_BULLET = re.compile(r"^(?:[-*•·]\s+)+")  # a list item's marker ("- Open weights …")
+
+
 def _sentences(text: str) -> list[str]:
     protected = _ABBREVIATIONS.sub(lambda m: m.group(0)[:-1].replace(".", "") + "\0", text)
-    return [s.replace("\0", ".").strip() for s in _SENTENCE_END.split(protected) if s.strip()]
+    sentences = (_BULLET.sub("", s.replace("\0", ".").strip()) for s in _SENTENCE_END.split(protected))
+    return [s for s in sentences if s]
 
 
 def _is_candidate(sentence: str) -> bool:
@@ -561,6 +565,12 @@ class _Story:
     reworded: set[int] = field(default_factory=set)  # claims whose wording was refreshed
 
 
+def _likeness(a: str, b: str) -> tuple[float, int]:
+    """How alike two wordings are: the share of words they have in common (then the shorter)."""
+    mine, theirs = set(a.lower().split()), set(b.lower().split())
+    return len(mine & theirs) / max(1, len(mine | theirs)), -len(b)
+
+
 class GroupClaims:
     """Records a story's claims against its group's claims; caches each group's claims.
 
@@ -679,11 +689,17 @@ class GroupClaims:
             entry = by_id.get(claim_id)
             if entry is None:
                 continue
-            changed += [
-                (story.wording[claim_id], found.claim.text)
+            was = story.wording[claim_id]
+            instead = [
+                found.claim.text
                 for found in matches
                 if relation(found.claim, entry.claim) == "conflict"
             ]
+            if instead:
+                # One correction per figure it stated, the wording most like the old one: a
+                # sentence that also gives a valuation conflicts with a price too, and read as
+                # the headline "corrected" into that sentence.
+                changed.append((was, max(instead, key=lambda now: _likeness(was, now))))
         changed += [
             (story.wording[found.same.id], found.claim.text)
             for found in matches

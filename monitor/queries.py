@@ -222,6 +222,13 @@ class ClaimRow:
     appearances: int
     first_source: str | None
     new: bool = False
+    first_time: str | None = None
+    """When its first appearance was published (else first seen): the time of `first_source`.
+    `first_seen` is when the monitor first saw the claim, which stays when the first
+    appearance moves to an earlier-published report."""
+    figure: str | None = None
+    """The figure this claim is about, as written, when its wording gives more than one
+    ("49%" of "buys 49% … for $14.8B")."""
     other_figures: tuple[tuple[str, str], ...] = ()
     """For a conflicting claim: (figure as written, source) of reports whose figures disagree
     with its first wording ("$15 billion", "Ledger"), one per distinct figure, a few."""
@@ -835,7 +842,8 @@ def group_claims(
                c.conflicting OR EXISTS (SELECT 1 FROM claim_appearances a
                                         WHERE a.claim_id = c.id AND a.conflicting) AS conflicting,
                (SELECT COUNT(*) FROM claim_appearances a WHERE a.claim_id = c.id) AS appearances,
-               f.title AS feed_title, f.config_url, c.first_story_id
+               f.title AS feed_title, f.config_url, c.first_story_id, c.key,
+               COALESCE(s.published, s.first_seen) AS first_time
         FROM claims c LEFT JOIN stories s ON s.id = c.first_story_id
         LEFT JOIN feeds f ON f.id = s.feed_id
     """
@@ -865,6 +873,8 @@ def group_claims(
                     else None
                 ),
                 new=index < item.new_claims,
+                first_time=row["first_time"],
+                figure=_figure_of(row["key"], row["text"]),
                 other_figures=(
                     _other_figures(conn, row["id"], row["first_story_id"] or 0, row["text"])
                     if row["conflicting"]
@@ -876,6 +886,24 @@ def group_claims(
 
 
 OTHER_FIGURES_SHOWN = 3
+
+
+def _figure_of(key: str, text: str) -> str | None:
+    """The figure of the claim `key`, as `text` writes it, when `text` gives several."""
+    from monitor.claims import Claim
+    from monitor.grouping_text import figures_agree, find_figures
+
+    figures = [f for f in find_figures(text) if f.kind != "number"]
+    if len(figures) < 2:
+        return None
+    try:
+        mine = Claim.from_key(key, text).figure
+    except ValueError:
+        return None
+    if mine is None:
+        return None
+    same = [f for f in figures if f.kind == mine.kind and figures_agree(f, mine)]
+    return clean_line(text[same[0].start : same[0].end]) if same else None
 
 
 def _other_figures(

@@ -67,16 +67,19 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._cells = 0  # cells so far in the table row being read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self._skip += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+            self._cells = 0  # a new row (or no table): its first cell has no " | " before it
         elif tag == "li":
             self.parts.append("\n- ")  # a list item keeps its bullet
         elif tag in _CELL_TAGS:
-            self.parts.append(" ")
+            self.parts.append(" | " if self._cells else " ")
+            self._cells += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
@@ -93,7 +96,7 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(value: str | None) -> str:
     """Turn an HTML fragment (or plain text with entities) into clean plain text: paragraphs
-    apart, list items as "- item", table cells apart."""
+    apart, list items as "- item", a table's rows as lines with " | " between cells."""
     if not value:
         return ""
     if "<" not in value:

@@ -257,6 +257,41 @@ def test_repoll_of_unchanged_feeds_creates_no_stories_and_no_claims(
         conn.close()
 
 
+def test_the_claims_pane_says_which_figure_and_when_its_first_source_said_it(
+    conn: sqlite3.Connection,
+) -> None:
+    """A sentence with two figures is two claims; a line showing only one of them read as the
+    other ("…49% … $14.8B … — 3 stories" was the 49% claim). And "first in Harbor, 3h ago" gave
+    the time of an earlier report that had since been corrected away."""
+    from monitor.queries import Filters, GroupQuery, group_claims
+    from monitor.tui.detail import claims_text, merge_claims
+
+    ingest(
+        conn,
+        [
+            {
+                "feed": "Harbor",
+                "title": "Meta pays $14.3 billion for 49% of Scale AI",
+                "published": "2025-06-12T10:00:00Z",
+            },
+            {
+                "feed": "Wire",
+                "title": "Meta takes 49% of Scale AI",
+                "published": "2025-06-12T09:00:00Z",
+                "seen": "2025-06-12T12:00:00Z",
+            },
+        ],
+    )
+    now = datetime(2025, 6, 12, 13, 0, tzinfo=UTC)
+    (item,) = GroupQuery(conn, Filters(), now).page_at(0, 10)
+    claims = {c.figure: c for c in group_claims(conn, item)}
+    price = claims["$14.3 billion"]  # its wording also gives 49%: the line says which
+    assert price.first_source == "Harbor" and price.first_time == "2025-06-12T10:00:00Z"
+    shown = claims_text(item, merge_claims([price]), now).render(0).plain.replace("\n", " ")
+    assert "NEW   $14.3 billion: Meta pays" in shown and "first in Harbor, 3h ago" in shown
+    assert None in claims  # the 49% claim, first said by Wire in a one-figure sentence
+
+
 def test_export_carries_group_and_claims(conn: sqlite3.Connection) -> None:
     ids, _ = ingest(conn, [{**SCALE_FIRST, "url": "https://desk-a.example/scale"}])
     ingest(conn, [{**SCALE_FIRST, "feed": "desk-b", "title": "Meta invests $14B in Scale AI"}])
@@ -1065,6 +1100,12 @@ def test_a_withdrawn_new_claim_leaves_the_groups_new_count(conn: sqlite3.Connect
     assert new_claims == claims  # the $3 billion claim went, and its place in the count
 
 
+def test_list_markers_are_not_part_of_a_claim() -> None:
+    summary = "Highlights:\n- Meta hires 40 researchers\n• Lab ships Orrery 2 to all users"
+    texts_ = [c.text for c in extract_claims("Lab news", summary)]
+    assert "Meta hires 40 researchers" in texts_ and not any(t[0] in "-•" for t in texts_)
+
+
 def test_two_reports_of_a_limit_that_differ_conflict() -> None:
     """ "up to $50 million" and "up to $100 million" pay packages were two unrelated claims."""
     low = only("Orrery AI offered researchers pay packages worth up to $50 million")
@@ -1088,6 +1129,40 @@ def test_an_edited_figure_is_recorded_as_a_correction(conn: sqlite3.Connection) 
         ("Meta buys Quillmark for $3 billion", "Meta buys Quillmark for $3.5 billion")
     ]
     assert [r["text"] for r in claims_of(conn, story)] == ["Meta buys Quillmark for $3.5 billion"]
+
+
+def test_a_correction_pairs_each_old_wording_with_the_most_alike_new_one(
+    conn: sqlite3.Connection,
+) -> None:
+    """Headline and summary both corrected a price, the summary also giving a valuation: the
+    headline was shown "corrected" into the summary sentence (its valuation conflicts with the
+    old price too)."""
+    (story,), _ = ingest(
+        conn,
+        [
+            {
+                "feed": "Ledger",
+                "title": "Meta buys nearly half of Quillmark for $3.2B",
+                "summary": "Meta buys a 49% stake in Quillmark for $3.2B, valuing it at $6.5 billion.",
+                "published": "2025-06-20T08:00:00Z",
+            }
+        ],
+    )
+    _rewrite(
+        conn,
+        story,
+        "Meta buys nearly half of Quillmark for $3.7B",
+        "Meta buys a 49% stake in Quillmark for $3.7B, valuing it at $7.5 billion.",
+    )
+    headline = (
+        "Meta buys nearly half of Quillmark for $3.2B",
+        "Meta buys nearly half of Quillmark for $3.7B",
+    )
+    valuation = (
+        "Meta buys a 49% stake in Quillmark for $3.2B, valuing it at $6.5 billion.",
+        "Meta buys a 49% stake in Quillmark for $3.7B, valuing it at $7.5 billion.",
+    )
+    assert sorted(corrections(conn)) == sorted([headline, valuation])
 
 
 def test_other_words_or_an_unrelated_new_claim_is_not_a_correction(

@@ -54,4 +54,6 @@ def test_tables_and_lists_keep_their_shape() -> None:
         "<p>Specs:</p><table><tr><th>Process</th><td>3nm</td></tr>"
         "<tr><td>Memory</td><td>288GB</td></tr></table><ul><li>Fast</li><li>Cheap</li></ul>"
     )
-    assert html_to_text(html) == "Specs:\n\nProcess 3nm\n\nMemory 288GB\n\n- Fast\n- Cheap"
+    assert html_to_text(html) == "Specs:\n\nProcess | 3nm\n\nMemory | 288GB\n\n- Fast\n- Cheap"
+    two_words = "<table><tr><td>Lab 5 Scout</td><td>84.1</td></tr></table>"
+    assert html_to_text(two_words) == "Lab 5 Scout | 84.1"

@@ -193,6 +193,8 @@ def merge_claims(claims: list[ClaimRow]) -> list[ClaimRow]:
                 new=seen.new or claim.new,
                 conflicting=seen.conflicting or claim.conflicting,
                 appearances=max(seen.appearances, claim.appearances),
+                figure=None,  # the line stands for both figures
+                other_figures=tuple(dict.fromkeys(seen.other_figures + claim.other_figures)),
             )
     return list(merged.values())
 
@@ -240,12 +242,13 @@ def claims_text(
         where = []
         if claim.first_source:
             where.append(f"first in {claim.first_source}")
-        where.append(ago(claim.first_seen, now))
+        where.append(ago(claim.first_time or claim.first_seen, now))
         if claim.appearances > 1:
             where.append(f"{claim.appearances} stories")
         if claim.conflicting:
             where.append("sources disagree")
         parts: list[Content | tuple[str, str]] = [
+            *((plain(claim.figure, "bold"), (": ", MUTED_STYLE)) if claim.figure else ()),
             plain(claim.text, "bold" if claim.new else ""),
             ("  — ", MUTED_STYLE),
             plain(", ".join(where), MUTED_STYLE),
