@@ -625,7 +625,11 @@ def _run_locked(
             conn.executemany(
                 "INSERT INTO state (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [("last_poll", result.finished), ("last_poll_new", str(result.new_stories))],
+                [
+                    ("last_poll", result.finished),
+                    ("last_poll_new", str(result.new_stories)),
+                    ("last_poll_updated", str(result.updated_stories)),
+                ],
             )
     dbmod.checkpoint(conn)
     return result

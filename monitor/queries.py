@@ -305,6 +305,8 @@ class PollState:
     next_check: str | None
     last_new: int | None = None
     """Stories that poll added (None: not recorded, a database from before)."""
+    last_updated: int = 0
+    """Stored stories whose text that poll found changed."""
 
 
 # --- the groups list ------------------------------------------------------------------------
@@ -1129,7 +1131,8 @@ def tag_infos(
 def poll_state(conn: sqlite3.Connection) -> PollState:
     values = dict(
         conn.execute(
-            "SELECT key, value FROM state WHERE key IN ('last_poll', 'last_poll_new')"
+            "SELECT key, value FROM state "
+            "WHERE key IN ('last_poll', 'last_poll_new', 'last_poll_updated')"
         ).fetchall()
     )
     feeds = conn.execute(
@@ -1138,13 +1141,24 @@ def poll_state(conn: sqlite3.Connection) -> PollState:
         "FROM feeds WHERE active = 1"
     ).fetchone()
     new = values.get("last_poll_new")
+    updated = str(values.get("last_poll_updated") or "0")
     return PollState(
         last_poll=values.get("last_poll"),
         feeds=feeds[0],
         failing=feeds[1],
         next_check=feeds[2] if feeds[2] != "" else None,
         last_new=int(new) if new is not None and str(new).isdigit() else None,
+        last_updated=int(updated) if updated.isdigit() else 0,
     )
+
+
+def stories_updated_since(conn: sqlite3.Connection, moment: str) -> int:
+    """How many stored stories had their text changed (a correction, a new headline) after
+    `moment` (ISO)."""
+    row = conn.execute(
+        "SELECT COUNT(*) FROM stories WHERE updated_at > ? AND first_seen <= ?", (moment, moment)
+    ).fetchone()
+    return int(row[0])
 
 
 def stories_since(conn: sqlite3.Connection, moment: str) -> int:

@@ -840,17 +840,17 @@ async def test_the_status_line_says_what_a_poll_before_the_ui_added(sample_db: P
     conn = connect(sample_db)
     with write(conn):
         conn.execute(
-            "INSERT INTO state (key, value) VALUES ('last_poll_new', '7') "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            "INSERT INTO state (key, value) VALUES ('last_poll_new', '7'), "
+            "('last_poll_updated', '2') ON CONFLICT(key) DO UPDATE SET value = excluded.value"
         )
     conn.close()
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "+7 new" in screen_text(app)
+        assert "+7 new, 2 updated" in screen_text(app)
         app.check_database()
         await settle(pilot)
-        assert "+7 new" in screen_text(app)
+        assert "+7 new, 2 updated" in screen_text(app)
 
 
 async def test_tag_picker_number_keys_pick_the_numbered_tag(sample_db: Path) -> None:

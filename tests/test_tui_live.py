@@ -123,6 +123,28 @@ async def test_a_cron_poll_process_is_noticed(tmp_path: Path, server: FeedServer
         # The status line counts what the cron poll added (it said "+0 new", from no poll of
         # its own, or the count of the UI's last poll).
         await until(pilot, lambda: "+3 new" in screen_text(app))
+        # A cron poll that only found an edit (a corrected story) said "+0 new" and no more.
+        server.routes["/cron.xml"] = Route(
+            body=rss(
+                [
+                    {
+                        "title": f"Cron story {i}" + (" corrected" if i == 0 else ""),
+                        "link": f"https://cron.example/{i}",
+                        "guid": f"c{i}",
+                    }
+                    for i in range(3)
+                ]
+            )
+        )
+        again = subprocess.run(
+            [
+                sys.executable, "-c", "from monitor.cli import main; main()",
+                "poll", "--all", "--config", str(config), "--db", str(db), "-q",
+            ],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert again.returncode == 0, again.stderr
+        await until(pilot, lambda: "+0 new, 1 updated" in screen_text(app))
 
 
 def test_change_messages_coalesce() -> None:

@@ -34,6 +34,7 @@ from monitor.queries import (
     group_stories,
     poll_state,
     stories_since,
+    stories_updated_since,
     tag_infos,
     tag_names,
     window_label,
@@ -174,7 +175,7 @@ class MainScreen(Screen[None]):
         self._spark_pending: str | None = None
         self._reading: StoryScreen | None = None
         self._known_poll: str | None = None
-        self._outside: tuple[str, int | None] | None = None
+        self._outside: tuple[str, tuple[int, int] | None] | None = None
 
     @property
     def monitor(self) -> MonitorApp:
@@ -431,7 +432,14 @@ class MainScreen(Screen[None]):
         if result is not None and result.finished == last:
             new, updated = result.new_stories, result.updated_stories
         elif last:  # the last poll was another process's (cron): count what it added
-            new = self._outside_count(last, state.last_new if state is not None else None)
+            recorded = (
+                (state.last_new, state.last_updated)
+                if state is not None and state.last_new is not None
+                else None
+            )
+            counted = self._outside_count(last, recorded)
+            if counted is not None:
+                new, updated = counted
         if last:
             self._known_poll = last
         elif state is not None and self._known_poll is None:
@@ -477,7 +485,9 @@ class MainScreen(Screen[None]):
             line = Content.assemble(*lead, short, *parts[1:])
         set_content(self.query_one("#status", Static), line, layout=False)
 
-    def _outside_count(self, last_poll: str, recorded: int | None) -> int | None:
+    def _outside_count(
+        self, last_poll: str, recorded: tuple[int, int] | None
+    ) -> tuple[int, int] | None:
         """Stories added by polls this UI did not run since the one it knew; for a poll before
         this UI opened, what that poll recorded (`recorded`)."""
         if self._outside is not None and self._outside[0] == last_poll:
@@ -485,7 +495,11 @@ class MainScreen(Screen[None]):
         count = recorded if self._known_poll is None else None
         if self._known_poll is not None and self._known_poll < last_poll:
             try:
-                count = stories_since(self.monitor.read_conn, self._known_poll)
+                conn = self.monitor.read_conn
+                count = (
+                    stories_since(conn, self._known_poll),
+                    stories_updated_since(conn, self._known_poll),
+                )
             except sqlite3.Error:
                 count = None
         self._outside = (last_poll, count)
