@@ -3,6 +3,7 @@ within its data_version check, keeping the cursor and the open group."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from datetime import timedelta
@@ -124,6 +125,8 @@ async def test_a_cron_poll_process_is_noticed(tmp_path: Path, server: FeedServer
         # its own, or the count of the UI's last poll).
         await until(pilot, lambda: "+3 new" in screen_text(app))
         # A cron poll that only found an edit (a corrected story) said "+0 new" and no more.
+        # (Poll times are kept to the second: the next poll must end in a later one.)
+        await asyncio.sleep(1.1)
         server.routes["/cron.xml"] = Route(
             body=rss(
                 [
