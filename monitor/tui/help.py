@@ -61,6 +61,18 @@ def help_rows(bindings: Sequence[Binding]) -> list[tuple[str, str]]:
     return [(" ".join(keys), description) for description, keys in rows.items()]
 
 
+MARKS: tuple[tuple[str, str], ...] = (
+    ("●", "groups: changed since you last opened it; stories: unread"),
+    ("N new", "claims no report had stated before (until you open it)"),
+    ("bold title", "the group has unread stories"),
+    ("★  ↻", "starred; the story was edited since it arrived"),
+    ("NEW", "a claim first seen since you last opened the group"),
+    ("≠", "sources disagree on the figure (the others are named)"),
+    ("✎", "a report corrected its figure: was → now"),
+)
+"""What the lists' and the claims pane's marks mean (the help lists them after the keys)."""
+
+
 def help_content(sections: Sequence[tuple[str, Sequence[Binding]]]) -> Content:
     parts: list[Content | tuple[str, str] | str] = []
     for title, bindings in sections:
@@ -71,6 +83,9 @@ def help_content(sections: Sequence[tuple[str, Sequence[Binding]]]) -> Content:
         for keys, description in help_rows(bindings):
             parts.append((f"  {keys:<22}", "bold"))
             parts.append(f" {description}\n")
+    parts += ["\n", ("Marks", "bold $mark-unseen"), "\n"]
+    for mark, meaning in MARKS:
+        parts += [(f"  {mark:<22}", "bold"), f" {meaning}\n"]
     return Content.assemble(*parts)
 
 
