@@ -144,8 +144,9 @@ def _newsboat_urls(data: bytes) -> list[Outline] | None:
 
 
 def _as_tag(value: str) -> str:
-    """A category as a tag name: blanks become "-" ("Robot stuff" → "Robot-stuff")."""
-    return re.sub(r"\s+", "-", value.strip())
+    """A folder or category as a tag name: blanks and signs become "-" ("Robot stuff" →
+    "Robot-stuff", "Local & Misc" → "Local-Misc")."""
+    return re.sub(r"[^\w.]+", "-", value.strip()).strip("-.")
 
 
 def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
@@ -161,7 +162,7 @@ def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
     for value in outline.categories:
         tag = _as_tag(value)
         if not is_tag_name(tag):
-            notes.append(f"{outline.describe()}: category {value!r} is not a valid tag; left out")
+            notes.append(f"{outline.describe()}: folder or category {value!r} is no tag; left out")
         elif tag not in tags:
             tags.append(tag)
     try:

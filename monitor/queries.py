@@ -276,6 +276,8 @@ class StoryDetail:
     author: str | None
     published: str | None
     first_seen: str
+    """When it arrived (its first source's arrival: for a new feed's backlog,
+    `stories.first_seen` holds the publication time)."""
     updated_at: str | None
     read: bool
     starred: bool
@@ -964,8 +966,10 @@ def _disagreeing(
 
 def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
     row = conn.execute(
-        "SELECT s.*, f.title AS feed_title, f.config_url FROM stories s "
-        "JOIN feeds f ON f.id = s.feed_id WHERE s.id = ?",
+        "SELECT s.*, f.title AS feed_title, f.config_url, "
+        # when it arrived: a new feed's backlog has first_seen set to its publication time
+        "(SELECT MIN(a.first_seen) FROM story_sources a WHERE a.story_id = s.id) AS arrived "
+        "FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.id = ?",
         (story_id,),
     ).fetchone()
     if row is None:
@@ -1018,7 +1022,7 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
         summary=clean_text(row["summary"]) or clean_text(row["content"]),
         author=clean_line(row["author"]) or None,
         published=row["published"],
-        first_seen=row["first_seen"],
+        first_seen=max(row["first_seen"], row["arrived"] or ""),
         updated_at=row["updated_at"],
         read=bool(row["read"]),
         starred=bool(row["starred"]),

@@ -138,7 +138,7 @@ def test_opml_export_names_feeds_by_their_own_title_and_keeps_tags(
 def test_opml_import_reads_categories_and_skips_what_cannot_be_a_feed(tmp_path: Path) -> None:
     config, opml = opml_setup(
         tmp_path,
-        '<outline text="Quay Wire" xmlUrl="https://quay.example/feed" category="wire, ai-labs,two words,@home"/>'
+        '<outline text="Quay Wire" xmlUrl="https://quay.example/feed" category="wire, ai-labs,two words,Local &amp; Misc,!!!"/>'
         '<outline text="Archive mirror" xmlUrl="ftp://archive.example/feed.xml"/>'
         '<outline text="Notes" xmlUrl="gopher://notes.example/1"/>'
         '<outline text="Made here" xmlUrl="/srv/feeds/made.xml" category="/Tech/AI,/Tech/Chips"/>',
@@ -149,10 +149,10 @@ def test_opml_import_reads_categories_and_skips_what_cannot_be_a_feed(tmp_path: 
     assert "skipped ftp://archive.example/feed.xml (Archive mirror): not an http(s) URL" in err
     assert 'tags: ["Tech", "AI", "Chips"]' in config.read_text(encoding="utf-8")
     assert "gopher://notes.example/1 (Notes)" in err
-    assert "'@home' is not a valid tag" in err and "feeds[" not in err
+    assert "'!!!' is no tag" in err and "feeds[" not in err
     code, out, _ = invoke("opml", "export", "--config", str(config))
     quay = [o for o in ET.fromstring(out).iter("outline") if "quay" in (o.get("xmlUrl") or "")]
-    assert quay[0].get("category") == "wire,ai-labs,two-words"
+    assert quay[0].get("category") == "wire,ai-labs,two-words,Local-Misc"
     assert quay[0].get("text") == "Quay Wire"
 
 

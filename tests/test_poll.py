@@ -13,7 +13,7 @@ from monitor.config import Settings, settings_from_data
 from monitor.db import connect, write
 from monitor.feedstatus import feed_statuses
 from monitor.poller import run_poll
-from monitor.queries import stories_since
+from monitor.queries import stories_since, story_detail
 from tests.feedserver import FeedServer, Route, drip, rss
 
 
@@ -638,6 +638,9 @@ def test_a_new_feeds_backlog_is_dated_by_publication(server: FeedServer, db_path
     conn = connect(db_path)
     try:
         assert stories_since(conn, started) == 3  # "a poll outside the UI added 3 stories"
+        # The story view's "first seen" is when it arrived, not the publication time.
+        detail = story_detail(conn, 1)
+        assert detail is not None and detail.first_seen >= started
     finally:
         conn.close()
     # An old item arriving later is news now: it was not there before.
