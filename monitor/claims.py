@@ -209,7 +209,9 @@ _BULLET = re.compile(r"^(?:[-*•·]\s+)+")  # a list item's marker ("- Open wei
 
 def _sentences(text: str) -> list[str]:
     protected = _ABBREVIATIONS.sub(lambda m: m.group(0)[:-1].replace(".", "") + "\0", text)
-    sentences = (_BULLET.sub("", s.replace("\0", ".").strip()) for s in _SENTENCE_END.split(protected))
+    sentences = (
+        _BULLET.sub("", s.replace("\0", ".").strip()) for s in _SENTENCE_END.split(protected)
+    )
     return [s for s in sentences if s]
 
 
