@@ -49,7 +49,7 @@ from monitor.tui.messages import (
     PollStateChanged,
     SparklineComputed,
 )
-from monitor.tui.story import StoryScreen
+from monitor.tui.story import UNREAD_KEYS, StoryScreen
 from monitor.tui.tags import ALL_TAGS, TagPicker
 from monitor.tui.text import (
     CONFLICT_STYLE,
@@ -129,14 +129,7 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Mark every group in the list read (asks first)",
         ),
-        Binding(
-            "n",
-            "next_unread(1)",
-            "Next unread",
-            show=False,
-            tooltip="Next unread story (on into the next group with one)",
-        ),
-        Binding("p", "next_unread(-1)", "Prev unread", show=False, tooltip="Previous unread story"),
+        *UNREAD_KEYS,
         Binding("slash", "search", "Search", key_display="/", tooltip="Full-text search, live"),
         Binding("t", "pick_tag", "Tags", tooltip="Pick a tag to filter by (with sparklines)"),
         Binding(

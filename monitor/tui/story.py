@@ -158,6 +158,19 @@ def story_content(
     )
 
 
+UNREAD_KEYS: list[BindingType] = [
+    Binding(
+        "n",
+        "next_unread(1)",
+        "Next unread",
+        show=False,
+        tooltip="Next unread story (on into the next group with one)",
+    ),
+    Binding("p", "next_unread(-1)", "Prev unread", show=False, tooltip="Previous unread story"),
+]
+"""newsboat's n and p, on the main screen and in the story view (`action_next_unread`)."""
+
+
 class StoryScreen(Screen[None]):
     """One story. Opening it marks it read. ] and [ move through the group's stories."""
 
@@ -170,14 +183,7 @@ class StoryScreen(Screen[None]):
             "left_square_bracket", "step(-1)", "Prev", key_display="[", tooltip="Previous story"
         ),
         Binding("right_square_bracket", "step(1)", "Next", key_display="]", tooltip="Next story"),
-        Binding(
-            "n",
-            "next_unread(1)",
-            "Next unread",
-            show=False,
-            tooltip="Next unread story (on into the next group with one)",
-        ),
-        Binding("p", "next_unread(-1)", "Prev unread", show=False, tooltip="Previous unread story"),
+        *UNREAD_KEYS,
         Binding("down,j", "scroll('down')", "Scroll down", show=False),
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
         Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
