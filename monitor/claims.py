@@ -347,13 +347,26 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         text = clean_line(_readable(clause) if number else raw)[:MAX_TEXT]
         terms = frozenset(names)
         if figures:
-            out.extend(
-                Claim(text, verbs | {DENY} if denied else verbs, terms, figure, people)
-                for figure, denied in zip(figures, _denied(unattributed, figures), strict=True)
-            )
+            for figure, denied in zip(figures, _denied(unattributed, figures), strict=True):
+                own = _verbs_of(verbs, unattributed, figure)
+                out.append(Claim(text, own | {DENY} if denied else own, terms, figure, people))
         else:
             out.append(Claim(text, verbs, terms, None, people))
     return out
+
+
+_VALUATION = re.compile(r"\b(?:valu(?:ing|ed|es|e)|valuation)\b(?:\s+\w+){0,5}\s*$", re.I)
+
+
+def _verbs_of(verbs: frozenset[str], clause: str, figure: Figure) -> frozenset[str]:
+    """A figure's verbs: a valuation ("valuing it at $30 billion") is the `value` family
+    alone, and the sentence's other figures are not valuations ("buys 49% for $14.8B, valuing
+    it at $30B": the price and the valuation of one deal are two frames, never a conflict)."""
+    if "value" not in verbs:
+        return verbs
+    if _VALUATION.search(clause[max(0, figure.start - 60) : figure.start]):
+        return frozenset({"value"})
+    return (verbs - {"value"}) or verbs
 
 
 def _denied(clause: str, figures: list[Figure]) -> list[bool]:

@@ -1100,6 +1100,23 @@ def test_a_withdrawn_new_claim_leaves_the_groups_new_count(conn: sqlite3.Connect
     assert new_claims == claims  # the $3 billion claim went, and its place in the count
 
 
+def test_a_valuation_is_its_own_frame_in_a_sentence_that_gives_a_price() -> None:
+    """All figures of a sentence shared its verbs, so "…for $3.2B, valuing it at roughly $7
+    billion" had its valuation conflict with another report's $3.5 billion price."""
+    price, valuation = (
+        c
+        for c in extract_claims(
+            "Lab news",
+            "Meta buys a stake in Quillmark for $3.2B, valuing it at roughly $7 billion.",
+        )
+        if c.figure is not None and c.figure.kind == "money"
+    )
+    other = only("Meta to buy a Quillmark stake for $3.5 billion")
+    assert relation(other, price) == "conflict"
+    assert relation(other, valuation) is None
+    assert relation(only("Quillmark valued at $9 billion in Meta deal"), valuation) == "conflict"
+
+
 def test_list_markers_are_not_part_of_a_claim() -> None:
     summary = "Highlights:\n- Meta hires 40 researchers\n• Lab ships Orrery 2 to all users"
     texts_ = [c.text for c in extract_claims("Lab news", summary)]
