@@ -231,11 +231,11 @@ def list_text(app: MonitorApp) -> str:
     return "\n".join(line[region.x : region.right] for line in lines)
 
 
-@pytest.mark.parametrize("size", [(120, 40), (160, 45)])
+@pytest.mark.parametrize("size", [(140, 40), (160, 45)])
 async def test_45_character_titles_are_whole_in_the_list_beside_the_detail_pane(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    """At 120 columns the list beside the detail pane cut nearly every title to 28 cells
+    """At 120 columns (then side by side) the list beside the detail pane cut nearly every title to 28 cells
     ("Meta Superintelligence La…" three rows running). Now a 45-character title shows whole,
     on a starred row and on one with new claims, both with tags (chips give way first)."""
     db = make_db(tmp_path / "m.db", stories=160, seed=11)

@@ -49,8 +49,8 @@ def group_with_new_claims(db: Path) -> int:
 def test_main_screen(snap_compare: Any, sample_db: Path) -> None:
     """Groups list on the left: unseen marks (●), "N new" claim badges, tag chips, sources, age;
     the first group open on the right with its stories and claims; filter bar, status line with
-    the last poll and the failing feed, footer keys."""
-    assert snap_compare(make_app(sample_db), terminal_size=(120, 40), run_before=settle)
+    the last poll and the failing feed, footer keys. Side by side from 140 columns."""
+    assert snap_compare(make_app(sample_db), terminal_size=(140, 40), run_before=settle)
 
 
 def test_main_screen_narrow(snap_compare: Any, sample_db: Path) -> None:
