@@ -135,6 +135,13 @@ def test_opml_export_names_feeds_by_their_own_title_and_keeps_tags(
     assert outline.get("text") == outline.get("xmlUrl")
 
 
+def imported(config: Path, source: Path) -> tuple[str, str]:
+    """`monitor opml import SOURCE` into `config`, which must succeed: (stdout, stderr)."""
+    code, out, err = invoke("opml", "import", str(source), "--config", str(config))
+    assert code == 0, err
+    return out, err
+
+
 def test_opml_import_reads_categories_and_skips_what_cannot_be_a_feed(tmp_path: Path) -> None:
     config, opml = opml_setup(
         tmp_path,
@@ -143,14 +150,14 @@ def test_opml_import_reads_categories_and_skips_what_cannot_be_a_feed(tmp_path: 
         '<outline text="Notes" xmlUrl="gopher://notes.example/1"/>'
         '<outline text="Made here" xmlUrl="/srv/feeds/made.xml" category="/Tech/AI,/Tech/Chips"/>',
     )  # fmt: skip
-    code, out, err = invoke("opml", "import", str(opml), "--config", str(config))
-    assert code == 0, err
+    out, err = imported(config, opml)
     assert out.startswith(f"Added 2 feeds to {config} (0 already there, 2 skipped)")
     assert "skipped ftp://archive.example/feed.xml (Archive mirror): not an http(s) URL" in err
     assert 'tags: ["Tech", "AI", "Chips"]' in config.read_text(encoding="utf-8")
     assert "gopher://notes.example/1 (Notes)" in err
     assert "'!!!' is no tag" in err and "feeds[" not in err
     code, out, _ = invoke("opml", "export", "--config", str(config))
+    assert code == 0
     quay = [o for o in ET.fromstring(out).iter("outline") if "quay" in (o.get("xmlUrl") or "")]
     assert quay[0].get("category") == "wire,ai-labs,two-words,Local-Misc"
     assert quay[0].get("text") == "Quay Wire"
@@ -167,8 +174,7 @@ def test_opml_import_reads_folders_as_tags(tmp_path: Path) -> None:
         "</outline>"
         '<outline text="Loose" xmlUrl="https://loose.example/rss"/>',
     )  # fmt: skip
-    code, _out, err = invoke("opml", "import", str(opml), "--config", str(config))
-    assert code == 0, err
+    imported(config, opml)
     feeds = {feed.url: feed.tags for feed in load_settings(config).feeds[1:]}  # after opml_setup's
     assert feeds == {
         "https://quay.example/feed": ["AI-labs"],
@@ -267,8 +273,7 @@ def test_opml_import_reads_a_newsboat_urls_file(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     config = tmp_path / "feeds.yaml"
-    code, out, err = invoke("opml", "import", str(urls), "--config", str(config))
-    assert code == 0, err
+    out, _err = imported(config, urls)
     assert out.startswith(f"Added 3 feeds to {config} (0 already there, 1 skipped)")
     feeds = {f.url: (f.title, f.tags) for f in load_settings(config).feeds}
     assert feeds == {
