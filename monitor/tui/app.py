@@ -98,6 +98,9 @@ class PollStatus:
     message: str = ""
 
 
+QUIT_HELP = "Quit (elsewhere q goes back; Q always quits)"
+
+
 class MonitorApp(App[int]):
     """`monitor`'s terminal UI."""
 
@@ -107,7 +110,8 @@ class MonitorApp(App[int]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Every key"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", tooltip=QUIT_HELP),
+        Binding("Q", "quit", "Quit", show=False, tooltip=QUIT_HELP),
         Binding("r", "poll_now", "Poll", tooltip="Poll every feed now"),
         Binding("f", "feeds", "Feeds", tooltip="Every feed: status, last error, next check"),
         Binding(

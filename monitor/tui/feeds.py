@@ -152,7 +152,7 @@ class FeedsScreen(Screen[None]):
     back; r polls all feeds now."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,backspace,f", "app.pop_screen", "Back"),
+        Binding("escape,backspace,f,q", "app.pop_screen", "Back"),
         Binding(
             "enter,l",
             "show_feed",

@@ -93,13 +93,13 @@ class HelpScreen(ModalScreen[None]):
     """Every key, by where it works. Esc or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark", "dismiss", "Close help"),
+        Binding("escape,question_mark,q", "dismiss", "Close help"),
         Binding("down,j", "scroll('down')", "Scroll down", show=False),
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
         Binding("g,home", "scroll('home')", "Top", show=False),
         Binding("G,end", "scroll('end')", "Bottom", show=False),
         # The keys listed under "Everywhere" work here too (a modal screen hides the app's).
-        Binding("q", "app.quit", "Quit"),
+        Binding("Q", "app.quit", "Quit"),
         Binding("r", "close_then('poll_now')", "Poll", tooltip="Poll every feed now"),
         Binding("f", "close_then('feeds')", "Feeds", tooltip="Every feed"),
     ]

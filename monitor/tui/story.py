@@ -175,7 +175,7 @@ class StoryScreen(Screen[None]):
     """One story. Opening it marks it read. ] and [ move through the group's stories."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,backspace,h", "app.pop_screen", "Back"),
+        Binding("escape,backspace,h,q", "app.pop_screen", "Back"),
         Binding("o", "open_link", "Open", tooltip="Open the story's link in the browser"),
         Binding("s", "star", "Star", tooltip="Star or unstar the story"),
         Binding("m", "toggle_read", "Read", tooltip="Mark the story read or unread"),

@@ -36,14 +36,14 @@ class TagPicker(ModalScreen[str | None]):
     """Returns the chosen tag, ALL_TAGS to clear the tag filter, or None (cancelled)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,t", "dismiss(None)", "Cancel"),
+        Binding("escape,t,q", "dismiss(None)", "Cancel"),
         Binding("down,j", "cursor('down')", "Down", show=False),
         Binding("up,k", "cursor('up')", "Up", show=False),
         Binding("home,g", "cursor('first')", "First", show=False),
         Binding("end,G", "cursor('last')", "Last", show=False),
         *(Binding(str(n), f"pick({n})", f"Tag {n}", show=False) for n in range(10)),
         # The keys listed under "Everywhere" work here too (a modal screen hides the app's).
-        Binding("q", "app.quit", "Quit"),
+        Binding("Q", "app.quit", "Quit"),
         Binding("r", "app.poll_now", "Poll", tooltip="Poll every feed now"),
         Binding("f", "close_then('feeds')", "Feeds", tooltip="Every feed"),
         Binding("question_mark", "close_then('help')", "Help", key_display="?"),
