@@ -457,7 +457,14 @@ class _Poll:
         poll = self.settings.poll
         if feed.status in ("ok", "unchanged", "not_modified"):
             if parsed is not None and parsed.entries:
-                stored = store_entries(conn, feed_id, parsed.entries, now, self._mute_for(feed_id))
+                stored = store_entries(
+                    conn,
+                    feed_id,
+                    parsed.entries,
+                    now,
+                    self._mute_for(feed_id),
+                    partial=parsed.warning is not None,
+                )
                 feed.new_stories = len(stored.new_ids)
                 feed.updated_stories = len(stored.updated_ids)
                 feed.muted = stored.muted

@@ -85,9 +85,14 @@ def store_entries(
     entries: Sequence[ParsedEntry],
     now: datetime,
     mute: Callable[[ParsedEntry], bool] | None = None,
+    *,
+    partial: bool = False,
 ) -> StoreResult:
     """Store a feed's entries: new stories, changed ones marked updated, the rest untouched.
-    `mute` (see monitor.mute) leaves out new stories it says yes to."""
+    `mute` (see monitor.mute) leaves out new stories it says yes to. `partial`: the body was
+    malformed and these are the entries feedparser recovered from it: one whose text lost
+    something (see `_cut_short`) leaves its stored story as it is (a body cut off mid-item gave
+    its last story an empty summary, replacing the stored text and its claims)."""
     result = StoreResult()
     stamp = iso(now)
     # A feed's first successful fetch brings its backlog: those stories are dated by their
@@ -115,6 +120,8 @@ def store_entries(
         done.add(entry.key)
         digest = content_hash(entry)
         if entry.key in known:
+            if partial and _cut_short(conn, known[entry.key][0], entry):
+                continue
             # Compared with this feed's own last version: another feed carrying the same story
             # in other words is not a change of this one.
             story_id, old_hash = known[entry.key]
@@ -183,6 +190,21 @@ def store_entries(
         known[entry.key] = (story_id, digest)
         result.new_ids.append(story_id)
     return result
+
+
+def _cut_short(conn: sqlite3.Connection, story_id: int, entry: ParsedEntry) -> bool:
+    """Whether a recovered entry of a malformed body looks cut off against the stored story: a
+    field now empty, or only the start of what it was. Real edits of such feeds (many are
+    "malformed" for an unescaped & alone, and feedparser recovers them whole) still count."""
+    row = conn.execute(
+        "SELECT title, summary, content FROM stories WHERE id = ?", (story_id,)
+    ).fetchone()
+    if row is None:
+        return False
+    for old, new in zip(row, (entry.title, entry.summary, entry.content), strict=True):
+        if old and new != old and old.startswith(new or ""):
+            return True
+    return False
 
 
 def next_check_after_success(settings: PollSettings, now: datetime) -> datetime:

@@ -476,6 +476,28 @@ def test_malformed_feed_keeps_recovered_entries(server: FeedServer, db_path: Pat
     assert feed_row(db_path, server.url("/broken.xml"))["parse_warning"]
 
 
+def test_a_feed_cut_off_mid_item_changes_no_stored_story(server: FeedServer, db_path: Path) -> None:
+    """A body cut off mid-item replaced its last recovered story's stored summary with an empty
+    one (and the story lost its claims, to come back as "new" once the feed was whole again).
+    What a broken body recovers adds stories; it cuts none short."""
+    whole = rss(items(3))
+    server.routes["/cut.xml"] = Route(body=whole)
+    settings = make_settings([server.url("/cut.xml")])
+    assert run_poll(settings, db_path).new_stories == 3
+    before = rows(db_path, "SELECT id, title, summary, is_updated FROM stories ORDER BY id")
+    fresh = rss([{"title": "A fourth report", "guid": "g-new"}, *items(3)])
+    cut = fresh[: fresh.rindex(b"<description>") + len(b"<description>") + 4]
+    server.routes["/cut.xml"] = Route(body=cut)
+    again = run_poll(settings, db_path, all_feeds=True)
+    assert again.feeds[0].warning and "malformed" in again.feeds[0].warning
+    assert (again.new_stories, again.updated_stories) == (1, 0)
+    after = rows(db_path, "SELECT id, title, summary, is_updated FROM stories ORDER BY id")
+    assert after[:3] == before
+    server.routes["/cut.xml"] = Route(body=fresh)
+    whole_again = run_poll(settings, db_path, all_feeds=True)
+    assert (whole_again.new_stories, whole_again.updated_stories) == (0, 0)
+
+
 def test_a_malformed_feed_with_nothing_recovered_is_a_failure(
     server: FeedServer, db_path: Path
 ) -> None:

@@ -601,6 +601,25 @@ async def test_feeds_screen(sample_db: Path) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_a_feed_fetched_with_a_malformed_body_says_warn(sample_db: Path) -> None:
+    """It said ok in the list; the warning showed only with the cursor on it."""
+    conn = connect(sample_db)
+    with write(conn):
+        conn.execute(
+            "UPDATE feeds SET parse_warning = 'malformed feed, 2 entries recovered: cut off' "
+            "WHERE id = (SELECT max(id) FROM feeds WHERE status = 'ok')"
+        )
+    conn.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        feeds = app.screen.query_one(FeedList)
+        statuses = [feeds.render_row(row, 100).plain[:7].strip() for row in feeds.rows]
+        assert statuses.count("warn") == 1 and "ok" in statuses
+
+
 async def test_enter_on_a_feed_lists_the_groups_with_its_stories(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -43,6 +43,7 @@ STATUS_STYLES = {
     "error": CONFLICT_STYLE,
     "gone": CONFLICT_STYLE,
     "new": "bold $mark-new",
+    "warn": "bold $mark-new",  # fetched, but the body was malformed (the detail says how)
 }
 
 
@@ -70,6 +71,8 @@ class FeedList(WindowList):
         now = self.clock()
         status = row["status"]
         next_check = "never" if status == "gone" else _when(row["next_check"], now, future=True)
+        if status == "ok" and row.get("warning"):
+            status = "warn"
         name = row["title"] or row["url"]
         columns = feed_columns(width)
         parts: list[tuple[str, str]] = [
