@@ -55,6 +55,7 @@ from monitor.names import (
     MODEL_FAMILIES,
     NON_CLAIM_OPENINGS,
     NOT_NAME_WORDS,
+    ORG_PARENTS,
     ORGANISATIONS,
     PEOPLE_FAMILIES,
     PERSON_ALIASES,
@@ -112,6 +113,19 @@ _DENIED = re.compile(r"\b(?:not|rather than|instead of|and not)\s+(?:the\s+)?$",
 # figure" disagrees with "$120 million offer". Such a claim carries the verb family `DENY`.
 _DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing))\b", re.IGNORECASE)
 DENY = "deny"
+# A clause that says the opposite of a claim: "Meta denies it is in talks to buy …", "shoots
+# down rumours of …", "is not buying", "has no plans to acquire". Its claim carries `DENY`
+# too, so it never restates the claim it denies (it read as one more report backing it).
+_DENIES_REPORT = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|shoots?\s+down|shot\s+down|"
+    r"(?:reject|dismiss|disput|push(?:es|ed)?\s+back\s+on)\w*\s+(?:the\s+|a\s+)?"
+    r"(?:reports?|rumou?rs?|speculation|claims?))\b",
+    re.IGNORECASE,
+)
+_NEGATIONS = frozenset({"not", "never", "no", "cannot"})
+_NOT_NEGATING = frozenset({"only", "just", "least", "mention", "surprisingly"})
+_NEGATION_REACH = 3  # words after "not" in which an action verb is the one negated
+_NEGATION_TOKEN = re.compile(r"[a-z]+(?:['’]t)?")
 _LETTERS = re.compile(r"[a-z]+")
 # Words that can make a clause assert an action: verb forms, and the first words of phrases
 # that become one ("lay off" → cut, "step down" → stepdown).
@@ -166,18 +180,22 @@ class Claim:
     terms: frozenset[str]  # names and objects (matching terms, everyday words left out)
     figure: Figure | None
     people: frozenset[str] = frozenset()  # the persons named, by last name (matching terms)
+    to: frozenset[str] = frozenset()  # where a person moves ("leaves Apple for Meta": meta)
 
     @property
     def key(self) -> str:
         """Normalised form stored in `claims.key` and used for matching:
         `verbs|terms|kind:value:significant digits:approx:counted noun[|people]`, where approx
-        is 0 (exact), 1 (about), `>`/`<` (more/less than) or `>~`/`<~` (just over, nearly)."""
+        is 0 (exact), 1 (about), `>`/`<` (more/less than) or `>~`/`<~` (just over, nearly);
+        then, when known, the people (`|people`) and where they move (`|people|to`)."""
         figure = ""
         if self.figure is not None:
             f = self.figure
             approx = _BOUND_CODES.get(f.bound, "1") if f.approx else "0"
             figure = f"{f.kind}:{f.value!r}:{f.sig}:{approx}:{f.noun or ''}"
         key = f"{'+'.join(sorted(self.verbs))}|{','.join(sorted(self.terms))}|{figure}"
+        if self.to:
+            return f"{key}|{','.join(sorted(self.people))}|{','.join(sorted(self.to))}"
         return f"{key}|{','.join(sorted(self.people))}" if self.people else key
 
     @classmethod
@@ -194,6 +212,7 @@ class Claim:
             terms=frozenset(n for n in names.split(",") if n),
             figure=figure,
             people=frozenset(p for p in (rest[0] if rest else "").split(",") if p),
+            to=frozenset(t for t in (rest[1] if len(rest) > 1 else "").split(",") if t),
         )
 
 
@@ -346,13 +365,75 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
             continue
         text = clean_line(_readable(clause) if number else raw)[:MAX_TEXT]
         terms = frozenset(names)
+        negated = _negated(unattributed)
+        to = _destination(unattributed, people) if "hire" in verbs else frozenset()
         if figures:
+            # A denial disputes the figures after it (`_denied`); a "not" negates them all.
             for figure, denied in zip(figures, _denied(unattributed, figures), strict=True):
                 own = _verbs_of(verbs, unattributed, figure)
-                out.append(Claim(text, own | {DENY} if denied else own, terms, figure, people))
+                own = own | {DENY} if denied or negated else own
+                out.append(Claim(text, own, terms, figure, people, to))
         else:
-            out.append(Claim(text, verbs, terms, None, people))
+            negated = negated or _DENIES_REPORT.search(unattributed) is not None
+            out.append(Claim(text, verbs | {DENY} if negated else verbs, terms, None, people, to))
     return out
+
+
+def _negated(clause: str) -> bool:
+    """Whether the clause says its action did not or will not happen: "not", "never", "no" or
+    an "n't" shortly before an action verb ("won't buy", "is not in talks to", "has no plans
+    to"). "Did not say how much it paid" negates the saying, not the paying."""
+    words = _NEGATION_TOKEN.findall(clause.lower())
+    for number, word in enumerate(words):
+        if word in _NEGATIONS or word.endswith(("n't", "n’t")):
+            after = words[number + 1 : number + 1 + _NEGATION_REACH]
+            if after and after[0] in _NOT_NEGATING:
+                continue
+            if any(w in VERB_FAMILY or w == "talks" for w in after):
+                return True
+    return False
+
+
+_ORG_RUN = r"[A-Z][\w&.-]*(?:['’]s)?(?:\s+[A-Z][\w&.-]*(?:['’]s)?)*"
+_HIRING = (
+    r"(?i:hire[sd]?|hiring|rehire[sd]?|rehiring|poach(?:es|ed|ing)?|lure[sd]?|luring|"
+    r"recruit(?:s|ed|ing)?|nab(?:s|bed)?|snag(?:s|ged)?|woo(?:s|ed)?)"
+)
+_MOVES_TO = re.compile(
+    r"\b(?i:to|for|joins?|joined|joining|rejoins?|rejoined)\s+(?:the\s+)?(" + _ORG_RUN + ")|"
+    r"\b" + _HIRING + r"\s+by\s+(" + _ORG_RUN + ")|"
+    r"(" + _ORG_RUN + r")\s+(?:has\s+|have\s+)?" + _HIRING + r"\b"
+)
+
+
+def _destination(clause: str, people: frozenset[str]) -> frozenset[str]:
+    """Where the person of a move goes, as matching terms: what follows "to", "for", "joins"
+    or "hired by", or who "hires" ("Meta hires Apple's Roe", "Roe leaves Apple for Meta",
+    "Roe quits Meta, returns to DeepMind"). Empty when the clause does not say."""
+    found: set[str] = set()
+    for match in _MOVES_TO.finditer(clause):
+        run = next(group for group in match.groups() if group)
+        for token in normal_tokens(run):
+            term = term_of(token)
+            if term is not None and term not in people and token not in _LOWER_CASE_WORDS:
+                found.add(term)
+    return frozenset(found)
+
+
+def _moves_apart(a: Claim, b: Claim) -> bool:
+    """Two moves of one person in opposite directions: each says where the person goes, the
+    places differ, and one names the other's destination as something else ("Meta hires
+    DeepMind's Roe" and "Roe quits Meta, returns to DeepMind")."""
+    if not a.to or not b.to:
+        return False
+    mine, theirs = _with_parents(a.to), _with_parents(b.to)
+    if not mine.isdisjoint(theirs):
+        return False
+    return not (mine.isdisjoint(b.terms) and theirs.isdisjoint(a.terms))
+
+
+def _with_parents(places: frozenset[str]) -> frozenset[str]:
+    return places | {ORG_PARENTS[p] for p in places if p in ORG_PARENTS}
 
 
 _VALUATION = re.compile(r"\b(?:valu(?:ing|ed|es|e)|valuation)\b(?:\s+\w+){0,5}\s*$", re.I)
@@ -474,6 +555,8 @@ def relation(new: Claim, old: Claim) -> str | None:
     names_match = shared >= min(2, len(new.terms), len(old.terms)) and overlap >= 0.5
     other_people = bool(new.people and old.people and new.people.isdisjoint(old.people))
     about_people = not PEOPLE_FAMILIES.isdisjoint(new.verbs | old.verbs)
+    if _moves_apart(new, old):
+        return None  # a person going back, or the other way: news of its own
     if new.figure is not None and old.figure is not None:
         a, b = new.figure, old.figure
         if a.kind != b.kind or (a.noun and b.noun and a.noun != b.noun):
@@ -498,6 +581,8 @@ def relation(new: Claim, old: Claim) -> str | None:
         return None  # the new story adds a figure: a claim of its own
     if other_people or (about_people and new.people and not old.people):
         return None  # another person's move, or the first report to name who moved
+    if (DENY in new.verbs) != (DENY in old.verbs):
+        return None  # a denial of the claim (without a figure to dispute) is news of its own
     # No figure in the new claim: it restates `old` when the frame is the same.
     verbs_fit = same_verb or (not new.verbs and not old.verbs)
     return "same" if verbs_fit and names_match else None

@@ -172,6 +172,7 @@ MODEL_FAMILIES: frozenset[str] = frozenset(
 _FAMILIES: dict[str, str] = {
     "hire": "hire hires hired hiring hire recruit recruits recruited recruiting recruitment "
     "poach poaches poached poaching lure lures lured luring join joins joined joining "
+    "rejoin rejoins rejoined rehire rehires rehired rehiring "
     "nab nabs nabbed snag snags snagged woo woos wooed wooing defect defects defected "
     "defecting signed recruiter headhunt headhunts headhunted raid raids "
     "raided acquihire acquihires bring brings brought bringing leave leaves leaving left exit exits exited exiting depart "
@@ -219,6 +220,12 @@ VERB_FAMILY: dict[str, str] = {
 
 # Families whose events are about people moving (used to pair "X leaves A" with "B hires X").
 PEOPLE_FAMILIES = frozenset({"hire", "stepdown", "appoint"})
+
+# Units and their parent (as matching terms): a move to MSL is a move to Meta.
+ORG_PARENTS: dict[str, str] = {
+    "msl": "meta", "fair": "meta", "tbdlab": "meta", "realitylabs": "meta", "instagram": "meta",
+    "whatsapp": "meta", "facebook": "meta", "deepmind": "google", "aws": "amazon",
+}  # fmt: skip
 
 # Single-word organisations and products: a capitalised word that is one of these is not part
 # of a person's name ("Apple's Jane Roe" names Jane Roe).

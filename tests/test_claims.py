@@ -1268,3 +1268,89 @@ def test_one_count_worded_without_a_verb_is_one_claim() -> None:
         assert relation(only("Lisbon lab for Meta", summary), first) == "same", summary
     other = only("Lisbon lab for Meta", "The head count moving to Portugal is 45 researchers.")
     assert relation(other, first) != "same"
+
+
+# ---------------------------------------------------------------------------------------------
+# Denials and reversals are news, never one more report backing the claim
+
+
+RUMOUR = "Meta in talks to buy speech start-up Quillon Labs for $2 billion, report says"
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Meta denies it is in talks to buy Quillon Labs",
+        "Meta shoots down rumours of a Quillon Labs purchase",
+        "Meta is not buying Quillon Labs, a spokesperson says",
+        "Meta has no plans to acquire Quillon Labs",
+        "Meta won't buy Quillon Labs after all",
+    ],
+)
+def test_a_denial_without_a_figure_is_its_own_claim(denial: str) -> None:
+    """A denial that names no figure restated the rumour ("same"): the group showed no new
+    claim and the digest listed the rumour with one more source."""
+    denied = only(denial)
+    assert DENY in denied.verbs
+    assert relation(denied, only(RUMOUR)) is None
+    assert relation(only(RUMOUR), denied) is None
+    assert Claim.from_key(denied.key, denied.text).verbs == denied.verbs
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Meta did not say how much it would pay for Quillon Labs",
+        "Meta not only buys Quillon Labs but also hires its founders",
+        "Meta buys Quillon Labs",
+    ],
+)
+def test_a_negation_of_something_else_is_no_denial(sentence: str) -> None:
+    assert all(DENY not in claim.verbs for claim in extract_claims(sentence, ""))
+
+
+def test_a_denial_in_the_group_is_a_new_claim(conn: sqlite3.Connection) -> None:
+    rumour = {"feed": "desk-a", "title": RUMOUR, "published": "2025-08-01T09:00:00Z"}
+    again = {
+        "feed": "desk-b",
+        "title": "Meta said to be buying Quillon Labs for $2 billion",
+        "published": "2025-08-01T11:00:00Z",
+    }
+    ids, _ = ingest(conn, [rumour, again])
+    denial = {
+        "feed": "desk-c",
+        "title": "Meta denies it is in talks to buy Quillon Labs",
+        "published": "2025-08-02T09:00:00Z",
+    }
+    more, result = ingest(conn, [denial])
+    assert group_of(conn, more[0]) == group_of(conn, ids[0])
+    assert result.new_claims == 1
+    assert new_claims_of(conn, more[0]) == [denial["title"]]
+
+
+HIRED = "Meta hires Tessaly's Vera Kolb as chief scientist"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "relation_to_hire"),
+    [
+        ("Vera Kolb quits Meta Superintelligence Labs, returns to Tessaly", None),
+        ("Tessaly rehires Kolb from Meta", None),
+        ("Vera Kolb leaves Tessaly for Meta", "same"),
+        ("Tessaly's Vera Kolb joins MSL, Meta's new lab", "same"),
+    ],
+)
+def test_a_move_back_is_not_the_move_it_reverses(
+    sentence: str, relation_to_hire: str | None
+) -> None:
+    """A person quitting Meta to go back was counted as one more report of their hire."""
+    move = only(sentence)
+    assert relation(move, only(HIRED)) == relation_to_hire
+    assert Claim.from_key(move.key, move.text).to == move.to
+
+
+def test_where_a_person_moves_is_read_from_the_clause() -> None:
+    assert only(HIRED).to == {"meta"}
+    assert only("Vera Kolb leaves Tessaly for Meta").to == {"meta"}
+    assert only("Tessaly's Vera Kolb defects to Meta").to == {"meta"}
+    assert only("Meta invests $14.3 billion in Scale AI").to == frozenset()
