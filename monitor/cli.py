@@ -324,6 +324,8 @@ def feeds(config: str | None, db: str | None, fmt: str) -> None:
     "nor on any stored story gets a warning on stderr listing the known tags.",
 )
 @click.option("--since", default=None, help="Only stories first seen since: 24h, 7d or a date.")
+@click.option("--starred", is_flag=True, help="Only starred stories (s in the UI): a reading list.")
+@click.option("--unread", is_flag=True, help="Only stories not read yet.")
 @click.option(
     "--output",
     "-o",
@@ -337,6 +339,8 @@ def export(
     fmt: str,
     tags: tuple[str, ...],
     since: str | None,
+    starred: bool,
+    unread: bool,
     output: str,
 ) -> None:
     """Export stories with tags, group and claims as JSON lines or CSV.
@@ -370,7 +374,10 @@ def export(
                 _warn(f"no tag {tag!r}; known tags: {listed}")
             wanted += same or [tag]
         _write_output(
-            output, lambda out: export_stories(conn, out, fmt=fmt, tags=wanted, since=since)
+            output,
+            lambda out: export_stories(
+                conn, out, fmt=fmt, tags=wanted, since=since, starred=starred, unread=unread
+            ),
         )
     finally:
         conn.close()

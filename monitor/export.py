@@ -29,6 +29,8 @@ FIELDS = [
     "tags",
     "group",
     "claims",
+    "starred",
+    "read",
 ]
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 PAGE = 1000
@@ -133,10 +135,19 @@ def _line(value: str | None) -> str | None:
 
 
 def iter_records(
-    conn: sqlite3.Connection, *, tags: list[str] | None = None, since: str | None = None
+    conn: sqlite3.Connection,
+    *,
+    tags: list[str] | None = None,
+    since: str | None = None,
+    starred: bool = False,
+    unread: bool = False,
 ) -> Any:
     where: list[str] = []
     params: list[Any] = []
+    if starred:
+        where.append("s.starred = 1")
+    if unread:
+        where.append("s.read = 0")
     if since:
         where.append("s.first_seen >= ?")
         params.append(since_to_iso(since))
@@ -152,6 +163,7 @@ def iter_records(
         rows = conn.execute(
             f"""
             SELECT s.id, s.url, s.title, s.summary, s.published, s.first_seen, s.group_id,
+                   s.starred, s.read,
                    f.url AS feed_url, COALESCE(f.title, f.url) AS source,
                    (SELECT json_group_array(tag) FROM (SELECT tag FROM story_tags
                       WHERE story_id = s.id ORDER BY tag)) AS tags,
@@ -184,6 +196,8 @@ def iter_records(
                 "group": row["group_id"],
                 "claims": claims[row["id"]],
                 "corrections": corrections[row["id"]],
+                "starred": bool(row["starred"]),
+                "read": bool(row["read"]),
             }
         last_id = rows[-1]["id"]
 
@@ -203,9 +217,11 @@ def export_stories(
     fmt: str = "jsonl",
     tags: list[str] | None = None,
     since: str | None = None,
+    starred: bool = False,
+    unread: bool = False,
 ) -> int:
     count = 0
-    records = iter_records(conn, tags=tags, since=since)
+    records = iter_records(conn, tags=tags, since=since, starred=starred, unread=unread)
     if fmt == "jsonl":
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -220,7 +236,8 @@ def export_stories(
                 _cell(record["source"]), record["published"], record["first_seen"],
                 _cell(";".join(record["tags"])),
                 record["group"] if record["group"] is not None else "",
-                json.dumps(record["claims"], ensure_ascii=False), _cell(record["summary"]),
+                json.dumps(record["claims"], ensure_ascii=False),
+                int(record["starred"]), int(record["read"]), _cell(record["summary"]),
                 json.dumps(record["tag_reasons"], ensure_ascii=False),
                 json.dumps(record["corrections"], ensure_ascii=False),
             ]

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from monitor.db import connect, write
 from tests.feedserver import FeedServer, Route, rss
 
 ITEMS = [
@@ -149,6 +150,28 @@ def test_export_since_rejects_nonsense(configured: tuple[Path, Path]) -> None:
     invoke("poll", "--config", str(config), "--db", str(db))
     code, _, err = invoke("export", "--config", str(config), "--db", str(db), "--since", "soon")
     assert code == 2 and "since" in err.lower()
+
+
+def test_export_of_the_reading_list(configured: tuple[Path, Path]) -> None:
+    """Starred stories are a reading list, as Miniflux's and Feedly's saved items: the export
+    says what is starred and read, and takes only those with --starred (or --unread)."""
+    config, db = configured
+    invoke("poll", "--config", str(config), "--db", str(db))
+    conn = connect(db)
+    with write(conn):
+        conn.execute("UPDATE stories SET starred = 1, read = 1 WHERE url LIKE '%/story/1'")
+    conn.close()
+    base = ["export", "--config", str(config), "--db", str(db)]
+    code, out, _ = invoke(*base, "--starred")
+    (record,) = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and record["url"] == "https://desk.example/story/1"
+    assert record["starred"] is True and record["read"] is True
+    code, out, _ = invoke(*base, "--unread")
+    unread = [json.loads(line) for line in out.splitlines()]
+    assert [r["url"][-1] for r in unread] == ["0", "2"] and not any(r["starred"] for r in unread)
+    code, out, _ = invoke(*base, "--starred", "--format", "csv")
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert (row["starred"], row["read"]) == ("1", "1")
 
 
 def test_export_to_a_file(configured: tuple[Path, Path], tmp_path: Path) -> None:
