@@ -243,6 +243,40 @@ async def test_story_view_keys(tmp_path: Path) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_an_edit_that_arrives_while_the_story_is_open_stays_read(tmp_path: Path) -> None:
+    """A cron poll brought an edit (new headline: unread again) of the story being read; the
+    view showed the new text and said "unread". The reader has it in front of them: read.
+    `m` still marks it unread."""
+    db = make_db(tmp_path / "m.db", stories=40)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "enter")
+        await settle(pilot)
+        story_screen = app.screen
+        assert isinstance(story_screen, StoryScreen) and story_screen.story is not None
+        story_id = story_screen.story.id
+        await until(
+            pilot, lambda: db_row(db, "SELECT read FROM stories WHERE id = ?", story_id)[0] == 1
+        )
+        other = connect(db)
+        with write(other):
+            other.execute(
+                "UPDATE stories SET title = 'An edited headline', read = 0, is_updated = 1, "
+                "updated_at = '2099-01-01T00:00:00Z' WHERE id = ?",
+                (story_id,),
+            )
+        other.close()
+        await until(pilot, lambda: "An edited headline" in screen_text(app))
+        await until(
+            pilot, lambda: db_row(db, "SELECT read FROM stories WHERE id = ?", story_id)[0] == 1
+        )
+        await pilot.press("m")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert db_row(db, "SELECT read FROM stories WHERE id = ?", story_id)[0] == 0
+
+
 async def test_open_link_only_http(sample_db: Path) -> None:
     opener = Opener()
     app = make_app(sample_db, opener=opener)
@@ -422,6 +456,31 @@ async def test_the_group_under_the_cursor_at_launch_waits_for_the_reader(
             pilot,
             lambda: db_row(sample_db, "SELECT seen FROM groups WHERE id = ?", top.group_id)[0] == 1,
         )
+
+
+async def test_a_group_under_the_help_or_the_tag_picker_is_not_seen(sample_db: Path) -> None:
+    """Pressing ? on the top group took its "N new" away while the reader read the help."""
+    conn = connect(sample_db)
+    with write(conn):
+        conn.execute("UPDATE groups SET seen = 0")
+    top = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 1)[0]
+    conn.close()
+    app = make_app(sample_db, seen_delay=0.05)
+
+    def seen() -> int:
+        return int(db_row(sample_db, "SELECT seen FROM groups WHERE id = ?", top.group_id)[0])
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("question_mark", "t", "f"):
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            await settle(pilot)
+            assert seen() == 0, key
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("tab")  # back on the list: the usual moment, then seen
+        await until(pilot, lambda: seen() == 1)
 
 
 async def test_live_search_marks_nothing_seen_until_the_reader_leaves_the_box(

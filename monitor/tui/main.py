@@ -292,10 +292,18 @@ class MainScreen(Screen[None]):
             # a cursor that stayed (its group merged away, a poll moved rows): the next key does.
             self._unarmed = item
             return
-        group_id = item.group_id
-        self._seen_timer = self.set_timer(
-            self.monitor.seen_delay, lambda: self.monitor.mark_group_seen(group_id)
-        )
+        self._seen_timer = self.set_timer(self.monitor.seen_delay, lambda: self._seen(item))
+
+    def _seen(self, item: GroupRow) -> None:
+        """The group stayed under the cursor: seen, unless the reader is elsewhere (the help,
+        the tag picker or the feeds screen opened over it: "N new" went while they read the
+        help). Then the next key back on this screen arms it again."""
+        self._seen_timer = None
+        if self.app.screen is not self and not isinstance(self.app.screen, StoryScreen):
+            self._unarmed = item
+            return
+        if item.group_id is not None:
+            self.monitor.mark_group_seen(item.group_id)
 
     def on_resize(self, event: events.Resize) -> None:
         self.update_filterbar()

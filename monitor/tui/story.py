@@ -267,7 +267,14 @@ class StoryScreen(Screen[None]):
             self.monitor.set_read([story.id], True)
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
+        """Show the story as stored now. An edit that a poll marked unread (a new headline or
+        claim) while it is open is read: the reader sees the new text."""
+        before = self.story
         self.load()
+        after = self.story
+        if before is not None and after is not None and before.id == after.id:
+            if after.updated_at != before.updated_at and not after.read and self._drawn:
+                self.draw(mark_read=True)
 
     def action_open_link(self) -> None:
         if self.story is not None:
