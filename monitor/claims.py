@@ -665,6 +665,17 @@ class _Story:
     reworded: set[int] = field(default_factory=set)  # claims whose wording was refreshed
 
 
+def _same_frame(new: Claim, old: Claim) -> bool:
+    """A claim that restates none of the old ones but tells the same kind of event about the
+    same people or things: the old one reworded by an edit."""
+    verbs = (new.verbs - {DENY}) & (old.verbs - {DENY})
+    if not verbs:
+        return False
+    if new.people and old.people:
+        return not new.people.isdisjoint(old.people)
+    return _overlap(new.terms, old.terms)[1] >= 0.5
+
+
 def _likeness(a: str, b: str) -> tuple[float, int]:
     """How alike two wordings are: the share of words they have in common (then the shorter)."""
     mine, theirs = set(a.lower().split()), set(b.lower().split())
@@ -794,6 +805,12 @@ class GroupClaims:
                 found.claim.text
                 for found in matches
                 if relation(found.claim, entry.claim) == "conflict"
+            ] or [
+                # No figure to dispute: a new claim in the same frame says it otherwise now
+                # ("joins Meta to lead pretraining" → "joins Meta as chief scientist").
+                found.claim.text
+                for found in matches
+                if found.same is None and _same_frame(found.claim, entry.claim)
             ]
             if instead:
                 # One correction per figure it stated, the wording most like the old one: a

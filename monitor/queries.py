@@ -847,7 +847,12 @@ def group_claims(
                                         WHERE a.claim_id = c.id AND a.conflicting) AS conflicting,
                (SELECT COUNT(*) FROM claim_appearances a WHERE a.claim_id = c.id) AS appearances,
                f.title AS feed_title, f.config_url, c.first_story_id, c.key,
-               COALESCE(s.published, s.first_seen) AS first_time
+               -- A claim its first story gained by an edit was first stated then, not when
+               -- the story was published.
+               CASE WHEN c.first_seen > (SELECT MIN(src.first_seen) FROM story_sources src
+                                         WHERE src.story_id = s.id)
+                    THEN c.first_seen ELSE COALESCE(s.published, s.first_seen)
+               END AS first_time
         FROM claims c LEFT JOIN stories s ON s.id = c.first_story_id
         LEFT JOIN feeds f ON f.id = s.feed_id
     """

@@ -1354,3 +1354,45 @@ def test_where_a_person_moves_is_read_from_the_clause() -> None:
     assert only("Vera Kolb leaves Tessaly for Meta").to == {"meta"}
     assert only("Tessaly's Vera Kolb defects to Meta").to == {"meta"}
     assert only("Meta invests $14.3 billion in Scale AI").to == frozenset()
+
+
+def test_an_edit_that_says_it_otherwise_is_a_correction_and_its_claim_is_timed_by_the_edit(
+    conn: sqlite3.Connection,
+) -> None:
+    """An edit that turns a report into its denial left no ✎ line (only figures were
+    corrections), and the new claim said "first in Ledger, 5h ago": the story's publication,
+    though the edit first stated it, just now."""
+    from monitor.queries import Filters, GroupQuery, group_claims
+
+    (story,), _ = ingest(
+        conn,
+        [
+            {
+                "feed": "Ledger",
+                "title": "Meta in talks to buy speech start-up Quillon Labs",
+                "published": "2025-06-20T08:00:00Z",
+            }
+        ],
+    )
+    assert _rewrite(conn, story, "Meta denies it is in talks to buy Quillon Labs") == 1
+    assert corrections(conn) == [
+        (
+            "Meta in talks to buy speech start-up Quillon Labs",
+            "Meta denies it is in talks to buy Quillon Labs",
+        )
+    ]
+    now = datetime(2025, 6, 22, 13, 0, tzinfo=UTC)
+    (item,) = GroupQuery(conn, Filters(), now).page_at(0, 10)
+    (claim,) = group_claims(conn, item)
+    assert claim.first_time == "2025-06-22T12:00:00Z"  # the edit, not the publication
+    # A claim the story made from the start keeps its publication time.
+    (other,), _ = ingest(
+        conn,
+        [{"feed": "Desk", "title": "Meta hires Vera Kolb", "published": "2025-06-21T08:00:00Z"}],
+    )
+    (item,) = [
+        i
+        for i in GroupQuery(conn, Filters(), now).page_at(0, 10)
+        if i.group_id == group_of(conn, other)
+    ]
+    assert [c.first_time for c in group_claims(conn, item)] == ["2025-06-21T08:00:00Z"]
