@@ -1197,29 +1197,42 @@ def set_starred(conn: sqlite3.Connection, story_id: int, starred: bool) -> None:
         conn.execute("UPDATE stories SET starred = ? WHERE id = ?", (int(starred), story_id))
 
 
-def mark_group_read(conn: sqlite3.Connection, group_id: int) -> int:
+@dataclass(frozen=True)
+class Marked:
+    """What a mark-read (`M`) or catch-up (`C`) changed, so that it can be undone: the stories
+    it marked read and each group's (id, seen, new_claims) before."""
+
+    stories: tuple[int, ...] = ()
+    groups: tuple[tuple[int, int, int], ...] = ()
+
+
+def mark_group_read(conn: sqlite3.Connection, group_id: int) -> Marked:
     """Every story of the group read, the group seen, its new claims acknowledged."""
-    with dbmod.write(conn):
-        cursor = conn.execute(
-            "UPDATE stories SET read = 1 WHERE group_id = ? AND NOT read", (group_id,)
-        )
-        conn.execute("UPDATE groups SET seen = 1, new_claims = 0 WHERE id = ?", (group_id,))
-        return cursor.rowcount
+    return mark_items_read(conn, [group_id], [])
 
 
 def mark_items_read(
     conn: sqlite3.Connection, group_ids: Sequence[int], story_ids: Sequence[int]
-) -> int:
+) -> Marked:
     """Catch up: every story of the groups and the lone stories read, the groups seen and their
-    new claims acknowledged, in one transaction. Returns the stories marked."""
-    marked = 0
+    new claims acknowledged, in one transaction."""
+    stories: list[int] = []
+    groups: list[tuple[int, int, int]] = []
     with dbmod.write(conn):
         for start in range(0, len(group_ids), 500):
             chunk = list(group_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            marked += conn.execute(
-                f"UPDATE stories SET read = 1 WHERE group_id IN ({marks}) AND NOT read", chunk
-            ).rowcount
+            stories += _ids(
+                conn, f"SELECT id FROM stories WHERE group_id IN ({marks}) AND NOT read", chunk
+            )
+            groups += [
+                (row[0], row[1], row[2])
+                for row in conn.execute(
+                    f"SELECT id, seen, new_claims FROM groups WHERE id IN ({marks}) "
+                    "AND (NOT seen OR new_claims)",
+                    chunk,
+                ).fetchall()
+            ]
             conn.execute(
                 f"UPDATE groups SET seen = 1, new_claims = 0 WHERE id IN ({marks}) "
                 "AND (NOT seen OR new_claims)",
@@ -1227,12 +1240,32 @@ def mark_items_read(
             )
         for start in range(0, len(story_ids), 500):
             chunk = list(story_ids[start : start + 500])
-            marked += conn.execute(
-                f"UPDATE stories SET read = 1 WHERE id IN ({','.join('?' * len(chunk))}) "
-                "AND NOT read",
+            stories += _ids(
+                conn,
+                f"SELECT id FROM stories WHERE id IN ({','.join('?' * len(chunk))}) AND NOT read",
                 chunk,
-            ).rowcount
-    return marked
+            )
+        for start in range(0, len(stories), 500):
+            chunk = stories[start : start + 500]
+            conn.execute(
+                f"UPDATE stories SET read = 1 WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+    return Marked(tuple(stories), tuple(groups))
+
+
+def _ids(conn: sqlite3.Connection, sql: str, args: Sequence[Any]) -> list[int]:
+    return [int(row[0]) for row in conn.execute(sql, args)]
+
+
+def undo_marked(conn: sqlite3.Connection, marked: Marked) -> None:
+    """Put back what `mark_items_read` changed: its stories unread, its groups as they were
+    (a group whose claims a poll has renewed since keeps the newer count)."""
+    with dbmod.write(conn):
+        conn.executemany("UPDATE stories SET read = 0 WHERE id = ?", [(i,) for i in marked.stories])
+        conn.executemany(
+            "UPDATE groups SET seen = ?, new_claims = max(new_claims, ?) WHERE id = ?",
+            [(seen, new_claims, group_id) for group_id, seen, new_claims in marked.groups],
+        )
 
 
 def mark_group_seen(conn: sqlite3.Connection, group_id: int) -> bool:

@@ -122,6 +122,14 @@ def db_row(db_path: Path, sql: str, *args: Any) -> sqlite3.Row:
         conn.close()
 
 
+def rows_of(db_path: Path, sql: str, *args: Any) -> list[sqlite3.Row]:
+    conn = connect(db_path)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
 @pytest.fixture
 def sample_db(tmp_path: Path) -> Path:
     return make_db(tmp_path / "m.db", stories=200)
@@ -1249,6 +1257,56 @@ async def test_catch_up_marks_what_the_list_shows_after_a_yes(sample_db: Path) -
             )[0]
             == 0
         )
+
+
+async def test_z_undoes_the_last_catch_up_and_all_read(sample_db: Path) -> None:
+    """Feedly offers Undo after mark-all-read; here a C over the whole list could not be taken
+    back. z puts the stories and the groups' marks back as they were, once."""
+
+    def state() -> list[tuple[int, int]]:
+        return [
+            tuple(r) for r in rows_of(sample_db, "SELECT id, read FROM stories ORDER BY id")
+        ] + [
+            tuple(r)
+            for r in rows_of(
+                sample_db, "SELECT id, seen * 1000 + new_claims FROM groups ORDER BY id"
+            )
+        ]
+
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = state()
+        await pilot.press("C")
+        await settle(pilot)
+        await pilot.press("y")
+        await until(
+            pilot, lambda: db_row(sample_db, "SELECT COUNT(*) FROM stories WHERE NOT read")[0] == 0
+        )
+        await until(pilot, lambda: app._undo is not None)
+        assert any("z undoes" in str(n.message) for n in app._notifications)
+        await pilot.press("z")
+        await until(pilot, lambda: state() == before)
+        await pilot.press("z")  # once: nothing left to undo
+        await settle(pilot)
+        assert any("Nothing to undo" in str(n.message) for n in app._notifications)
+        group = main(app).groups.current
+        assert group is not None and group.group_id is not None
+        await pilot.press("M")
+        await until(
+            pilot,
+            lambda: (
+                db_row(
+                    sample_db,
+                    "SELECT COUNT(*) FROM stories WHERE group_id = ? AND NOT read",
+                    group.group_id,
+                )[0]
+                == 0
+            ),
+        )
+        await until(pilot, lambda: app._undo is not None)
+        await pilot.press("z")
+        await until(pilot, lambda: state() == before)
 
 
 async def test_the_filter_bar_hint_follows_the_focus_out_of_the_search_box(

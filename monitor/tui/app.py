@@ -65,6 +65,7 @@ from monitor.tui.messages import (
 from monitor.tui.story import StoryScreen
 from monitor.tui.text import now_utc
 from monitor.tui.windowlist import WindowList
+from monitor.wording import plural
 
 if TYPE_CHECKING:  # the poller (httpx, feedparser) is imported by the first poll
     from monitor.poller import FeedResult, PollResult
@@ -150,6 +151,7 @@ class MonitorApp(App[int]):
         self._write_conn: sqlite3.Connection | None = None
         self._write_lock = threading.Lock()
         self._writes_cancelled = threading.Event()
+        self._undo: queries.Marked | None = None  # the last M or C, until z or the next one
         self._data_version = -1
         self._poll_timer: Timer | None = None
         self._last_poll_seen: str | None = None
@@ -415,10 +417,42 @@ class MonitorApp(App[int]):
         self._write("Starring" if starred else "Unstarring", queries.set_starred, story_id, starred)
 
     def mark_group_read(self, group_id: int) -> None:
-        self._write("Marking the group read", queries.mark_group_read, group_id)
+        self._write("Marking the group read", self._undoable, [group_id], [])
 
     def mark_items_read(self, group_ids: Sequence[int], story_ids: Sequence[int]) -> None:
-        self._write("Catching up", queries.mark_items_read, list(group_ids), list(story_ids))
+        self._write("Catching up", self._undoable, list(group_ids), list(story_ids))
+
+    def _undoable(
+        self, conn: sqlite3.Connection, group_ids: list[int], story_ids: list[int]
+    ) -> None:
+        """Mark read (in the write thread), then say what was marked and that z undoes it."""
+        marked = queries.mark_items_read(conn, group_ids, story_ids)
+        self.call_from_thread(self._marked, marked)
+
+    def _marked(self, marked: queries.Marked) -> None:
+        if not marked.stories and not marked.groups:
+            self.notify("Nothing to mark: already read and seen.", timeout=2)
+            return
+        self._undo = marked
+        what = plural(len(marked.stories), "story", "stories") + " marked read"
+        if not marked.stories:
+            what = plural(len(marked.groups), "group") + " marked seen"
+        self.notify(f"{what} · z undoes", timeout=6)
+
+    def action_undo_marked(self) -> None:
+        """Put back the last M or C (as Feedly's undo after mark-all-read)."""
+        if self._undo is None:
+            self.notify(
+                "Nothing to undo: z undoes the last M (all read) or C (catch up).", timeout=3
+            )
+            return
+        marked, self._undo = self._undo, None
+        self._write("Undoing", queries.undo_marked, marked)
+        if marked.stories:
+            what = plural(len(marked.stories), "story", "stories") + " unread again"
+        else:
+            what = plural(len(marked.groups), "group") + " as before"
+        self.notify(f"Undone: {what}.", timeout=3)
 
     def mark_group_seen(self, group_id: int) -> None:
         self._write("Marking the group seen", queries.mark_group_seen, group_id)
@@ -744,6 +778,7 @@ def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
                 "Mark every group the list shows read and seen, after a yes (C)",
                 "catch_up",
             ),
+            ("Undo mark read", "Put back the last all read or catch up (z)", "app.undo_marked"),
             ("Search", "Full-text search in titles and summaries (/)", "search"),
             ("Pick a tag", "Filter by tag, with two-week sparklines (t)", "pick_tag"),
             ("Toggle unread only", "Only groups with unread stories (u)", "toggle_unread"),

@@ -130,6 +130,7 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Mark every group in the list read (asks first)",
         ),
+        Binding("z", "app.undo_marked", "Undo", show=False, tooltip="Undo the last M or C"),
         *UNREAD_KEYS,
         Binding("slash", "search", "Search", key_display="/", tooltip="Full-text search, live"),
         Binding("t", "pick_tag", "Tags", tooltip="Pick a tag to filter by (with sparklines)"),
