@@ -14,7 +14,7 @@ def feed_statuses(
     conn: sqlite3.Connection, *, include_inactive: bool = False
 ) -> list[dict[str, Any]]:
     """Every feed as a dict with keys url, title, status, error, last_ok, next_check, stories
-    (plus last_checked, moved_to, warning, error_count, failed_checks)."""
+    (plus unread, last_checked, moved_to, warning, error_count, failed_checks)."""
     where = "" if include_inactive else "WHERE f.active = 1"
     rows = conn.execute(
         f"""
@@ -23,7 +23,10 @@ def feed_statuses(
                f.retry_after,
                -- stories, not keys: a feed moved by a 301 may key its relative guids anew
                (SELECT COUNT(DISTINCT s.story_id) FROM story_sources s
-                WHERE s.feed_id = f.id) AS stories
+                WHERE s.feed_id = f.id) AS stories,
+               (SELECT COUNT(DISTINCT s.story_id) FROM story_sources s
+                JOIN stories st ON st.id = s.story_id
+                WHERE s.feed_id = f.id AND NOT st.read) AS unread
         FROM feeds f {where} ORDER BY f.status = 'ok', f.title COLLATE NOCASE, f.id
         """
     ).fetchall()
@@ -43,6 +46,7 @@ def feed_statuses(
                 "last_ok": row["last_ok"],
                 "next_check": next_check,
                 "stories": row["stories"],
+                "unread": row["unread"],
                 "last_checked": row["last_checked"],
                 "fetch_url": row["url"],
                 "moved_to": row["moved_to"],
@@ -69,13 +73,14 @@ def render_table(rows: list[dict[str, Any]]) -> str:
     """The feeds as a table for the terminal; times are UTC, as stored (and as in the digest)."""
     width = max(80, shutil.get_terminal_size((120, 24)).columns)
     lines = [
-        f"{'STATUS':<7} {'STORIES':>7}  {'LAST OK (UTC)':<16}  {'NEXT CHECK (UTC)':<16}  "
-        "FEED / PROBLEM"
+        f"{'STATUS':<7} {'STORIES':>7} {'UNREAD':>6}  {'LAST OK (UTC)':<16}  "
+        f"{'NEXT CHECK (UTC)':<16}  FEED / PROBLEM"
     ]
     for row in rows:
         name = row["title"] or row["url"]
         head = (
-            f"{row['status']:<7} {row['stories']:>7}  {_short_time(row['last_ok']):<16}  "
+            f"{row['status']:<7} {row['stories']:>7} {row['unread'] or '-':>6}  "
+            f"{_short_time(row['last_ok']):<16}  "
             f"{_short_time(row['next_check']) if row['status'] != 'gone' else 'never':<16}  "
         )
         lines.append(_fit(head + name, width))

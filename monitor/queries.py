@@ -296,6 +296,7 @@ class TagInfo:
     stories: int
     per_day: tuple[int, ...] = field(default_factory=tuple)
     """Stories per UTC day, oldest first, the last SPARK_DAYS days."""
+    unread: int = 0
 
 
 @dataclass(frozen=True)
@@ -1113,14 +1114,18 @@ def tag_sparkline(
 def tag_infos(
     conn: sqlite3.Connection, now: datetime | None = None, days: int = SPARK_DAYS
 ) -> list[TagInfo]:
-    """Every tag in use, alphabetically, with its story count and stories per day."""
+    """Every tag in use, alphabetically, with its story count, unread count and stories per
+    day."""
     now = now or datetime.now(UTC)
     today = now.astimezone(UTC).date()
     first_day = today - timedelta(days=days - 1)
-    counts = {
-        row[0]: row[1]
-        for row in conn.execute("SELECT tag, COUNT(*) FROM story_tags GROUP BY tag ORDER BY tag")
-    }
+    counts: dict[str, int] = {}
+    unread: dict[str, int] = {}
+    for row in conn.execute(
+        "SELECT t.tag, COUNT(*), SUM(NOT s.read) FROM story_tags t "
+        "JOIN stories s ON s.id = t.story_id GROUP BY t.tag ORDER BY t.tag"
+    ):
+        counts[row[0]], unread[row[0]] = row[1], row[2] or 0
     per_day: dict[str, list[int]] = {tag: [0] * days for tag in counts}
     for row in conn.execute(
         "SELECT t.tag, substr(s.first_seen, 1, 10) AS day, COUNT(*) FROM stories s "
@@ -1134,7 +1139,10 @@ def tag_infos(
             continue
         if row[0] in per_day and 0 <= index < days:
             per_day[row[0]][index] = row[2]
-    return [TagInfo(clean_line(tag), count, tuple(per_day[tag])) for tag, count in counts.items()]
+    return [
+        TagInfo(clean_line(tag), count, tuple(per_day[tag]), unread[tag])
+        for tag, count in counts.items()
+    ]
 
 
 def poll_state(conn: sqlite3.Connection) -> PollState:

@@ -69,6 +69,7 @@ def test_poll_feeds_export_round_trip(configured: tuple[Path, Path]) -> None:
     assert code == 0
     (feed,) = json.loads(out)
     assert feed["status"] == "ok" and feed["stories"] == 3 and feed["error"] is None
+    assert feed["unread"] == 3
     assert {"url", "title", "status", "error", "last_ok", "next_check", "stories"} <= set(feed)
 
     code, out, _ = invoke("export", "--config", str(config), "--db", str(db))

@@ -1211,12 +1211,13 @@ def test_the_feeds_list_keeps_the_name_on_a_narrow_screen() -> None:
 
     for width in range(20, 140):
         columns = feed_columns(width)
-        fixed = 15 + columns.get("last_ok", 0) + columns.get("next", 0)
+        fixed = 15 + sum(columns.get(c, 0) for c in ("unread", "last_ok", "next"))
         assert fixed + columns["name"] == max(width, fixed + 1)
-        assert columns["name"] >= MIN_NAME or "next" not in columns
+        assert columns["name"] >= MIN_NAME or "unread" not in columns
         assert feeds_header(width).cell_length <= max(width, 20)
-    assert set(feed_columns(120)) == {"last_ok", "next", "name"}
-    assert set(feed_columns(40)) == {"name"}
+    assert set(feed_columns(120)) == {"unread", "last_ok", "next", "name"}
+    assert set(feed_columns(40)) == {"unread", "name"}
+    assert set(feed_columns(30)) == {"name"}
 
 
 async def test_catch_up_marks_what_the_list_shows_after_a_yes(sample_db: Path) -> None:

@@ -79,6 +79,9 @@ class FeedList(WindowList):
             (pad(status, 7), STATUS_STYLES.get(status, "")),
             (pad(f"{row['stories']:,}", 7, right=True) + " ", ""),
         ]
+        if "unread" in columns:
+            unread = row.get("unread") or 0
+            parts.append((pad(f"{unread:,}" if unread else "-", 6, right=True) + " ", "bold"))
         if "last_ok" in columns:
             parts.append((pad(_when(row["last_ok"], now), 10, right=True) + " ", MUTED_STYLE))
         if "next" in columns:
@@ -91,11 +94,11 @@ MIN_NAME = 16  # the name matters most: the time columns go before it gets narro
 
 
 def feed_columns(width: int) -> dict[str, int]:
-    """The columns that fit `width` and the name's width: on a narrow screen the last-ok and
-    then the next-check column are left out (the detail below the list still has both)."""
-    columns = {"last_ok": 11, "next": 10}
+    """The columns that fit `width` and the name's width: on a narrow screen the last-ok, then
+    the next-check, then the unread column are left out (the detail below has the times)."""
+    columns = {"unread": 7, "last_ok": 11, "next": 10}
     fixed = 7 + 8 + sum(columns.values())
-    for dropped in ("last_ok", "next"):
+    for dropped in ("last_ok", "next", "unread"):
         if width - fixed >= MIN_NAME:
             break
         fixed -= columns.pop(dropped)
@@ -105,6 +108,8 @@ def feed_columns(width: int) -> dict[str, int]:
 def feeds_header(width: int) -> Content:
     columns = feed_columns(width)
     text = pad("STATUS", 7) + pad("STORIES", 7, right=True) + " "
+    if "unread" in columns:
+        text += pad("UNREAD", 6, right=True) + " "
     if "last_ok" in columns:
         text += pad("LAST OK", 10, right=True) + " "
     if "next" in columns:

@@ -27,6 +27,7 @@ def tag_option(number: int | None, info: TagInfo, active: bool) -> Content:
         ("● " if active else "  ", "$mark-unseen"),
         (pad(info.tag, 18), "bold" if active else ""),
         (pad(f"{info.stories:,}", 8, right=True), MUTED_STYLE),
+        (pad(f"{info.unread:,} unread" if info.unread else "", 13, right=True), "bold"),
         "  ",
         (sparkline(info.per_day), "$mark-good"),
     )
