@@ -366,6 +366,8 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         text = clean_line(_readable(clause) if number else raw)[:MAX_TEXT]
         terms = frozenset(names)
         negated = _negated(unattributed)
+        if "lose" in verbs and people and _LOST_TO.search(unattributed):
+            verbs = (verbs - {"lose"}) | {"hire"}  # "Apple loses its AI chief Roe to Meta"
         to = _destination(unattributed, people) if "hire" in verbs else frozenset()
         if figures:
             # A denial disputes the figures after it (`_denied`); a "not" negates them all.
@@ -404,6 +406,9 @@ _MOVES_TO = re.compile(
     r"\b" + _HIRING + r"\s+by\s+(" + _ORG_RUN + ")|"
     r"(" + _ORG_RUN + r")\s+(?:has\s+|have\s+)?" + _HIRING + r"\b"
 )
+
+
+_LOST_TO = re.compile(r"\blos(?:e|es|t|ing)\b.*\bto\s+" + _ORG_RUN)
 
 
 def _destination(clause: str, people: frozenset[str]) -> frozenset[str]:

@@ -1396,3 +1396,13 @@ def test_an_edit_that_says_it_otherwise_is_a_correction_and_its_claim_is_timed_b
         if i.group_id == group_of(conn, other)
     ]
     assert [c.first_time for c in group_claims(conn, item)] == ["2025-06-21T08:00:00Z"]
+
+
+def test_losing_a_person_to_another_lab_is_their_move() -> None:
+    """ "Tessaly loses its pretraining chief Vera Kolb to Meta" was a claim of its own next to
+    "Meta hires Tessaly's Vera Kolb": two NEW lines for one move. Losing money or customers
+    "to" something stays a loss."""
+    lost = only("Tessaly loses its pretraining chief Vera Kolb to Meta")
+    assert "hire" in lost.verbs and lost.to == {"meta"}
+    assert relation(lost, only("Meta hires Tessaly's Vera Kolb as chief scientist")) == "same"
+    assert only("Meta lost $2 billion to fines last year").verbs == {"lose"}
