@@ -418,7 +418,8 @@ class _Poll:
 
     async def _parse(self, body: bytes, url: str, feed_id: int) -> ParsedFeed:
         if self.pool is None:
-            return parse_feed(body, url)
+            # In a thread: a slow body must not stop the other feeds' fetches (and deadlines).
+            return await asyncio.to_thread(parse_feed, body, url)
         loop = asyncio.get_running_loop()
         stored = self._stored_hashes(feed_id)
         try:
