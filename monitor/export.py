@@ -232,7 +232,7 @@ def export_stories(
     for record in records:
         writer.writerow(
             [
-                _cell(record["url"]), _cell(record["title"]), record["feed_url"],
+                _cell(record["url"]), _cell(record["title"]), _cell(record["feed_url"]),
                 _cell(record["source"]), record["published"], record["first_seen"],
                 _cell(";".join(record["tags"])),
                 record["group"] if record["group"] is not None else "",

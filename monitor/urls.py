@@ -1,15 +1,17 @@
 """Canonical story links: the key for recognising one story seen through several feeds.
 
 Tracking parameters (utm_*, fbclid, gclid, …) are removed, the scheme and host are lower-cased,
-default ports and fragments dropped, and the remaining query kept in its original order (order
-can matter to the server). Anything that is not an http(s) URL is returned cleaned but otherwise
-untouched, never raising: feed links are untrusted input.
+default ports and fragments dropped, and the remaining query kept as written, in its order
+(order and form can matter to the server: `?flag` is not `?flag=`). A link with another scheme
+(file:, ftp:, mailto:, javascript:) is no story's page: None. One without a scheme (a relative
+link no base resolved) is returned cleaned but otherwise untouched. Never raises: feed links are
+untrusted input.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 # C0 and C1 controls, DEL, and the bidi and direction marks a link could use to look like
 # another address on screen.
@@ -47,7 +49,9 @@ def canonical_url(url: str | None) -> str | None:
         scheme = parts.scheme.lower()
         if scheme in SCRIPT_SCHEMES:
             return None  # runs in a browser; never a story's page (an export made it a link)
-        if scheme not in ("http", "https") or not parts.hostname:
+        if scheme and scheme not in ("http", "https"):
+            return None  # file:///etc/passwd in an item was stored (and exported) as a link
+        if not scheme or not parts.hostname:
             return url
         host = parts.hostname.lower().rstrip(".")
         port = parts.port
@@ -65,8 +69,8 @@ def canonical_url(url: str | None) -> str | None:
         netloc = f"{userinfo}@{netloc}"
     query = parts.query
     if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        kept = [(k, v) for k, v in pairs if not is_tracking_param(k)]
-        query = urlencode(kept, doseq=True) if len(kept) != len(pairs) else query
+        pieces = query.split("&")
+        kept = [p for p in pieces if not p or not is_tracking_param(unquote_plus(p.split("=")[0]))]
+        query = "&".join(p for p in kept if p) if len(kept) != len(pieces) else query
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, query, ""))

@@ -243,6 +243,7 @@ def test_csv_cells_are_never_formulas(polled: tuple[Path, Path]) -> None:
     with sqlite3.connect(db) as conn:
         conn.execute('UPDATE stories SET title = \'=HYPERLINK("http://x.example","go")\'')
         conn.execute("UPDATE stories SET url = '=cmd|calc'")  # as a feed may give it
+        conn.execute("UPDATE feeds SET url = '@SUM(A1).xml'")  # a local file's name, say
         conn.execute("INSERT OR REPLACE INTO story_tags (story_id, tag, rule) SELECT id, '+x', "
                      "'feed' FROM stories")  # fmt: skip
     code, out, _err = invoke("export", "--format", "csv", "--config", str(config), "--db", str(db))
@@ -250,6 +251,7 @@ def test_csv_cells_are_never_formulas(polled: tuple[Path, Path]) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and all(row["title"].startswith("'=HYPERLINK") for row in rows)
     assert all(row["url"] == "'=cmd|calc" and row["tags"].startswith("'+x") for row in rows)
+    assert all(row["feed_url"] == "'@SUM(A1).xml" for row in rows)
 
 
 def test_markdown_links_keep_urls_with_brackets() -> None:

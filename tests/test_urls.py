@@ -61,7 +61,7 @@ def test_examples() -> None:
     assert canonical_url("https://x.example/p?id=3&fbclid=abc&page=2") == (
         "https://x.example/p?id=3&page=2"
     )
-    assert canonical_url("mailto:someone@example.com") == "mailto:someone@example.com"
+    assert canonical_url("mailto:someone@example.com") is None  # no page to open
     assert canonical_url("") is None and canonical_url(None) is None
     assert canonical_url("https://[::1]:99/x") == "https://[::1]:99/x"
 
@@ -76,4 +76,15 @@ def test_script_links_are_no_links() -> None:
         "data:text/html,x",
     ):
         assert canonical_url(link) is None, link
-    assert canonical_url("mailto:desk@news.example") == "mailto:desk@news.example"
+    # Other schemes are no story's page either: file:///etc/passwd was stored as a link.
+    for link in ("mailto:desk@news.example", "file:///etc/passwd", "ftp://f.example/x"):
+        assert canonical_url(link) is None, link
+
+
+def test_the_query_kept_is_the_query_written() -> None:
+    """`?flag&utm_medium=z` became `?flag=`, another address for some servers."""
+    assert canonical_url("http://a.example/q?flag&utm_medium=z") == "http://a.example/q?flag"
+    assert canonical_url("http://a.example/q?a=1&flag&utm_source=x&b=") == (
+        "http://a.example/q?a=1&flag&b="
+    )
+    assert canonical_url("http://a.example/?q=a%20b+c&fbclid=1") == "http://a.example/?q=a%20b+c"
