@@ -24,7 +24,7 @@ import io
 import re
 import time
 from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -50,7 +50,7 @@ _HTML_START = re.compile(
 
 @dataclass(frozen=True)
 class ParsedEntry:
-    key: str  # per-feed identity: guid, else canonical link, else content hash
+    key: str  # per-feed identity: guid, else canonical link, else content hash (see _unshared)
     url: str | None
     title: str
     summary: str
@@ -215,8 +215,30 @@ def _parsed(
     return ParsedFeed(
         title=_truncate(html_to_line(feed.get("title") or ""), MAX_TITLE) or None,
         site_url=canonical_url(feed.get("link")) if isinstance(feed.get("link"), str) else None,
-        entries=entries,
+        entries=_unshared(entries),
     )
+
+
+def _unshared(entries: list[ParsedEntry]) -> list[ParsedEntry]:
+    """A guid that items with different links share (a CMS giving every item the site's
+    address) names none of them: those items are known by their links. Only the first was
+    ever stored. Items sharing a guid and a link stay one story, the first one."""
+    links: dict[str, set[str | None]] = {}
+    for entry in entries:
+        links.setdefault(entry.key, set()).add(entry.url)
+    shared = {key for key, urls in links.items() if len(urls) > 1}
+    if not shared:
+        return entries
+    return [
+        replace(entry, key=_key_of(entry.url))
+        if entry.key in shared and entry.url and entry.key != entry.url
+        else entry
+        for entry in entries
+    ]
+
+
+def _key_of(text: str) -> str:
+    return text if len(text) <= MAX_KEY else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 _GUID = re.compile(rb"<guid\b[^>]*>\s*(?:<!\[CDATA\[)?([^<\]]*?)(?:\]\]>)?\s*</guid>")

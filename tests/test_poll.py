@@ -498,6 +498,29 @@ def test_a_feed_cut_off_mid_item_changes_no_stored_story(server: FeedServer, db_
     assert (whole_again.new_stories, whole_again.updated_stories) == (0, 0)
 
 
+def test_items_sharing_a_guid_with_their_own_links_are_each_stored(
+    server: FeedServer, db_path: Path
+) -> None:
+    """A feed giving every item the site's address as guid had only its first item stored,
+    poll after poll. Items with their own links are known by them; they stay put across polls
+    and an edit of one is an update of that one."""
+    shared = [
+        {"title": f"Item {n}", "guid": "https://site.example/", "link": f"https://site.example/{n}"}
+        for n in range(3)
+    ]
+    server.routes["/g.xml"] = Route(body=rss(shared))
+    settings = make_settings([server.url("/g.xml")])
+    assert run_poll(settings, db_path).new_stories == 3
+    shared[1] = dict(shared[1], title="Item 1, edited")
+    server.routes["/g.xml"] = Route(
+        body=rss([*shared, dict(shared[0], link="https://site.example/9", title="Item 9")])
+    )
+    again = run_poll(settings, db_path, all_feeds=True)
+    assert (again.new_stories, again.updated_stories) == (1, 1)
+    titles = [r[0] for r in rows(db_path, "SELECT title FROM stories ORDER BY id")]
+    assert titles == ["Item 0", "Item 1, edited", "Item 2", "Item 9"]
+
+
 def test_a_malformed_feed_with_nothing_recovered_is_a_failure(
     server: FeedServer, db_path: Path
 ) -> None:
