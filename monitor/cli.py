@@ -48,14 +48,14 @@ def common_options(func: F) -> F:
     @click.option(
         "--config",
         "config",
-        type=click.Path(dir_okay=False),
+        type=click.Path(),
         default=None,
         help="feeds.yaml to use [env MONITOR_CONFIG; default: the repo's feeds.yaml].",
     )
     @click.option(
         "--db",
         "db",
-        type=click.Path(dir_okay=False),
+        type=click.Path(),
         default=None,
         help="SQLite database [env MONITOR_DB; default: the repo's db/monitor.db].",
     )
@@ -139,8 +139,8 @@ class _DefaultToTui(DefaultGroup):
     epilog=EXIT_CODES_HELP,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.option("--config", type=click.Path(dir_okay=False), default=None, help="feeds.yaml to use.")
-@click.option("--db", type=click.Path(dir_okay=False), default=None, help="SQLite database.")
+@click.option("--config", type=click.Path(), default=None, help="feeds.yaml to use.")
+@click.option("--db", type=click.Path(), default=None, help="SQLite database.")
 @click.version_option(__version__, prog_name="monitor")
 def cli(config: str | None, db: str | None) -> None:
     """Follow one fast-moving story: feeds → SQLite → tags → event groups → new claims.
@@ -541,8 +541,8 @@ def remove(config: str | None, db: str | None, address: str) -> None:
 
 
 @cli.group()
-@click.option("--config", type=click.Path(dir_okay=False), default=None, help="feeds.yaml to use.")
-@click.option("--db", type=click.Path(dir_okay=False), default=None, help="SQLite database.")
+@click.option("--config", type=click.Path(), default=None, help="feeds.yaml to use.")
+@click.option("--db", type=click.Path(), default=None, help="SQLite database.")
 def opml(config: str | None, db: str | None) -> None:
     """Import or export subscriptions as OPML."""
 

@@ -422,18 +422,45 @@ def _duplicate_feeds(feeds: Any) -> list[str]:
     return lines
 
 
+MAX_CONFIG_BYTES = 4 * 1024 * 1024  # thousands of feeds fit in a few hundred KiB
+
+
 def load_settings(path: Path | str) -> Settings:
     """Read and validate feeds.yaml, or raise ConfigError naming file, field and problem."""
     path = Path(path)
+    return settings_from_data(parse_yaml(read_config_text(path), path), str(path))
+
+
+def read_config_text(path: Path) -> str:
+    """feeds.yaml's text. Only a regular file, and at most MAX_CONFIG_BYTES of it: `--config
+    /dev/zero` grew to 7 GB of memory, and a named pipe waited for a writer for ever."""
+    import stat
+
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
-    return settings_from_data(parse_yaml(text, path), str(path))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ConfigError(f"{path}: cannot read (Is a directory)")
+        raise ConfigError(f"{path}: not a regular file (a device or a pipe); give a YAML file")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{path}: larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB; is it feeds.yaml?"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def parse_yaml(text: str, path: Path | str) -> Any:

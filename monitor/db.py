@@ -40,6 +40,8 @@ def connect(
     The connection is in autocommit mode (`isolation_level=None`); use `write()` for writes.
     """
     path = Path(path)
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a directory, not a database file")
     try:
         if readonly:
             conn = sqlite3.connect(

@@ -36,6 +36,7 @@ from monitor.config import (
     PollSettings,
     address_key,
     parse_yaml,
+    read_config_text,
     settings_from_data,
 )
 from monitor.textclean import clean_line
@@ -219,8 +220,7 @@ def read_config(path: Path) -> tuple[str, str]:
     was written on Windows), so an edit writes it back the way it was. "" for no file."""
     if not path.exists():
         return "", "\n"
-    with path.open(encoding="utf-8", newline="") as handle:
-        raw = handle.read()
+    raw = read_config_text(path)
     return raw.replace("\r\n", "\n"), "\r\n" if "\r\n" in raw else "\n"
 
 

@@ -126,6 +126,41 @@ def test_missing_config_file(tmp_path: Path) -> None:
     assert not (tmp_path / "m.db").exists()
 
 
+def test_a_config_that_is_no_regular_file_or_far_too_big(tmp_path: Path) -> None:
+    """`--config /dev/zero` grew to 7 GB of memory; a named pipe waited for ever; a directory
+    was click's usage error, without the JSON `poll --json` promises."""
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.yaml"
+    big.write_text("# padding\n" * 500_000 + "feeds: []\n", encoding="utf-8")
+    (tmp_path / "dir.yaml").mkdir()
+    expected = {
+        "/dev/zero": "not a regular file",
+        str(fifo): "not a regular file",
+        str(big): "larger than 4 MiB",
+        str(tmp_path / "dir.yaml"): "Is a directory",
+    }
+    for config, words in expected.items():
+        code, err = _invoke("feeds", "--config", config, "--db", str(tmp_path / "m.db"))
+        assert code == 2 and f"{config}: " in err and words in err, (config, err)
+    done = runmonitor.run(
+        "poll", "--json", "--config", str(tmp_path / "dir.yaml"), "--db", str(tmp_path / "m.db")
+    )
+    assert done.code == 2 and '"exit_code": 2' in done.out
+    assert not (tmp_path / "m.db").exists()
+
+
+def test_a_database_path_that_is_a_directory(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    (tmp_path / "m.db").mkdir()
+    done = runmonitor.run("poll", "--json", "--config", str(config), "--db", str(tmp_path / "m.db"))
+    assert done.code == 4
+    assert "is a directory, not a database file" in done.out
+
+
 def test_config_error_through_the_real_command(tmp_path: Path) -> None:
     """What cron sees: exit 2, the message on stderr, no traceback, nothing on stdout."""
     config = tmp_path / "feeds.yaml"
