@@ -150,6 +150,31 @@ async def test_a_poll_lock_held_by_cron_is_reported_and_retried(
             assert LOCKED_RETRY >= 30
 
 
+async def test_with_auto_poll_off_an_r_that_met_a_lock_is_retried(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    """With --no-poll the status line said "will retry" and never did; after the other poll
+    ended the message stayed. Now the retry is armed, and the other poll's end settles it."""
+    server.routes["/a.xml"] = Route(body=feed_items("a", 1))
+    db = tmp_path / "m.db"
+    app = app_for(server, db, ["/a.xml"], poll=False)
+    lock = _PollLock(db)
+    lock.__enter__()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await until(pilot, lambda: "another poll is running" in screen_text(app))
+            assert app._poll_timer is not None and app.poll_status.next_at is not None
+            lock.__exit__(None, None, None)
+            await asyncio.to_thread(run_poll, app.settings, db)  # the other poll ends
+            await until(pilot, lambda: "another poll is running" not in screen_text(app))
+            assert app._poll_timer is None and app.poll_status.next_at is None
+            assert server.hits["/a.xml"] == 1
+    finally:
+        lock.__exit__(None, None, None)
+
+
 async def test_after_a_cron_poll_the_next_poll_is_when_feeds_are_due(
     tmp_path: Path, server: FeedServer
 ) -> None:

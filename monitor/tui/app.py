@@ -151,7 +151,8 @@ class MonitorApp(App[int]):
         self._write_conn: sqlite3.Connection | None = None
         self._write_lock = threading.Lock()
         self._writes_cancelled = threading.Event()
-        self._undo: queries.Marked | None = None  # the last M or C, until z or the next one
+        self._undo: queries.Marked | None = None
+        self._poll_all = False  # whether the running (or last) poll was of every feed  # the last M or C, until z or the next one
         self._data_version = -1
         self._poll_timer: Timer | None = None
         self._last_poll_seen: str | None = None
@@ -243,7 +244,7 @@ class MonitorApp(App[int]):
         """After a poll by another process (cron), the next poll is when feeds are due again,
         not when this UI's timer was set before it ("next 10:05" would stay on the status line
         after 10:05 has passed, and a poll would start only to find nothing due)."""
-        if not self.poll_status.enabled or self.poll_status.running:
+        if self.poll_status.running:
             return
         try:
             last = queries.poll_state(self.read_conn).last_poll
@@ -253,7 +254,12 @@ class MonitorApp(App[int]):
             self._last_poll_seen = last
             if self.poll_status.message == LOCKED_MESSAGE:
                 self.poll_status.message = ""
-            self._arm_poll(self._next_delay())
+            if self.poll_status.enabled:
+                self._arm_poll(self._next_delay())
+            elif self._poll_timer is not None:  # the retry of an `r`: the other poll did it
+                self._poll_timer.stop()
+                self._poll_timer = None
+                self.poll_status.next_at = None
 
     def announce_change(self) -> None:
         for screen in self.screen_stack:
@@ -292,6 +298,7 @@ class MonitorApp(App[int]):
             self._poll_timer.stop()
             self._poll_timer = None
         self.poll_status.running = True
+        self._poll_all = all_feeds
         self.poll_status.due = self.poll_status.done = 0
         self.poll_status.message = ""
         self._announce_poll_state()
@@ -503,6 +510,12 @@ class MonitorApp(App[int]):
                     )
             if self.poll_status.enabled:
                 self._arm_poll(delay)
+            elif self.poll_status.message == LOCKED_MESSAGE:
+                # Auto-poll is off, but the reader asked for this poll (r): it is tried again.
+                self.poll_status.next_at = self.clock() + timedelta(seconds=delay)
+                self._poll_timer = self.set_timer(
+                    delay, partial(self.start_poll, self._poll_all), name="retry poll"
+                )
             else:
                 self.poll_status.next_at = None
             self.check_database()
