@@ -24,10 +24,13 @@ _ESCAPES = re.compile(
 # C0 controls except tab/newline, DEL, C1 controls, bidi embeddings/overrides/isolates, marks;
 # and invisible characters terminals and the TUI's width count disagree on, which shifted the
 # columns of a row: zero-width joiner (an emoji sequence then shows as its parts), word joiners,
-# variation selectors 15/16 (text or emoji presentation), tag characters.
+# variation selectors 15/16 (text or emoji presentation), tag characters, skin-tone modifiers
+# ("👍🏽" took four cells in tmux, two in the TUI's count) and the Hangul fillers (blank, counted
+# as no width by the TUI and as one or two by terminals).
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200d\u200e\u200f\u061c\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufe0e\ufe0f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+    "\u2066-\u2069\ufe0e\ufe0f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+    "\U0001f3fb-\U0001f3ff\u1160\u3164\uffa0]"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")

@@ -9,7 +9,10 @@ from rich.cells import cell_len
 
 from monitor.textclean import clean_line, clean_text, html_to_text
 
-INVISIBLE = "\u200d\u2060\u2061\u2062\u2063\u2064\ufe0e\ufe0f\ufeff\U000e0041\U000e007f"
+INVISIBLE = (
+    "\u200d\u2060\u2061\u2062\u2063\u2064\ufe0e\ufe0f\ufeff\U000e0041\U000e007f"
+    "\U0001f3fb\U0001f3fd\U0001f3ff\u1160\u3164\uffa0"
+)
 
 
 def test_invisible_characters_are_dropped() -> None:
@@ -39,6 +42,13 @@ def test_widths_agree_for_an_emoji_sequence() -> None:
     # both see three emoji of 2 cells.
     cleaned = clean_line("\U0001f468\u200d\U0001f469\u200d\U0001f467")
     assert cell_len(cleaned) == 6 and len(cleaned) == 3
+
+
+def test_skin_tones_and_hangul_fillers_go() -> None:
+    """The TUI counted them as no width and tmux as one or two: the age column was cut short
+    ("1 src 15" for "1 src 150w")."""
+    assert clean_line("A \U0001f44d\U0001f3fd skin tone") == "A \U0001f44d skin tone"
+    assert clean_line("x\u3164y\uffa0z\u1160") == "xyz"
 
 
 def test_an_unterminated_osc_loses_its_introducer_not_the_rest_of_the_line() -> None:
