@@ -110,16 +110,29 @@ def _check_db_dir(db_path: Path, *, as_json: bool = False) -> None:
         )
 
 
+_opened: list[Path] = []  # the database this command opened, named by a later database error
+
+
+def _db_error(exc: BaseException) -> str:
+    """ "database error: <db>: …": sqlite's messages ("database disk image is malformed",
+    "attempt to write a readonly database") do not say which file."""
+    text = str(exc)
+    if _opened and str(_opened[-1]) not in text:
+        text = f"{_opened[-1]}: {text}"
+    return f"database error: {text}"
+
+
 def _open_db(db_path: Path, *, readonly: bool = False) -> Any:
     from monitor.db import DatabaseError, connect
 
+    _opened.append(db_path)
     _check_db_dir(db_path)
     if readonly and not db_path.exists():
         _fail(f"{db_path}: no database yet; run `monitor poll` first", ExitCode.DATABASE)
     try:
         return connect(db_path)
     except DatabaseError as exc:
-        _fail(f"database error: {exc}", ExitCode.DATABASE)
+        _fail(_db_error(exc), ExitCode.DATABASE)
 
 
 class _DefaultToTui(DefaultGroup):
@@ -664,7 +677,7 @@ def main() -> None:
             exc.show()
             code = exc.exit_code
         except (sqlite3.Error, DatabaseError) as exc:  # last resort: a clear line, not a traceback
-            _fail(f"database error: {exc}", ExitCode.DATABASE)
+            _fail(_db_error(exc), ExitCode.DATABASE)
     except SystemExit as exc:
         _exit_now(exc.code)
     except BrokenPipeError:  # the reader went away (`monitor export | head`)

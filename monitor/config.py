@@ -150,7 +150,9 @@ class FeedConfig(_Strict):
     def _check_tags(cls, value: list[str]) -> list[str]:
         for tag in value:
             if not is_tag_name(tag):
-                raise ValueError(f"{tag!r}: a tag is letters, digits, '_', '-' or '.'")
+                raise ValueError(
+                    f"{tag!r}: a tag is letters, digits, '_', '-' or '.', starting with a letter, digit or '_'"
+                )
         return value
 
     def is_local(self) -> bool:

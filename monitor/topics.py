@@ -210,7 +210,9 @@ class TopicsConfig(_Strict):
     def _check_tag_names(cls, value: dict[str, TopicConfig]) -> dict[str, TopicConfig]:
         for name in value:
             if not _TAG_NAME.match(name):
-                raise ValueError(f"{name!r}: a tag is letters, digits, '_', '-' or '.'")
+                raise ValueError(
+                    f"{name!r}: a tag is letters, digits, '_', '-' or '.', starting with a letter, digit or '_'"
+                )
         return value
 
     @model_validator(mode="after")

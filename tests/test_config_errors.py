@@ -64,6 +64,7 @@ BROKEN: dict[str, tuple[str | bytes, str, str]] = {
     "number_as_text": ("poll:\n  interval_minutes: '30'\n", "poll.interval_minutes", "valid number"),
     "url_line_break": ('feeds:\n  - url: "https://a.example/\\nrss"\n', "feeds[0].url", "control character"),
     "feed_tag_not_a_name": ("feeds:\n  - url: https://a.example/rss\n    tags: [two words]\n", "feeds[0].tags", "a tag is letters"),
+    "feed_tag_dash_first": ("feeds:\n  - url: https://a.example/rss\n    tags: [-x]\n", "feeds[0].tags", "starting with a letter, digit or '_'"),
     "control_character": ("feeds:\n  - url: https://a.example/rss\n    title: a\x1bb\n", "line 3", "U+001B"),
 }  # fmt: skip
 
