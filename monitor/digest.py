@@ -34,6 +34,7 @@ from monitor.wording import plural
 
 MAX_GROUPS = 300  # per section
 MAX_CLAIMS = 6  # claims shown for a new group
+UNTITLED_CHARS = 80  # of the summary shown for a group whose stories have no headline
 MAX_CONFLICTS = 6  # reports that disagree, shown per group
 MAX_SOURCES = 4  # source names shown per group
 _DURATION = re.compile(r"^\s*\d+\s*[mhdw]\s*$")
@@ -282,9 +283,19 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
         _conflicts(conn, group_id, floor),
         {claim_id for claim_id, claim in claims if claim.text in listed},
     )
+    title = clean_line(row["title"])
+    if not title:  # items without a headline: the start of what the first one says
+        first = conn.execute(
+            "SELECT summary FROM stories WHERE group_id = ? AND summary != '' ORDER BY id LIMIT 1",
+            (group_id,),
+        ).fetchone()
+        text = clean_line(first[0]) if first else ""
+        title = (
+            text[:UNTITLED_CHARS] + "…" if len(text) > UNTITLED_CHARS else text
+        ) or "(untitled)"
     return DigestGroup(
         id=group_id,
-        title=clean_line(row["title"]),
+        title=title,
         url=lead["url"] if lead else None,
         first_seen=row["first_seen"],
         last_seen=row["last_seen"],

@@ -440,3 +440,21 @@ def test_a_corrected_figure_is_reported_once_in_every_format(conn: sqlite3.Conne
     assert json.loads(digest.render(report, "json"))["updated_groups"][0]["corrections"]
     digest.mark_sent(conn, report)
     assert digest.build(conn, "last").empty
+
+
+def test_a_group_without_a_headline_is_named_by_what_it_says(conn: sqlite3.Connection) -> None:
+    """An item with no title printed as an empty "NEW      " line."""
+    ingest(
+        conn,
+        [
+            {
+                "feed": "Desk D",
+                "title": "",
+                "summary": "A short note without a headline says the lab hired two people.",
+                "seen": stamp(0.1),
+            }
+        ],
+    )
+    (group,) = digest.build(conn, "24h").new_groups
+    assert group.title == "A short note without a headline says the lab hired two people."
+    assert "NEW      A short note" in digest.render(digest.build(conn, "24h"), "text")
