@@ -147,7 +147,7 @@ def group_header(
     facts = [
         f"{item.story_count} stor{'y' if item.story_count == 1 else 'ies'}",
         f"{item.source_count} source{'' if item.source_count == 1 else 's'}",
-        f"first {ago(item.first_seen, now)}",
+        f"first seen {ago(item.first_seen, now)}",  # here; a claim's time is its source's
         f"latest {ago(item.activity, now)}",
     ]
     if item.is_lone:
@@ -155,7 +155,7 @@ def group_header(
     marker = "new activity" if not item.seen and not item.is_lone else ""
     extra = cell_len(marker) + 2 if marker else 0
     if width > 0 and cell_len(" · ".join(facts)) + extra > width:
-        facts = [fact for fact in facts if not fact.startswith("first ")]
+        facts = [fact for fact in facts if not fact.startswith("first seen ")]
     if width > 0 and cell_len(" · ".join(facts)) + extra > width:
         marker, extra = "", 0  # the list's ● says it too
     line = " · ".join(facts)
