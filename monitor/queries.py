@@ -821,10 +821,17 @@ def group_stories(
     item: GroupRow,
     limit: int = MAX_GROUP_STORIES,
     feed: int | None = None,
+    starred_first: bool = False,
 ) -> list[StoryRow]:
     """The item's stories, newest first; with `feed` (the list is filtered by it), the stories
-    that feed carried come first, marked `in_feed`: the reason the group is listed."""
-    params: dict[str, Any] = {"feed": feed, "limit": limit}
+    that feed carried come first, marked `in_feed`: the reason the group is listed. So do the
+    starred ones when the list shows only groups with starred stories (a reading list: the
+    cursor opens on the saved story, not on the group's newest)."""
+    params: dict[str, Any] = {
+        "feed": feed,
+        "limit": limit,
+        "starred_first": int(starred_first),
+    }
     if item.story_id is not None:
         rows = conn.execute(
             f"{_STORY_SELECT} WHERE s.id = :id", dict(params, id=item.story_id)
@@ -832,6 +839,7 @@ def group_stories(
     else:
         rows = conn.execute(
             f"{_STORY_SELECT} WHERE s.group_id = :id ORDER BY in_feed DESC, "
+            "s.starred * :starred_first DESC, "
             "COALESCE(s.published, s.first_seen) DESC, s.id DESC LIMIT :limit",
             dict(params, id=item.group_id),
         ).fetchall()

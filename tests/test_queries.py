@@ -201,6 +201,25 @@ def test_a_feeds_own_stories_come_first_in_its_groups(conn: sqlite3.Connection) 
     ]
 
 
+def test_with_the_starred_filter_a_groups_starred_stories_come_first(
+    conn: sqlite3.Connection,
+) -> None:
+    """`*` lists groups with a starred story, but the group opened on its newest story: the
+    saved one had to be looked for."""
+    for item in everything(q.GroupQuery(conn, q.Filters(), NOW)):
+        stories = q.group_stories(conn, item)
+        if len(stories) >= 3:
+            break
+    else:
+        pytest.fail("no group of three stories")
+    oldest = stories[-1]
+    q.set_starred(conn, oldest.id, True)
+    assert q.group_stories(conn, item)[0].id == stories[0].id
+    starred = q.group_stories(conn, item, starred_first=True)
+    assert starred[0].id == oldest.id and starred[0].starred
+    assert [s.id for s in starred[1:]] == [s.id for s in stories[:-1]]
+
+
 def test_search_is_full_text_and_never_a_syntax_error(conn: sqlite3.Connection) -> None:
     rows = everything(q.GroupQuery(conn, q.Filters(search="Behemoth"), NOW))
     assert rows

@@ -249,7 +249,13 @@ class MainScreen(Screen[None]):
         same = item is not None and item.key == self._open_key
         try:
             conn = self.monitor.read_conn
-            stories = group_stories(conn, item, feed=self.filters.feed) if item else []
+            stories = (
+                group_stories(
+                    conn, item, feed=self.filters.feed, starred_first=self.filters.starred
+                )
+                if item
+                else []
+            )
             claims = group_claims(conn, item) if item else []
             corrections = group_corrections(conn, item) if item else []
         except sqlite3.Error as exc:
