@@ -790,6 +790,19 @@ def feed_source(conn: sqlite3.Connection, config_url: str) -> tuple[int, str] | 
     return None if row is None else (int(row["id"]), _source_name(row["title"], row["config_url"]))
 
 
+def feed_story_ids(conn: sqlite3.Connection, config_url: str, *, unread: bool = False) -> list[int]:
+    """The stories the feed configured as `config_url` carried (only the unread ones)."""
+    return [
+        int(row[0])
+        for row in conn.execute(
+            "SELECT DISTINCT src.story_id FROM story_sources src "
+            "JOIN feeds f ON f.id = src.feed_id JOIN stories s ON s.id = src.story_id "
+            "WHERE f.config_url = ? AND (NOT ? OR NOT s.read) ORDER BY src.story_id",
+            (config_url, int(unread)),
+        )
+    ]
+
+
 _STORY_SELECT = """
     SELECT s.id, s.title, s.url, f.title AS feed_title, f.config_url, s.published, s.first_seen,
            s.read, s.starred, s.is_updated,

@@ -687,6 +687,40 @@ async def test_a_feed_fetched_with_a_malformed_body_says_warn(sample_db: Path) -
         assert statuses.count("warn") == 1 and "ok" in statuses
 
 
+async def test_m_on_the_feeds_screen_marks_the_feed_read_and_z_undoes_it(
+    sample_db: Path,
+) -> None:
+    """Miniflux marks one feed read; the feeds screen had no way to."""
+    app = make_app(sample_db)
+
+    def unread(feed: str) -> int:
+        return int(
+            db_row(
+                sample_db,
+                "SELECT COUNT(DISTINCT s.id) FROM stories s JOIN story_sources src "
+                "ON src.story_id = s.id JOIN feeds f ON f.id = src.feed_id "
+                "WHERE f.config_url = ? AND NOT s.read",
+                feed,
+            )[0]
+        )
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        feeds = app.screen.query_one(FeedList)
+        while feeds.get_row(feeds.cursor)["unread"] == 0:  # type: ignore[index]
+            await pilot.press("j")
+        url = feeds.get_row(feeds.cursor)["url"]  # type: ignore[index]
+        before = unread(url)
+        assert before > 0
+        await pilot.press("M")
+        await until(pilot, lambda: unread(url) == 0)
+        await until(pilot, lambda: app._undo is not None)
+        await pilot.press("z")
+        await until(pilot, lambda: unread(url) == before)
+
+
 async def test_enter_on_a_feed_lists_the_groups_with_its_stories(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -590,6 +590,7 @@ class MonitorApp(App[int]):
                 self.read_conn,
                 self.clock,
                 self.show_feed,
+                mark_read=lambda ids: self.mark_items_read([], ids),
                 subscribe=self.subscribe,
                 unsubscribe=self.unsubscribe,
                 config_name=str(self.config.path),
@@ -824,6 +825,12 @@ def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
             ),
             ("Add a feed", "Subscribe to a feed or a web page's feed (a)", "add"),
             ("Remove the feed", "Unsubscribe from the feed under the cursor (d)", "remove"),
+            (
+                "Mark the feed read",
+                "Every story of the feed under the cursor (M)",
+                "mark_feed_read",
+            ),
+            ("Undo mark read", "Put back the last mark read (z)", "app.undo_marked"),
             ("Back", "Back to the groups (Esc)", "app.pop_screen"),
         ]
     return app_commands

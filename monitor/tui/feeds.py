@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from monitor.feedstatus import feed_statuses
-from monitor.queries import feed_source
+from monitor.queries import feed_source, feed_story_ids
 from monitor.tui.dialogs import AddFeedDialog, ConfirmDialog, remove_question
 from monitor.tui.footer import KeyFooter
 from monitor.tui.messages import DatabaseChanged, PollStateChanged
@@ -169,6 +169,8 @@ class FeedsScreen(Screen[None]):
         ),
         Binding("a", "add", "Add", tooltip="Subscribe to a feed or a web page's feed"),
         Binding("d,delete", "remove", "Remove", tooltip="Unsubscribe (its stories are kept)"),
+        Binding("M", "mark_feed_read", "All read", tooltip="Mark every story of the feed read"),
+        Binding("z", "app.undo_marked", "Undo", show=False, tooltip="Undo the last M"),
     ]
 
     def __init__(
@@ -177,6 +179,7 @@ class FeedsScreen(Screen[None]):
         clock: Callable[[], datetime],
         show_feed: Callable[[int, str], None],
         *,
+        mark_read: Callable[[list[int]], None] | None = None,
         subscribe: Callable[[str], None] | None = None,
         unsubscribe: Callable[[str], None] | None = None,
         config_name: str = "feeds.yaml",
@@ -187,6 +190,7 @@ class FeedsScreen(Screen[None]):
         self.conn = conn
         self.clock = clock
         self.show_feed = show_feed
+        self.mark_read = mark_read
         self.subscribe = subscribe
         self.unsubscribe = unsubscribe
         self.config_name = config_name
@@ -254,6 +258,23 @@ class FeedsScreen(Screen[None]):
             self.reload()
             return
         self.show_feed(*found)
+
+    def action_mark_feed_read(self) -> None:
+        """Every story the feed under the cursor carried, read (as Miniflux's "mark this feed
+        as read"); z undoes it."""
+        feeds = self.query_one(FeedList)
+        row = feeds.get_row(feeds.cursor)
+        if row is None or self.mark_read is None:
+            return
+        try:
+            ids = feed_story_ids(self.conn, row["url"], unread=True)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the feed: {exc}", severity="error", markup=False)
+            return
+        if not ids:
+            self.notify("Nothing to mark: every story of this feed is read.", timeout=2)
+            return
+        self.mark_read(ids)
 
     def action_add(self, address: str = "") -> None:
         """Ask for an address (`address`: the one whose check just failed, to correct)."""
