@@ -496,10 +496,12 @@ def add(
     ADDRESS may be a feed, a web page that names its feeds (the first that works is added; the
     others are listed) or a local file path; `example.com` means https://example.com. The
     address is fetched once first (exit 1 if no feed is found there; --no-check skips that).
-    Already subscribed: nothing changes (exit 0). The next poll fetches the new feed.
+    Already subscribed: --title and --tag are given to its entry (tags added to its own; the
+    entry is rewritten, comments inside it go), else nothing changes (exit 0). The next poll
+    fetches the new feed.
     """
     from monitor.config import ConfigError, PollSettings, resolve_paths
-    from monitor.subscribe import AlreadySubscribed, SubscribeError, add_feed
+    from monitor.subscribe import AlreadySubscribed, SubscribeError, add_feed, update_feed
 
     config_path, _db_path = resolve_paths(config, db)
     poll = _load(config, db)[0].poll if config_path.exists() else PollSettings()
@@ -508,7 +510,18 @@ def add(
     except ConfigError as exc:
         _fail(f"config error: {exc}", ExitCode.USAGE)
     except AlreadySubscribed as exc:
-        click.echo(f"{clean_line(str(exc))}; nothing changed.")
+        if title is None and not tags:
+            click.echo(f"{clean_line(str(exc))}; nothing changed.")
+            return
+        try:  # a title or tags for a feed that is there: given to its entry
+            feed = update_feed(config_path, address, title=title, tags=tags)
+        except (SubscribeError, ConfigError) as problem:
+            _fail(str(problem), ExitCode.USAGE)
+        what = [f"title “{clean_line(feed.title)}”"] if feed.title else []
+        what += [f"tags [{', '.join(feed.tags)}]"] if feed.tags else []
+        click.echo(
+            f"Already subscribed to {clean_line(feed.url)}; it now has {' and '.join(what)}."
+        )
         return
     except SubscribeError as exc:
         if exc.fetch_failed:

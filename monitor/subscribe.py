@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from monitor.config import (
@@ -175,9 +176,19 @@ def _items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
     return items
 
 
-def remove_feed_from_yaml(text: str, url: str) -> str:
-    """Return `text` without the `feeds:` entry whose url is `url` (its item and the lines
-    under it). Raises SubscribeError unless exactly one entry is found."""
+@dataclass
+class _Entry:
+    """Where one feed's entry is in feeds.yaml's lines, and what it says."""
+
+    lines: list[str]
+    block: tuple[int, int]  # the `feeds:` key's line and the line after its list
+    first: int
+    stop: int
+    data: dict[str, Any]
+
+
+def _find_entry(text: str, url: str) -> _Entry:
+    """The entry whose url is `url`. Raises SubscribeError unless exactly one is found."""
     lines = text.splitlines(keepends=True)
     block = _feeds_block(lines)
     if block is None:
@@ -190,20 +201,47 @@ def remove_feed_from_yaml(text: str, url: str) -> str:
             continue
         entry = value[0] if isinstance(value, list) and value else None
         if isinstance(entry, dict) and str(entry.get("url", "")).strip() == url:
-            found.append((first, stop))
+            found.append((first, stop, entry))
     if len(found) != 1:
         raise SubscribeError(
             f"{url} is listed {len(found)} times in feeds.yaml"
             if found
             else f"could not find the entry for {url} in feeds.yaml; edit the file by hand"
         )
-    first, stop = found[0]
+    first, stop, entry = found[0]
+    return _Entry(lines, block, first, stop, entry)
+
+
+def remove_feed_from_yaml(text: str, url: str) -> str:
+    """Return `text` without the `feeds:` entry whose url is `url` (its item and the lines
+    under it). Raises SubscribeError unless exactly one entry is found."""
+    found = _find_entry(text, url)
+    lines, block, first, stop = found.lines, found.block, found.first, found.stop
     rest = lines[:first] + lines[stop:]
     if not _items(rest, block[0] + 1, block[1] - (stop - first)):
         key = re.match(r"^feeds\s*:\s*(#.*)?$", rest[block[0]].rstrip("\n"))
         if key:  # the last one: an empty `feeds:` would read as null
             rest[block[0]] = "feeds: []" + (f"  {key.group(1)}" if key.group(1) else "") + "\n"
     return "".join(rest)
+
+
+def update_feed_in_yaml(text: str, url: str, title: str | None, tags: Sequence[str]) -> str:
+    """Return `text` with the entry of `url` given `title` (when not None) and `tags` added to
+    its own. The entry is written anew (comments inside it go); the rest stays as it was."""
+    found = _find_entry(text, url)
+    data = dict(found.data)
+    if title is not None:
+        data["title"] = title
+    old_tags = data.get("tags")
+    data["tags"] = list(dict.fromkeys([*(old_tags if isinstance(old_tags, list) else []), *tags]))
+    indent = re.match(r"^(\s*)-", found.lines[found.first])
+    pad = indent.group(1) if indent else "  "
+    entry = f"{pad}- url: {json.dumps(url)}\n" + "".join(
+        f"{pad}  {key}: {json.dumps(value, ensure_ascii=False)}\n"
+        for key, value in data.items()
+        if key != "url" and value not in (None, [])
+    )
+    return "".join(found.lines[: found.first]) + entry + "".join(found.lines[found.stop :])
 
 
 def _urls(text: str) -> list[str]:
@@ -493,6 +531,29 @@ def _first_problem(exc: ValueError) -> str:
         message = str(first.get("msg", exc)).removeprefix("Value error, ")
         return f"{where}: {message}" if where else message
     return str(exc)
+
+
+def update_feed(
+    config_path: Path, address: str, *, title: str | None = None, tags: Sequence[str] = ()
+) -> FeedConfig:
+    """Give the subscribed feed at `address` a title and more tags (`monitor add` of a feed
+    that is there already, with --title or --tag). Raises SubscribeError or ConfigError."""
+    with ConfigLock(config_path):
+        text, newline = read_config(config_path)
+        urls = _urls(text)
+        wanted = normalise_address(address) or address.strip()
+        match = [u for u in urls if u == wanted] or [u for u in urls if _same(u, wanted)]
+        if not match:
+            raise SubscribeError(f"{address} is not in {config_path}")
+        candidate = update_feed_in_yaml(text, match[0], title, tags)
+        if _urls(candidate) != urls:
+            raise SubscribeError(
+                f"could not change {match[0]} in {config_path} safely; edit the file by hand"
+            )
+        write_config(config_path, candidate, newline)
+        data = parse_yaml(candidate, config_path)
+    entry = next(e for e in data["feeds"] if isinstance(e, dict) and e.get("url") == match[0])
+    return FeedConfig(**entry)
 
 
 def remove_feed(config_path: Path, address: str) -> FeedConfig:

@@ -122,6 +122,32 @@ def test_already_subscribed_is_not_an_error(tmp_path: Path) -> None:
     assert config.read_text() == CONFIG
 
 
+def test_add_with_a_title_or_tags_changes_a_feed_that_is_there(tmp_path: Path) -> None:
+    """`add URL --tag x` on a subscribed feed said "nothing changed": there was no way to give
+    a feed tags or a name but editing the file. Its tags are added to, its title replaced; the
+    rest of the file stays as it was."""
+    from monitor.config import load_settings
+
+    config = configured(tmp_path)
+    code, out, err = run(
+        config, "add", "https://desk.example/ai.xml", "--tag", "lab", "--tag", "official"
+    )
+    assert code == 0, err
+    assert "now has title “Desk” and tags [official, lab]" in out
+    code, out, _err = run(config, "add", "wire.example/feed/", "--title", "The Wire")
+    assert code == 0 and "title “The Wire”" in out
+    feeds = {f.url: f for f in load_settings(config).feeds}
+    assert feeds["https://desk.example/ai.xml"].tags == ["official", "lab"]
+    assert feeds["https://wire.example/feed"].title == "The Wire"
+    text = config.read_text()
+    assert (
+        text.startswith("# my subscriptions\nfeeds:\n")
+        and "interval_minutes: 30  # twice an hour" in text
+    )
+    code, _out, err = run(config, "add", "https://desk.example/ai.xml", "--tag", "two words")
+    assert code == 2 and "a tag is letters" in err and config.read_text() == text
+
+
 def test_no_check_adds_without_fetching_and_bad_values_are_refused(
     server: FeedServer, tmp_path: Path
 ) -> None:
