@@ -453,6 +453,15 @@ _CALENDAR = frozenset(
 )
 
 
+_COMMON: frozenset[str] = (
+    STOPWORDS | WEAK_WORDS | COUNT_NOUNS | frozenset(VERB_FAMILY) | frozenset(SYNONYMS) | _CALENDAR
+)
+
+
+def _token_word(word: str) -> str:
+    return word.lower().strip(".,;:!?\"'()[]")
+
+
 def _names_in(text: str, known: frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
     """(names, figures) in `text`; no names from Title Case text, where capitals say nothing.
 
@@ -471,7 +480,11 @@ def _names_in(text: str, known: frozenset[str] = frozenset()) -> tuple[set[str],
         if w[:1].isupper() and w.lower().strip(".,;:!?") not in _CALENDAR
     ]
     if len(words) >= 4 and len(capitalised) >= 0.75 * len(words):
-        return set(), figures
+        # Title Case: the capitals of everyday words say nothing, those of the other words do
+        # ("Vexa Robotics Lays Off 200 Employees": vexa, robotics). Two reports naming two
+        # companies were compared on "lays off 200 employees" alone and made one group.
+        uncommon = [w for w in words if _token_word(w) not in _COMMON]
+        return set(text_terms(" ".join(uncommon))) - WEAK_TERMS, figures
     starts = {0} | {i + 1 for i, w in enumerate(words) if w.endswith((".", "!", "?"))}
     inside = known | {words[i].lower().strip(".,;:!?") for i in capitalised if i not in starts}
     kept = [

@@ -184,6 +184,21 @@ def test_a_capital_that_only_starts_a_sentence_is_not_a_name() -> None:
     assert groups[0] != groups[1]
 
 
+def test_a_title_case_headline_names_what_its_uncommon_words_name() -> None:
+    """In Title Case every word has a capital, so the headline named nothing: "Vexa Robotics
+    Lays Off 200 Employees" and "Lumora Systems lays off 200 employees" were compared on the
+    lay-off and its figure alone and made one group."""
+    items = [
+        {"title": "Vexa Robotics Lays Off 200 Employees As Funding Dries Up", "summary": ""},
+        {"title": "Lumora Systems lays off 200 employees in restructuring", "summary": ""},
+        {"title": "Vexa Robotics cuts 200 jobs", "summary": ""},
+    ]
+    assert {"vexa", "robotic"} <= story_names(items[0]["title"], "", "")
+    assert "employe" not in story_names(items[0]["title"], "", "")
+    groups = group_items(items, SETTINGS)
+    assert groups[0] == groups[2] != groups[1]
+
+
 def test_sentence_initial_names_still_count_when_the_text_shows_they_are_names() -> None:
     names = story_names(
         "Meta hires a Vantor researcher",
