@@ -361,8 +361,9 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         elif len(set(names)) < 2:
             names = list(dict.fromkeys([*subject, *names]))  # "…, taking a 49% stake"
             people = people or subject_people
-        if not (verbs or figures or attributed) or not names:
-            continue
+        denial = not figures and _DENIES_REPORT.search(unattributed) is not None
+        if not (verbs or figures or attributed or denial) or not names:
+            continue  # (a denial is a claim: "Quillon denies sale talks with Meta")
         text = clean_line(_readable(clause) if number else raw)[:MAX_TEXT]
         terms = frozenset(names)
         negated = _negated(unattributed)
@@ -376,7 +377,7 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
                 own = own | {DENY} if denied or negated else own
                 out.append(Claim(text, own, terms, figure, people, to))
         else:
-            negated = negated or _DENIES_REPORT.search(unattributed) is not None
+            negated = negated or denial
             out.append(Claim(text, verbs | {DENY} if negated else verbs, terms, None, people, to))
     return out
 
@@ -404,7 +405,9 @@ _HIRING = (
 _MOVES_TO = re.compile(
     r"\b(?i:to|for|joins?|joined|joining|rejoins?|rejoined)\s+(?:the\s+)?(" + _ORG_RUN + ")|"
     r"\b" + _HIRING + r"\s+by\s+(" + _ORG_RUN + ")|"
-    r"(" + _ORG_RUN + r")\s+(?:has\s+|have\s+)?" + _HIRING + r"\b"
+    r"(" + _ORG_RUN + r")\s+(?:has\s+|have\s+)?" + _HIRING + r"\b|"
+    # "Meta dangled $200 million to lure Roe": who offers, to bring the person in
+    r"(" + _ORG_RUN + r")\s[^.;]{0,60}?\bto\s+" + _HIRING + r"\b"
 )
 
 

@@ -182,7 +182,8 @@ _FAMILIES: dict[str, str] = {
     "invest": "invest invests invested investing investment investments stake stakes "
     "backs backed backing funding funds funded",
     "acquire": "acquire acquires acquired acquiring acquisition acquisitions buy buys bought "
-    "buying purchase purchases purchased takeover takeovers merge merges merged merger",
+    "buying purchase purchases purchased takeover takeovers merge merges merged merger "
+    "sell sells selling sold sale",
     "appoint": "appoint appoints appointed appointing appointment name names named naming "
     "promote promotes promoted promoting tap taps tapped lead leads led helm "
     "heads headed succeed succeeds succeeded succeeding successor elevate elevates elevated "

@@ -1042,7 +1042,7 @@ def test_a_figure_that_disputed_a_withdrawn_claim_becomes_a_claim(conn: sqlite3.
     (story,), _ = ingest(conn, [LEDGER_QUILLMARK])
     (rival,), _ = ingest(conn, [COURIER_QUILLMARK])
     assert [(r["is_new"], r["conflicting"]) for r in claims_of(conn, rival)] == [(0, 1)]
-    _rewrite(conn, story, "Quillmark agrees to a sale to Meta, terms not disclosed")
+    _rewrite(conn, story, "Quillmark opens an office in Lisbon with 40 staff")
     assert [(r["text"], r["is_new"]) for r in claims_of(conn, rival)] == [
         ("Meta buys Quillmark for $5 billion", 1)
     ]
@@ -1406,3 +1406,25 @@ def test_losing_a_person_to_another_lab_is_their_move() -> None:
     assert "hire" in lost.verbs and lost.to == {"meta"}
     assert relation(lost, only("Meta hires Tessaly's Vera Kolb as chief scientist")) == "same"
     assert only("Meta lost $2 billion to fines last year").verbs == {"lose"}
+
+
+def test_who_offers_to_lure_a_person_is_where_they_go() -> None:
+    """ "Roe leaves Meta, returns to Tessaly" read as one more report of "Meta dangled $200
+    million to lure Roe": that move had no destination to tell them apart."""
+    lure = only("Meta dangled more than $200 million to lure Vera Kolb")
+    assert lure.to == {"meta"}
+    back = only("Vera Kolb leaves Meta after three weeks, returns to Tessaly Research")
+    assert relation(back, lure) is None
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Quillon Labs Denies Sale Talks With Meta",
+        "Quillon Labs denied that it is in talks to sell itself",
+    ],
+)
+def test_a_denial_is_a_claim_even_without_an_action_verb(denial: str) -> None:
+    """Neither gave a claim at all: no verb of a family, no figure."""
+    (claim,) = extract_claims(denial, "")
+    assert DENY in claim.verbs
