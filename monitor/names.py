@@ -380,8 +380,23 @@ EDITORIAL_PATTERNS: tuple[str, ...] = (
     r"^\W*(?:correction|clarification|editor'?s note)\s*[:.—–-]",
     r"\b(?:an|the) (?:earlier|previous|original) version of this (?:story|article|report|post)\b",
     r"\bthis (?:story|article|report|post) (?:has been|was|is) (?:corrected|updated)\b",
+    # A correction note in the text: "(Corrected from $2 billion.)", "Updated to say …", "An
+    # earlier version misstated …". Its old figure is not a claim of the story.
+    r"^\W*(?:corrected|updated|amended|changed) (?:from|to (?:say|reflect|show|correct))\b",
+    r"\b(?:an|the) (?:earlier|previous|original|initial) version\b",
+    r"\b(?:misstated|misreported|incorrectly (?:said|stated|reported|gave))\b",
 )
-EDITORIAL_WORDS = ("correct", "clarif", "editor", "version of this", "updated")
+EDITORIAL_WORDS = (
+    "correct",
+    "clarif",
+    "editor",
+    "version",
+    "updated",
+    "misstat",
+    "misreport",
+    "amended",
+    "changed",
+)
 """Every editorial note contains one of these (lower case): the cheap test before the patterns."""
 
 # Phrases that make a sentence an attributed statement (checkable: someone said it).

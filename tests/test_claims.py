@@ -1428,3 +1428,37 @@ def test_a_denial_is_a_claim_even_without_an_action_verb(denial: str) -> None:
     """Neither gave a claim at all: no verb of a family, no figure."""
     (claim,) = extract_claims(denial, "")
     assert DENY in claim.verbs
+
+
+def test_a_correction_note_in_the_text_is_no_claim(conn: sqlite3.Connection) -> None:
+    """An edit to "$2.5 billion" whose summary ended "(Corrected from $2 billion.)" showed no
+    ✎ line: the note restated the old figure, so the old claim lived on with the note as its
+    wording (and the digest listed it)."""
+    (story,), _ = ingest(
+        conn,
+        [
+            {
+                "feed": "Harbor",
+                "title": "Meta commits another $2 billion to Scale AI",
+                "published": "2025-06-20T08:00:00Z",
+            }
+        ],
+    )
+    _rewrite(
+        conn,
+        story,
+        "Meta commits another $2.5 billion to Scale AI",
+        "The money funds data labelling. (Corrected from $2 billion.)",
+    )
+    assert corrections(conn) == [
+        (
+            "Meta commits another $2 billion to Scale AI",
+            "Meta commits another $2.5 billion to Scale AI",
+        )
+    ]
+    assert all("Corrected" not in row["text"] for row in claims_of(conn, story))
+    for note in (
+        "An earlier version misstated the figure as $2 billion.",
+        "Updated to say $2.5 billion, not $2 billion.",
+    ):
+        assert extract_claims("Meta commits more to Scale AI", note) == []
