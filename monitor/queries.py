@@ -942,19 +942,41 @@ def _other_figures(
 ) -> tuple[tuple[str, str], ...]:
     """The figures, as written, that reports of a conflicting claim give instead of those of its
     first wording `mine`, each with the first source giving it (see `_disagreeing`)."""
-    from monitor.grouping_text import figures_agree, find_figures
+    from monitor.grouping_text import find_figures
 
-    own = [f for f in find_figures(mine) if f.kind != "number"]
+    own = _figures(mine)
     found: dict[str, str] = {}
     for source, wording in _disagreeing(conn, claim_id, story_id, mine):
         for figure in find_figures(wording):
-            same_kind = [f for f in own if f.kind == figure.kind]
-            if same_kind and not any(figures_agree(f, figure) for f in same_kind):
+            if figure.kind != "number" and _disagrees(own, figure):
                 written = clean_line(wording[figure.start : figure.end])
                 found.setdefault(written, source)
         if len(found) >= OTHER_FIGURES_SHOWN:
             break
     return tuple(list(found.items())[:OTHER_FIGURES_SHOWN])
+
+
+def _figures(text: str) -> list[Any]:
+    from monitor.grouping_text import find_figures
+
+    return [f for f in find_figures(text) if f.kind != "number"]
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """Two figures of one measure: same kind, and the same noun when both say ("two people"
+    is no count of parameters)."""
+    return bool(a.kind == b.kind and (not a.noun or not b.noun or a.noun == b.noun))
+
+
+def _disagrees(own: list[Any], figure: Any, theirs: list[Any] | None = None) -> bool:
+    """`figure` measures what one of `own` measures, and neither it nor another figure of its
+    report (`theirs`) of that measure agrees with those: "raised the offer to $120 million
+    from $90 million" does not disagree with "$120 million"."""
+    from monitor.grouping_text import figures_agree
+
+    alike = [f for f in own if _alike(f, figure)]
+    peers = [c for c in (theirs or [figure]) if _alike(c, figure)] or [figure]
+    return bool(alike) and not any(figures_agree(a, c) for a in alike for c in peers)
 
 
 def _disagreeing(
@@ -963,16 +985,7 @@ def _disagreeing(
     """(source, wording) of the reports of a conflicting claim whose figures disagree with this
     story's wording `mine` (read from the wordings: which appearance the flags sit on depends on
     which came first)."""
-    from monitor.grouping_text import figures_agree, find_figures
-
-    def by_kind(text: str) -> dict[str, list[Any]]:
-        kinds: dict[str, list[Any]] = {}
-        for figure in find_figures(text):
-            if figure.kind != "number":
-                kinds.setdefault(figure.kind, []).append(figure)
-        return kinds
-
-    own = by_kind(mine)
+    own = _figures(mine)
     found: list[tuple[str, str]] = []
     for r in conn.execute(
         "SELECT a.text, f.title, f.config_url FROM claim_appearances a "
@@ -980,11 +993,8 @@ def _disagreeing(
         "WHERE a.claim_id = ? AND a.story_id != ? ORDER BY s.first_seen, s.id LIMIT 50",
         (claim_id, story_id),
     ):
-        theirs = by_kind(r["text"])
-        if any(
-            not any(figures_agree(a, b) for a in own[kind] for b in theirs[kind])
-            for kind in own.keys() & theirs.keys()
-        ):
+        theirs = _figures(r["text"])
+        if any(_disagrees(own, figure, theirs) for figure in theirs):
             found.append((_source_name(r["title"], r["config_url"]), clean_line(r["text"])))
             if len(found) >= DISAGREEING_SHOWN:
                 break

@@ -1462,3 +1462,25 @@ def test_a_correction_note_in_the_text_is_no_claim(conn: sqlite3.Connection) -> 
         "Updated to say $2.5 billion, not $2 billion.",
     ):
         assert extract_claims("Meta commits more to Scale AI", note) == []
+
+
+def test_a_count_of_sources_is_not_named_as_a_disagreeing_figure(
+    conn: sqlite3.Connection,
+) -> None:
+    """ "sources disagree: 1 trillion (Desk A), two (Desk A)": the two people familiar with the
+    model are no parameter count."""
+    from monitor.queries import Filters, GroupQuery, group_claims
+
+    stories = [
+        ("desk-b", "Meta's Llama 5 has 900 billion parameters"),
+        (
+            "desk-a",
+            "Meta's Llama 5 has 1 trillion parameters according to two people familiar with it",
+        ),
+    ]
+    for n, (feed, title) in enumerate(stories):
+        ingest(conn, [{"feed": feed, "title": title, "published": f"2025-06-17T1{n}:00:00Z"}])
+    now = datetime(2025, 6, 18, tzinfo=UTC)
+    (item,) = GroupQuery(conn, Filters(), now).page_at(0, 10)
+    (claim,) = [c for c in group_claims(conn, item) if c.conflicting]
+    assert claim.other_figures == (("1 trillion", "desk-a"),)
