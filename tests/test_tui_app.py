@@ -1194,6 +1194,8 @@ async def test_a_capped_story_or_claim_list_says_so(
         # As in newsboat and mutt, q goes back a level (it quit the whole UI from the story a
         # reader was in); Q quits from anywhere.
         (["enter", "enter", "q"], MainScreen),
+        (["enter", "q"], MainScreen),  # from the stories pane to the groups (newsboat)
+        (["enter", "q", "q"], None),
         (["f", "q"], MainScreen),
         (["question_mark", "q"], MainScreen),
         (["t", "q"], MainScreen),
@@ -1379,4 +1381,30 @@ async def test_n_and_p_go_to_the_next_and_previous_unread_story(tmp_path: Path) 
         await pilot.press("n")  # everything read now: the view stays, and says so
         await settle(pilot)
         assert isinstance(app.screen, StoryScreen) and app.screen.story.id == unread[0]  # type: ignore[union-attr]
-        assert any("No more unread" in str(n.message) for n in app._notifications)
+        assert any("No unread story left" in str(n.message) for n in app._notifications)
+
+
+async def test_n_goes_on_from_the_top_when_nothing_unread_is_further_down(
+    tmp_path: Path,
+) -> None:
+    """Reading the last groups, n said "No more unread stories" though the top group had
+    three: newsboat's next-unread carries on from the top."""
+    db = make_db(tmp_path / "m.db", stories=80)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        first = screen.groups.get_row(0)
+        assert first is not None
+        top = q.group_stories(app.read_conn, first)[0]
+        with write(app._writer()):
+            app._writer().execute("UPDATE stories SET read = 1")
+            app._writer().execute("UPDATE stories SET read = 0 WHERE id = ?", (top.id,))
+        app.check_database()
+        await settle(pilot)
+        await pilot.press("G")  # the last group
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.groups.cursor == 0 and screen.stories.current.id == top.id  # type: ignore[union-attr]
+        assert any("from the top" in str(n.message) for n in app._notifications)

@@ -98,7 +98,8 @@ class SearchBox(Input):
         self._submit(self.value)
 
 
-_NO_UNREAD = {1: "No unread story further down.", -1: "No unread story further up."}
+_NO_UNREAD = {1: "No unread story left.", -1: "No unread story left."}
+_WRAPPED = {1: "On from the top of the list.", -1: "On from the bottom of the list."}
 
 
 class MainScreen(Screen[None]):
@@ -154,6 +155,9 @@ class MainScreen(Screen[None]):
         ),
         Binding("x", "clear_filters", "Clear", show=False, tooltip="Clear every filter"),
         Binding("escape", "escape", "Clear search / back to groups", show=False),
+        Binding(
+            "q", "back_or_quit", "Quit", tooltip="Quit (from the stories pane: back to the groups)"
+        ),
         *TAG_KEYS,
     ]
 
@@ -620,9 +624,16 @@ class MainScreen(Screen[None]):
                     if step > 0
                     else query.page_before(current.sort_key, 1)
                 )
+                wrapped = not near
+                if wrapped:  # on from the other end, as newsboat's next-unread does
+                    near = query.page_after(None, 1) if step > 0 else query.page_before(None, 1)
+                    if near and near[-1].key == current.key:
+                        near = []  # this group's own unread stories were looked at already
             finally:
                 query.close()
             place = source.query.position(near[-1].key) if near else None
+            if place is not None and wrapped:
+                self.notify(_WRAPPED[step], timeout=2)
         except sqlite3.Error as exc:
             self.notify(f"Could not read the groups: {exc}", severity="error", markup=False)
             return None
@@ -637,6 +648,13 @@ class MainScreen(Screen[None]):
         order = range(len(rows)) if step > 0 else range(len(rows) - 1, -1, -1)
         self.stories.cursor = next((i for i in order if not rows[i].read), 0)
         self.focus_now(self.stories)
+
+    def action_back_or_quit(self) -> None:
+        """newsboat's q: from the stories pane back to the groups, from the groups quit."""
+        if self.focused is self.stories:
+            self.focus_now(self.groups)
+        else:
+            self.app.exit()
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)

@@ -319,7 +319,7 @@ class StoryScreen(Screen[None]):
             self.action_step(found - self.index)
             return
         if self.on_end is None or not self.on_end(step):
-            self.notify("No more unread stories.", timeout=2)
+            self.notify("No unread story left.", timeout=2)
 
     def action_scroll(self, how: str) -> None:
         if not self._drawn:
