@@ -257,7 +257,9 @@ def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
     for feed in result.feeds:
         name = clean_line(feed.title or feed.url)
         if feed.failed:
-            click.echo(f"FAILED {name}: {clean_line(feed.error)}", err=True)
+            # The address too: it is what `monitor remove` takes, and a title may be shared.
+            where = f" <{clean_line(feed.url)}>" if feed.title and feed.title != feed.url else ""
+            click.echo(f"FAILED {name}{where}: {clean_line(feed.error)}", err=True)
         elif feed.moved_to and not quiet:
             click.echo(f"moved  {name}: now at {clean_line(feed.moved_to)}")
         elif feed.warning and not quiet:
@@ -551,19 +553,48 @@ def add(
 def remove(config: str | None, db: str | None, address: str) -> None:
     """Unsubscribe: remove the feed at ADDRESS from feeds.yaml.
 
-    Its stories stay in the database (starred ones, groups and claims too); the next poll stops
-    fetching it. An address that is not in feeds.yaml is an error (exit 2).
+    ADDRESS is its address in feeds.yaml, or its title or the address it moved to, as `monitor
+    feeds` and a poll name it. Its stories stay in the database (starred ones, groups and claims
+    too); the next poll stops fetching it. A feed that is not subscribed is an error (exit 2).
     """
     from monitor.config import ConfigError, resolve_paths
     from monitor.subscribe import SubscribeError, remove_feed
 
-    config_path, _db_path = resolve_paths(config, db)
+    config_path, db_path = resolve_paths(config, db)
     _load(config, db)
     try:
-        removed = remove_feed(config_path, address)
+        try:
+            removed = remove_feed(config_path, address)
+        except SubscribeError:
+            known = _feed_named(db_path, address)  # its title, or where it moved to
+            if known is None:
+                raise
+            removed = remove_feed(config_path, known)
     except (SubscribeError, ConfigError) as exc:
         _fail(str(exc), ExitCode.USAGE)
     click.echo(f"Removed {clean_line(removed.url)} from {config_path}; its stories are kept.")
+
+
+def _feed_named(db_path: Path, address: str) -> str | None:
+    """The feeds.yaml address of the one subscribed feed whose title is `address` (any case),
+    or which is fetched from or moved to `address`, as `monitor feeds` and a poll name it."""
+    from monitor.db import DatabaseError, connect
+
+    if not db_path.is_file():
+        return None
+    try:
+        conn = connect(db_path, readonly=True)
+        try:
+            rows = conn.execute(
+                "SELECT DISTINCT config_url FROM feeds WHERE active = 1 AND "
+                "(title = ? COLLATE NOCASE OR url = ? OR moved_to = ?)",
+                (address.strip(), address.strip(), address.strip()),
+            ).fetchall()
+        finally:
+            conn.close()
+    except (DatabaseError, sqlite3.Error):
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 @cli.group()

@@ -146,6 +146,22 @@ def test_ui_without_a_terminal_says_so_instead_of_hanging(configured: tuple[Path
         assert code == 2 and "needs a terminal" in err and "monitor poll" in err
 
 
+def test_a_failing_feed_is_named_with_its_address_and_removed_by_its_title(
+    configured: tuple[Path, Path], server: FeedServer
+) -> None:
+    """Cron mail said "FAILED Desk: HTTP 500" with no address, and `remove Desk` said it is not
+    in feeds.yaml: the name a poll and `monitor feeds` give a feed did not reach it."""
+    config, db = configured
+    invoke("poll", "--config", str(config), "--db", str(db))
+    server.routes["/desk.xml"] = Route(status=500, body=b"boom")
+    code, _out, err = invoke("poll", "--all", "-q", "--config", str(config), "--db", str(db))
+    assert code == 1 and f"FAILED Desk <{server.url('/desk.xml')}>: " in err
+    code, out, err = invoke("remove", "desk", "--config", str(config), "--db", str(db))
+    assert code == 0, err
+    assert f"Removed {server.url('/desk.xml')}" in out
+    assert server.url("/desk.xml") not in config.read_text()
+
+
 def test_export_since_rejects_nonsense(configured: tuple[Path, Path]) -> None:
     config, db = configured
     invoke("poll", "--config", str(config), "--db", str(db))
