@@ -413,6 +413,10 @@ def add_feed(
     except ValueError as exc:
         raise ConfigError(_first_problem(exc)) from None
     _not_subscribed(config_path, url)
+    if "://" not in address and url.startswith("https://"):
+        # "example.com/feed" means https, but the same feed subscribed over http is the one
+        # meant (it was fetched over https, failed on TLS, and "could not be added").
+        _not_subscribed(config_path, "http://" + url.removeprefix("https://"))
     added = Added(FeedConfig(url=url, title=title, tags=tags))
     if check:
         found = probe(url, settings)
@@ -542,7 +546,12 @@ def update_feed(
         text, newline = read_config(config_path)
         urls = _urls(text)
         wanted = normalise_address(address) or address.strip()
-        match = [u for u in urls if u == wanted] or [u for u in urls if _same(u, wanted)]
+        forms = [wanted]
+        if "://" not in address and wanted.startswith("https://"):
+            forms.append("http://" + wanted.removeprefix("https://"))
+        match = [u for u in urls if u in forms] or [
+            u for u in urls if any(_same(u, form) for form in forms)
+        ]
         if not match:
             raise SubscribeError(f"{address} is not in {config_path}")
         candidate = update_feed_in_yaml(text, match[0], title, tags)

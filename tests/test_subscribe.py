@@ -148,6 +148,18 @@ def test_add_with_a_title_or_tags_changes_a_feed_that_is_there(tmp_path: Path) -
     assert code == 2 and "a tag is letters" in err and config.read_text() == text
 
 
+def test_an_address_without_scheme_finds_the_feed_subscribed_over_http(tmp_path: Path) -> None:
+    """ "127.0.0.1:8000/feed.xml" was tried over https (a TLS error) though the same feed was
+    subscribed as http://…: it is the one meant."""
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - url: http://plain.example/feed.xml\n", encoding="utf-8")
+    code, out, _err = run(config, "add", "plain.example/feed.xml")
+    assert code == 0 and "http://plain.example/feed.xml is already in" in out
+    code, out, err = run(config, "add", "plain.example/feed.xml", "--tag", "lab")
+    assert code == 0, err
+    assert "tags [lab]" in out
+
+
 def test_no_check_adds_without_fetching_and_bad_values_are_refused(
     server: FeedServer, tmp_path: Path
 ) -> None:
