@@ -186,12 +186,20 @@ def import_opml(opml_path: Path, config_path: Path) -> ImportResult:
             for feed in (current.get("feeds") or [])
             if isinstance(feed, dict)
         }
+        # One spelling per tag, the first met: "Talent war" and "talent war" were two tags.
+        spelling: dict[str, str] = {}
+        for entry in current.get("feeds") or []:
+            tags = entry.get("tags") if isinstance(entry, dict) else None
+            for tag in tags if isinstance(tags, list) else []:
+                spelling.setdefault(str(tag).lower(), str(tag))
         new: list[FeedConfig] = []
         for outline in found:
             feed = _as_feed(outline, result.notes)
             if feed is None:
                 result.skipped += 1
                 continue
+            same = [spelling.setdefault(tag.lower(), tag) for tag in feed.tags]
+            feed = feed.model_copy(update={"tags": list(dict.fromkeys(same))})
             key = address_key(feed.url)
             if key in existing:
                 result.already += 1

@@ -1118,7 +1118,13 @@ def tag_names(conn: sqlite3.Connection) -> list[str]:
         SELECT tag FROM next WHERE tag IS NOT NULL
         """
     ).fetchall()
-    return [clean_line(row[0]) for row in rows]
+    return sorted((clean_line(row[0]) for row in rows), key=tag_order)
+
+
+def tag_order(tag: str) -> tuple[str, str]:
+    """Tags alphabetically whatever their case: imported folder tags ("Meta-AI") sorted before
+    every topic tag and took the number keys 1, 2, 3."""
+    return tag.lower(), tag
 
 
 def tag_sparkline(
@@ -1170,10 +1176,13 @@ def tag_infos(
             continue
         if row[0] in per_day and 0 <= index < days:
             per_day[row[0]][index] = row[2]
-    return [
-        TagInfo(clean_line(tag), count, tuple(per_day[tag]), unread[tag])
-        for tag, count in counts.items()
-    ]
+    return sorted(
+        (
+            TagInfo(clean_line(tag), count, tuple(per_day[tag]), unread[tag])
+            for tag, count in counts.items()
+        ),
+        key=lambda info: tag_order(info.tag),
+    )
 
 
 def poll_state(conn: sqlite3.Connection) -> PollState:

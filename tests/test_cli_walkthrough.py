@@ -183,6 +183,24 @@ def test_opml_import_reads_folders_as_tags(tmp_path: Path) -> None:
     }
 
 
+def test_opml_import_keeps_one_spelling_per_tag(tmp_path: Path) -> None:
+    """A folder "Talent war" and a category "talent war" became tags `Talent-war` and
+    `talent-war`: two entries in the tag picker that `export --tag` treats as one."""
+    config, opml = opml_setup(
+        tmp_path,
+        '<outline text="Talent war">'
+        '<outline text="Quay Wire" xmlUrl="https://quay.example/feed" category="talent war"/>'
+        "</outline>"
+        '<outline text="Fab Desk" xmlUrl="https://fab.example/rss" category="TALENT war,chips"/>',
+    )  # fmt: skip
+    imported(config, opml)
+    feeds = {feed.url: feed.tags for feed in load_settings(config).feeds[1:]}
+    assert feeds == {
+        "https://quay.example/feed": ["talent-war"],
+        "https://fab.example/rss": ["talent-war", "chips"],
+    }
+
+
 def test_counts_are_pluralised() -> None:
     assert [plural(n, "feed") for n in (0, 1, 2)] == ["0 feeds", "1 feed", "2 feeds"]
     assert plural(1, "new story") == "1 new story" and plural(3, "new story") == "3 new stories"

@@ -375,8 +375,14 @@ def test_tag_infos_count_per_day(conn: sqlite3.Connection) -> None:
 
 
 def test_tag_names_is_a_distinct_sorted_list(conn: sqlite3.Connection) -> None:
-    expected = [r[0] for r in conn.execute("SELECT DISTINCT tag FROM story_tags ORDER BY tag")]
-    assert q.tag_names(conn) == expected
+    expected = [r[0] for r in conn.execute("SELECT DISTINCT tag FROM story_tags")]
+    assert q.tag_names(conn) == sorted(expected, key=q.tag_order)
+    with write(conn):
+        conn.execute(
+            "UPDATE story_tags SET tag = 'Zeta-folder' WHERE (story_id, tag) = "
+            "(SELECT story_id, tag FROM story_tags ORDER BY story_id, tag LIMIT 1)"
+        )
+    assert q.tag_names(conn)[-1] == "Zeta-folder"  # not first, as in binary order
     with write(conn):
         conn.execute("DELETE FROM story_tags")
     assert q.tag_names(conn) == []
