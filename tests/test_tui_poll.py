@@ -295,6 +295,8 @@ async def test_the_open_ui_polls_feeds_yaml_as_it_is_now(
         assert status.startswith("not polled, fix the config: feeds.yaml: invalid YAML"), status
         assert server.hits["/b.xml"] == 1
         write_feeds_yaml(tmp_path / "feeds.yaml", server, ["/b.xml"])
+        # Fixed: the status line says so at once (it waited for the next poll, 30 min on).
+        await until(pilot, lambda: "fix the config" not in screen_text(app))
         await pilot.press("r")
         await until(pilot, lambda: server.hits["/b.xml"] == 2)
 

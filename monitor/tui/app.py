@@ -231,6 +231,7 @@ class MonitorApp(App[int]):
 
     def check_database(self) -> None:
         """Announce a change if another connection committed since the last look."""
+        self._check_config_fixed()
         try:
             version = dbmod.data_version(self.read_conn)
         except sqlite3.Error:
@@ -239,6 +240,20 @@ class MonitorApp(App[int]):
             self._data_version = version
             self._follow_outside_poll()
             self.announce_change()
+
+    def _check_config_fixed(self) -> None:
+        """A broken feeds.yaml, once fixed, is said to be fixed at once, and polled soon: the
+        status line kept "not polled, fix the config" until the next poll, half an hour on."""
+        if not self.poll_status.message.startswith(CONFIG_BROKEN) or self.poll_status.running:
+            return
+        try:
+            self.config.current()
+        except ConfigError:
+            return
+        self.poll_status.message = ""
+        if self.poll_status.enabled:
+            self._arm_poll(MIN_POLL_DELAY)
+        self._announce_poll_state()
 
     def _follow_outside_poll(self) -> None:
         """After a poll by another process (cron), the next poll is when feeds are due again,
