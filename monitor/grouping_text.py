@@ -205,6 +205,12 @@ _COUNT = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
+# Power, for the data centres of this beat: "a 1GW cluster", "1.5 gigawatts", "5-gigawatt".
+_POWER = re.compile(
+    r"(?<![\w$€£.,])(" + _NUM + r")\s?-?(gw|gigawatts?|mw|megawatts?)\b", re.IGNORECASE
+)
+_POWER_UNITS = {"gw": 1e9, "gigawatt": 1e9, "gigawatts": 1e9, "mw": 1e6, "megawatt": 1e6,
+                "megawatts": 1e6}  # fmt: skip
 _LETTERS = re.compile(r"[a-z]+")
 _CURRENCY = frozenset("$€£")
 _PERCENT_WORDS = frozenset(["percent", "per", "pct"])
@@ -230,7 +236,7 @@ class Figure:
 
     def term(self) -> str:
         """A grouping term: kind and value to two significant digits ($14B and $14.3B meet)."""
-        kind = "n" if self.kind == "count" else self.kind[0]
+        kind = {"count": "n", "power": "w"}.get(self.kind, self.kind[0])
         return f"{kind}:{_round_sig(self.value, 2):.3g}"
 
 
@@ -335,7 +341,7 @@ def _bound_before(text: str, start: int) -> str:
 
 
 def find_figures(text: str) -> list[Figure]:
-    """Money, percentages and counts in `text`, in order, without overlaps."""
+    """Money, percentages, counts and power in `text`, in order, without overlaps."""
     if not (_DIGIT.search(text) or _NUMBER_WORD.search(text.lower())):
         return []
     return list(_find_figures(text))
@@ -378,6 +384,10 @@ def _find_figures(text: str) -> tuple[Figure, ...]:
                 add("count", m.group(1), _MULTIPLIERS[scale], m.start(), end, noun)
             else:
                 add("count", m.group(1), 1.0, m.start(), m.end(1), noun)
+    if "gw" in lower or "mw" in lower or "watt" in lower:
+        for m in _POWER.finditer(text):
+            unit = _POWER_UNITS[m.group(2).lower()]
+            add("power", m.group(1), unit, m.start(), m.end(), None)
     if not _MONEY_WORDS.isdisjoint(words):
         for m in _MONEY_WORD.finditer(text):
             add("money", m.group(1), _MULTIPLIERS[m.group(2).lower()], m.start(), m.end(), None)

@@ -22,6 +22,7 @@ from monitor.config import settings_from_data
 from monitor.db import connect, write
 from monitor.export import export_stories
 from monitor.grouping import process_stories
+from monitor.grouping_text import find_figures
 from monitor.poller import run_poll
 from tests.feedserver import FeedServer, Route, rss
 from tests.test_grouping import SETTINGS, group_of, ingest
@@ -1484,3 +1485,18 @@ def test_a_count_of_sources_is_not_named_as_a_disagreeing_figure(
     (item,) = GroupQuery(conn, Filters(), now).page_at(0, 10)
     (claim,) = [c for c in group_claims(conn, item) if c.conflicting]
     assert claim.other_figures == (("1 trillion", "desk-a"),)
+
+
+def test_power_figures_of_a_data_centre_are_claims_that_can_disagree() -> None:
+    """ "1.5 gigawatts" and "1.8 gigawatts" for one cluster gave no claim and no ≠: power was no
+    figure (this beat's data centres are told in gigawatts)."""
+    first = only("Meta says its Prometheus cluster will draw 1.5 gigawatts")
+    assert first.figure is not None and first.figure.kind == "power"
+    assert relation(only("Meta says its Prometheus cluster will draw 1.8 gigawatts"), first) == (
+        "conflict"
+    )
+    assert relation(only("Meta's Prometheus cluster will draw 1500MW, Meta says"), first) == "same"
+    assert [f.term() for f in find_figures("a 5-gigawatt campus and a 1GW cluster")] == [
+        "w:5e+09",
+        "w:1e+09",
+    ]
