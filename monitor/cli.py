@@ -645,15 +645,17 @@ def opml_export(config: str | None, db: str | None) -> None:
     """Print the subscriptions in feeds.yaml as OPML.
 
     A feed without a `title` in feeds.yaml is named by its own title (from the database, once
-    polled), else its URL; its tags become the outline's `category` (comma-separated).
+    polled), else its URL; its tags become the outline's `category` (comma-separated). A feed
+    that moved permanently (HTTP 301/308) is given at its new address.
     """
     settings, _config_path, db_path = _load(config, db)
-    from monitor.opml import export_opml, stored_titles
+    from monitor.opml import export_opml, stored_moves, stored_titles
 
     titles = stored_titles(db_path)
     if titles is None:
         _warn(f"{db_path}: could not read feed titles; using URLs")
-    click.echo(export_opml(settings.feeds, titles or {}), nl=False)
+    moves = stored_moves(db_path) or {}
+    click.echo(export_opml(settings.feeds, titles or {}, moves), nl=False)
 
 
 @cli.command()

@@ -224,6 +224,15 @@ def _write(opml_path: Path, config_path: Path, text: str, newline: str) -> None:
 def stored_titles(db_path: Path) -> dict[str, str] | None:
     """Each feed's title as the database knows it (feeds.yaml's, else the feed's own), by its
     feeds.yaml URL; {} with no database yet, None if it cannot be read. Never writes."""
+    return _stored(db_path, "title")
+
+
+def stored_moves(db_path: Path) -> dict[str, str] | None:
+    """Where feeds moved permanently (HTTP 301/308), by their feeds.yaml URL, as `stored_titles`."""
+    return _stored(db_path, "moved_to")
+
+
+def _stored(db_path: Path, column: str) -> dict[str, str] | None:
     from monitor.db import DatabaseError, connect
 
     if not db_path.exists():
@@ -231,17 +240,25 @@ def stored_titles(db_path: Path) -> dict[str, str] | None:
     try:
         conn = connect(db_path, readonly=True)
         try:
-            rows = conn.execute("SELECT config_url, title FROM feeds WHERE title <> ''").fetchall()
+            rows = conn.execute(
+                f"SELECT config_url, {column} FROM feeds WHERE {column} <> ''"
+            ).fetchall()
         finally:
             conn.close()
     except (DatabaseError, sqlite3.Error):
         return None
-    return {str(url): clean_line(title) for url, title in rows if clean_line(title)}
+    return {str(url): clean_line(value) for url, value in rows if clean_line(value)}
 
 
-def export_opml(feeds: Sequence[FeedConfig], titles: Mapping[str, str] | None = None) -> str:
+def export_opml(
+    feeds: Sequence[FeedConfig],
+    titles: Mapping[str, str] | None = None,
+    moves: Mapping[str, str] | None = None,
+) -> str:
     """feeds.yaml's subscriptions as OPML 2.0; `titles` names feeds without a title of their own
-    there (see `stored_titles`), else the URL stands in."""
+    there (see `stored_titles`), else the URL stands in; a feed that moved permanently is
+    given at its new address (`moves`, see `stored_moves`: another reader should not start at
+    the old one)."""
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
@@ -253,7 +270,7 @@ def export_opml(feeds: Sequence[FeedConfig], titles: Mapping[str, str] | None = 
         category = f" category={quoteattr(','.join(feed.tags))}" if feed.tags else ""
         out.append(
             f'    <outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
-            f"xmlUrl={quoteattr(feed.url)}{category}/>"
+            f"xmlUrl={quoteattr((moves or {}).get(feed.url, feed.url))}{category}/>"
         )
     out += ["  </body>", "</opml>", ""]
     return "\n".join(out)

@@ -162,6 +162,23 @@ def test_a_failing_feed_is_named_with_its_address_and_removed_by_its_title(
     assert server.url("/desk.xml") not in config.read_text()
 
 
+def test_opml_export_gives_a_moved_feed_at_its_new_address(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    """Another reader started at the old address of a feed that had answered 301."""
+    import xml.etree.ElementTree as ET
+
+    server.routes["/old.xml"] = Route(status=301, headers={"Location": "/new.xml"})
+    server.routes["/new.xml"] = Route(body=rss(ITEMS, title="Desk"))
+    config = write_config(tmp_path / "feeds.yaml", [server.url("/old.xml")])
+    db = tmp_path / "m.db"
+    invoke("poll", "--config", str(config), "--db", str(db))
+    code, out, _ = invoke("opml", "export", "--config", str(config), "--db", str(db))
+    (outline,) = ET.fromstring(out).iter("outline")
+    assert code == 0 and outline.get("xmlUrl") == server.url("/new.xml")
+    assert outline.get("text") == "Desk"
+
+
 def test_export_since_rejects_nonsense(configured: tuple[Path, Path]) -> None:
     config, db = configured
     invoke("poll", "--config", str(config), "--db", str(db))
