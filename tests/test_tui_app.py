@@ -122,6 +122,16 @@ def db_row(db_path: Path, sql: str, *args: Any) -> sqlite3.Row:
         conn.close()
 
 
+def db_write(db_path: Path, sql: str, *args: Any) -> None:
+    """One statement in its own write transaction, as another process (cron) would."""
+    conn = connect(db_path)
+    try:
+        with write(conn):
+            conn.execute(sql, args)
+    finally:
+        conn.close()
+
+
 def rows_of(db_path: Path, sql: str, *args: Any) -> list[sqlite3.Row]:
     conn = connect(db_path)
     try:
@@ -670,13 +680,11 @@ async def test_feeds_screen(sample_db: Path) -> None:
 
 async def test_a_feed_fetched_with_a_malformed_body_says_warn(sample_db: Path) -> None:
     """It said ok in the list; the warning showed only with the cursor on it."""
-    conn = connect(sample_db)
-    with write(conn):
-        conn.execute(
-            "UPDATE feeds SET parse_warning = 'malformed feed, 2 entries recovered: cut off' "
-            "WHERE id = (SELECT max(id) FROM feeds WHERE status = 'ok')"
-        )
-    conn.close()
+    db_write(
+        sample_db,
+        "UPDATE feeds SET parse_warning = 'malformed feed, 2 entries recovered: cut off' "
+        "WHERE id = (SELECT max(id) FROM feeds WHERE status = 'ok')",
+    )
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -957,13 +965,11 @@ async def test_ages_and_the_status_line_move_on_without_database_changes(
 async def test_the_status_line_says_what_a_poll_before_the_ui_added(sample_db: Path) -> None:
     """After `monitor poll` stored stories, a UI opened next said "+0 new" (its own start-up
     poll had nothing due and took the place of the one that fetched)."""
-    conn = connect(sample_db)
-    with write(conn):
-        conn.execute(
-            "INSERT INTO state (key, value) VALUES ('last_poll_new', '7'), "
-            "('last_poll_updated', '2') ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-        )
-    conn.close()
+    db_write(
+        sample_db,
+        "INSERT INTO state (key, value) VALUES ('last_poll_new', '7'), "
+        "('last_poll_updated', '2') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
