@@ -400,6 +400,8 @@ def _best_group(
             continue
         if mine.names and other.names and mine.names.isdisjoint(other.names):
             continue  # they name nothing in common: not one event
+        if _named_apart(mine.names, other.names):
+            continue  # two companies, one figure: "Vexa lays off 200", "Lumora lays off 200"
         need = required_similarity(gap_hours(story.interval, other.interval), settings)
         if need is None or mine.rare.isdisjoint(other.full):
             continue
@@ -409,6 +411,14 @@ def _best_group(
         if margin >= 0 and (best is None or margin > best[0]):
             best = (margin, other.group_id)
     return (best[1] if best else None), mine
+
+
+def _named_apart(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Both name someone or something, and nothing in common: a shared figure alone (names
+    hold the figures too, so that "$14.3B" meets "$14,3bn") does not make one event of them."""
+    mine = {name for name in a if ":" not in name}
+    theirs = {name for name in b if ":" not in name}
+    return bool(mine and theirs and mine.isdisjoint(theirs))
 
 
 Analysis = tuple[dict[str, float], frozenset[str], list[claims_mod.Claim]]

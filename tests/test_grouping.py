@@ -199,6 +199,25 @@ def test_a_title_case_headline_names_what_its_uncommon_words_name() -> None:
     assert groups[0] == groups[2] != groups[1]
 
 
+def test_a_shared_figure_does_not_make_one_event_of_two_companies() -> None:
+    """Names hold the figures too ("$14.3B" meets "$14,3bn"), so "200" was the one thing two
+    lay-offs at two companies had in common, and a poll made one group of them."""
+    items = [
+        {
+            "title": "Vexa Robotics lays off 200 employees",
+            "summary": "Vexa Robotics lays off 200 employees as warehouse orders slow.",
+            "published": "2026-11-23T22:30:18Z",
+        },
+        {
+            "title": "Lumora Systems lays off 200 employees",
+            "summary": "Lumora Systems lays off 200 employees in a restructuring.",
+            "published": "2026-11-23T22:30:18Z",
+        },
+    ]
+    groups = group_items(items, SETTINGS)
+    assert groups[0] != groups[1]
+
+
 def test_sentence_initial_names_still_count_when_the_text_shows_they_are_names() -> None:
     names = story_names(
         "Meta hires a Vantor researcher",
