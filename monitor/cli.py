@@ -503,11 +503,20 @@ def add(
     fetches the new feed.
     """
     from monitor.config import ConfigError, PollSettings, resolve_paths
-    from monitor.subscribe import AlreadySubscribed, SubscribeError, add_feed, update_feed
+    from monitor.subscribe import (
+        AlreadySubscribed,
+        SubscribeError,
+        add_feed,
+        normalise_address,
+        update_feed,
+    )
 
-    config_path, _db_path = resolve_paths(config, db)
+    config_path, db_path = resolve_paths(config, db)
     poll = _load(config, db)[0].poll if config_path.exists() else PollSettings()
     try:
+        moved = _feeds_named(db_path, normalise_address(address) or address, by_title=False)
+        if moved:  # the address a subscribed feed moved to (a 301): that feed
+            address = moved[0]
         added = add_feed(config_path, address, poll, title=title, tags=tags, check=not no_check)
     except ConfigError as exc:
         _fail(f"config error: {exc}", ExitCode.USAGE)
@@ -566,35 +575,43 @@ def remove(config: str | None, db: str | None, address: str) -> None:
         try:
             removed = remove_feed(config_path, address)
         except SubscribeError:
-            known = _feed_named(db_path, address)  # its title, or where it moved to
-            if known is None:
+            known = _feeds_named(db_path, address)  # its title, or where it moved to
+            if len(known) > 1:
+                _fail(
+                    f"{len(known)} feeds are called {address!r}; give the address of the one "
+                    f"to remove: {', '.join(known)}",
+                    ExitCode.USAGE,
+                )
+            if not known:
                 raise
-            removed = remove_feed(config_path, known)
+            removed = remove_feed(config_path, known[0])
     except (SubscribeError, ConfigError) as exc:
         _fail(str(exc), ExitCode.USAGE)
     click.echo(f"Removed {clean_line(removed.url)} from {config_path}; its stories are kept.")
 
 
-def _feed_named(db_path: Path, address: str) -> str | None:
-    """The feeds.yaml address of the one subscribed feed whose title is `address` (any case),
-    or which is fetched from or moved to `address`, as `monitor feeds` and a poll name it."""
+def _feeds_named(db_path: Path, address: str, *, by_title: bool = True) -> list[str]:
+    """The feeds.yaml addresses of the subscribed feeds whose title is `address` (any case;
+    unless not `by_title`), or which are fetched from or moved to `address`, as `monitor
+    feeds` and a poll name them."""
     from monitor.db import DatabaseError, connect
 
     if not db_path.is_file():
-        return None
+        return []
+    wanted = address.strip()
     try:
         conn = connect(db_path, readonly=True)
         try:
             rows = conn.execute(
                 "SELECT DISTINCT config_url FROM feeds WHERE active = 1 AND "
-                "(title = ? COLLATE NOCASE OR url = ? OR moved_to = ?)",
-                (address.strip(), address.strip(), address.strip()),
+                "((? AND title = ? COLLATE NOCASE) OR url = ? OR moved_to = ?)",
+                (int(by_title), wanted, wanted, wanted),
             ).fetchall()
         finally:
             conn.close()
     except (DatabaseError, sqlite3.Error):
-        return None
-    return str(rows[0][0]) if len(rows) == 1 else None
+        return []
+    return [str(row[0]) for row in rows]
 
 
 @cli.group()

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor.queries import distinct_sources
+from monitor.queries import distinct_sources, tag_order
 from monitor.textclean import clean_line
 from monitor.wording import plural
 
@@ -303,7 +303,7 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
         new_stories=int(new_stories),
         updated_stories=int(updated_stories),
         sources=sources,
-        tags=[clean_line(str(t)) for t in json.loads(row["tags"] or "[]")],
+        tags=sorted((clean_line(str(t)) for t in json.loads(row["tags"] or "[]")), key=tag_order),
         claims=shown[:limit],
         conflicts=conflicts,
         more_claims=max(0, len(shown) - limit),

@@ -233,7 +233,10 @@ def update_feed_in_yaml(text: str, url: str, title: str | None, tags: Sequence[s
     if title is not None:
         data["title"] = title
     old_tags = data.get("tags")
-    data["tags"] = list(dict.fromkeys([*(old_tags if isinstance(old_tags, list) else []), *tags]))
+    merged: dict[str, str] = {}  # one spelling per tag, the one the entry had
+    for tag in [*(old_tags if isinstance(old_tags, list) else []), *tags]:
+        merged.setdefault(str(tag).lower(), str(tag))
+    data["tags"] = list(merged.values())
     indent = re.match(r"^(\s*)-", found.lines[found.first])
     pad = indent.group(1) if indent else "  "
     entry = f"{pad}- url: {json.dumps(url)}\n" + "".join(

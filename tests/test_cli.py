@@ -177,6 +177,22 @@ def test_opml_export_gives_a_moved_feed_at_its_new_address(
     (outline,) = ET.fromstring(out).iter("outline")
     assert code == 0 and outline.get("xmlUrl") == server.url("/new.xml")
     assert outline.get("text") == "Desk"
+    # Its new address is the feed subscribed already (it was added a second time).
+    code, out, _ = invoke("add", server.url("/new.xml"), "--config", str(config), "--db", str(db))
+    assert code == 0 and f"{server.url('/old.xml')} is already in" in out
+
+
+def test_remove_by_a_title_two_feeds_share_asks_for_the_address(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    """It said "Desk is not in feeds.yaml", though two feeds were called Desk."""
+    server.routes["/a.xml"] = Route(body=rss(ITEMS, title="Desk"))
+    server.routes["/b.xml"] = Route(body=rss(ITEMS[:1], title="Desk"))
+    config = write_config(tmp_path / "feeds.yaml", [server.url("/a.xml"), server.url("/b.xml")])
+    db = tmp_path / "m.db"
+    invoke("poll", "--config", str(config), "--db", str(db))
+    code, _out, err = invoke("remove", "Desk", "--config", str(config), "--db", str(db))
+    assert code == 2 and "2 feeds are called 'Desk'" in err and server.url("/b.xml") in err
 
 
 def test_export_since_rejects_nonsense(configured: tuple[Path, Path]) -> None:

@@ -144,6 +144,9 @@ def test_add_with_a_title_or_tags_changes_a_feed_that_is_there(tmp_path: Path) -
         text.startswith("# my subscriptions\nfeeds:\n")
         and "interval_minutes: 30  # twice an hour" in text
     )
+    code, out, _err = run(config, "add", "https://desk.example/ai.xml", "--tag", "LAB")
+    assert "tags [official, lab]" in out  # one spelling per tag, the entry's
+    text = config.read_text()
     code, _out, err = run(config, "add", "https://desk.example/ai.xml", "--tag", "two words")
     assert code == 2 and "a tag is letters" in err and config.read_text() == text
 
