@@ -174,7 +174,7 @@ _FAMILIES: dict[str, str] = {
     "poach poaches poached poaching lure lures lured luring join joins joined joining "
     "rejoin rejoins rejoined rehire rehires rehired rehiring "
     "nab nabs nabbed snag snags snagged woo woos wooed wooing defect defects defected "
-    "defecting signed recruiter headhunt headhunts headhunted raid raids "
+    "defecting recruiter headhunt headhunts headhunted raid raids "
     "raided acquihire acquihires bring brings brought bringing leave leaves leaving left exit exits exited exiting depart "
     "departs departed departing departure departures quit quits quitting",
     "stepdown": "stepdown resign resigns resigned resigning resignation retire retires "

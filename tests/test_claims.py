@@ -1500,3 +1500,9 @@ def test_power_figures_of_a_data_centre_are_claims_that_can_disagree() -> None:
         "w:5e+09",
         "w:1e+09",
     ]
+
+
+def test_signing_a_deal_is_no_hire() -> None:
+    """ "Meta signed a 20-year nuclear power deal with Calder" was a hire of "nuclear"."""
+    claims = extract_claims("Meta signed a 20-year nuclear power deal with Calder", "")
+    assert all("hire" not in claim.verbs for claim in claims)
