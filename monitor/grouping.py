@@ -49,6 +49,7 @@ from monitor.grouping_text import (
     story_names,
     story_terms,
     time_interval,
+    without_source,
 )
 
 QUERY_TERMS = 6  # rarest terms of a story used to look up candidates
@@ -425,9 +426,11 @@ Analysis = tuple[dict[str, float], frozenset[str], list[claims_mod.Claim]]
 """A story's grouping terms, names and claims, as `analyse` returns them."""
 
 
-def analyse(title: str, summary: str, content: str) -> Analysis:
+def analyse(title: str, summary: str, content: str, sources: Sequence[str | None] = ()) -> Analysis:
     """The text work of grouping, a pure function of the story's text (so a poll can run it in
-    its parse workers, next to parsing, and hand the result to `process_stories`)."""
+    its parse workers, next to parsing, and hand the result to `process_stories`). `sources`:
+    the feed's names, left out of the headline where the headline names its outlet."""
+    title = without_source(title, sources)
     names = story_names(title, summary, content)
     claims = claims_mod.extract_claims(title, summary, content)
     if names:
@@ -446,14 +449,15 @@ def _load(
         chunk = ids[start : start + 500]
         for row in conn.execute(
             "SELECT s.id, s.title, s.summary, s.content, s.published, s.first_seen, "
-            "s.updated_at, s.group_id, f.terms AS old_terms FROM stories s "
+            "s.updated_at, s.group_id, f.terms AS old_terms, "
+            "(SELECT title FROM feeds WHERE id = s.feed_id) AS source FROM stories s "
             "LEFT JOIN group_features f ON f.story_id = s.id "
             f"WHERE s.id IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
             old = decode_terms(row["old_terms"]) if row["old_terms"] is not None else None
             text = (row["title"] or "", row["summary"] or "", row["content"] or "")
-            terms, names, claims = analysed.get(text) or analyse(*text)
+            terms, names, claims = analysed.get(text) or analyse(*text, (row["source"],))
             stories.append(
                 _Story(
                     id=row["id"],

@@ -17,6 +17,7 @@ import calendar
 import functools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -545,6 +546,23 @@ def without_outlet(title: str) -> str:
     if match is None or len(title[: match.start()].split()) < 4:
         return title
     return title[: match.start()]
+
+
+def without_source(title: str, sources: Sequence[str | None]) -> str:
+    """The headline without its own outlet's name (any of `sources`: the feed's title as
+    configured, its own) in front or at the end ("Valley Dispatch: Meta hires …", "… | Valley
+    Dispatch"): a feed that names itself in every headline made its stories alike to each
+    other, and pulled unrelated ones into one group."""
+    for source in sources:
+        name = " ".join((source or "").split())
+        if len(name) < 3:
+            continue
+        escaped = re.escape(name)
+        for pattern in (rf"^\s*{escaped}\s*[:|–—-]\s+", rf"\s+[:|–—-]\s*{escaped}\s*$"):
+            rest = re.sub(pattern, "", title, count=1, flags=re.IGNORECASE)
+            if rest != title and len(rest.split()) >= 3:
+                return rest
+    return title
 
 
 def story_terms(title: str, summary: str, content: str) -> dict[str, float]:

@@ -255,7 +255,7 @@ def _make_pool(settings: Settings) -> Executor | None:
 
 
 def _parse_and_analyse(
-    body: bytes, url: str, stored: frozenset[str] = frozenset()
+    body: bytes, url: str, stored: frozenset[str] = frozenset(), source: str | None = None
 ) -> tuple[ParsedFeed, dict[Text, Analysis]]:
     """Parse-worker job: parse, then do the text work of grouping for each entry, so the poll's
     own process (the one writer) only has to match and store. Entries whose content hash (its
@@ -265,10 +265,11 @@ def _parse_and_analyse(
 
     parsed = parse_feed(body, url)
     analysed = {}
+    sources = (source, parsed.title)  # the feed's name as stored, and its own
     for entry in parsed.entries:
         text = (entry.title, entry.summary, entry.content)
         if text not in analysed and content_hash(entry)[:HASH_PREFIX] not in stored:
-            analysed[text] = analyse(*text)
+            analysed[text] = analyse(*text, sources)
     return parsed, analysed
 
 
@@ -363,7 +364,9 @@ class _Poll:
             feed.status = "unchanged"
         elif fetched.outcome == "ok":
             assert fetched.body is not None
-            parsed = await self._parse(fetched.body, fetched.final_url or row["url"], row["id"])
+            parsed = await self._parse(
+                fetched.body, fetched.final_url or row["url"], row["id"], row["title"]
+            )
             if parsed.error:
                 feed.status, feed.error = "error", parsed.error
             feed.warning = parsed.warning
@@ -416,7 +419,9 @@ class _Poll:
         except sqlite3.Error:  # only a saving: without it every entry is analysed
             return frozenset()
 
-    async def _parse(self, body: bytes, url: str, feed_id: int) -> ParsedFeed:
+    async def _parse(
+        self, body: bytes, url: str, feed_id: int, source: str | None = None
+    ) -> ParsedFeed:
         if self.pool is None:
             # In a thread: a slow body must not stop the other feeds' fetches (and deadlines).
             return await asyncio.to_thread(parse_feed, body, url)
@@ -424,7 +429,7 @@ class _Poll:
         stored = self._stored_hashes(feed_id)
         try:
             parsed, analysed = await loop.run_in_executor(
-                self.pool, _parse_and_analyse, body, url, stored
+                self.pool, _parse_and_analyse, body, url, stored, source
             )
         except Exception as exc:  # a crashed worker: parse here instead of losing the feed
             if "BrokenProcessPool" in type(exc).__name__:

@@ -521,6 +521,27 @@ def test_items_sharing_a_guid_with_their_own_links_are_each_stored(
     assert titles == ["Item 0", "Item 1, edited", "Item 2", "Item 9"]
 
 
+def test_a_feed_naming_itself_in_every_headline_does_not_group_by_its_name(
+    server: FeedServer, db_path: Path
+) -> None:
+    """ "Valley Dispatch: Meta hires …" joined "Valley Dispatch: Meta nears a deal for …": the
+    outlet's own name was the rarest thing two unrelated headlines shared. Its claims carried
+    the name too."""
+    own = [
+        {"title": "Valley Dispatch: Meta nears a deal for a stake in Tessaract Data", "guid": "a"},
+        {
+            "title": "Valley Dispatch: Meta hires Stanford vision researcher Ana Ferreira",
+            "guid": "b",
+        },
+    ]
+    server.routes["/vd.xml"] = Route(body=rss(own, title="Valley Dispatch"))
+    run_poll(make_settings([server.url("/vd.xml")]), db_path)
+    groups = {r[0] for r in rows(db_path, "SELECT group_id FROM stories")}
+    assert len(groups) == 2
+    texts = [r[0] for r in rows(db_path, "SELECT text FROM claims")]
+    assert texts and not any("Valley Dispatch" in text for text in texts)
+
+
 def test_a_malformed_feed_with_nothing_recovered_is_a_failure(
     server: FeedServer, db_path: Path
 ) -> None:
