@@ -808,11 +808,7 @@ def _commands(screen: Screen[Any]) -> list[tuple[str, str, str]]:
                 "catch_up",
             ),
             ("Undo mark read", "Put back the last all read or catch up (z)", "app.undo_marked"),
-            (
-                "Back or quit",
-                "From the stories pane to the groups; from the groups quit (q)",
-                "back_or_quit",
-            ),
+            ("Back to the groups", "From the stories pane (q)", "back_to_groups"),
             ("Search", "Full-text search in titles and summaries (/)", "search"),
             ("Pick a tag", "Filter by tag, with two-week sparklines (t)", "pick_tag"),
             ("Toggle unread only", "Only groups with unread stories (u)", "toggle_unread"),

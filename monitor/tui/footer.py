@@ -15,6 +15,7 @@ RANKS: dict[str, int] = {
     "help": 0,  # `?` lists every key, so it always stays
     "app.pop_screen": 0,
     "quit": 1,
+    "back_to_groups": 1,  # q, while the stories pane has the focus
     "search": 1,
     "open_link": 1,
     "show_feed": 1,

@@ -155,9 +155,9 @@ class MainScreen(Screen[None]):
         ),
         Binding("x", "clear_filters", "Clear", show=False, tooltip="Clear every filter"),
         Binding("escape", "escape", "Clear search / back to groups", show=False),
-        Binding(
-            "q", "back_or_quit", "Quit", tooltip="Quit (from the stories pane: back to the groups)"
-        ),
+        # newsboat's q: from the stories pane back to the groups (the footer then says Back);
+        # from the groups the app's q quits.
+        Binding("q", "back_to_groups", "Back", tooltip="From the stories pane: back to the groups"),
         *TAG_KEYS,
     ]
 
@@ -649,12 +649,17 @@ class MainScreen(Screen[None]):
         self.stories.cursor = next((i for i in order if not rows[i].read), 0)
         self.focus_now(self.stories)
 
-    def action_back_or_quit(self) -> None:
-        """newsboat's q: from the stories pane back to the groups, from the groups quit."""
-        if self.focused is self.stories:
-            self.focus_now(self.groups)
-        else:
-            self.app.exit()
+    def action_back_to_groups(self) -> None:
+        self.focus_now(self.groups)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """q is Back only while the stories pane has the focus; else it is the app's Quit."""
+        if action == "back_to_groups":
+            return self.focused is self.stories
+        return True
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.refresh_bindings()  # the footer's q: Back or Quit
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)
