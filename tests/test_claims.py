@@ -1506,3 +1506,18 @@ def test_signing_a_deal_is_no_hire() -> None:
     """ "Meta signed a 20-year nuclear power deal with Calder" was a hire of "nuclear"."""
     claims = extract_claims("Meta signed a 20-year nuclear power deal with Calder", "")
     assert all("hire" not in claim.verbs for claim in claims)
+
+
+def test_figures_of_one_kind_in_a_list_each_keep_their_own_words() -> None:
+    """ "71.4% on GPQA Diamond and 88.1% on HumanEval" gave both claims every word of the
+    clause, so a report of 64.9% on GPQA disputed the HumanEval figure."""
+    gpqa, humaneval = extract_claims(
+        "Meta claims Llama 5 Ember scores 71.4% on GPQA Diamond and 88.1% on HumanEval", ""
+    )
+    assert "gpqa" in gpqa.terms and "humaneval" not in gpqa.terms
+    assert "humaneval" in humaneval.terms and "gpqa" not in humaneval.terms
+    (dispute,) = extract_claims("Independent tests put Llama 5 Ember at 64.9% on GPQA Diamond", "")
+    assert (relation(dispute, gpqa), relation(dispute, humaneval)) == ("conflict", None)
+    # Figures of other kinds share the clause: the price of "49% of Scale AI" is of Scale AI.
+    price, stake = extract_claims("Meta pays $14.3 billion for 49% of Scale AI", "")
+    assert price.terms == stake.terms
