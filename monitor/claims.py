@@ -569,6 +569,20 @@ def _one_deal(a: Claim, b: Claim) -> bool:
     return shared >= 2 and overlap >= 0.5 and low > 0 and high / low < DEAL_SPREAD
 
 
+PAY_FAMILIES = frozenset({"offer", "hire"})
+
+
+def _one_offer(a: Claim, b: Claim) -> bool:
+    """Two reports of what one person was offered, in other verbs ("a $100 million pay
+    package for Roe", "more than $200 million to lure Roe"): money, the same person named in
+    both, and only pay and hiring verbs."""
+    if a.figure is None or b.figure is None or a.figure.kind != "money":
+        return False
+    if not (a.people and b.people) or a.people.isdisjoint(b.people):
+        return False
+    return bool(a.verbs and b.verbs and a.verbs <= PAY_FAMILIES and b.verbs <= PAY_FAMILIES)
+
+
 def relation(new: Claim, old: Claim) -> str | None:
     """Does `new` restate `old` ("same"), contradict its figure ("conflict") or neither (None)?
 
@@ -601,7 +615,7 @@ def relation(new: Claim, old: Claim) -> str | None:
             return None
         if (same_verb or no_verb) and names_match:
             return "conflict"
-        return "conflict" if _one_deal(new, old) else None
+        return "conflict" if _one_deal(new, old) or _one_offer(new, old) else None
     if new.figure is not None:
         return None  # the new story adds a figure: a claim of its own
     if other_people or (about_people and new.people and not old.people):

@@ -1521,3 +1521,14 @@ def test_figures_of_one_kind_in_a_list_each_keep_their_own_words() -> None:
     # Figures of other kinds share the clause: the price of "49% of Scale AI" is of Scale AI.
     price, stake = extract_claims("Meta pays $14.3 billion for 49% of Scale AI", "")
     assert price.terms == stake.terms
+
+
+def test_what_one_person_was_offered_is_one_frame_in_pay_and_hiring_verbs() -> None:
+    """ "a $100 million pay package" and "more than $200 million to lure" the same researcher
+    were two unrelated claims: no ≠ between them."""
+    offer = only("Meta offered Vera Kolb a $100 million pay package")
+    assert relation(only("Meta dangled more than $200 million to lure Vera Kolb"), offer) == (
+        "conflict"
+    )
+    assert relation(only("Meta dangled $100 million to lure Vera Kolb"), offer) == "same"
+    assert relation(only("Meta hires Jo Vance for $50 million"), offer) is None  # another person
