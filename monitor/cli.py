@@ -519,7 +519,7 @@ def add(
             address = moved[0]
         added = add_feed(config_path, address, poll, title=title, tags=tags, check=not no_check)
     except ConfigError as exc:
-        _fail(f"config error: {exc}", ExitCode.USAGE)
+        _fail(f"cannot add: {exc}", ExitCode.USAGE)  # a --title or --tag given
     except AlreadySubscribed as exc:
         if title is None and not tags:
             click.echo(f"{clean_line(str(exc))}; nothing changed.")
