@@ -212,6 +212,9 @@ _POWER = re.compile(
 )
 _POWER_UNITS = {"gw": 1e9, "gigawatt": 1e9, "gigawatts": 1e9, "mw": 1e6, "megawatt": 1e6,
                 "megawatts": 1e6}  # fmt: skip
+# "A nine-figure package": at least $100 million (a figure of that many digits).
+_FIGURE_DIGITS = re.compile(r"\b(seven|eight|nine|ten)-figure\b", re.IGNORECASE)
+_DIGIT_WORDS = {"seven": 6, "eight": 7, "nine": 8, "ten": 9}
 _LETTERS = re.compile(r"[a-z]+")
 _CURRENCY = frozenset("$€£")
 _PERCENT_WORDS = frozenset(["percent", "per", "pct"])
@@ -224,7 +227,7 @@ _BARE = re.compile(r"(?<![\w$€£.,-])(\d{2,}(?:,\d{3})*)(?![\w%.,]|\s?(?:perce
 
 @dataclass(frozen=True)
 class Figure:
-    kind: str  # money | percent | count | number
+    kind: str  # money | percent | count | power | number
     value: float
     sig: int  # significant digits as written ("14.3" → 3, "14" → 2, "600" → 2, "2" → 1)
     approx: bool  # "about", "more than", "nearly" …
@@ -385,6 +388,12 @@ def _find_figures(text: str) -> tuple[Figure, ...]:
                 add("count", m.group(1), _MULTIPLIERS[scale], m.start(), end, noun)
             else:
                 add("count", m.group(1), 1.0, m.start(), m.end(1), noun)
+    if "-figure" in lower:
+        for m in _FIGURE_DIGITS.finditer(text):
+            if free(m.start(), m.end()):
+                value = 10.0 ** _DIGIT_WORDS[m.group(1).lower()]
+                found.append(Figure("money", value, 1, True, None, m.start(), m.end(), ">"))
+                taken.append((m.start(), m.end()))
     if "gw" in lower or "mw" in lower or "watt" in lower:
         for m in _POWER.finditer(text):
             unit = _POWER_UNITS[m.group(2).lower()]

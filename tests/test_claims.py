@@ -1532,3 +1532,12 @@ def test_what_one_person_was_offered_is_one_frame_in_pay_and_hiring_verbs() -> N
     )
     assert relation(only("Meta dangled $100 million to lure Vera Kolb"), offer) == "same"
     assert relation(only("Meta hires Jo Vance for $50 million"), offer) is None  # another person
+
+
+def test_a_nine_figure_sum_is_at_least_100_million() -> None:
+    """ "Nine-figure" offers were no figure, so "$50 million" never disagreed with them."""
+    (figure,) = find_figures("Meta made nine-figure offers to OpenAI staff")
+    assert (figure.kind, figure.value, figure.bound) == ("money", 1e8, ">")
+    nine = only("Meta offered Jo Vance a nine-figure pay package")
+    assert relation(only("Meta offered Jo Vance a $50 million pay package"), nine) == "conflict"
+    assert relation(only("Meta offered Jo Vance a $200 million pay package"), nine) is None
