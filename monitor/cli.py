@@ -742,9 +742,13 @@ def main() -> None:
         except (sqlite3.Error, DatabaseError) as exc:  # last resort: a clear line, not a traceback
             _fail(_db_error(exc), ExitCode.DATABASE)
     except SystemExit as exc:
+        if type(sys.stdout).__name__ == "_PacifyFlushWrapper":
+            # click's answer to a closed pipe (it swaps the streams, then exits 1): the reader
+            # went away (`monitor export | head`), which is not "a feed failed".
+            _exit_now(ExitCode.OUTPUT_CLOSED)
         _exit_now(exc.code)
-    except BrokenPipeError:  # the reader went away (`monitor export | head`)
-        _exit_now(ExitCode.FEED_FAILED)
+    except BrokenPipeError:  # the reader went away (`monitor export | head`): not a failed feed
+        _exit_now(ExitCode.OUTPUT_CLOSED)
     _exit_now(code if isinstance(code, int) else 0)
 
 

@@ -21,9 +21,12 @@ class ExitCode(IntEnum):
     """The database could not be opened or written (read-only, disk full, corrupt)."""
     INTERRUPTED = 130
     """Stopped by Ctrl-C (SIGINT), as shells report it; what was stored so far is kept."""
+    OUTPUT_CLOSED = 141
+    """The reader of the output went away (`monitor export | head`), as SIGPIPE is reported."""
 
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all fetched feeds ok; 1 at least one feed failed (the others were stored); "
-    "2 usage or config error; 3 another poll is running; 4 database error; 130 interrupted."
+    "2 usage or config error; 3 another poll is running; 4 database error; 130 interrupted; "
+    "141 the output was closed early."
 )

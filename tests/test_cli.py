@@ -195,6 +195,25 @@ def test_remove_by_a_title_two_feeds_share_asks_for_the_address(
     assert code == 2 and "2 feeds are called 'Desk'" in err and server.url("/b.xml") in err
 
 
+def test_an_export_whose_reader_goes_away_exits_141_not_1(tmp_path: Path) -> None:
+    """`monitor export | head` exited 1, "a feed failed", which a `set -o pipefail` script
+    reads as a poll problem; a shell reports a closed pipe as 141."""
+    from tests.test_tui_app import make_db
+
+    db = make_db(tmp_path / "m.db", stories=400)
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    from tests.runmonitor import command
+
+    line = command("export", "--config", str(config), "--db", str(db))
+    proc = subprocess.Popen(line, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141
+    assert b"Traceback" not in (proc.stderr.read() if proc.stderr else b"")
+
+
 def test_export_since_rejects_nonsense(configured: tuple[Path, Path]) -> None:
     config, db = configured
     invoke("poll", "--config", str(config), "--db", str(db))
