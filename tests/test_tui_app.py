@@ -1029,13 +1029,17 @@ def test_one_wording_is_listed_once() -> None:
     """One sentence with two figures is two claims in the core; the pane showed it twice."""
     text = "Meta will pay $15 billion for a 49% stake in Scale AI."
     claims = [
-        q.ClaimRow(1, text, "2025-06-20T11:00:00Z", False, 3, "Wire", new=False),
-        q.ClaimRow(2, text, "2025-06-20T11:00:00Z", True, 2, "Wire", new=True),
+        q.ClaimRow(1, text, "2025-06-20T11:00:00Z", False, 3, "Wire", new=False, figure="49%"),
+        q.ClaimRow(
+            2, text, "2025-06-20T11:00:00Z", True, 2, "Wire", new=True, figure="$15 billion"
+        ),
         q.ClaimRow(3, "Alexandr Wang will join Meta.", "2025-06-20T11:00:00Z", False, 1, None),
     ]
     merged = merge_claims(claims)
     assert [c.text for c in merged] == [text, "Alexandr Wang will join Meta."]
     assert merged[0].new and merged[0].conflicting and merged[0].appearances == 3
+    # The line says which of its figures is disputed (it read as both).
+    assert merged[0].figure == "$15 billion"
     item = q.GroupRow(
         key=1, group_id=1, story_id=None, title="t", activity="2025-06-20T11:00:00Z",
         first_seen="2025-06-20T11:00:00Z", story_count=2, source_count=2, tags=(),

@@ -188,12 +188,15 @@ def merge_claims(claims: list[ClaimRow]) -> list[ClaimRow]:
         if seen is None:
             merged[key] = claim
         else:
+            # The line stands for both figures; when only one of them is disputed, it names
+            # that one ("≠ 71.4%: … 71.4% on GPQA and 88.1% on HumanEval").
+            disputed = [c.figure for c in (seen, claim) if c.conflicting]
             merged[key] = replace(
                 seen,
                 new=seen.new or claim.new,
                 conflicting=seen.conflicting or claim.conflicting,
                 appearances=max(seen.appearances, claim.appearances),
-                figure=None,  # the line stands for both figures
+                figure=disputed[0] if len(disputed) == 1 else None,
                 other_figures=tuple(dict.fromkeys(seen.other_figures + claim.other_figures)),
             )
     return list(merged.values())
