@@ -45,6 +45,7 @@ from monitor.grouping_text import (
     WEAK_PRIOR,
     WEAK_TERMS,
     gap_hours,
+    group_headline,
     prior,
     story_names,
     story_terms,
@@ -88,6 +89,7 @@ class _Story:
     old_terms: dict[str, float] | None = None
     is_new: bool = True
     claims: list[claims_mod.Claim] = field(default_factory=list)
+    source: str | None = None  # its feed's title
 
 
 @dataclass
@@ -472,6 +474,7 @@ def _load(
                     old_terms=old,
                     is_new=old is None,
                     claims=claims,
+                    source=row["source"],
                 )
             )
     # In event-time order; the vaguest dates (a month, a year, none) last, so that they look
@@ -508,7 +511,7 @@ def process_stories(
             if group_id is None:
                 cursor = conn.execute(
                     "INSERT INTO groups (title, first_seen, last_seen) VALUES (?, ?, ?)",
-                    (story.title, story.stamp, story.stamp),
+                    (group_headline(story.title, story.source), story.stamp, story.stamp),
                 )
                 group_id = int(cursor.lastrowid or 0)
                 batch.new_groups.add(group_id)
@@ -544,15 +547,18 @@ def _representative_title(
 ) -> str | None:
     """The member headline closest to the group's centroid (earliest on ties)."""
     rows = conn.execute(
-        "SELECT s.id, s.title, f.terms FROM stories s JOIN group_features f ON f.story_id = s.id "
+        "SELECT s.id, s.title, f.terms, (SELECT title FROM feeds WHERE id = s.feed_id) "
+        "FROM stories s JOIN group_features f ON f.story_id = s.id "
         "WHERE s.group_id = ? AND s.title != '' ORDER BY s.id DESC LIMIT ?",
         (group_id, TITLE_MEMBERS),
     ).fetchall()
     if not rows:
         return None
     if len(rows) <= 2:
-        return str(rows[-1]["title"])
-    vectors = [(row[0], row[1], profiles.vector(row[0], row[2])) for row in rows]
+        return group_headline(rows[-1][1], rows[-1][3])
+    vectors = [
+        (row[0], group_headline(row[1], row[3]), profiles.vector(row[0], row[2])) for row in rows
+    ]
     centroid: Counter[str] = Counter()
     for _id, _title, vector in vectors:
         centroid.update(vector)
@@ -587,7 +593,9 @@ def _refresh_group(
         chosen_at
         and size < TITLE_REVIEW * chosen_at
         and conn.execute(
-            "SELECT 1 FROM stories WHERE group_id = ? AND title = ? LIMIT 1", (group_id, current)
+            # A member's headline still, though perhaps without its outlet's name.
+            "SELECT 1 FROM stories WHERE group_id = ? AND instr(title, ?) LIMIT 1",
+            (group_id, current),
         ).fetchone()
     ):
         title = _representative_title(conn, profiles, group_id)

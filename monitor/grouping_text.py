@@ -574,6 +574,12 @@ def without_source(title: str, sources: Sequence[str | None]) -> str:
     return title
 
 
+def group_headline(title: str, source: str | None) -> str:
+    """A member's headline as the title of its group: without the outlet's name (its feed's,
+    or an aggregator's " - Outlet" ending), which a group reported by many outlets is not."""
+    return without_outlet(without_source(title, (source,)))
+
+
 def story_terms(title: str, summary: str, content: str) -> dict[str, float]:
     """Weighted terms of a story for grouping: title, the start of the summary, figures.
 

@@ -522,6 +522,36 @@ def test_a_headline_is_chosen_again_only_when_the_group_doubled(conn: sqlite3.Co
     assert again != title
 
 
+def test_a_group_is_not_titled_with_one_outlets_name(conn: sqlite3.Connection) -> None:
+    """A group of many outlets' reports was titled "… - Harbor Times" (a news search feed's
+    headline) or "Valley Ledger: …" (a feed that names itself), as if one outlet were the
+    event."""
+    ingest(
+        conn,
+        [{"feed": "Valley Ledger", "title": "Valley Ledger: Okafor quits Meta lab for Brightwell"}],
+    )
+    (alone,) = conn.execute("SELECT title FROM groups").fetchone()
+    assert alone == "Okafor quits Meta lab for Brightwell"
+    after_each(
+        conn,
+        [
+            "Dana Okafor quits Meta's lab for Brightwell - Harbor Times",
+            "Meta lab chief Dana Okafor leaves for Brightwell - Coast Wire",
+            "Okafor leaves Meta's lab, joins Brightwell - Harbor Times",
+        ],
+        "SELECT 1",
+    )
+    rows = conn.execute("SELECT title, story_count FROM groups").fetchall()
+    assert [row[1] for row in rows] == [4]
+    assert not any(word in rows[0][0] for word in ("Harbor", "Coast", "Ledger", " - "))
+    assert rows[0][0] in {
+        "Okafor quits Meta lab for Brightwell",
+        "Dana Okafor quits Meta's lab for Brightwell",
+        "Meta lab chief Dana Okafor leaves for Brightwell",
+        "Okafor leaves Meta's lab, joins Brightwell",
+    }
+
+
 def test_aggregator_outlet_endings_and_joined_versions_do_not_keep_reports_apart() -> None:
     from monitor.grouping_text import story_terms, without_outlet
 
