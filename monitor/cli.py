@@ -122,17 +122,42 @@ def _db_error(exc: BaseException) -> str:
     return f"database error: {text}"
 
 
-def _open_db(db_path: Path, *, readonly: bool = False) -> Any:
+def _open_db(db_path: Path, *, readonly: bool = False, create: bool | None = None) -> Any:
+    """The database, migrated. `readonly`: the command only reads, so a database this user
+    cannot write is opened read-only; it must exist unless `create`."""
     from monitor.db import DatabaseError, connect
 
     _opened.append(db_path)
     _check_db_dir(db_path)
-    if readonly and not db_path.exists():
+    if readonly and not (db_path.exists() or create):
         _fail(f"{db_path}: no database yet; run `monitor poll` first", ExitCode.DATABASE)
     try:
         return connect(db_path)
     except DatabaseError as exc:
-        _fail(_db_error(exc), ExitCode.DATABASE)
+        if not readonly or _writable(db_path):
+            _fail(_db_error(exc), ExitCode.DATABASE)
+        failure = exc
+    # Only read: a database this user cannot write (another user's cron polls it) is read as is.
+    try:
+        conn = connect(db_path, readonly=True)
+    except DatabaseError:
+        _fail(_db_error(failure), ExitCode.DATABASE)
+    from monitor.db import schema_version
+    from monitor.migrations import LATEST_VERSION
+
+    if schema_version(conn) < LATEST_VERSION:
+        conn.close()
+        _fail(
+            _db_error(failure) + "; it was written by an older monitor and needs updating by "
+            "someone who can write it (any `monitor poll`)",
+            ExitCode.DATABASE,
+        )
+    return conn
+
+
+def _writable(db_path: Path) -> bool:
+    directory = db_path.parent if str(db_path.parent) else Path(".")
+    return os.access(directory, os.W_OK | os.X_OK) and os.access(db_path, os.W_OK)
 
 
 class _DefaultToTui(DefaultGroup):
@@ -306,7 +331,7 @@ def feeds(config: str | None, db: str | None, fmt: str) -> None:
     _warn_local_paths(settings, config_path)
     from monitor.feedstatus import feed_statuses, render_table
 
-    conn = _open_db(db_path)
+    conn = _open_db(db_path, readonly=True, create=True)
     try:
         from monitor.db import write
         from monitor.store import sync_feeds
@@ -470,7 +495,16 @@ def digest(config: str | None, db: str | None, since: str, fmt: str, quiet: bool
             _fail(str(exc), ExitCode.USAGE)
         text = "" if quiet and report.empty else digest_mod.render(report, fmt)
         if since.strip().lower() == "last":
-            digest_mod.mark_sent(conn, report, deliver=lambda: click.echo(text, nl=False))
+            try:
+                digest_mod.mark_sent(conn, report, deliver=lambda: click.echo(text, nl=False))
+            except sqlite3.OperationalError as exc:
+                if "readonly" not in str(exc):
+                    raise
+                _fail(
+                    f"{db_path}: cannot remember this digest, the database is read-only for you; "
+                    "`--since 1d` (or any other time) prints one without remembering it",
+                    ExitCode.DATABASE,
+                )
         else:
             click.echo(text, nl=False)
     finally:

@@ -44,9 +44,7 @@ def connect(
         raise DatabaseError(f"{path}: is a directory, not a database file")
     try:
         if readonly:
-            conn = sqlite3.connect(
-                f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
-            )
+            conn = _connect_readonly(path)
         else:
             if path.parent and not path.parent.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +72,25 @@ def connect(
     except OSError as exc:
         raise DatabaseError(f"{path}: {exc.strerror or exc}") from exc
     return conn
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection, also where the directory cannot be written (a database another
+    user's cron writes): SQLite then cannot create the -shm file WAL readers share, and the
+    file is opened as immutable, which is exact as long as no -wal file holds newer pages."""
+    uri = f"file:{path}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise
+    return sqlite3.connect(
+        uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False
+    )
 
 
 def _why_not_writable(path: Path, error: str) -> str:
