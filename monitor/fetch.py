@@ -185,12 +185,14 @@ async def _inflate(raw: AsyncIterator[bytes], encoding: str, limit: int) -> byte
     return bytes(out)
 
 
-def _describe_http_error(exc: Exception, url: str) -> str:
+def _describe_http_error(exc: Exception, url: str, read_timeout: float | None = None) -> str:
     host = urlsplit(url).hostname or url
     if isinstance(exc, httpx.ConnectTimeout):
         return f"could not connect to {host} (timed out)"
     if isinstance(exc, httpx.ReadTimeout):
-        return f"{host} stopped sending data (read timed out)"
+        # One wait for the answer or its next part: the whole fetch has its own deadline.
+        waited = f" for {read_timeout:g} s (poll.read_timeout)" if read_timeout else ""
+        return f"{host} sent nothing{waited}"
     if isinstance(exc, httpx.TimeoutException):
         return f"{host} timed out"
     if isinstance(exc, httpx.ConnectError):
@@ -425,7 +427,11 @@ class Fetcher:
             except _Refused as exc:
                 return FetchResult(request, "error", error=str(exc))
             except httpx.HTTPError as exc:
-                return FetchResult(request, "error", error=_describe_http_error(exc, url))
+                return FetchResult(
+                    request,
+                    "error",
+                    error=_describe_http_error(exc, url, self.settings.read_timeout),
+                )
             except httpx.InvalidURL as exc:  # also raised for a redirect's unusable Location
                 return FetchResult(
                     request, "error",

@@ -467,6 +467,17 @@ def test_feed_deadline_bounds_a_dripping_server(server: FeedServer, db_path: Pat
     assert result.new_stories == 2
 
 
+def test_a_server_that_goes_quiet_is_named_with_the_setting_that_gave_up(
+    server: FeedServer, db_path: Path
+) -> None:
+    """It said "stopped sending data (read timed out)" of a server that had sent nothing,
+    and not which setting to raise for a slow one."""
+    server.routes["/quiet.xml"] = drip(3.0)
+    settings = make_settings([server.url("/quiet.xml")], feed_deadline=20, read_timeout=0.5)
+    (feed,) = run_poll(settings, db_path).feeds
+    assert feed.error == "127.0.0.1 sent nothing for 0.5 s (poll.read_timeout)"
+
+
 def test_malformed_feed_keeps_recovered_entries(server: FeedServer, db_path: Path) -> None:
     body = rss(items(3))[:-30]  # truncated
     server.routes["/broken.xml"] = Route(body=body)
