@@ -6,6 +6,7 @@ cron and a user's machine do it.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -400,6 +401,37 @@ def test_full_disk_is_a_clear_error_and_nothing_half_written(
     assert again.code == 0, again.err
     _check_whole(db)
     assert sorted(_story_counts(db).values()) == [5] + [400] * 8
+
+
+@needs_namespaces
+def test_a_new_database_on_a_full_disk_names_the_cause(tmp_path: Path) -> None:
+    """SQLite had rolled the transaction back itself, and our ROLLBACK's "cannot rollback - no
+    transaction is active" was the message instead of the full disk."""
+    words = " ".join(f"word{n}" for n in range(700))
+    feed = tmp_path / "long.xml"
+    feed.write_bytes(
+        rss(
+            [
+                {"title": f"Long bulletin {n}", "guid": f"b{n}", "description": f"{n} {words}"}
+                for n in range(400)
+            ],
+            title="Long",
+        )
+    )
+    config = tmp_path / "feeds.yaml"
+    config.write_text(f"feeds:\n  - url: {feed}\n", encoding="utf-8")
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    on_tiny_disk = [
+        "unshare", "-rm", "sh", "-c",
+        'mount -t tmpfs -o size=1m tmpfs "$0" || exit 99; exec "$@"', str(tiny),
+    ]  # fmt: skip
+    done = runmonitor.run(
+        "poll", "--json", "--config", str(config), "--db", str(tiny / "m.db"), wrapper=on_tiny_disk
+    )
+    assert done.code == 4, done.err
+    error = json.loads(done.out)["error"]
+    assert "full" in error and "rollback" not in error, error
 
 
 def test_ctrl_c_exits_130_not_the_feed_failed_code(server: FeedServer, tmp_path: Path) -> None:
