@@ -111,6 +111,29 @@ def test_unusual_feeds_go_to_feedparser(name: str) -> None:
     assert parse_feed(REFUSED[name]) == parse_feed(REFUSED[name], fast=False)
 
 
+def test_a_headline_naming_a_tag_keeps_every_word() -> None:
+    """ "Why <script> tags still matter" was stored as "Why": the headline was read as HTML and
+    an unclosed <script> hid the rest ("<div>" vanished from another)."""
+    titles = {
+        "<title>Why &lt;script&gt; tags still matter for Orbitant apps</title>": (
+            "Why <script> tags still matter for Orbitant apps"
+        ),
+        "<title><![CDATA[Zentharis explains the <style> element]]></title>": (
+            "Zentharis explains the <style> element"
+        ),
+        "<title>Stop writing &lt;div&gt; soup &amp;amp; more, says Orbitant</title>": (
+            "Stop writing <div> soup & more, says Orbitant"
+        ),
+        "<title>&lt;b&gt;Bold&lt;/b&gt; Orbitant &lt;script&gt; news</title>": (
+            "Bold Orbitant <script> news"
+        ),
+    }
+    items = [f"{xml}<link>https://t.example/{n}</link>" for n, xml in enumerate(titles)]
+    for fast in (True, False):
+        parsed = parse_feed(rss(*items), "https://t.example/", fast=fast)
+        assert [e.title for e in parsed.entries] == list(titles.values()), fast
+
+
 def test_fast_path_expands_no_entities() -> None:
     body = (
         b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "xxxxxxxxxx">]>'
