@@ -30,12 +30,14 @@ from monitor.wording import plural
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(message: str, code: ExitCode, *, as_json: bool = False) -> NoReturn:
+def _fail(
+    message: str, code: ExitCode, *, as_json: bool = False, prefix: str = "monitor: "
+) -> NoReturn:
     """Print the error on stderr and exit; with `as_json` (poll --json) also print it as JSON on
     stdout, so a script that reads the summary gets an object in every case."""
     lines = [clean_line(line) for line in message.splitlines()] or [""]
     for line in lines:
-        click.echo(f"monitor: {line}", err=True)
+        click.echo(f"{prefix}{line}", err=True)
     if as_json:
         click.echo(json.dumps({"exit_code": int(code), "error": "\n".join(lines)}, indent=2))
     sys.exit(int(code))
@@ -169,6 +171,17 @@ class _DefaultToTui(DefaultGroup):
             ctx._protected_args = [self.default_cmd_name]
         return rest
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and not cmd_name.startswith("-"):
+            # A mistyped command (`monitor pol`) is not an argument of the UI: click's
+            # "unexpected extra argument" under the UI's usage did not say what was wrong.
+            import difflib
+
+            close = difflib.get_close_matches(cmd_name, list(self.commands), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise click.UsageError(f"No such command {cmd_name!r}.{hint}", ctx)
+        return super().get_command(ctx, cmd_name)
+
 
 @click.group(
     cls=_DefaultToTui,
@@ -223,7 +236,20 @@ def tui(config: str | None, db: str | None, no_poll: bool) -> None:
 @click.option("--all", "all_feeds", is_flag=True, help="Fetch every feed, due or not.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_json: bool) -> None:
+@click.option(
+    "--replace-feeds",
+    is_flag=True,
+    help="Poll a feeds.yaml that lists none of the database's feeds (refused otherwise, as a "
+    "likely wrong --config or --db); the database's own feeds are retired.",
+)
+def poll(
+    config: str | None,
+    db: str | None,
+    all_feeds: bool,
+    quiet: bool,
+    as_json: bool,
+    replace_feeds: bool,
+) -> None:
     """Fetch due feeds once, store new stories, tag, group and mark new claims.
 
     With no feeds in feeds.yaml it warns on stderr (even with --quiet), changes nothing stored
@@ -239,6 +265,7 @@ def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_js
     _warn_local_paths(settings, config_path)
     from monitor.db import DatabaseError
     from monitor.poller import FeedResult, PollLocked, run_poll
+    from monitor.store import OtherFeedList
 
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     bar: Any = None
@@ -256,8 +283,15 @@ def poll(config: str | None, db: str | None, all_feeds: bool, quiet: bool, as_js
     started = time.monotonic()
     try:
         result = run_poll(
-            settings, db_path, all_feeds=all_feeds, progress=progress, on_start=on_start
+            settings,
+            db_path,
+            all_feeds=all_feeds,
+            progress=progress,
+            on_start=on_start,
+            replace_feeds=replace_feeds,
         )
+    except OtherFeedList as exc:
+        _fail(f"config error: {config_path}: {exc}", ExitCode.USAGE, as_json=as_json)
     except PollLocked as exc:
         if quiet and not as_json:
             # The running poll does this one's work: no mail from cron for an overlap (the TUI's
@@ -285,7 +319,7 @@ def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
             # The address too: it is what `monitor remove` takes, and a title may be shared.
             where = f" <{clean_line(feed.url)}>" if feed.title and feed.title != feed.url else ""
             click.echo(f"FAILED {name}{where}: {clean_line(feed.error)}", err=True)
-        elif feed.moved_to and not quiet:
+        elif feed.moved_to:  # said once, with -q too: feeds.yaml names the old address
             click.echo(f"moved  {name}: now at {clean_line(feed.moved_to)}")
         elif feed.warning and not quiet:
             click.echo(f"warn   {name}: {clean_line(feed.warning)}")
@@ -302,7 +336,8 @@ def _print_poll(result: Any, elapsed: float, quiet: bool) -> None:
         parts.append(f"{result.deleted_by_retention} deleted by retention (poll.retention_days)")
     if result.retagged:
         parts.append(
-            f"{plural(result.retagged, 'story', 'stories')} tagged again (the rules changed)"
+            f"{plural(result.retagged, 'story', 'stories')} tagged again "
+            "(the topic rules or the feeds' tags changed)"
         )
     failed = f", {result.failed} failed" if result.failed else ""
     not_due = f" ({result.skipped_not_due} not due)" if result.skipped_not_due else ""
@@ -329,25 +364,29 @@ def feeds(config: str | None, db: str | None, fmt: str) -> None:
     """List every feed with its status, last error, last success, next check and story count."""
     settings, config_path, db_path = _load(config, db)
     _warn_local_paths(settings, config_path)
-    from monitor.feedstatus import feed_statuses, render_table
+    from monitor.feedstatus import configured_statuses, render_table
 
-    conn = _open_db(db_path, readonly=True, create=True)
-    try:
-        from monitor.db import write
-        from monitor.store import sync_feeds
+    # Only read: the feeds of this feeds.yaml as the database knows them.
+    last_poll = None
+    if db_path.exists():
+        from monitor.queries import poll_state
 
+        conn = _open_db(db_path, readonly=True)
         try:
-            with write(conn):
-                sync_feeds(conn, settings.feeds)
-        except sqlite3.OperationalError:
-            pass  # a read-only (or busy) database is still listed, as it was last written
-        rows = feed_statuses(conn)
-    finally:
-        conn.close()
+            rows = configured_statuses(conn, settings.feeds)
+            last_poll = poll_state(conn).last_poll
+        finally:
+            conn.close()
+    else:
+        _check_db_dir(db_path)
+        _warn(f"no database at {db_path} yet: no feed fetched")
+        rows = configured_statuses(None, settings.feeds)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_table(rows), nl=False)
+        # Into a file or a pipe (cron mail, grep), whole lines; a terminal's width otherwise.
+        whole = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+        click.echo(render_table(rows, last_poll, width=10**6 if whole else None), nl=False)
 
 
 @cli.command()
@@ -399,7 +438,7 @@ def export(
         _warn(f"config error: {first} (exporting anyway; tags are checked against stored ones)")
 
     try:
-        if since:
+        if since is not None:
             since_to_iso(since)  # before the output file is opened (and emptied)
     except ExportError as exc:
         _fail(str(exc), ExitCode.USAGE)
@@ -716,16 +755,24 @@ def retag(config: str | None, db: str | None) -> None:
 
     A poll does this by itself when the rules or a feed's tags changed since the stories were
     tagged; this is for doing it now."""
-    settings, _config_path, db_path = _load(config, db)
+    settings, config_path, db_path = _load(config, db)
     from monitor.db import write
     from monitor.poller import record_tag_rules
-    from monitor.store import sync_feeds
+    from monitor.store import OtherFeedList, check_feed_list, sync_feeds
     from monitor.tagging import Tagger, retag_all
 
     conn = _open_db(db_path)
     started = time.monotonic()
     try:
         with write(conn):
+            try:
+                check_feed_list(conn, settings.feeds)
+            except OtherFeedList as exc:
+                message = str(exc).replace(
+                    "monitor poll --replace-feeds",
+                    "`monitor poll --replace-feeds` first, then retag",
+                )
+                _fail(f"config error: {config_path}: {message}", ExitCode.USAGE)
             sync_feeds(conn, settings.feeds)  # feed tags as feeds.yaml has them now
         count = retag_all(conn, Tagger(settings.topics))
         record_tag_rules(conn, settings)
@@ -768,10 +815,12 @@ def main() -> None:
         try:
             code = cli.main(prog_name="monitor", standalone_mode=False)
         except click.exceptions.Abort:  # Ctrl-C: not "a feed failed" (1), which cron acts on
-            click.echo("Interrupted.", err=True)
-            code = ExitCode.INTERRUPTED
+            _fail("Interrupted.", ExitCode.INTERRUPTED, as_json=_wants_json(), prefix="")
         except click.ClickException as exc:
             exc.show()
+            if _wants_json():
+                message = clean_line(exc.format_message())
+                click.echo(json.dumps({"exit_code": exc.exit_code, "error": message}, indent=2))
             code = exc.exit_code
         except (sqlite3.Error, DatabaseError) as exc:  # last resort: a clear line, not a traceback
             _fail(_db_error(exc), ExitCode.DATABASE)
@@ -784,6 +833,13 @@ def main() -> None:
     except BrokenPipeError:  # the reader went away (`monitor export | head`): not a failed feed
         _exit_now(ExitCode.OUTPUT_CLOSED)
     _exit_now(code if isinstance(code, int) else 0)
+
+
+def _wants_json() -> bool:
+    """`monitor poll … --json`, as typed: a command line click could not read still gets its
+    JSON answer."""
+    args = sys.argv[1 : sys.argv.index("--")] if "--" in sys.argv else sys.argv[1:]
+    return "poll" in args and "--json" in args
 
 
 def _can_print(sample: str) -> bool:

@@ -185,7 +185,8 @@ class PollSettings(_StrictTypes):
     parse_workers: Annotated[int, Field(ge=0, le=64)] = 2
     """Processes that parse feeds in parallel during large polls; 0 parses in-process."""
     user_agent: str | None = None
-    """Overrides the User-Agent header (default: monitor/<version> with the project URL)."""
+    """Overrides the User-Agent header (default: `monitor/<version> (terminal news monitor; feed
+    poller)`)."""
     proxy: str | None = None
     """Proxy for every feed: `http://host:port` (or https://, with `user:password@` if needed),
     or `none` for no proxy at all. Unset: the HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY

@@ -148,7 +148,7 @@ def iter_records(
         where.append("s.starred = 1")
     if unread:
         where.append("s.read = 0")
-    if since:
+    if since is not None:
         where.append("s.first_seen >= ?")
         params.append(since_to_iso(since))
     if tags:  # any of them

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from typing import Any
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+from monitor.store import parse_iso
 from monitor.textclean import clean_line
 from monitor.wording import plural
+
+if TYPE_CHECKING:
+    from monitor.config import FeedConfig
 
 
 def feed_statuses(
@@ -58,6 +64,34 @@ def feed_statuses(
     return result
 
 
+def configured_statuses(
+    conn: sqlite3.Connection | None, feeds: Sequence[FeedConfig]
+) -> list[dict[str, Any]]:
+    """The status of each feed of feeds.yaml, as stored (`feed_statuses`' dicts), without
+    writing: one the database does not know yet (or no database, `conn` None) is "new".
+    `monitor feeds` with the wrong --config used to make the database match that file, retiring
+    every feed of the right one (and trying its gone feeds afresh when they came back)."""
+    stored = {row["url"]: row for row in feed_statuses(conn, include_inactive=True)} if conn else {}
+    rows = []
+    for feed in feeds:
+        title = (clean_line(feed.title) or None) if feed.title is not None else None
+        row = stored.get(feed.url)
+        if row is None:
+            row = dict.fromkeys(_KEYS) | {
+                "url": feed.url, "status": "new", "stories": 0, "unread": 0,
+                "fetch_url": feed.url, "error_count": 0, "failed_checks": 0,
+            }  # fmt: skip
+        rows.append(row | {"title": title or row["title"]})
+    rows.sort(key=lambda row: (row["status"] == "ok", (row["title"] or "").casefold()))
+    return rows
+
+
+_KEYS = (
+    "url title status error last_ok next_check stories unread last_checked fetch_url moved_to "
+    "warning error_count failed_checks"
+).split()
+
+
 def _short_time(value: str | None) -> str:
     if not value:
         return "-"
@@ -69,9 +103,17 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_table(rows: list[dict[str, Any]]) -> str:
-    """The feeds as a table for the terminal; times are UTC, as stored (and as in the digest)."""
-    width = max(80, shutil.get_terminal_size((120, 24)).columns)
+def render_table(
+    rows: list[dict[str, Any]],
+    last_poll: str | None = None,
+    now: datetime | None = None,
+    width: int | None = None,
+) -> str:
+    """The feeds as a table, cut to `width` columns (None: the terminal's); times are UTC, as
+    stored (and as in the digest). The last line says when the last poll ran, so a cron line
+    that stopped running shows."""
+    if width is None:
+        width = max(80, shutil.get_terminal_size((120, 24)).columns)
     lines = [
         f"{'STATUS':<7} {'STORIES':>7} {'UNREAD':>6}  {'LAST OK (UTC)':<16}  "
         f"{'NEXT CHECK (UTC)':<16}  FEED / PROBLEM"
@@ -85,12 +127,28 @@ def render_table(rows: list[dict[str, Any]]) -> str:
         )
         lines.append(_fit(head + name, width))
         detail = row["error"] or row["warning"]
+        if row["error"] and (row.get("failed_checks") or 0) > 1:
+            detail = f"{detail} ({row['failed_checks']} failures in a row)"
         if row["moved_to"]:
             lines.append(_fit(" " * len(head) + f"moved to {clean_line(row['moved_to'])}", width))
         if detail:
             lines.append(_fit(" " * len(head) + detail, max(width, len(head) + 60)))
     ok = sum(1 for r in rows if r["status"] == "ok")
-    lines.append(
-        f"{plural(len(rows), 'feed')}, {ok} ok, {len(rows) - ok} not ok or not fetched yet"
-    )
-    return "\n".join(lines) + "\n"
+    summary = f"{plural(len(rows), 'feed')}, {ok} ok, {len(rows) - ok} not ok or not fetched yet"
+    if last_poll:
+        summary += f"; last poll {_short_time(last_poll)} UTC"
+        when = parse_iso(last_poll)
+        if when is not None:
+            summary += f", {_ago((now or datetime.now(UTC)) - when)}"
+    return "\n".join([*lines, summary]) + "\n"
+
+
+def _ago(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (24 * 60)} days ago"

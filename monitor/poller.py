@@ -40,6 +40,7 @@ from monitor.fetch import FetchRequest, FetchResult, fetch_all
 from monitor.parse import ParsedFeed, parse_feed
 from monitor.store import (
     apply_retention,
+    check_feed_list,
     content_hash,
     iso,
     parse_iso,
@@ -535,8 +536,10 @@ def run_poll(
     all_feeds: bool = False,
     progress: Callable[[FeedResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    replace_feeds: bool = False,
 ) -> PollResult:
-    """Poll due feeds (all with `all_feeds`) into `db_path`. Raises PollLocked or DatabaseError."""
+    """Poll due feeds (all with `all_feeds`) into `db_path`. Raises PollLocked, DatabaseError
+    or OtherFeedList (unless `replace_feeds`: feeds.yaml lists none of the database's feeds)."""
     # The lock first: a second poll refuses at once, before forking any parse worker. The
     # workers inherit the lock's descriptor, and die with the poll (`_die_with_parent`).
     with _PollLock(db_path):
@@ -544,7 +547,9 @@ def run_poll(
         try:
             conn = dbmod.connect(db_path)
             try:
-                return _run_locked(settings, conn, pool, all_feeds, progress, on_start)
+                return _run_locked(
+                    settings, conn, pool, all_feeds, progress, on_start, replace_feeds
+                )
             except sqlite3.Error as exc:
                 raise dbmod.DatabaseError(f"{db_path}: {exc}") from exc
             finally:
@@ -610,6 +615,7 @@ def _run_locked(
     all_feeds: bool,
     progress: Callable[[FeedResult], None] | None,
     on_start: Callable[[int], None] | None,
+    replace_feeds: bool,
 ) -> PollResult:
     now = datetime.now(UTC)
     result = PollResult(started=iso(now))
@@ -619,6 +625,8 @@ def _run_locked(
         result.finished = iso(now)
         return result
     with dbmod.write(conn):
+        if not replace_feeds:
+            check_feed_list(conn, settings.feeds)
         sync_feeds(conn, settings.feeds)
     result.retagged = _retag_if_rules_changed(conn, settings)
     due, result.skipped_not_due = _due_feeds(conn, now, all_feeds)

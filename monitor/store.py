@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from monitor.config import FeedConfig, PollSettings
+from monitor.config import ConfigError, FeedConfig, PollSettings
 from monitor.parse import ParsedEntry, ParsedFeed
 from monitor.textclean import clean_line
 
@@ -50,6 +50,38 @@ class StoreResult:
 def content_hash(entry: ParsedEntry) -> str:
     text = f"{entry.title}\0{entry.summary}\0{entry.content}\0{entry.url or ''}"
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class OtherFeedList(ConfigError):
+    """feeds.yaml lists none of the database's feeds: most likely the wrong --config or --db
+    (cron without MONITOR_CONFIG polls the repository's feeds.yaml into your database)."""
+
+
+FEED_LIST_GUARD = 3
+"""A database polling this many feeds or more refuses a feeds.yaml that lists none of them
+(one or two feeds swapped for others is a plausible edit)."""
+
+
+def check_feed_list(conn: sqlite3.Connection, feeds: Sequence[FeedConfig]) -> None:
+    """Raise OtherFeedList when `feeds` shares no feed with a database that polls several:
+    polling such a file stores its stories among the right one's, and retires every feed of
+    the right one (which, when that file comes back, tries its gone feeds again and forgets
+    every backoff)."""
+    active = conn.execute("SELECT COUNT(*) FROM feeds WHERE active = 1").fetchone()[0]
+    if active < FEED_LIST_GUARD or not feeds:
+        return
+    known = {
+        address
+        for row in conn.execute("SELECT config_url, url, moved_to FROM feeds")
+        for address in row
+        if address
+    }
+    if known.isdisjoint(feed.url for feed in feeds):
+        raise OtherFeedList(
+            f"this feeds.yaml lists none of the {active} feeds the database polls: the wrong "
+            "--config or --db? Nothing was changed. To poll these feeds into this database "
+            "all the same (its own feeds are then retired): monitor poll --replace-feeds"
+        )
 
 
 def sync_feeds(conn: sqlite3.Connection, feeds: Sequence[FeedConfig]) -> None:

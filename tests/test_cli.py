@@ -59,6 +59,20 @@ def test_help_lists_commands_and_exit_codes() -> None:
     assert code == 0 and "--all" in out and "--quiet" in out and "3" in out
 
 
+def test_a_command_line_that_cannot_be_read_says_why() -> None:
+    """`monitor pol` said "unexpected extra argument" under the UI's usage; `poll --bogus
+    --json` printed no JSON, though scripts read an object from stdout in every case."""
+    from tests import runmonitor
+
+    typo = runmonitor.run("pol")
+    assert typo.code == 2 and "No such command 'pol'. Did you mean 'poll'?" in typo.err
+    for args in (["poll", "--bogus", "--json"], ["poll", "--json", "--config"]):
+        done = runmonitor.run(*args)
+        answer = json.loads(done.out)
+        assert done.code == 2 and answer["exit_code"] == 2, done.err
+        assert answer["error"] and answer["error"] in done.err
+
+
 def test_poll_feeds_export_round_trip(configured: tuple[Path, Path]) -> None:
     config, db = configured
     code, out, _ = invoke("poll", "--config", str(config), "--db", str(db))
@@ -172,7 +186,10 @@ def test_opml_export_gives_a_moved_feed_at_its_new_address(
     server.routes["/new.xml"] = Route(body=rss(ITEMS, title="Desk"))
     config = write_config(tmp_path / "feeds.yaml", [server.url("/old.xml")])
     db = tmp_path / "m.db"
-    invoke("poll", "--config", str(config), "--db", str(db))
+    # Said once, with -q too (a cron user had no other way to learn feeds.yaml is out of date).
+    code, out, _ = invoke("poll", "-q", "--config", str(config), "--db", str(db))
+    assert code == 0 and out == f"moved  Desk: now at {server.url('/new.xml')}\n"
+    assert invoke("poll", "-q", "--all", "--config", str(config), "--db", str(db))[1] == ""
     code, out, _ = invoke("opml", "export", "--config", str(config), "--db", str(db))
     (outline,) = ET.fromstring(out).iter("outline")
     assert code == 0 and outline.get("xmlUrl") == server.url("/new.xml")
@@ -180,6 +197,56 @@ def test_opml_export_gives_a_moved_feed_at_its_new_address(
     # Its new address is the feed subscribed already (it was added a second time).
     code, out, _ = invoke("add", server.url("/new.xml"), "--config", str(config), "--db", str(db))
     assert code == 0 and f"{server.url('/old.xml')} is already in" in out
+
+
+def test_another_config_changes_nothing_stored(server: FeedServer, tmp_path: Path) -> None:
+    """`MONITOR_DB=mine.db monitor feeds` without its --config retired every feed of the
+    database (and added the other file's); back with the right file, a gone feed was "new"
+    and was fetched again, and every backoff was forgotten."""
+    server.routes["/desk.xml"] = Route(body=rss(ITEMS, title="Desk"))
+    server.routes["/gone.xml"] = Route(status=410)
+    server.routes["/wire.xml"] = Route(body=rss(ITEMS[:1], title="Wire"))
+    mine = write_config(
+        tmp_path / "mine.yaml",
+        [server.url("/desk.xml"), server.url("/gone.xml"), server.url("/wire.xml")],
+    )
+    other = write_config(tmp_path / "other.yaml", [server.url("/other.xml")])
+    db = tmp_path / "m.db"
+    assert invoke("poll", "--config", str(mine), "--db", str(db))[0] == 1
+
+    def stored() -> list[tuple[object, ...]]:
+        conn = connect(db)
+        try:
+            return [tuple(r) for r in conn.execute("SELECT * FROM feeds ORDER BY id")]
+        finally:
+            conn.close()
+
+    before = stored()
+    code, out, _ = invoke("feeds", "--config", str(other), "--db", str(db), "--format", "json")
+    assert code == 0
+    assert [(f["url"], f["status"], f["stories"]) for f in json.loads(out)] == [
+        (server.url("/other.xml"), "new", 0)
+    ]
+    assert stored() == before
+    code, out, _ = invoke("feeds", "--config", str(mine), "--db", str(db), "--format", "json")
+    statuses = {f["url"].rsplit("/", 1)[1]: f["status"] for f in json.loads(out)}
+    assert statuses == {"desk.xml": "ok", "gone.xml": "gone", "wire.xml": "ok"}
+    # No database yet: the file's feeds, none fetched, and no database made.
+    code, out, err = invoke("feeds", "--config", str(mine), "--db", str(tmp_path / "typo.db"))
+    assert code == 0 and out.count("new ") == 3 and "no database at" in err
+    assert not (tmp_path / "typo.db").exists()
+    # A poll (or retag) of the other file is refused, and changes nothing either.
+    for command in ("poll", "retag"):
+        code, _, err = invoke(command, "--config", str(other), "--db", str(db))
+        assert code == 2 and "none of the 3 feeds" in err and "--replace-feeds" in err, err
+        assert str(other) in err
+    assert stored() == before
+    code, out, _ = invoke("poll", "--config", str(other), "--db", str(db), "--json")
+    assert code == 2 and "none of the 3 feeds" in json.loads(out)["error"]
+    code, _, err = invoke("poll", "--config", str(other), "--db", str(db), "--replace-feeds")
+    assert code == 1 and "other.xml" in err  # polled (and failed: not found)
+    active = connect(db).execute("SELECT config_url FROM feeds WHERE active").fetchall()
+    assert [row[0] for row in active] == [server.url("/other.xml")]
 
 
 def test_remove_by_a_title_two_feeds_share_asks_for_the_address(
@@ -273,7 +340,7 @@ def test_export_to_a_path_that_cannot_be_written_is_a_usage_error(
     """Exit 2 naming the path and why (it was click's "Could not open file", exit 1: the code
     for a failed feed), whether or not there is anything to export."""
     config, db = configured
-    invoke("feeds", "--config", str(config), "--db", str(db))  # a database, nothing stored
+    connect(db).close()  # a database, nothing stored
     for polled in (False, True):
         if polled:
             invoke("poll", "--config", str(config), "--db", str(db))

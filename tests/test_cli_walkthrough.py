@@ -221,7 +221,12 @@ def test_feeds_table_cuts_with_an_ellipsis_and_names_the_time_zone(
     lines = out.splitlines()
     assert "(UTC)" in lines[0]
     assert lines[1].endswith("…") and len(lines[1]) == 80
-    assert lines[-1] == "1 feed, 0 ok, 1 not ok or not fetched yet"
+    assert lines[-1].startswith("1 feed, 0 ok, 1 not ok or not fetched yet; last poll 20")
+    assert lines[-1].endswith(" UTC, just now")
+    # Into a pipe or a file (cron mail), whole lines; and how often it failed in a row.
+    invoke("poll", "--all", "--config", str(config), "--db", str(db))
+    code, out, _ = invoke("feeds", "--config", str(config), "--db", str(db))
+    assert long_url in out and "HTTP 500 Internal Server Error (2 failures in a row)" in out
 
 
 @pytest.mark.parametrize("command", ["export", "digest"])
@@ -234,6 +239,9 @@ def test_a_since_before_the_year_one_is_a_usage_error(
     )
     assert code == 2
     assert "before the year 1" in err
+    # An empty --since (an unset variable in a script) is no filter: it exported everything.
+    code, out, err = invoke(command, "--since", "", "--config", str(config), "--db", str(db))
+    assert code == 2 and out == "" and "--since: '' is not" in err
 
 
 def test_export_cleans_text_a_database_was_given_by_other_means(

@@ -9,6 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from monitor.config import load_settings
+from monitor.db import connect, write
+from monitor.store import sync_feeds
 from tests import runmonitor
 
 # name: (file content, field path the message must name, words of the problem)
@@ -89,8 +92,10 @@ def existing_db(tmp_path: Path) -> Path:
     good = tmp_path / "good.yaml"
     good.write_text("feeds:\n  - url: https://a.example/rss\n", encoding="utf-8")
     db = tmp_path / "monitor.db"
-    code, err = _invoke("feeds", "--config", str(good), "--db", str(db))
-    assert code == 0, err
+    conn = connect(db)
+    with write(conn):
+        sync_feeds(conn, load_settings(good).feeds)
+    conn.close()
     return db
 
 
