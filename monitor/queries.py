@@ -624,8 +624,24 @@ def _group_row(row: sqlite3.Row) -> GroupRow:
     )
 
 
-_GROUP_COLUMNS = """
-    g.id * 2 + 1, g.last_seen, g.id, NULL, g.title, g.tags, g.story_count, g.source_count,
+UNTITLED_CHARS = 90
+
+
+def _headline_sql(title: str, summary: str) -> str:
+    """SQL for a row's headline: the title, or for an item without one (a Mastodon post, a
+    microblog's feed) the start of what it says, so that such items are not all "(untitled)"."""
+    return (
+        f"CASE WHEN trim({title}) != '' THEN {title} "
+        f"ELSE rtrim(substr({summary}, 1, {UNTITLED_CHARS})) "
+        f"|| CASE WHEN length({summary}) > {UNTITLED_CHARS} THEN '…' ELSE '' END END"
+    )
+
+
+_GROUP_SUMMARY = (
+    "(SELECT summary FROM stories WHERE group_id = g.id AND summary != '' ORDER BY id LIMIT 1)"
+)
+_GROUP_COLUMNS = f"""
+    g.id * 2 + 1, g.last_seen, g.id, NULL, {_headline_sql("g.title", _GROUP_SUMMARY)}, g.tags, g.story_count, g.source_count,
     g.claim_count, g.new_claims, g.seen,
     (SELECT COUNT(*) FROM stories s WHERE s.group_id = g.id AND NOT s.read),
     (SELECT COUNT(*) FROM stories s WHERE s.group_id = g.id AND s.starred), g.first_seen,
@@ -636,8 +652,8 @@ _GROUP_COLUMNS = """
             AND (n.first_seen > c.first_seen OR (n.first_seen = c.first_seen AND n.id > c.id))
         ) < g.new_claims
     ) END"""
-_STORY_COLUMNS = """
-    s.id * 2, s.first_seen, NULL, s.id, s.title,
+_STORY_COLUMNS = f"""
+    s.id * 2, s.first_seen, NULL, s.id, {_headline_sql("s.title", "s.summary")},
     (SELECT json_group_array(t.tag) FROM story_tags t WHERE t.story_id = s.id), 1,
     (SELECT COUNT(DISTINCT ss.feed_id) FROM story_sources ss WHERE ss.story_id = s.id),
     (SELECT COUNT(*) FROM claim_appearances a WHERE a.story_id = s.id), 0, s.read,
@@ -803,8 +819,8 @@ def feed_story_ids(conn: sqlite3.Connection, config_url: str, *, unread: bool = 
     ]
 
 
-_STORY_SELECT = """
-    SELECT s.id, s.title, s.url, f.title AS feed_title, f.config_url, s.published, s.first_seen,
+_STORY_SELECT = f"""
+    SELECT s.id, {_headline_sql("s.title", "s.summary")} AS title, s.url, f.title AS feed_title, f.config_url, s.published, s.first_seen,
            s.read, s.starred, s.is_updated,
            (SELECT COUNT(*) FROM story_sources ss WHERE ss.story_id = s.id) AS sources,
            EXISTS (SELECT 1 FROM story_sources ss WHERE ss.story_id = s.id
@@ -1243,6 +1259,19 @@ def set_read(conn: sqlite3.Connection, story_ids: Sequence[int], read: bool) -> 
 def set_starred(conn: sqlite3.Connection, story_id: int, starred: bool) -> None:
     with dbmod.write(conn):
         conn.execute("UPDATE stories SET starred = ? WHERE id = ?", (int(starred), story_id))
+
+
+def toggle_starred(conn: sqlite3.Connection, story_id: int) -> None:
+    """Star or unstar as stored now: two quick presses (a key's auto-repeat) left the second
+    to repeat the first, read from a screen not yet refreshed."""
+    with dbmod.write(conn):
+        conn.execute("UPDATE stories SET starred = NOT starred WHERE id = ?", (story_id,))
+
+
+def toggle_read(conn: sqlite3.Connection, story_id: int) -> None:
+    """Read or unread as stored now (see `toggle_starred`)."""
+    with dbmod.write(conn):
+        conn.execute("UPDATE stories SET read = NOT read WHERE id = ?", (story_id,))
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,31 @@ def test_position_follows_a_group_that_moved(conn: sqlite3.Connection) -> None:
     assert q.GroupQuery(conn, q.Filters(), NOW).position(old.key) == (0, old.key)
 
 
+def test_an_item_without_a_headline_is_listed_by_what_it_says(
+    conn: sqlite3.Connection,
+) -> None:
+    """Every post of a Mastodon feed (no titles) was "(untitled)" in the lists."""
+    rows = everything(q.GroupQuery(conn, q.Filters(), NOW))
+    lone = next(row for row in rows if row.is_lone)
+    group = next(row for row in rows if not row.is_lone)
+    post = "Our lab now trains on the new cluster, " * 5
+    with write(conn):
+        conn.execute(
+            "UPDATE stories SET title = ' ', summary = ? WHERE id = ?", (post, lone.story_id)
+        )
+        conn.execute("UPDATE groups SET title = '' WHERE id = ?", (group.group_id,))
+        conn.execute(
+            "UPDATE stories SET summary = 'A short post' WHERE id = "
+            "(SELECT min(id) FROM stories WHERE group_id = ?)",
+            (group.group_id,),
+        )
+    titles = {row.key: row.title for row in everything(q.GroupQuery(conn, q.Filters(), NOW))}
+    assert titles[lone.key] == post[: q.UNTITLED_CHARS].strip() + "…"
+    assert titles[group.key] == "A short post"
+    (story,) = q.group_stories(conn, lone)
+    assert story.title == titles[lone.key]
+
+
 def test_lone_story_that_joined_a_group_resolves_to_it(conn: sqlite3.Connection) -> None:
     query = q.GroupQuery(conn, q.Filters(), NOW)
     rows = everything(query)

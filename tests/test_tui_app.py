@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from monitor import queries as q
 from monitor.config import Settings, settings_from_data
@@ -24,7 +25,7 @@ from monitor.db import connect, write
 from monitor.tui import main as main_module
 from monitor.tui.app import MonitorApp, _commands, help_sections
 from monitor.tui.detail import StoryList, claims_text, group_header, merge_claims
-from monitor.tui.feeds import FeedList, FeedsScreen
+from monitor.tui.feeds import FeedList, FeedsScreen, feed_columns
 from monitor.tui.grouplist import GroupList
 from monitor.tui.help import HelpScreen, help_rows
 from monitor.tui.main import MainScreen
@@ -406,6 +407,31 @@ async def test_star_read_and_group_read(sample_db: Path) -> None:
         assert screen.groups.current.unread == 0
 
 
+async def test_each_press_of_a_toggle_counts_however_quick(sample_db: Path) -> None:
+    """`s s` or `m m` in one burst (auto-repeat, a double tap) toggled once: the second press
+    read the state from a screen not yet refreshed and repeated the first."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        while screen.groups.current is None or screen.groups.current.is_lone:
+            await pilot.press("j")
+        story = screen.stories.current
+        assert story is not None
+        sql = "SELECT starred, read FROM stories WHERE id = ?"
+        before = tuple(db_row(sample_db, sql, story.id))
+        await pilot.press("s", "s", "s", "m", "m")
+        await settle(pilot)
+        assert tuple(db_row(sample_db, sql, story.id)) == (int(not before[0]), before[1])
+        await pilot.press("enter", "enter")  # the story view: read now
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen) and app.screen.story is not None
+        assert app.screen.story.id == story.id
+        await pilot.press("s", "s", "m", "m", "m")
+        await settle(pilot)
+        assert tuple(db_row(sample_db, sql, story.id)) == (int(not before[0]), 0)
+
+
 async def test_group_is_marked_seen_after_a_moment_but_new_claims_stay_marked(
     sample_db: Path,
 ) -> None:
@@ -676,6 +702,28 @@ async def test_feeds_screen(sample_db: Path) -> None:
         assert isinstance(app.screen, MainScreen)
         await pilot.press("f", "f")
         assert isinstance(app.screen, MainScreen)
+
+
+@pytest.mark.parametrize("size", [(50, 18), (40, 15), (60, 14)])
+async def test_the_feeds_header_has_the_columns_its_rows_have(
+    sample_db: Path, size: tuple[int, int]
+) -> None:
+    """On a short screen the list scrolls, and the header was laid out for the width the
+    scrollbar takes from the rows: NEXT over the feed names."""
+    app = make_app(sample_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        feeds = app.screen.query_one(FeedList)
+        width = feeds.scrollable_content_region.width
+        assert width < feeds.content_region.width  # it scrolls
+        header = str(app.screen.query_one("#feeds-header", Static).render())
+        columns = feed_columns(width)
+        assert ("UNREAD" in header) == ("unread" in columns)
+        assert ("NEXT" in header) == ("next" in columns)
+        name_starts = len(feeds.render_row(feeds.rows[0], width).plain) - columns["name"]
+        assert header.index("FEED") == name_starts + 1  # after the name column's space
 
 
 async def test_a_feed_fetched_with_a_malformed_body_says_warn(sample_db: Path) -> None:
@@ -1334,6 +1382,24 @@ async def test_z_undoes_the_last_catch_up_and_all_read(sample_db: Path) -> None:
         await until(pilot, lambda: app._undo is not None)
         await pilot.press("z")
         await until(pilot, lambda: state() == before)
+
+
+@pytest.mark.parametrize("width", [60, 80])
+async def test_a_narrow_filter_bar_still_names_every_filter(sample_db: Path, width: int) -> None:
+    """With a long tag name, the sparkline pushed "last 24h", the count and "(x clears)" off
+    an 80-column bar, and "unread" too at 60: a shorter list with no reason shown."""
+    long_tag = "a-rather-long-tag-name-for-this-desk"
+    db_write(sample_db, "UPDATE story_tags SET tag = ? WHERE tag = 'talent'", long_tag)
+    app = make_app(sample_db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.filters = replace(screen.filters, tag=long_tag, unread=True, window_hours=24)
+        screen.update_filterbar()
+        await settle(pilot)
+        bar = screen_text(app).splitlines()[0]
+        for phrase in ("tag a-rath", "unread", "last 24h", "groups", "(x clears)"):
+            assert phrase in bar, bar
 
 
 async def test_the_filter_bar_hint_follows_the_focus_out_of_the_search_box(

@@ -29,3 +29,21 @@ def test_the_feeds_screen_says_a_next_check_after_midnight_as_a_time() -> None:
     soon = NOW + timedelta(minutes=25)
     assert _when(iso(soon), NOW, future=True) == soon_time(iso(soon), NOW)
     assert _when(iso(NOW - timedelta(minutes=1)), NOW, future=True) == "due now"
+
+
+def test_a_wide_mark_on_a_narrow_screen_puts_its_text_under_it() -> None:
+    """A long tag name in "Why it was tagged" left its reason a column of three letters
+    ("fee", "d,", "mat", "ched") at 50 columns; the help's descriptions went the same way."""
+    from textual.content import Content
+
+    from monitor.tui.text import Hanging
+
+    mark = Content("  very-long-tag-name-that-goes-on-and-on  ")
+    text = Content("rule feed, matched a word in the headline of the story")
+    lines = Hanging(((mark, text),)).render(50).plain.splitlines()
+    assert lines[0] == mark.plain.rstrip()
+    assert all(line.startswith("    ") and len(line) <= 50 for line in lines[1:])
+    assert " ".join(line.strip() for line in lines[1:]) == text.plain
+    # With room beside the mark, the text stays beside it.
+    wide = Hanging(((Content("  tag  "), text),)).render(40).plain.splitlines()
+    assert wide[0].startswith("  tag  rule") and wide[1].startswith("       ")

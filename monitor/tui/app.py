@@ -16,6 +16,7 @@ Shape, and why:
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import sys
 import threading
@@ -76,6 +77,8 @@ LOCKED_RETRY = 60.0
 """After finding another poll running (cron), try again this many seconds later."""
 FIRST_POLL_DELAY = 0.5
 """The first background poll starts this long after launch (the first screen comes first)."""
+RUNNING_NOTICE_S = 2.0
+"""How long "A poll is already running." shows; another `r` meanwhile adds no second one."""
 LOCKED_MESSAGE = "another poll is running (cron?); will retry"
 """The status line while another process (cron) holds the poll lock."""
 WRITE_WAIT_MS = 120_000
@@ -151,8 +154,14 @@ class MonitorApp(App[int]):
         self._write_conn: sqlite3.Connection | None = None
         self._write_lock = threading.Lock()
         self._writes_cancelled = threading.Event()
-        self._undo: queries.Marked | None = None
-        self._poll_all = False  # whether the running (or last) poll was of every feed  # the last M or C, until z or the next one
+        # Writes run in threads, in the order the keys were pressed (a ticket each): "open"
+        # marking a story read, then `m`, must not land the other way round.
+        self._write_turn = threading.Condition()
+        self._write_tickets = itertools.count()
+        self._write_next = 0
+        self._undo: queries.Marked | None = None  # the last M or C, until z or the next one
+        self._poll_all = False  # whether the running (or last) poll was of every feed
+        self._said_poll_running = -RUNNING_NOTICE_S
         self._data_version = -1
         self._poll_timer: Timer | None = None
         self._last_poll_seen: str | None = None
@@ -220,6 +229,8 @@ class MonitorApp(App[int]):
             # process alive until the lock frees); the connection is closed only once no thread
             # uses it: closing it under a running statement crashes the interpreter.
             self._writes_cancelled.set()
+            with self._write_turn:
+                self._write_turn.notify_all()
             if self._write_lock.acquire(timeout=2):
                 try:
                     writer.close()
@@ -390,7 +401,23 @@ class MonitorApp(App[int]):
     # --- writes -----------------------------------------------------------------------------
 
     def _write(self, description: str, func: Callable[..., object], *args: Any) -> None:
+        ticket = next(self._write_tickets)
+
         def job() -> None:
+            with self._write_turn:
+                self._write_turn.wait_for(
+                    lambda: self._write_next == ticket or self._writes_cancelled.is_set()
+                )
+                turn = self._write_next == ticket
+            try:
+                if turn:  # else the app is closing: the writes still queued are given up
+                    write_now()
+            finally:
+                with self._write_turn:
+                    self._write_next = max(self._write_next, ticket + 1)
+                    self._write_turn.notify_all()
+
+        def write_now() -> None:
             # Said only when the wait is long enough to notice (a poll is grouping a batch).
             notice = threading.Timer(
                 1.0,
@@ -435,8 +462,11 @@ class MonitorApp(App[int]):
             "Marking read" if read else "Marking unread", queries.set_read, list(story_ids), read
         )
 
-    def set_starred(self, story_id: int, starred: bool) -> None:
-        self._write("Starring" if starred else "Unstarring", queries.set_starred, story_id, starred)
+    def toggle_starred(self, story_id: int, starred_now: bool) -> None:
+        self._write("Unstarring" if starred_now else "Starring", queries.toggle_starred, story_id)
+
+    def toggle_read(self, story_id: int, read_now: bool) -> None:
+        self._write("Marking unread" if read_now else "Marking read", queries.toggle_read, story_id)
 
     def mark_group_read(self, group_id: int) -> None:
         self._write("Marking the group read", self._undoable, [group_id], [])
@@ -588,7 +618,10 @@ class MonitorApp(App[int]):
 
     def action_poll_now(self) -> None:
         if not self.start_poll(all_feeds=True):
-            self.notify("A poll is already running.", timeout=2)
+            # Once while it shows: five presses stacked five toasts over half the screen.
+            if time.monotonic() - self._said_poll_running > RUNNING_NOTICE_S:
+                self._said_poll_running = time.monotonic()
+                self.notify("A poll is already running.", timeout=RUNNING_NOTICE_S)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

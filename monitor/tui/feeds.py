@@ -210,7 +210,8 @@ class FeedsScreen(Screen[None]):
         self.call_after_refresh(self._fit_header)
 
     def _fit_header(self) -> None:
-        width = self.query_one(FeedList).content_region.width
+        # As wide as the rows: without the scrollbar's columns, which a long list shows.
+        width = self.query_one(FeedList).scrollable_content_region.width
         if width > 0:
             self.query_one("#feeds-header", Static).update(feeds_header(width))
 
@@ -227,6 +228,7 @@ class FeedsScreen(Screen[None]):
         if keep is not None:
             cursor = next((i for i, r in enumerate(rows) if r["url"] == keep["url"]), feeds.cursor)
         feeds.set_row_count(len(rows), cursor=cursor)
+        self.call_after_refresh(self._fit_header)  # a scrollbar may have come or gone
         ok = sum(1 for r in rows if r["status"] == "ok")
         failing = sum(1 for r in rows if r["status"] in ("error", "gone"))
         box = self.query_one("#feeds-box")

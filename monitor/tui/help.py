@@ -10,9 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from monitor.tui.footer import KeyFooter
+from monitor.tui.text import Hanging, HangingText
 
 KEY_NAMES = {
     "down": "↓",
@@ -73,20 +73,25 @@ MARKS: tuple[tuple[str, str], ...] = (
 """What the lists' and the claims pane's marks mean (the help lists them after the keys)."""
 
 
-def help_content(sections: Sequence[tuple[str, Sequence[Binding]]]) -> Content:
-    parts: list[Content | tuple[str, str] | str] = []
+def help_content(sections: Sequence[tuple[str, Sequence[Binding]]]) -> Hanging:
+    """The keys, then the marks; a description that wraps goes on under itself, not under the
+    key column (on a narrow screen it started again at the left edge)."""
+    items: list[tuple[Content, Content]] = []
+    blank = (Content(""), Content(""))
+
+    def heading(title: str) -> None:
+        if items:
+            items.append(blank)
+        items.append((Content(""), Content.styled(title, "bold $mark-unseen")))
+
     for title, bindings in sections:
-        if parts:
-            parts.append("\n")
-        parts.append((title, "bold $mark-unseen"))
-        parts.append("\n")
+        heading(title)
         for keys, description in help_rows(bindings):
-            parts.append((f"  {keys:<22}", "bold"))
-            parts.append(f" {description}\n")
-    parts += ["\n", ("Marks", "bold $mark-unseen"), "\n"]
+            items.append((Content.styled(f"  {keys:<22} ", "bold"), Content(description)))
+    heading("Marks")
     for mark, meaning in MARKS:
-        parts += [(f"  {mark:<22}", "bold"), f" {meaning}\n"]
-    return Content.assemble(*parts)
+        items.append((Content.styled(f"  {mark:<22} ", "bold"), Content(meaning)))
+    return Hanging(tuple(items))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -112,7 +117,9 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys"
             box.border_subtitle = "Esc closes · Ctrl+P runs any action by name"
-            yield Static(help_content(self.sections), id="help-text")
+            text = HangingText(id="help-text")
+            text.update(help_content(self.sections))
+            yield text
         yield KeyFooter()
 
     async def action_close_then(self, action: str) -> None:

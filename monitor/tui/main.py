@@ -359,26 +359,14 @@ class MainScreen(Screen[None]):
         self.update_filterbar()  # its hint said "(Esc clears)" after leaving the box
 
     def update_filterbar(self) -> None:
-        parts: list[Content | tuple[str, str] | str] = [
-            (" monitor ", "bold reverse $mark-unseen"),
-            " ",
-        ]
-        phrases = self.filters.describe()
-        if phrases:
-            for index, phrase in enumerate(phrases):
-                if index:
-                    parts.append((" · ", MUTED_STYLE))
-                parts.append(plain(phrase, "bold $mark-new"))
-                if phrase.startswith("tag ") and self.filters.tag:
-                    parts += [" ", (self.tag_sparkline(self.filters.tag), "$mark-good")]
-        else:
-            parts.append(("all groups", "bold"))
-        source = self.groups.source
-        total = source.total if source is not None else 0
-        parts.append((f" — {total:,} {'group' if total == 1 else 'groups'}", MUTED_STYLE))
-        if phrases:
-            typing = self.query_one("#search", Input).has_focus  # there x is typed, not a key
-            parts.append(("  (Esc clears)" if typing else "  (x clears)", MUTED_STYLE))
+        width = self.size.width or 999
+        # The filters always show (they explain a shorter list): on a narrow screen the
+        # sparkline goes first, then long filter phrases are cut, then the name badge.
+        for spark, longest, badge in ((True, 0, True), (False, 0, True), (False, 24, True),
+                                      (False, 12, True), (False, 12, False)):  # fmt: skip
+            parts = self._filter_parts(spark, longest, badge)
+            if Content.assemble(*parts).cell_length <= width:
+                break
         if self.tags:
             # As many whole "n tag" hints as fit the line (t lists them all), filtered or not:
             # the number keys switch tags from a filtered view too.
@@ -395,6 +383,31 @@ class MainScreen(Screen[None]):
             if hint != "  ·  tags:":
                 parts.append((hint, MUTED_STYLE))
         set_content(self.query_one("#filterbar", Static), Content.assemble(*parts), layout=False)
+
+    def _filter_parts(
+        self, spark: bool, longest: int, badge: bool
+    ) -> list[Content | tuple[str, str] | str]:
+        parts: list[Content | tuple[str, str] | str] = (
+            [(" monitor ", "bold reverse $mark-unseen"), " "] if badge else []
+        )
+        phrases = self.filters.describe()
+        if phrases:
+            for index, phrase in enumerate(phrases):
+                if index:
+                    parts.append((" · ", MUTED_STYLE))
+                shown = phrase if not longest or len(phrase) <= longest else phrase[: longest - 1]
+                parts.append(plain(shown if shown == phrase else shown + "…", "bold $mark-new"))
+                if spark and phrase.startswith("tag ") and self.filters.tag:
+                    parts += [" ", (self.tag_sparkline(self.filters.tag), "$mark-good")]
+        else:
+            parts.append(("all groups", "bold"))
+        source = self.groups.source
+        total = source.total if source is not None else 0
+        parts.append((f" — {total:,} {'group' if total == 1 else 'groups'}", MUTED_STYLE))
+        if phrases:
+            typing = self.query_one("#search", Input).has_focus  # there x is typed, not a key
+            parts.append(("  (Esc clears)" if typing else "  (x clears)", MUTED_STYLE))
+        return parts
 
     def tag_sparkline(self, tag: str) -> str:
         """The tag's stories per day. Counted in a worker, at most once a minute (it is a daily
@@ -683,12 +696,12 @@ class MainScreen(Screen[None]):
     def action_star(self) -> None:
         story = self.current_story
         if story is not None:
-            self.monitor.set_starred(story.id, not story.starred)
+            self.monitor.toggle_starred(story.id, story.starred)
 
     def action_toggle_read(self) -> None:
         story = self.current_story
         if story is not None:
-            self.monitor.set_read([story.id], not story.read)
+            self.monitor.toggle_read(story.id, story.read)
 
     def action_mark_group_read(self) -> None:
         item = self.groups.current

@@ -282,11 +282,11 @@ class StoryScreen(Screen[None]):
 
     def action_star(self) -> None:
         if self.story is not None:
-            self.monitor.set_starred(self.story.id, not self.story.starred)
+            self.monitor.toggle_starred(self.story.id, self.story.starred)
 
     def action_toggle_read(self) -> None:
         if self.story is not None:
-            self.monitor.set_read([self.story.id], not self.story.read)
+            self.monitor.toggle_read(self.story.id, self.story.read)
 
     def action_step(self, delta: int) -> None:
         target = self.index + delta

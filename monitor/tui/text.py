@@ -167,6 +167,11 @@ class Facts:
         return lines
 
 
+NARROW_TEXT = 24
+"""Cells a wrapped text needs beside its mark; with fewer it goes under the mark instead."""
+UNDER_INDENT = 4
+
+
 @dataclass(frozen=True)
 class Hanging:
     """Lines of (mark, text) with a hanging indent: where a text wraps, the next line starts
@@ -187,6 +192,14 @@ class Hanging:
             )
             if width <= 0 or (indent + text.cell_length <= width and "\n" not in text.plain):
                 lines.append(mark + text)
+                continue
+            if width - indent < NARROW_TEXT and indent > UNDER_INDENT:
+                # A wide mark (a long tag name, the help's key column) on a narrow screen: the
+                # text goes under it rather than down a column a few letters wide.
+                lines.append(mark.rstrip())
+                mark, indent = Content(" " * UNDER_INDENT), UNDER_INDENT
+                wrapped = text.wrap(max(8, width - indent)) or [Content("")]
+                lines.extend(mark + line for line in wrapped)
                 continue
             wrapped = text.wrap(max(8, width - indent)) or [Content("")]
             lines.append(mark + wrapped[0])
