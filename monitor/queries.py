@@ -788,8 +788,15 @@ def group_row(conn: sqlite3.Connection, key: int) -> GroupRow | None:
 # --- one group ------------------------------------------------------------------------------
 
 
+SOURCE_CHARS = 60
+"""An outlet's name is cut to this many characters: a feed titled with a paragraph took eight
+lines of the story view's header."""
+
+
 def _source_name(title: str | None, url: str | None) -> str:
     name = clean_line(title)
+    if len(name) > SOURCE_CHARS:
+        return name[: SOURCE_CHARS - 1].rstrip() + "…"
     if name:
         return name
     from urllib.parse import urlsplit

@@ -327,6 +327,16 @@ def test_story_detail_has_why_and_claims(conn: sqlite3.Connection) -> None:
     assert q.story_detail(conn, 10**9) is None
 
 
+def test_a_feed_named_with_a_paragraph_is_named_short(conn: sqlite3.Connection) -> None:
+    """A 500-character feed title took eight lines of the story view's header."""
+    story_id, feed_id = conn.execute("SELECT id, feed_id FROM stories LIMIT 1").fetchone()
+    with write(conn):
+        conn.execute("UPDATE feeds SET title = ? WHERE id = ?", ("Desk news " * 50, feed_id))
+    detail = q.story_detail(conn, story_id)
+    assert detail is not None
+    assert len(detail.source) == q.SOURCE_CHARS and detail.source.endswith("news…")
+
+
 def test_story_detail_names_its_source_first_and_others_once(conn: sqlite3.Connection) -> None:
     """Feeds that deliver one link in the same second: the story's own feed is the source and
     never in "also carried by", each other feed appears once."""

@@ -1294,6 +1294,18 @@ def test_the_feeds_list_keeps_the_name_on_a_narrow_screen() -> None:
     assert set(feed_columns(30)) == {"name"}
 
 
+async def test_a_narrow_question_still_says_which_key_answers(sample_db: Path) -> None:
+    """A reader at 40x15 saw the catch-up question without its "y marks · n keeps" (then on
+    the border, where Textual leaves out what does not fit): it is part of the box's text."""
+    app = make_app(sample_db)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        assert "y marks · n keeps" in screen_text(app)
+        await pilot.press("n")
+
+
 async def test_catch_up_marks_what_the_list_shows_after_a_yes(sample_db: Path) -> None:
     """C asks with the count, n keeps everything; with a tag filter, y marks only the groups
     the filter shows (read and seen), and the rest stay unread."""

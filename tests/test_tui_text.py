@@ -47,3 +47,16 @@ def test_a_wide_mark_on_a_narrow_screen_puts_its_text_under_it() -> None:
     # With room beside the mark, the text stays beside it.
     wide = Hanging(((Content("  tag  "), text),)).render(40).plain.splitlines()
     assert wide[0].startswith("  tag  rule") and wide[1].startswith("       ")
+
+
+def test_a_tag_line_fits_a_narrow_picker() -> None:
+    """At 60 and 40 columns each tag took two lines (its sparkline wrapped under it)."""
+    from monitor.queries import TagInfo
+    from monitor.tui.tags import tag_option
+
+    info = TagInfo("scale-ai", 1_234, per_day=(1, 3, 0, 7) * 3 + (2, 2), unread=56)
+    assert "▁" in tag_option(3, info, False, 72).plain
+    for width in (54, 34):
+        line = tag_option(3, info, True, width)
+        assert line.cell_length <= width and "56 unread" in line.plain, (width, line.plain)
+        assert "scale-ai" in line.plain and "1,234" in line.plain

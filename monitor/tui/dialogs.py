@@ -69,8 +69,9 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box") as box:
             box.border_title = self.title_text
-            box.border_subtitle = self.hint
             yield Static(self.question)
+            # Inside the box, not on its border: a narrow box dropped it there.
+            yield Static(Content.styled(self.hint, MUTED_STYLE), classes="confirm-hint")
 
 
 def remove_question(name: str, config_name: str = "feeds.yaml") -> Content:

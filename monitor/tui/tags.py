@@ -20,17 +20,27 @@ from monitor.tui.text import MUTED_STYLE, pad, sparkline
 ALL_TAGS = "\x00all"
 
 
-def tag_option(number: int | None, info: TagInfo, active: bool) -> Content:
+TAG_CELLS = 18
+FIXED_CELLS = 4 + 8 + 13  # key and mark, story count, unread count
+SPARK_CELLS = 2 + 14
+
+
+def tag_option(number: int | None, info: TagInfo, active: bool, width: int = 80) -> Content:
+    """One tag's line in `width` cells: on a narrow screen the sparkline goes, then the tag's
+    column narrows (each line wrapped to two before)."""
     key = f"{number}" if number is not None and number <= 9 else " "
-    return Content.assemble(
+    spark = width >= FIXED_CELLS + TAG_CELLS + SPARK_CELLS
+    tag_cells = TAG_CELLS if spark else max(8, min(TAG_CELLS, width - FIXED_CELLS))
+    parts: list[tuple[str, str] | str] = [
         (f"{key} ", "bold $mark-unseen"),
         ("● " if active else "  ", "$mark-unseen"),
-        (pad(info.tag, 18), "bold" if active else ""),
+        (pad(info.tag, tag_cells), "bold" if active else ""),
         (pad(f"{info.stories:,}", 8, right=True), MUTED_STYLE),
         (pad(f"{info.unread:,} unread" if info.unread else "", 13, right=True), "bold"),
-        "  ",
-        (sparkline(info.per_day), "$mark-good"),
-    )
+    ]
+    if spark:
+        parts += ["  ", (sparkline(info.per_day), "$mark-good")]
+    return Content.assemble(*parts)
 
 
 class TagPicker(ModalScreen[str | None]):
@@ -59,8 +69,11 @@ class TagPicker(ModalScreen[str | None]):
         options = [
             Option(Content.assemble(("0 ", "bold $mark-unseen"), ("  all tags", "")), id=ALL_TAGS)
         ]
+        # The box is at most 78 wide; its border, padding and a scrollbar take 6 of that.
+        width = min(78, self.app.size.width) - 6
         for number, info in enumerate(self.infos, 1):
-            options.append(Option(tag_option(number, info, info.tag == self.active), id=info.tag))
+            line = tag_option(number, info, info.tag == self.active, width)
+            options.append(Option(line, id=info.tag))
         with Vertical(id="tag-box") as box:
             box.border_title = "Filter by tag"
             box.border_subtitle = f"stories per day, last {SPARK_DAYS} days"
