@@ -845,6 +845,11 @@ async def test_command_palette_offers_every_action(sample_db: Path) -> None:
             assert app_binding in actions
         assert "Quit" in commands and "Filter by tag: llama" in commands
         assert "Keys" not in commands  # Textual's key panel: ours is "Help: all keys"
+        # Back to the groups only from the stories pane (it did nothing from the groups).
+        assert "Back to the groups" not in commands
+        await pilot.press("l")
+        assert "Back to the groups" in {c.title for c in app.get_system_commands(screen)}
+        await pilot.press("h")
         for title in ("Toggle unread only", "Filter by tag: llama"):
             result = commands[title].callback()
             if inspect.isawaitable(result):

@@ -793,6 +793,8 @@ class MonitorApp(App[int]):
             else:
                 yield command
         for title, help_text, action in _commands(screen):
+            if not action.startswith("app.") and screen.check_action(action, ()) is False:
+                continue  # "Back to the groups" while the groups have the focus
             yield SystemCommand(title, help_text, partial(screen.run_action, action))
         if isinstance(screen, MainScreen):
             for number, info in enumerate(screen.tags, 1):
