@@ -562,7 +562,11 @@ def _one_deal(a: Claim, b: Claim) -> bool:
     price misreported is near the real one; "$100 million for data work" is another deal)."""
     if a.figure is None or b.figure is None or a.figure.kind != "money" or a.people or b.people:
         return False
-    if not (a.verbs and b.verbs and a.verbs <= DEAL_FAMILIES and b.verbs <= DEAL_FAMILIES):
+    # A deal confirmed or announced ("confirms $14.3 billion deal") is one of those too.
+    allowed = DEAL_FAMILIES | {"announce"}
+    if not (a.verbs and b.verbs and a.verbs <= allowed and b.verbs <= allowed):
+        return False
+    if not (a.verbs | b.verbs) & DEAL_FAMILIES:
         return False
     shared, overlap = _overlap(a.terms, b.terms)
     low, high = sorted((a.figure.value, b.figure.value))

@@ -497,6 +497,10 @@ def test_the_claims_pane_names_the_other_figures_of_a_conflict(conn: sqlite3.Con
         ("Meta buys Scale AI stake for $14.3 billion", "Meta offers Scale AI founder Alexandr Wang $15 billion", None),
         # One side names a single organisation: not known to be the same deal.
         ("Meta buys Scale AI stake for $14.3 billion", "Meta will spend $15 billion this year", None),
+        # The price confirmed against the price rumoured ("confirms", "announces" a deal).
+        ("Meta in talks to buy Scale AI stake for about $12 billion", "Meta confirms $14.3 billion deal for Scale AI stake", "conflict"),
+        ("Meta to invest $10 billion in Scale AI", "Scale AI announces $14.3 billion Meta deal", "conflict"),
+        ("Meta confirms $100 million data deal with Scale AI", "Meta buys Scale AI stake for $14.3 billion", None),
     ],
 )  # fmt: skip
 def test_prices_of_one_deal_in_other_verbs_conflict(
