@@ -170,9 +170,11 @@ _BOUNDS = tuple(_BOUND_WORDS)
 _MULTIPLIERS = {
     "trillion": 1e12,
     "tn": 1e12,
+    "trln": 1e12,
     "t": 1e12,
     "billion": 1e9,
     "bn": 1e9,
+    "bln": 1e9,
     "b": 1e9,
     "million": 1e6,
     "mn": 1e6,
@@ -183,13 +185,13 @@ _MULTIPLIERS = {
 }
 _MONEY_CUR = re.compile(
     r"(?:us\s?\$|\$|€|£|\busd\s?|\beur\s?)\s?(" + _NUM + r")\s?"
-    r"(trillion|billion|million|thousand|tn|bn|mn|mln|[tbmk])?(?![a-z0-9])",
+    r"(trillion|billion|million|thousand|trln|tn|bln|bn|mln|mn|[tbmk])?(?![a-z0-9])",
     re.IGNORECASE,
 )
 _MONEY_WORD = re.compile(
     r"(?<![\w$€£.,])("
     + _NUM
-    + r")\s?(trillion|billion|million|bn)\b(?:\s+(?:dollars|euros|pounds|usd|eur))?",
+    + r")\s?(trillion|billion|million|bln|bn|mln)\b(?:\s+(?:dollars|euros|pounds|usd|eur))?",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"(?<![\w.,])(" + _NUM + r")\s?(?:%|percent\b|per cent\b|pct\b)", re.I)
@@ -218,7 +220,7 @@ _DIGIT_WORDS = {"seven": 6, "eight": 7, "nine": 8, "ten": 9}
 _LETTERS = re.compile(r"[a-z]+")
 _CURRENCY = frozenset("$€£")
 _PERCENT_WORDS = frozenset(["percent", "per", "pct"])
-_MONEY_WORDS = frozenset(["trillion", "billion", "million", "bn"])
+_MONEY_WORDS = frozenset(["trillion", "billion", "million", "bn", "bln", "mln"])
 _SCALE_WORDS = frozenset(["thousand", "million", "billion", "trillion"])
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(NUMBER_WORDS) + r")\b")  # on lowered text: 3x faster

@@ -390,6 +390,11 @@ def test_duplicate_link_from_a_second_feed_is_a_member_not_a_new_story(
         ("a 14,3bn euro stake", 14.3e9),
         ("an offer of US$100m", 100e6),
         ("$1,200,000 bonus", 1.2e6),
+        # A wire service's "bln" was read as $13.6 (a false dispute with every other report).
+        ("to invest $13.6 bln in the lab", 13.6e9),
+        ("$12bln stake", 12e9),
+        ("a 3 bln dollar deal", 3e9),
+        ("$1.2 trln valuation", 1.2e12),
     ],
 )
 def test_money_is_read_the_same_in_every_spelling(text: str, value: float) -> None:
