@@ -44,12 +44,14 @@ from monitor.grouping_text import (
     UNKNOWN_LO,
     WEAK_PRIOR,
     WEAK_TERMS,
+    adds_to_headline,
     gap_hours,
     group_headline,
     prior,
     story_names,
     story_terms,
     time_interval,
+    without_outlet,
     without_source,
 )
 
@@ -432,7 +434,11 @@ def analyse(title: str, summary: str, content: str, sources: Sequence[str | None
     """The text work of grouping, a pure function of the story's text (so a poll can run it in
     its parse workers, next to parsing, and hand the result to `process_stories`). `sources`:
     the feed's names, left out of the headline where the headline names its outlet."""
-    title = without_source(title, sources)
+    # Neither the outlet's name nor a news search's " - Outlet" ending is part of the event
+    # (the ending became part of a claim: "CEO Voss joins Orrery Meridian Wire").
+    if summary and not adds_to_headline(title, summary):
+        summary = ""
+    title = without_outlet(without_source(title, sources))
     names = story_names(title, summary, content)
     claims = claims_mod.extract_claims(title, summary, content)
     if names:

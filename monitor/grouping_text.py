@@ -576,6 +576,18 @@ def without_source(title: str, sources: Sequence[str | None]) -> str:
     return title
 
 
+def adds_to_headline(title: str, summary: str) -> bool:
+    """Whether `summary` says more than the headline: a news search's item (Google News) has
+    the headline and the outlet's name as its whole summary, and read as a second sentence it
+    made "CEO Voss joins Orrery Meridian Wire" a claim of its own."""
+    said = " ".join(summary.split()).casefold()
+    for head in (title, without_outlet(title)):
+        head = " ".join(head.split()).casefold()
+        if head and said.startswith(head) and len(said[len(head) :].split()) <= 5:
+            return False
+    return True
+
+
 def group_headline(title: str, source: str | None) -> str:
     """A member's headline as the title of its group: without the outlet's name (its feed's,
     or an aggregator's " - Outlet" ending), which a group reported by many outlets is not."""

@@ -557,6 +557,26 @@ def test_a_group_is_not_titled_with_one_outlets_name(conn: sqlite3.Connection) -
     }
 
 
+def test_a_news_search_ending_is_no_part_of_a_claim() -> None:
+    """A news search's summary is the headline and the outlet's name ("…; CEO Voss joins
+    Orrery  Meridian Wire"): it gave the claim "CEO Voss joins Orrery Meridian Wire", a second
+    one beside "CEO Voss joins Orrery"."""
+    from monitor.grouping import analyse
+    from monitor.textclean import html_to_text
+
+    headline = "Orrery to invest $13.6 bln for 49% of Tessellate; CEO Voss joins Orrery"
+    title = f"{headline} - Meridian Wire"
+    summary = html_to_text(f'<a href="#">{headline}</a>&nbsp;&nbsp;<font>Meridian Wire</font>')
+    _terms, _names, claims = analyse(title, summary, "", ("Newsfind: Orrery",))
+    assert list(dict.fromkeys(claim.text for claim in claims)) == [
+        "Orrery to invest $13.6 bln for 49% of Tessellate",  # a claim per figure
+        "CEO Voss joins Orrery",
+    ]
+    # A summary that says more is read.
+    more = f"{headline}. She starts on Monday with a team of 40 researchers."
+    assert len(analyse(title, more, "", ("Newsfind: Orrery",))[2]) > 2
+
+
 def test_aggregator_outlet_endings_and_joined_versions_do_not_keep_reports_apart() -> None:
     from monitor.grouping_text import story_terms, without_outlet
 
