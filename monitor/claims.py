@@ -117,9 +117,14 @@ DENY = "deny"
 # down rumours of …", "is not buying", "has no plans to acquire". Its claim carries `DENY`
 # too, so it never restates the claim it denies (it read as one more report backing it).
 _DENIES_REPORT = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|shoots?\s+down|shot\s+down|"
-    r"(?:reject|dismiss|disput|push(?:es|ed)?\s+back\s+on)\w*\s+(?:the\s+|a\s+)?"
+    r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|(?:shoots?|shot|shooting)\s+down|"
+    r"(?:reject|dismiss|disput|push(?:es|ed|ing)?\s+back\s+on)\w*\s+(?:the\s+|a\s+)?"
     r"(?:reports?|rumou?rs?|speculation|claims?))\b",
+    re.IGNORECASE,
+)
+# "isn't buying it": doubt, not a purchase denied.
+_NOT_BUYING_IT = re.compile(
+    r"(?:\bnot|n['’]t|\bnever)\s+(?:be\s+)?buy(?:s|ing)?\s+(?:it|that|this|any\s+of\s+it)\b",
     re.IGNORECASE,
 )
 _NEGATIONS = frozenset({"not", "never", "no", "cannot"})
@@ -355,6 +360,8 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         attributed = bool(_ATTRIBUTION.search(clause))
         unattributed = _ATTRIBUTED_TO.sub(" ", clause) if attribution_words else clause
         verbs, names, figures = _analyse(clause, unattributed)
+        if "acquire" in verbs and _NOT_BUYING_IT.search(unattributed):
+            verbs = verbs - {"acquire"}
         people = _people(unattributed, title_case)
         if number == 0:
             subject, subject_people = names, people

@@ -1287,6 +1287,7 @@ RUMOUR = "Meta in talks to buy speech start-up Quillon Labs for $2 billion, repo
     [
         "Meta denies it is in talks to buy Quillon Labs",
         "Meta shoots down rumours of a Quillon Labs purchase",
+        "Meta is shooting down reports it will buy Quillon Labs",
         "Meta is not buying Quillon Labs, a spokesperson says",
         "Meta has no plans to acquire Quillon Labs",
         "Meta won't buy Quillon Labs after all",
@@ -1312,6 +1313,18 @@ def test_a_denial_without_a_figure_is_its_own_claim(denial: str) -> None:
 )
 def test_a_negation_of_something_else_is_no_denial(sentence: str) -> None:
     assert all(DENY not in claim.verbs for claim in extract_claims(sentence, ""))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Quillon Labs, for its part, isn't buying it.",
+        "Rivals at Quillon Labs are not buying that argument from Meta",
+    ],
+)
+def test_not_buying_it_is_doubt_not_a_purchase(sentence: str) -> None:
+    """ "Helix, for its part, isn't buying it." was a NEW claim of a purchase denied."""
+    assert not any("acquire" in claim.verbs for claim in extract_claims(sentence, ""))
 
 
 def test_a_denial_in_the_group_is_a_new_claim(conn: sqlite3.Connection) -> None:
