@@ -302,6 +302,30 @@ async def test_the_open_ui_polls_feeds_yaml_as_it_is_now(
         await until(pilot, lambda: server.hits["/b.xml"] == 2)
 
 
+async def test_the_open_ui_says_it_will_not_poll_another_databases_feed_list(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    """Opened with a feeds.yaml that lists none of the database's feeds, the UI's poll was
+    refused (as `monitor poll` refuses it), and the status line showed no reason: the check
+    "is the config fixed?" found the file valid and took the message away."""
+    for name in ("a", "b", "c", "other"):
+        server.routes[f"/{name}.xml"] = Route(body=feed_items(name, 1))
+    app = app_on_file(server, tmp_path, ["/a.xml", "/b.xml", "/c.xml"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: server.hits["/c.xml"] == 1 and not app.poll_status.running)
+        write_feeds_yaml(tmp_path / "feeds.yaml", server, ["/other.xml"])
+        await pilot.press("r")
+        await until(pilot, lambda: "lists none of the 3 feeds" in app.poll_status.message)
+        await pilot.pause(0.3)  # several database checks later, it still says why
+        assert "lists none of the 3 feeds" in app.poll_status.message
+        assert "--replace-feeds" in app.poll_status.message
+        assert server.hits["/other.xml"] == 0
+        write_feeds_yaml(tmp_path / "feeds.yaml", server, ["/a.xml", "/other.xml"])
+        await until(pilot, lambda: "fix the config" not in app.poll_status.message)
+
+
 async def test_a_poll_by_the_open_ui_runs_the_notify_command(
     tmp_path: Path, server: FeedServer
 ) -> None:

@@ -257,9 +257,13 @@ class MonitorApp(App[int]):
         status line kept "not polled, fix the config" until the next poll, half an hour on."""
         if not self.poll_status.message.startswith(CONFIG_BROKEN) or self.poll_status.running:
             return
+        from monitor.store import check_feed_list
+
         try:
-            self.config.current()
-        except ConfigError:
+            # Fixed means it reads, and (when that was what stopped the poll) it lists some
+            # feed of this database: the feed-list guard's refusal is a ConfigError too.
+            check_feed_list(self.read_conn, self.config.current().feeds)
+        except (ConfigError, sqlite3.Error):
             return
         self.poll_status.message = ""
         if self.poll_status.enabled:
