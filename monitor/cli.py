@@ -43,6 +43,14 @@ def _fail(
     sys.exit(int(code))
 
 
+def _not_empty(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An empty --config or --db (`--db "$DB"` with DB unset, in a cron line) meant the repo's
+    default, and a poll went into the repository's database."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; give a path, or leave the option out for the default")
+    return value
+
+
 def common_options(func: F) -> F:
     """--config and --db on every command (the enclosing groups' values are the fallback, the
     nearest first: `monitor opml --db X export` and `monitor --db X opml export` both work)."""
@@ -52,6 +60,7 @@ def common_options(func: F) -> F:
         "config",
         type=click.Path(),
         default=None,
+        callback=_not_empty,
         help="feeds.yaml to use [env MONITOR_CONFIG; default: the repo's feeds.yaml].",
     )
     @click.option(
@@ -59,6 +68,7 @@ def common_options(func: F) -> F:
         "db",
         type=click.Path(),
         default=None,
+        callback=_not_empty,
         help="SQLite database [env MONITOR_DB; default: the repo's db/monitor.db].",
     )
     @functools.wraps(func)
@@ -190,8 +200,10 @@ class _DefaultToTui(DefaultGroup):
     epilog=EXIT_CODES_HELP,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.option("--config", type=click.Path(), default=None, help="feeds.yaml to use.")
-@click.option("--db", type=click.Path(), default=None, help="SQLite database.")
+@click.option(
+    "--config", type=click.Path(), default=None, callback=_not_empty, help="feeds.yaml to use."
+)
+@click.option("--db", type=click.Path(), default=None, callback=_not_empty, help="SQLite database.")
 @click.version_option(__version__, prog_name="monitor")
 def cli(config: str | None, db: str | None) -> None:
     """Follow one fast-moving story: feeds → SQLite → tags → event groups → new claims.
@@ -688,8 +700,10 @@ def _feeds_named(db_path: Path, address: str, *, by_title: bool = True) -> list[
 
 
 @cli.group()
-@click.option("--config", type=click.Path(), default=None, help="feeds.yaml to use.")
-@click.option("--db", type=click.Path(), default=None, help="SQLite database.")
+@click.option(
+    "--config", type=click.Path(), default=None, callback=_not_empty, help="feeds.yaml to use."
+)
+@click.option("--db", type=click.Path(), default=None, callback=_not_empty, help="SQLite database.")
 def opml(config: str | None, db: str | None) -> None:
     """Import or export subscriptions as OPML."""
 

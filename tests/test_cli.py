@@ -64,6 +64,10 @@ def test_a_command_line_that_cannot_be_read_says_why() -> None:
     --json` printed no JSON, though scripts read an object from stdout in every case."""
     from tests import runmonitor
 
+    # `--db "$DB"` with DB unset in a cron line polled into the repository's database.
+    for args in (["poll", "--db", ""], ["--config", " ", "feeds"], ["opml", "--db", "", "export"]):
+        empty = runmonitor.run(*args)
+        assert empty.code == 2 and "is empty; give a path" in empty.err, args
     typo = runmonitor.run("pol")
     assert typo.code == 2 and "No such command 'pol'. Did you mean 'poll'?" in typo.err
     for args in (["poll", "--bogus", "--json"], ["poll", "--json", "--config"]):
