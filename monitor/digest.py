@@ -251,9 +251,9 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
     sources = distinct_sources(
         clean_line(r[0])
         for r in conn.execute(
-            "SELECT COALESCE(f.title, f.url) FROM feeds f WHERE f.id IN ("
-            "SELECT src.feed_id FROM story_sources src JOIN stories s ON s.id = src.story_id "
-            "WHERE s.group_id = ?) ORDER BY f.title, f.url",
+            "SELECT DISTINCT COALESCE(src.outlet, f.title, f.url) AS name "
+            "FROM story_sources src JOIN stories s ON s.id = src.story_id "
+            "JOIN feeds f ON f.id = src.feed_id WHERE s.group_id = ? ORDER BY name",
             (group_id,),
         )
     )
@@ -322,7 +322,7 @@ def _corrections(conn: sqlite3.Connection, group_id: int, floor: _Floor) -> list
             url=r["url"],
         )
         for r in conn.execute(
-            "SELECT k.was, k.now, s.url, COALESCE(f.title, f.url) AS source "
+            "SELECT k.was, k.now, s.url, COALESCE(s.outlet, f.title, f.url) AS source "
             "FROM claim_corrections k JOIN stories s ON s.id = k.story_id "
             "JOIN feeds f ON f.id = s.feed_id "
             "WHERE s.group_id = :group AND k.noticed >= :t AND k.id > :x ORDER BY k.id LIMIT :n",
@@ -348,7 +348,7 @@ def _new_claims(
             ),
         )
         for r in conn.execute(
-            "SELECT c.id, c.text, s.url, COALESCE(f.title, f.url) AS source, "
+            "SELECT c.id, c.text, s.url, COALESCE(s.outlet, f.title, f.url) AS source, "
             "(SELECT a.text FROM claim_appearances a "
             f"WHERE a.claim_id = c.id AND {_DISAGREES} ORDER BY a.story_id LIMIT 1) "
             "AS disputed_by "
@@ -380,7 +380,7 @@ def _conflicts(
         )
         for r in conn.execute(
             "SELECT c.id AS claim_id, a.text, c.text AS original, s.url, "
-            "COALESCE(f.title, f.url) AS source "
+            "COALESCE(s.outlet, f.title, f.url) AS source "
             "FROM claims c JOIN claim_appearances a ON a.claim_id = c.id "
             "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
             f"WHERE c.group_id = :group AND {_DISAGREES} "

@@ -82,7 +82,7 @@ def _claims(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[di
     for row in conn.execute(
         f"""
         SELECT a.story_id, a.text, a.is_new, a.conflicting OR c.conflicting AS conflicting,
-               first.url AS first_url, ff.title AS first_source
+               first.url AS first_url, COALESCE(first.outlet, ff.title) AS first_source
         FROM claim_appearances a JOIN claims c ON c.id = a.claim_id
         LEFT JOIN stories first ON first.id = c.first_story_id
         LEFT JOIN feeds ff ON ff.id = first.feed_id
@@ -164,7 +164,7 @@ def iter_records(
             f"""
             SELECT s.id, s.url, s.title, s.summary, s.published, s.first_seen, s.group_id,
                    s.starred, s.read,
-                   f.url AS feed_url, COALESCE(f.title, f.url) AS source,
+                   f.url AS feed_url, COALESCE(s.outlet, f.title, f.url) AS source,
                    (SELECT json_group_array(tag) FROM (SELECT tag FROM story_tags
                       WHERE story_id = s.id ORDER BY tag)) AS tags,
                    (SELECT json_group_object(tag, json_object('rule', rule, 'matched',

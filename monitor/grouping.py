@@ -92,6 +92,7 @@ class _Story:
     is_new: bool = True
     claims: list[claims_mod.Claim] = field(default_factory=list)
     source: str | None = None  # its feed's title
+    outlet: str | None = None  # who published it, as a news search names it
 
 
 @dataclass
@@ -458,14 +459,16 @@ def _load(
         for row in conn.execute(
             "SELECT s.id, s.title, s.summary, s.content, s.published, s.first_seen, "
             "s.updated_at, s.group_id, f.terms AS old_terms, "
-            "(SELECT title FROM feeds WHERE id = s.feed_id) AS source FROM stories s "
+            "(SELECT title FROM feeds WHERE id = s.feed_id) AS source, s.outlet FROM stories s "
             "LEFT JOIN group_features f ON f.story_id = s.id "
             f"WHERE s.id IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
             old = decode_terms(row["old_terms"]) if row["old_terms"] is not None else None
             text = (row["title"] or "", row["summary"] or "", row["content"] or "")
-            terms, names, claims = analysed.get(text) or analyse(*text, (row["source"],))
+            terms, names, claims = analysed.get(text) or analyse(
+                *text, (row["source"], row["outlet"])
+            )
             stories.append(
                 _Story(
                     id=row["id"],
@@ -481,6 +484,7 @@ def _load(
                     is_new=old is None,
                     claims=claims,
                     source=row["source"],
+                    outlet=row["outlet"],
                 )
             )
     # In event-time order; the vaguest dates (a month, a year, none) last, so that they look
@@ -517,7 +521,11 @@ def process_stories(
             if group_id is None:
                 cursor = conn.execute(
                     "INSERT INTO groups (title, first_seen, last_seen) VALUES (?, ?, ?)",
-                    (group_headline(story.title, story.source), story.stamp, story.stamp),
+                    (
+                        group_headline(story.title, story.source, story.outlet),
+                        story.stamp,
+                        story.stamp,
+                    ),
                 )
                 group_id = int(cursor.lastrowid or 0)
                 batch.new_groups.add(group_id)
@@ -553,7 +561,7 @@ def _representative_title(
 ) -> str | None:
     """The member headline closest to the group's centroid (earliest on ties)."""
     rows = conn.execute(
-        "SELECT s.id, s.title, f.terms, (SELECT title FROM feeds WHERE id = s.feed_id) "
+        "SELECT s.id, s.title, f.terms, (SELECT title FROM feeds WHERE id = s.feed_id), s.outlet "
         "FROM stories s JOIN group_features f ON f.story_id = s.id "
         "WHERE s.group_id = ? AND s.title != '' ORDER BY s.id DESC LIMIT ?",
         (group_id, TITLE_MEMBERS),
@@ -561,9 +569,10 @@ def _representative_title(
     if not rows:
         return None
     if len(rows) <= 2:
-        return group_headline(rows[-1][1], rows[-1][3])
+        return group_headline(rows[-1][1], rows[-1][3], rows[-1][4])
     vectors = [
-        (row[0], group_headline(row[1], row[3]), profiles.vector(row[0], row[2])) for row in rows
+        (row[0], group_headline(row[1], row[3], row[4]), profiles.vector(row[0], row[2]))
+        for row in rows
     ]
     centroid: Counter[str] = Counter()
     for _id, _title, vector in vectors:

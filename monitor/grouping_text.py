@@ -588,10 +588,11 @@ def adds_to_headline(title: str, summary: str) -> bool:
     return True
 
 
-def group_headline(title: str, source: str | None) -> str:
-    """A member's headline as the title of its group: without the outlet's name (its feed's,
-    or an aggregator's " - Outlet" ending), which a group reported by many outlets is not."""
-    return without_outlet(without_source(title, (source,)))
+def group_headline(title: str, source: str | None, outlet: str | None = None) -> str:
+    """A member's headline as the title of its group: without the name of its feed or of the
+    outlet a news search says it is from (" - Outlet"), which a group reported by many outlets
+    is not. Other endings stay ("… - Part 2", "… | Review")."""
+    return without_source(title, (outlet, source))
 
 
 def story_terms(title: str, summary: str, content: str) -> dict[str, float]:

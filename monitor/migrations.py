@@ -315,6 +315,19 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE groups ADD COLUMN title_stories INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    Migration(
+        12,
+        "outlet: who published a story a news search carries",
+        """
+        -- A news search's item names the outlet that published it (<source>): a story is
+        -- credited to it rather than to the search feed, and counted as its own source (five
+        -- outlets through one search feed were "1 src"). NULL: the feed is the outlet.
+        ALTER TABLE stories ADD COLUMN outlet TEXT;
+        ALTER TABLE story_sources ADD COLUMN outlet TEXT;
+        -- "does any story name its outlet?", asked by every page of the list, in a moment
+        CREATE INDEX story_sources_outlet ON story_sources(outlet) WHERE outlet IS NOT NULL;
+        """,
+    ),
 ]
 
 

@@ -57,6 +57,7 @@ class ParsedEntry:
     content: str
     author: str | None
     published: str | None  # ISO 8601 UTC
+    outlet: str | None = None  # who published it, when the feed says (a news search's <source>)
 
 
 @dataclass
@@ -161,7 +162,10 @@ def _entry(raw: dict, now: float, bare_guids: Container[str] = ()) -> ParsedEntr
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     published = _iso(raw.get("published_parsed") or raw.get("updated_parsed"), now)
     author = clean_line(raw.get("author") or "")[:200] or None
-    return ParsedEntry(key, url, title, summary, content, author, published)
+    source = raw.get("source")
+    named = source.get("title") if isinstance(source, dict) else None
+    outlet = (html_to_line(named)[:200] or None) if isinstance(named, str) else None
+    return ParsedEntry(key, url, title, summary, content, author, published, outlet)
 
 
 _HEADER_NOTES = frozenset({"CharacterEncodingOverride", "NonXMLContentType"})

@@ -29,8 +29,10 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 # Item children whose meaning for our fields is plain; any other namespace-less or Atom child
 # in an RSS item is checked in _rss_item. Unknown extension namespaces are ignored (feedparser
 # keeps them under their own keys, which `monitor.parse` never reads).
-_RSS_READ = {"title", "link", "guid", "description", CONTENT_ENCODED, "pubDate", DC + "date"}
-_RSS_HARMLESS = {"category", "comments", "enclosure", "source", DC + "subject", DC + "creator"}
+_RSS_READ = {
+    "title", "link", "guid", "description", CONTENT_ENCODED, "pubDate", DC + "date", "source",
+}  # fmt: skip
+_RSS_HARMLESS = {"category", "comments", "enclosure", DC + "subject", DC + "creator"}
 
 
 _C1 = re.compile("[\x80-\x9f]")
@@ -170,6 +172,8 @@ def _rss_item(item: Any) -> dict[str, Any]:
         entry["published_parsed"] = _date(published)
     if fields.get(DC + "date"):
         entry["updated_parsed"] = _date(fields[DC + "date"])
+    if fields.get("source"):  # the outlet a news search's item is from
+        entry["source"] = {"title": fields["source"]}
     creators = item.findall(DC + "creator")
     if len(creators) == 1:
         entry["author"] = _text(creators[0])

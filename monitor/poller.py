@@ -266,11 +266,11 @@ def _parse_and_analyse(
 
     parsed = parse_feed(body, url)
     analysed = {}
-    sources = (source, parsed.title)  # the feed's name as stored, and its own
     for entry in parsed.entries:
         text = (entry.title, entry.summary, entry.content)
         if text not in analysed and content_hash(entry)[:HASH_PREFIX] not in stored:
-            analysed[text] = analyse(*text, sources)
+            # The feed's name as stored, its own, and the outlet a news search names.
+            analysed[text] = analyse(*text, (source, parsed.title, entry.outlet))
     return parsed, analysed
 
 

@@ -747,35 +747,53 @@ def _outlets(conn: sqlite3.Connection) -> dict[int, str]:
 def _with_outlet_counts(conn: sqlite3.Connection, rows: list[GroupRow]) -> list[GroupRow]:
     """Source counts per outlet, not per feed. A feed whose address changed in feeds.yaml keeps
     its old row (and the stories it brought), so the stored per-feed count said "4 sources" for
-    3 outlets. Only rows counting several feeds are recounted, and only when two feeds share a
-    name at all."""
+    3 outlets; and a news search brings many outlets through one feed ("1 src" for five). Only
+    when two feeds share a name, or some story names its outlet, are rows counted again."""
     outlet = _outlets(conn)
-    if len(set(outlet.values())) == len(outlet):
+    shared_names = len(set(outlet.values())) != len(outlet)
+    named = (
+        conn.execute("SELECT 1 FROM story_sources WHERE outlet IS NOT NULL LIMIT 1").fetchone()
+        is not None
+    )
+    if not shared_names and not named:
         return rows
-    keys = [row.key for row in rows if row.source_count > 1]
-    feeds = _feeds_by_key(conn, keys)
+    keys = [row.key for row in rows if row.source_count > 1 or named]
+    sources = _sources_by_key(conn, keys)
     return [
-        replace(row, source_count=len({outlet.get(f, f"#{f}") for f in feeds[row.key]}))
-        if row.key in feeds
+        replace(
+            row,
+            source_count=len(
+                {
+                    name.casefold() if name else outlet.get(f, f"#{f}")
+                    for f, name in sources[row.key]
+                }
+            ),
+        )
+        if row.key in sources
         else row
         for row in rows
     ]
 
 
-def _feeds_by_key(conn: sqlite3.Connection, keys: Sequence[int]) -> dict[int, set[int]]:
-    """Item key -> the ids of the feeds that carried its stories."""
-    found: dict[int, set[int]] = {}
+def _sources_by_key(
+    conn: sqlite3.Connection, keys: Sequence[int]
+) -> dict[int, set[tuple[int, str | None]]]:
+    """Item key -> (feed id, outlet named by the item or None) of every report of its stories."""
+    found: dict[int, set[tuple[int, str | None]]] = {}
     group_sql = (
-        "SELECT s.group_id * 2 + 1, ss.feed_id FROM stories s "
+        "SELECT s.group_id * 2 + 1, ss.feed_id, ss.outlet FROM stories s "
         "JOIN story_sources ss ON ss.story_id = s.id WHERE s.group_id IN ({})"
     )
-    story_sql = "SELECT ss.story_id * 2, ss.feed_id FROM story_sources ss WHERE ss.story_id IN ({})"
+    story_sql = (
+        "SELECT ss.story_id * 2, ss.feed_id, ss.outlet FROM story_sources ss "
+        "WHERE ss.story_id IN ({})"
+    )
     for kind, sql in ((1, group_sql), (0, story_sql)):
         ids = [key // 2 for key in keys if key % 2 == kind]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            for key, feed_id in conn.execute(sql.format(",".join("?" * len(chunk))), chunk):
-                found.setdefault(key, set()).add(feed_id)
+            for key, feed_id, name in conn.execute(sql.format(",".join("?" * len(chunk))), chunk):
+                found.setdefault(key, set()).add((feed_id, clean_line(name) or None))
     return found
 
 
@@ -827,7 +845,8 @@ def feed_story_ids(conn: sqlite3.Connection, config_url: str, *, unread: bool = 
 
 
 _STORY_SELECT = f"""
-    SELECT s.id, {_headline_sql("s.title", "s.summary")} AS title, s.url, f.title AS feed_title, f.config_url, s.published, s.first_seen,
+    SELECT s.id, {_headline_sql("s.title", "s.summary")} AS title, s.url,
+           COALESCE(s.outlet, f.title) AS feed_title, f.config_url, s.published, s.first_seen,
            s.read, s.starred, s.is_updated,
            (SELECT COUNT(*) FROM story_sources ss WHERE ss.story_id = s.id) AS sources,
            EXISTS (SELECT 1 FROM story_sources ss WHERE ss.story_id = s.id
@@ -837,11 +856,15 @@ _STORY_SELECT = f"""
 
 
 def _story_row(row: sqlite3.Row) -> StoryRow:
+    from monitor.grouping_text import without_source
+
+    source = _source_name(row["feed_title"], row["config_url"])
     return StoryRow(
         id=row["id"],
-        title=clean_line(row["title"]) or "(untitled)",
+        # The row names its source beside the headline: "… - The Ledger" said it twice.
+        title=without_source(clean_line(row["title"]), (source,)) or "(untitled)",
         url=row["url"],
-        source=_source_name(row["feed_title"], row["config_url"]),
+        source=source,
         published=row["published"],
         first_seen=row["first_seen"],
         read=bool(row["read"]),
@@ -891,7 +914,7 @@ def group_claims(
                c.conflicting OR EXISTS (SELECT 1 FROM claim_appearances a
                                         WHERE a.claim_id = c.id AND a.conflicting) AS conflicting,
                (SELECT COUNT(*) FROM claim_appearances a WHERE a.claim_id = c.id) AS appearances,
-               f.title AS feed_title, f.config_url, c.first_story_id, c.key,
+               COALESCE(s.outlet, f.title) AS feed_title, f.config_url, c.first_story_id, c.key,
                -- A claim its first story gained by an edit was first stated then, not when
                -- the story was published.
                CASE WHEN c.first_seen > (SELECT MIN(src.first_seen) FROM story_sources src
@@ -1011,7 +1034,8 @@ def _disagreeing(
     own = _figures(mine)
     found: list[tuple[str, str]] = []
     for r in conn.execute(
-        "SELECT a.text, f.title, f.config_url FROM claim_appearances a "
+        "SELECT a.text, COALESCE(s.outlet, f.title) AS title, f.config_url "
+        "FROM claim_appearances a "
         "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
         "WHERE a.claim_id = ? AND a.story_id != ? ORDER BY s.first_seen, s.id LIMIT 50",
         (claim_id, story_id),
@@ -1026,7 +1050,7 @@ def _disagreeing(
 
 def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
     row = conn.execute(
-        "SELECT s.*, f.title AS feed_title, f.config_url, "
+        "SELECT s.*, COALESCE(s.outlet, f.title) AS feed_title, f.config_url, "
         # when it arrived: a new feed's backlog has first_seen set to its publication time
         "(SELECT MIN(a.first_seen) FROM story_sources a WHERE a.story_id = s.id) AS arrived "
         "FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.id = ?",
@@ -1040,8 +1064,9 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
             # The story's own feed first (the view names it as the source and lists the rest
             # as "also carried by"), then each other outlet once (by name: one subscribed under
             # two addresses has two feed rows), in order of arrival.
-            "SELECT f.title, f.config_url FROM story_sources ss JOIN feeds f ON f.id = ss.feed_id "
-            "WHERE ss.story_id = ? GROUP BY ss.feed_id "
+            "SELECT COALESCE(ss.outlet, f.title) AS title, f.config_url "
+            "FROM story_sources ss JOIN feeds f ON f.id = ss.feed_id "
+            "WHERE ss.story_id = ? GROUP BY ss.feed_id, ss.outlet "
             "ORDER BY ss.feed_id != ?, MIN(ss.first_seen), f.id",
             (story_id, row["feed_id"]),
         )
@@ -1105,7 +1130,8 @@ def _corrections(conn: sqlite3.Connection, where: str, key: int, limit: int) -> 
             source=_source_name(r["title"], r["config_url"]),
         )
         for r in conn.execute(
-            "SELECT c.was, c.now, c.noticed, f.title, f.config_url FROM claim_corrections c "
+            "SELECT c.was, c.now, c.noticed, COALESCE(s.outlet, f.title) AS title, f.config_url "
+            "FROM claim_corrections c "
             "JOIN stories s ON s.id = c.story_id JOIN feeds f ON f.id = s.feed_id "
             f"WHERE {where} ORDER BY c.noticed DESC, c.id DESC LIMIT ?",
             (key, limit),

@@ -132,12 +132,14 @@ def store_entries(
     # news of this minute. Later fetches date stories by arrival, what "new" means here.
     row = conn.execute("SELECT last_ok FROM feeds WHERE id = ?", (feed_id,)).fetchone()
     backlog = row is not None and row[0] is None
-    known: dict[str, tuple[int, str | None]] = {
-        row[0]: (row[1], row[2])
-        for row in conn.execute(
-            "SELECT key, story_id, content_hash FROM story_sources WHERE feed_id = ?", (feed_id,)
-        )
-    }
+    known: dict[str, tuple[int, str | None]] = {}
+    outlets: dict[str, str | None] = {}
+    for row in conn.execute(
+        "SELECT key, story_id, content_hash, outlet FROM story_sources WHERE feed_id = ?",
+        (feed_id,),
+    ):
+        known[row[0]] = (row[1], row[2])
+        outlets[row[0]] = row[3]
     buried = {
         row[0] for row in conn.execute("SELECT key FROM tombstones WHERE feed_id = ?", (feed_id,))
     }
@@ -157,10 +159,16 @@ def store_entries(
             # Compared with this feed's own last version: another feed carrying the same story
             # in other words is not a change of this one.
             story_id, old_hash = known[entry.key]
-            if old_hash != digest:
+            if old_hash != digest or outlets.get(entry.key) != entry.outlet:
+                # (the outlet: also for stories stored before outlets were)
                 conn.execute(
-                    "UPDATE story_sources SET content_hash = ? WHERE feed_id = ? AND key = ?",
-                    (digest, feed_id, entry.key),
+                    "UPDATE story_sources SET content_hash = ?, outlet = ? "
+                    "WHERE feed_id = ? AND key = ?",
+                    (digest, entry.outlet, feed_id, entry.key),
+                )
+                conn.execute(
+                    "UPDATE stories SET outlet = ? WHERE id = ? AND feed_id = ?",
+                    (entry.outlet, story_id, feed_id),
                 )
                 known[entry.key] = (story_id, digest)
             if old_hash is not None and old_hash != digest:
@@ -193,8 +201,8 @@ def store_entries(
             if row is not None:
                 conn.execute(
                     "INSERT OR IGNORE INTO story_sources (feed_id, key, story_id, first_seen, "
-                    "content_hash) VALUES (?, ?, ?, ?, ?)",
-                    (feed_id, entry.key, row[0], stamp, digest),
+                    "content_hash, outlet) VALUES (?, ?, ?, ?, ?, ?)",
+                    (feed_id, entry.key, row[0], stamp, digest, entry.outlet),
                 )
                 known[entry.key] = (row[0], digest)
                 result.seen_elsewhere += 1
@@ -205,19 +213,19 @@ def store_entries(
                 continue
         cursor = conn.execute(
             "INSERT INTO stories (feed_id, url, title, summary, content, author, published, "
-            "first_seen, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "first_seen, content_hash, outlet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 feed_id, entry.url, entry.title, entry.summary, entry.content, entry.author,
                 entry.published,
                 min(stamp, entry.published) if backlog and entry.published else stamp,
-                digest,
+                digest, entry.outlet,
             ),
         )  # fmt: skip
         story_id = int(cursor.lastrowid or 0)
         conn.execute(
-            "INSERT INTO story_sources (feed_id, key, story_id, first_seen, content_hash) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (feed_id, entry.key, story_id, stamp, digest),
+            "INSERT INTO story_sources (feed_id, key, story_id, first_seen, content_hash, "
+            "outlet) VALUES (?, ?, ?, ?, ?, ?)",
+            (feed_id, entry.key, story_id, stamp, digest, entry.outlet),
         )
         known[entry.key] = (story_id, digest)
         result.new_ids.append(story_id)

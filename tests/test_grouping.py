@@ -66,7 +66,7 @@ def ingest(
             feed_id = feeds[story.get("feed", "wire")]
             cursor = conn.execute(
                 "INSERT INTO stories (feed_id, url, title, summary, content, published, "
-                "first_seen, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "first_seen, content_hash, outlet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     feed_id,
                     story.get("url"),
@@ -76,12 +76,14 @@ def ingest(
                     story.get("published", "2025-06-12T09:00:00Z"),
                     stamp,
                     f"h{number}-{story['title']}",
+                    story.get("outlet"),
                 ),
             )
             story_id = int(cursor.lastrowid or 0)
             conn.execute(
-                "INSERT INTO story_sources (feed_id, key, story_id, first_seen) VALUES (?, ?, ?, ?)",
-                (feed_id, f"k{story_id}", story_id, stamp),
+                "INSERT INTO story_sources (feed_id, key, story_id, first_seen, outlet) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (feed_id, f"k{story_id}", story_id, stamp, story.get("outlet")),
             )
             for tag in (tags or {}).get(number, []):
                 conn.execute(
@@ -528,24 +530,22 @@ def test_a_headline_is_chosen_again_only_when_the_group_doubled(conn: sqlite3.Co
 
 
 def test_a_group_is_not_titled_with_one_outlets_name(conn: sqlite3.Connection) -> None:
-    """A group of many outlets' reports was titled "… - Harbor Times" (a news search feed's
-    headline) or "Valley Ledger: …" (a feed that names itself), as if one outlet were the
-    event."""
+    """A group of many outlets' reports was titled "… - Harbor Times" (a news search's item,
+    which names its outlet) or "Valley Ledger: …" (a feed that names itself), as if one outlet
+    were the event. Endings that are no outlet's name stay ("… - Part 2")."""
     ingest(
         conn,
         [{"feed": "Valley Ledger", "title": "Valley Ledger: Okafor quits Meta lab for Brightwell"}],
     )
     (alone,) = conn.execute("SELECT title FROM groups").fetchone()
     assert alone == "Okafor quits Meta lab for Brightwell"
-    after_each(
-        conn,
-        [
-            "Dana Okafor quits Meta's lab for Brightwell - Harbor Times",
-            "Meta lab chief Dana Okafor leaves for Brightwell - Coast Wire",
-            "Okafor leaves Meta's lab, joins Brightwell - Harbor Times",
-        ],
-        "SELECT 1",
-    )
+    search = [
+        ("Dana Okafor quits Meta's lab for Brightwell - Harbor Times", "Harbor Times"),
+        ("Meta lab chief Dana Okafor leaves for Brightwell - Coast Wire", "Coast Wire"),
+        ("Okafor leaves Meta's lab, joins Brightwell - Harbor Times", "Harbor Times"),
+    ]
+    for title, outlet in search:
+        ingest(conn, [{"feed": "News search", "title": title, "outlet": outlet}])
     rows = conn.execute("SELECT title, story_count FROM groups").fetchall()
     assert [row[1] for row in rows] == [4]
     assert not any(word in rows[0][0] for word in ("Harbor", "Coast", "Ledger", " - "))
@@ -555,6 +555,9 @@ def test_a_group_is_not_titled_with_one_outlets_name(conn: sqlite3.Connection) -
         "Meta lab chief Dana Okafor leaves for Brightwell",
         "Okafor leaves Meta's lab, joins Brightwell",
     }
+    ingest(conn, [{"feed": "desk-9", "title": "Nine things about the Pellam Cars X9 - Part 2"}])
+    titles = [row[0] for row in conn.execute("SELECT title FROM groups ORDER BY id")]
+    assert titles[-1] == "Nine things about the Pellam Cars X9 - Part 2"
 
 
 def test_a_news_search_ending_is_no_part_of_a_claim() -> None:

@@ -54,6 +54,11 @@ ACCEPTED = {
         "<pubDate>not a date at all</pubDate>",
     ),
     "rss empty fields": rss("<title></title><link>https://d.example/1</link><description/>"),
+    "rss of a news search": rss(
+        "<title>Lab hires two - Out &amp; About</title><link>https://n.example/1</link>"
+        "<source url='https://out.example/'>Out &amp; About</source>",
+        "<title>No outlet</title><link>https://n.example/2</link><source/>",
+    ),
     "atom": atom(
         "<title>Team leaves for the lab</title><id>tag:lab.example,2025:1</id>"
         '<link rel="alternate" href="https://lab.example/1"/>'
@@ -97,6 +102,11 @@ def test_fast_path_matches_feedparser(name: str) -> None:
     fast, slow = parse_feed(body, "https://x.example/"), parse_feed(body, fast=False)
     assert fast.entries
     assert fast == slow
+
+
+def test_a_news_search_item_names_its_outlet() -> None:
+    entries = parse_feed(ACCEPTED["rss of a news search"], "https://n.example/").entries
+    assert [e.outlet for e in entries] == ["Out & About", None]
 
 
 def test_script_links_are_not_stored_as_the_story_url() -> None:

@@ -6,6 +6,7 @@ import gzip
 import socket
 import sqlite3
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -976,3 +977,62 @@ def test_a_feeds_yaml_with_no_feeds_changes_nothing_stored(
     empty = run_poll(make_settings([]), db_path)
     assert empty.feeds == [] and empty.exit_code == 0
     assert dict(feed_row(db_path, url)) == before
+
+
+def test_a_news_search_credits_the_outlets_it_carries(server: FeedServer, db_path: Path) -> None:
+    """Every item of a news search was credited to the search feed, and five outlets through
+    it counted as "1 src"; the group was titled with one outlet's " - Name" ending."""
+    from monitor import digest
+    from monitor.export import iter_records
+    from monitor.queries import Filters, GroupQuery, group_stories
+
+    reports = [
+        ("Orrery hires Tessellate chief Nadia Voss to run its new lab", "Harbor Times"),
+        ("Tessellate CEO Nadia Voss joins Orrery to lead its new lab", "Coast Wire"),
+        ("Orrery poaches Nadia Voss from Tessellate to run its new lab", "Valley Ledger"),
+    ]
+    items = "".join(
+        f"<item><title>{title} - {outlet}</title><link>https://search.example/{n}</link>"
+        f"<description>&lt;a href='#'&gt;{title}&lt;/a&gt;&amp;nbsp;&amp;nbsp;&lt;font&gt;"
+        f"{outlet}&lt;/font&gt;</description><pubDate>Mon, 09 Jun 2025 1{n}:00:00 GMT</pubDate>"
+        f'<source url="https://{n}.example">{outlet}</source></item>'
+        for n, (title, outlet) in enumerate(reports)
+    )
+    server.routes["/search.xml"] = Route(
+        body=f'<?xml version="1.0"?><rss version="2.0"><channel><title>News search: Orrery'
+        f"</title>{items}</channel></rss>".encode()
+    )
+    server.routes["/coast.xml"] = Route(
+        body=rss(
+            [
+                {
+                    "title": reports[1][0],
+                    "link": "https://coast.example/voss",
+                    "guid": "c1",
+                    "pubDate": "Mon, 09 Jun 2025 11:30:00 GMT",
+                }
+            ],
+            title="Coast Wire",
+        )
+    )
+    settings = make_settings([server.url("/search.xml"), server.url("/coast.xml")])
+    assert run_poll(settings, db_path).new_stories == 4
+    conn = connect(db_path)
+    try:
+        (group,) = GroupQuery(conn, Filters(), datetime.now(UTC)).page_at(0, 10)
+        assert group.story_count == 4 and group.source_count == 3  # Coast Wire once
+        assert " - " not in group.title
+        assert {s.source for s in group_stories(conn, group)} == {
+            "Harbor Times", "Coast Wire", "Valley Ledger"
+        }  # fmt: skip
+        # The list names the source beside the headline, once.
+        assert not any(" - " in s.title for s in group_stories(conn, group))
+        first = group_stories(conn, group)[-1]
+        detail = story_detail(conn, first.id)
+        assert detail is not None and detail.source == first.source
+        exported = {r["source"] for r in iter_records(conn)}
+        assert exported == {"Harbor Times", "Coast Wire", "Valley Ledger"}
+        (reported,) = digest.build(conn, since="2025-01-01").new_groups
+        assert sorted(reported.sources) == ["Coast Wire", "Harbor Times", "Valley Ledger"]
+    finally:
+        conn.close()
