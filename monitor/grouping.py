@@ -93,6 +93,7 @@ class _Story:
     claims: list[claims_mod.Claim] = field(default_factory=list)
     source: str | None = None  # its feed's title
     outlet: str | None = None  # who published it, as a news search names it
+    own_source: str | None = None  # its feed's own title
 
 
 @dataclass
@@ -459,7 +460,8 @@ def _load(
         for row in conn.execute(
             "SELECT s.id, s.title, s.summary, s.content, s.published, s.first_seen, "
             "s.updated_at, s.group_id, f.terms AS old_terms, "
-            "(SELECT title FROM feeds WHERE id = s.feed_id) AS source, s.outlet FROM stories s "
+            "fd.title AS source, fd.own_title, s.outlet FROM stories s "
+            "JOIN feeds fd ON fd.id = s.feed_id "
             "LEFT JOIN group_features f ON f.story_id = s.id "
             f"WHERE s.id IN ({','.join('?' * len(chunk))})",
             chunk,
@@ -467,7 +469,7 @@ def _load(
             old = decode_terms(row["old_terms"]) if row["old_terms"] is not None else None
             text = (row["title"] or "", row["summary"] or "", row["content"] or "")
             terms, names, claims = analysed.get(text) or analyse(
-                *text, (row["source"], row["outlet"])
+                *text, (row["source"], row["own_title"], row["outlet"])
             )
             stories.append(
                 _Story(
@@ -485,6 +487,7 @@ def _load(
                     claims=claims,
                     source=row["source"],
                     outlet=row["outlet"],
+                    own_source=row["own_title"],
                 )
             )
     # In event-time order; the vaguest dates (a month, a year, none) last, so that they look
@@ -522,7 +525,7 @@ def process_stories(
                 cursor = conn.execute(
                     "INSERT INTO groups (title, first_seen, last_seen) VALUES (?, ?, ?)",
                     (
-                        group_headline(story.title, story.source, story.outlet),
+                        group_headline(story.title, story.source, story.outlet, story.own_source),
                         story.stamp,
                         story.stamp,
                     ),
@@ -561,18 +564,18 @@ def _representative_title(
 ) -> str | None:
     """The member headline closest to the group's centroid (earliest on ties)."""
     rows = conn.execute(
-        "SELECT s.id, s.title, f.terms, (SELECT title FROM feeds WHERE id = s.feed_id), s.outlet "
+        "SELECT s.id, s.title, f.terms, fd.title, s.outlet, fd.own_title "
         "FROM stories s JOIN group_features f ON f.story_id = s.id "
+        "JOIN feeds fd ON fd.id = s.feed_id "
         "WHERE s.group_id = ? AND s.title != '' ORDER BY s.id DESC LIMIT ?",
         (group_id, TITLE_MEMBERS),
     ).fetchall()
     if not rows:
         return None
     if len(rows) <= 2:
-        return group_headline(rows[-1][1], rows[-1][3], rows[-1][4])
+        return group_headline(rows[-1][1], rows[-1][3], rows[-1][4], rows[-1][5])
     vectors = [
-        (row[0], group_headline(row[1], row[3], row[4]), profiles.vector(row[0], row[2]))
-        for row in rows
+        (row[0], group_headline(row[1], *row[3:6]), profiles.vector(row[0], row[2])) for row in rows
     ]
     centroid: Counter[str] = Counter()
     for _id, _title, vector in vectors:

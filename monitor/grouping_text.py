@@ -588,11 +588,14 @@ def adds_to_headline(title: str, summary: str) -> bool:
     return True
 
 
-def group_headline(title: str, source: str | None, outlet: str | None = None) -> str:
-    """A member's headline as the title of its group: without the name of its feed or of the
-    outlet a news search says it is from (" - Outlet"), which a group reported by many outlets
+def group_headline(
+    title: str, source: str | None, outlet: str | None = None, own: str | None = None
+) -> str:
+    """A member's headline as the title of its group: without the name of its feed (`source`
+    as feeds.yaml names it, `own` as it names itself) or of the outlet a news search says it is
+    from (" - Outlet"), which a group reported by many outlets
     is not. Other endings stay ("… - Part 2", "… | Review")."""
-    return without_source(title, (outlet, source))
+    return without_source(title, (outlet, source, own))
 
 
 def story_terms(title: str, summary: str, content: str) -> dict[str, float]:

@@ -328,6 +328,15 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX story_sources_outlet ON story_sources(outlet) WHERE outlet IS NOT NULL;
         """,
     ),
+    Migration(
+        13,
+        "feeds.own_title: the feed's own name, besides the one feeds.yaml gives it",
+        """
+        -- A feed that names itself in its headlines ("Brindle Wire: …") under another title in
+        -- feeds.yaml gave its groups that prefix: only the feeds.yaml name was left out.
+        ALTER TABLE feeds ADD COLUMN own_title TEXT;
+        """,
+    ),
 ]
 
 

@@ -278,12 +278,14 @@ def record_feed_success(
         "last_ok = ?, next_check = ?, retry_after = NULL, etag = ?, last_modified = ?, "
         "body_hash = COALESCE(?, body_hash), url = COALESCE(?, url), "
         "moved_to = COALESCE(?, moved_to), "
-        "title = COALESCE(title, ?), site_url = COALESCE(?, site_url), "
+        "title = COALESCE(title, ?), own_title = COALESCE(?, own_title), "
+        "site_url = COALESCE(?, site_url), "
         "parse_warning = CASE WHEN ? THEN ? ELSE parse_warning END WHERE id = ?",
         (
             iso(now), iso(now), iso(next_check_after_success(settings, now)), etag,
             last_modified, body_hash, moved_to or None, moved_to,
-            parsed.title if parsed else None, parsed.site_url if parsed else None,
+            parsed.title if parsed else None, parsed.title if parsed else None,
+            parsed.site_url if parsed else None,
             parsed is not None, parsed.warning if parsed else None, feed_id,
         ),
     )  # fmt: skip

@@ -555,6 +555,13 @@ def test_a_group_is_not_titled_with_one_outlets_name(conn: sqlite3.Connection) -
         "Meta lab chief Dana Okafor leaves for Brightwell",
         "Okafor leaves Meta's lab, joins Brightwell",
     }
+    # Named otherwise in feeds.yaml, a feed naming itself is still known by its own name.
+    add_feed(conn, "My wire list")
+    with write(conn):
+        conn.execute("UPDATE feeds SET own_title = 'Brindle Wire' WHERE title = 'My wire list'")
+    ingest(conn, [{"feed": "My wire list", "title": "Brindle Wire: Zentrix buys Halverd Robotics"}])
+    titles = [row[0] for row in conn.execute("SELECT title FROM groups ORDER BY id")]
+    assert titles[-1] == "Zentrix buys Halverd Robotics"
     ingest(conn, [{"feed": "desk-9", "title": "Nine things about the Pellam Cars X9 - Part 2"}])
     titles = [row[0] for row in conn.execute("SELECT title FROM groups ORDER BY id")]
     assert titles[-1] == "Nine things about the Pellam Cars X9 - Part 2"
