@@ -564,10 +564,11 @@ def without_source(title: str, sources: Sequence[str | None]) -> str:
     configured, its own) in front or at the end ("Valley Dispatch: Meta hires …", "… | Valley
     Dispatch"): a feed that names itself in every headline made its stories alike to each
     other, and pulled unrelated ones into one group."""
+    folded = title.casefold()
     for source in sources:
         name = " ".join((source or "").split())
-        if len(name) < 3:
-            continue
+        if len(name) < 3 or name.casefold() not in folded:
+            continue  # (most headlines: no pattern to build, the cache of them held no 300)
         escaped = re.escape(name)
         for pattern in (rf"^\s*{escaped}\s*[:|–—-]\s+", rf"\s+[:|–—-]\s*{escaped}\s*$"):
             rest = re.sub(pattern, "", title, count=1, flags=re.IGNORECASE)
