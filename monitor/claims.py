@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from monitor.grouping_text import (
+    COMMON_WORDS,
     WEAK_TERMS,
     Figure,
     figures_agree,
@@ -635,7 +636,39 @@ def relation(new: Claim, old: Claim) -> str | None:
         return None  # a denial of the claim (without a figure to dispute) is news of its own
     # No figure in the new claim: it restates `old` when the frame is the same.
     verbs_fit = same_verb or (not new.verbs and not old.verbs)
-    return "same" if verbs_fit and names_match else None
+    if not (verbs_fit and names_match):
+        return None
+    if not new.people and not old.people and _actors_apart(new, old):
+        return None  # "Northwind also held talks to buy Tessellate" is not Orrery's talks
+    return "same"
+
+
+def _actors_apart(a: Claim, b: Claim) -> bool:
+    """Each claim names something (an organisation, a product) the other does not: two events
+    of one kind, not one told twice."""
+    return bool(_named(a.text, a.terms) - b.terms) and bool(_named(b.text, b.terms) - a.terms)
+
+
+@functools.lru_cache(maxsize=8192)
+def _named(text: str, terms: frozenset[str]) -> frozenset[str]:
+    """The claim's terms written with a capital where a capital says it is a name: not at the
+    start of the text, unless the word is no common one, and in Title Case only uncommon
+    words."""
+    title_case = _is_title_case(text)
+    found = set()
+    for index, word in enumerate(_NAME_WORD.findall(text)):
+        if not word[:1].isupper():
+            continue
+        lowered = word.lower()
+        if (index == 0 or title_case) and lowered in COMMON_WORDS:
+            continue
+        term = term_of(lowered)
+        if term in terms:
+            found.add(term)
+    return frozenset(found)
+
+
+_NAME_WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 
 # ---------------------------------------------------------------------------------------------

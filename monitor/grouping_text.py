@@ -478,6 +478,8 @@ _CALENDAR = frozenset(
 _COMMON: frozenset[str] = (
     STOPWORDS | WEAK_WORDS | COUNT_NOUNS | frozenset(VERB_FAMILY) | frozenset(SYNONYMS) | _CALENDAR
 )
+COMMON_WORDS = _COMMON
+"""Words that name nothing, capitalised or not."""
 
 
 def _token_word(word: str) -> str:

@@ -488,6 +488,23 @@ def test_the_claims_pane_names_the_other_figures_of_a_conflict(conn: sqlite3.Con
 @pytest.mark.parametrize(
     ("first", "second", "expected"),
     [
+        # Another company in the same kind of talks: news, not a repeat (a rival bid was hidden).
+        ("Orrery in talks to take a stake in Tessellate AI", "Northwind also held talks to buy a Tessellate stake, people say", None),
+        ("Zentrix launches the Halverd robot arm", "Brightwell launches the Halverd robot arm", None),
+        # One side names more: still the same fact.
+        ("Orrery in talks to take a stake in Tessellate AI", "Orrery Platforms is in talks for a stake in Tessellate", "same"),
+        ("Meta launches Llama 5", "Meta's superintelligence lab launches Llama 5", "same"),
+    ],
+)  # fmt: skip
+def test_the_same_kind_of_event_by_another_company_is_news(
+    first: str, second: str, expected: str | None
+) -> None:
+    assert relation(only(second), only(first)) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
         # One price of one deal, in other verbs: a conflict (they were two unrelated claims).
         ("Meta agrees to buy Scale AI stake for $14.3 billion", "Meta pays $15 billion for Scale AI stake", "conflict"),
         ("Meta invests $14.3 billion in Scale AI", "Meta is spending $13.4 billion on Scale AI", "conflict"),
