@@ -656,7 +656,7 @@ def _named(text: str, terms: frozenset[str]) -> frozenset[str]:
     words."""
     title_case = _is_title_case(text)
     found = set()
-    for index, word in enumerate(_NAME_WORD.findall(text)):
+    for index, word in enumerate(_ANY_WORD.findall(text)):
         if not word[:1].isupper():
             continue
         lowered = word.lower()
@@ -668,7 +668,7 @@ def _named(text: str, terms: frozenset[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-_NAME_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_ANY_WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 
 # ---------------------------------------------------------------------------------------------
