@@ -123,6 +123,17 @@ _DENIES_REPORT = re.compile(
     r"(?:reports?|rumou?rs?|speculation|claims?))\b",
     re.IGNORECASE,
 )
+# Who can move between employers, as terms ("head" and "director" are "chief", "engineer"
+# and "scientist" "researcher"): a hiring verb without a person or one of these moves no one.
+_MOVERS = frozenset(
+    "ceo cto cfo coo vp chief president founder cofounder researcher staff division "
+    "chairman chair officer lead manager partner fellow professor".split()
+)
+# A hiring family's word that is only a noun here ("weigh exit", "an exodus"): a verb form
+# ("exits", "leaves") moves someone the clause may name in ways we do not read.
+_MOVE_NOUN = re.compile(
+    r"\b(?:weighs?|weighing|consider\w*|eyes?|mulls?)\s+(?:an?\s+)?exit\b", re.I
+)
 # "isn't buying it": doubt, not a purchase denied.
 _NOT_BUYING_IT = re.compile(
     r"(?:\bnot|n['’]t|\bnever)\s+(?:be\s+)?buy(?:s|ing)?\s+(?:it|that|this|any\s+of\s+it)\b",
@@ -364,6 +375,12 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         if "acquire" in verbs and _NOT_BUYING_IT.search(unattributed):
             verbs = verbs - {"acquire"}
         people = _people(unattributed, title_case)
+        if "hire" in verbs and not people and _MOVE_NOUN.search(unattributed):
+            lowered = {token.lower() for token in _ANY_WORD.findall(unattributed)}
+            if _MOVERS.isdisjoint(term_of(word) for word in lowered):
+                # A move is someone's: "customers weigh exit" is none (it read as the CEO
+                # leaving for Orrery).
+                verbs = verbs - {"hire"}
         if number == 0:
             subject, subject_people = names, people
         elif len(set(names)) < 2:

@@ -1332,6 +1332,15 @@ def test_a_negation_of_something_else_is_no_denial(sentence: str) -> None:
     assert all(DENY not in claim.verbs for claim in extract_claims(sentence, ""))
 
 
+def test_customers_weighing_an_exit_move_no_one() -> None:
+    """ "Tessellate customers weigh exit after Orrery deal" was one more report of "Tessellate
+    CEO leaving for Orrery" (exit is a word of the hiring family)."""
+    weighing = only("Tessellate customers weigh exit after Orrery deal")
+    assert "hire" not in weighing.verbs
+    assert relation(weighing, only("Tessellate CEO leaving for Orrery")) is None
+    assert "hire" in only("Tessellate CEO weighs exit after Orrery deal").verbs
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
