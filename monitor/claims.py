@@ -475,11 +475,37 @@ def _moves_apart(a: Claim, b: Claim) -> bool:
     places differ, and one names the other's destination as something else ("Meta hires
     DeepMind's Roe" and "Roe quits Meta, returns to DeepMind")."""
     if not a.to or not b.to:
-        return False
+        # One says where the person goes, the other only where they come from ("Northwind's
+        # Duarte joins"): going there is going back ("Duarte returns to Northwind").
+        going, coming = (a, b) if a.to else (b, a)
+        return bool(going.to) and not _with_parents(going.to).isdisjoint(
+            _with_parents(_origins(coming.text, coming.terms))
+        )
     mine, theirs = _with_parents(a.to), _with_parents(b.to)
     if not mine.isdisjoint(theirs):
         return False
     return not (mine.isdisjoint(b.terms) and theirs.isdisjoint(a.terms))
+
+
+_ORIGIN = re.compile(
+    r"\b([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})['’]s\s+(?=[A-Z]|(?:\w+\s+){0,2}[A-Z])"
+    r"|\b(?:from|leaves|left|leaving|quits?|quitting|exits?|exited|departs?|departed)\s+"
+    r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _origins(text: str, terms: frozenset[str]) -> frozenset[str]:
+    """Where a moving person comes from, as the claim's terms: an organisation named with a
+    possessive before the person ("Northwind's Duarte", "Northwind AI's researcher Rafael
+    Duarte"), or after "from", "leaves", "quits"."""
+    found: set[str] = set()
+    for match in _ORIGIN.finditer(text):
+        for token in normal_tokens(match.group(1) or match.group(2)):
+            term = term_of(token)
+            if term is not None and term in terms and token not in _LOWER_CASE_WORDS:
+                found.add(term)
+    return frozenset(found)
 
 
 def _with_parents(places: frozenset[str]) -> frozenset[str]:

@@ -1393,6 +1393,18 @@ def test_a_move_back_is_not_the_move_it_reverses(
     assert Claim.from_key(move.key, move.text).to == move.to
 
 
+def test_a_move_back_is_news_when_the_first_report_said_only_where_they_came_from() -> None:
+    """ "Duarte quits Orrery, returns to Northwind" was a repeat of "Northwind's Duarte also
+    joins" (which says where he comes from, not where he goes)."""
+    joined = extract_claims(
+        "Orrery poaches Helix's Tomasz Brenner; Northwind's Duarte also joins", ""
+    )[-1]
+    assert not joined.to
+    back = only("Duarte quits Orrery, returns to Northwind after a week")
+    assert relation(back, joined) is None and relation(joined, back) is None
+    assert relation(only("Northwind researcher Duarte joins Orrery"), joined) == "same"
+
+
 def test_where_a_person_moves_is_read_from_the_clause() -> None:
     assert only(HIRED).to == {"meta"}
     assert only("Vera Kolb leaves Tessaly for Meta").to == {"meta"}
