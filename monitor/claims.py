@@ -634,8 +634,37 @@ def _one_offer(a: Claim, b: Claim) -> bool:
     if a.figure is None or b.figure is None or a.figure.kind != "money":
         return False
     if not (a.people and b.people) or a.people.isdisjoint(b.people):
-        return False
+        if not _same_payee(a, b):
+            return False
     return bool(a.verbs and b.verbs and a.verbs <= PAY_FAMILIES and b.verbs <= PAY_FAMILIES)
+
+
+def _same_payee(a: Claim, b: Claim) -> bool:
+    """Both claims say who is offered the money, and it is the same name ("Orrery offered
+    Brenner $200 million", "Brenner was offered a pay package worth $100 million"): a person
+    named by the last name alone is no person we can tell from a company elsewhere."""
+    return not _payees(a.text, a.terms).isdisjoint(_payees(b.text, b.terms))
+
+
+_PAYEE = re.compile(
+    r"\boffer(?:s|ed|ing)?\s+(?:to\s+)?([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
+    r"|([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\s+(?:was|is|has\s+been|had\s+been|is\s+being)\s+offered\b"
+    r"|\b(?:package|offer|bonus|deal)\s+(?:for|to)\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
+    r"|\bto\s+(?:lure|poach|woo|keep|retain)\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _payees(text: str, terms: frozenset[str]) -> frozenset[str]:
+    """Who a pay claim says is offered the money, as its terms."""
+    found: set[str] = set()
+    for match in _PAYEE.finditer(text):
+        run = next(group for group in match.groups() if group)
+        for token in normal_tokens(run):
+            term = term_of(token)
+            if term is not None and term in terms and token not in _LOWER_CASE_WORDS:
+                found.add(term)
+    return frozenset(found)
 
 
 def relation(new: Claim, old: Claim) -> str | None:
@@ -657,6 +686,9 @@ def relation(new: Claim, old: Claim) -> str | None:
             return None
         found = _figure_relation(a, b)
         if (DENY in new.verbs) != (DENY in old.verbs):
+            names_match = names_match or (
+                not PAY_FAMILIES.isdisjoint(new.verbs) and _same_payee(new, old)
+            )
             return _denial_relation(new, old, found, names_match and not other_people)
         if found == "agree":
             if other_people and (about_people or "offer" in new.verbs | old.verbs):

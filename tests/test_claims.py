@@ -1393,6 +1393,22 @@ def test_a_move_back_is_not_the_move_it_reverses(
     assert Claim.from_key(move.key, move.text).to == move.to
 
 
+def test_pay_reported_for_a_person_named_by_last_name_alone_is_compared() -> None:
+    """ "Orrery offered Brenner $200 million" beside "Brenner was offered a pay package worth
+    $100 million" had no ≠, and "Thorne denies $100 mln pay offer to Brenner" counted as one
+    more report of the $100 million: a last name alone is no person we can tell, so the two
+    were compared on their other words."""
+    package = only("Brenner was offered a pay package worth $100 million over four years")
+    assert relation(only("Orrery offered Brenner $200 million, sources say"), package) == "conflict"
+    denial = only("Orrery's Thorne denies $100 mln pay offer to Brenner")
+    assert relation(denial, package) == "conflict"
+    assert relation(only("Orrery offered Okonkwo $200 million"), package) is None
+    assert (
+        relation(only("Meta offered OpenAI $10 billion"), only("Meta offered Scale AI $14 billion"))
+        is None
+    )
+
+
 def test_a_move_back_is_news_when_the_first_report_said_only_where_they_came_from() -> None:
     """ "Duarte quits Orrery, returns to Northwind" was a repeat of "Northwind's Duarte also
     joins" (which says where he comes from, not where he goes)."""
