@@ -646,12 +646,24 @@ def _same_payee(a: Claim, b: Claim) -> bool:
     return not _payees(a.text, a.terms).isdisjoint(_payees(b.text, b.terms))
 
 
+_NAME_RUN = r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
+# The verbs in any case (a Title Case headline), the name with its capitals.
 _PAYEE = re.compile(
-    r"\boffer(?:s|ed|ing)?\s+(?:to\s+)?([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
-    r"|([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\s+(?:was|is|has\s+been|had\s+been|is\s+being)\s+offered\b"
-    r"|\b(?:package|offer|bonus|deal)\s+(?:for|to)\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
-    r"|\bto\s+(?:lure|poach|woo|keep|retain)\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
+    r"\b(?i:offer(?:s|ed|ing)?)\s+(?:(?i:to)\s+)?"
+    + _NAME_RUN
+    + r"|"
+    + _NAME_RUN
+    + r"\s+(?i:(?:was|is|has\s+been|had\s+been|is\s+being)\s+offered)\b"
+    + r"|\b(?i:(?:package|offer|bonus|deal)\s+(?:for|to))\s+"
+    + _NAME_RUN
+    + r"|\b(?i:to\s+(?:lure|poach|woo|keep|retain)|lur(?:es|ed|ing)|poach(?:es|ed|ing)|"
+    r"woo(?:s|ed|ing))\s+" + _NAME_RUN
 )
+
+
+def _payees_apart(a: Claim, b: Claim) -> bool:
+    mine, theirs = _payees(a.text, a.terms), _payees(b.text, b.terms)
+    return bool(mine and theirs and mine.isdisjoint(theirs))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -693,6 +705,8 @@ def relation(new: Claim, old: Claim) -> str | None:
         if found == "agree":
             if other_people and (about_people or "offer" in new.verbs | old.verbs):
                 return None
+            if "offer" in new.verbs | old.verbs and _payees_apart(new, old):
+                return None  # a nine-figure offer to Duarte is not Brenner's $100 million
             precise = a.sig >= 2 and not _is_round(a)
             # Two verbless clauses giving one exact figure of one thing ("40 researchers") in
             # one group are the same fact, whatever else their sentences say.

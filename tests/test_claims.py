@@ -1403,6 +1403,10 @@ def test_pay_reported_for_a_person_named_by_last_name_alone_is_compared() -> Non
     denial = only("Orrery's Thorne denies $100 mln pay offer to Brenner")
     assert relation(denial, package) == "conflict"
     assert relation(only("Orrery offered Okonkwo $200 million"), package) is None
+    # Another person's nine-figure offer is not Brenner's $100 million told again.
+    duarte = only("Orrery Lures Rafael Duarte Away From Northwind With A Nine-Figure Offer")
+    assert relation(duarte, package) is None
+    assert relation(only("Orrery lured Brenner with a nine-figure offer"), package) == "same"
     assert (
         relation(only("Meta offered OpenAI $10 billion"), only("Meta offered Scale AI $14 billion"))
         is None
