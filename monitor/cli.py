@@ -382,11 +382,19 @@ def feeds(config: str | None, db: str | None, fmt: str) -> None:
     last_poll = None
     if db_path.exists():
         from monitor.queries import poll_state
+        from monitor.store import OtherFeedList, check_feed_list
 
         conn = _open_db(db_path, readonly=True)
         try:
             rows = configured_statuses(conn, settings.feeds)
             last_poll = poll_state(conn).last_poll
+            try:
+                check_feed_list(conn, settings.feeds)
+            except OtherFeedList:  # said as poll would say it, but listed all the same
+                _warn(
+                    f"{config_path} lists none of the feeds {db_path} polls: "
+                    "the wrong --config or --db?"
+                )
         finally:
             conn.close()
     else:
@@ -775,6 +783,8 @@ def retag(config: str | None, db: str | None) -> None:
     from monitor.store import OtherFeedList, check_feed_list, sync_feeds
     from monitor.tagging import Tagger, retag_all
 
+    if not db_path.exists():  # (it made an empty one, and said "Retagged 0 stories")
+        _fail(f"{db_path}: no database yet; run `monitor poll` first", ExitCode.DATABASE)
     conn = _open_db(db_path)
     started = time.monotonic()
     try:

@@ -226,8 +226,8 @@ def test_another_config_changes_nothing_stored(server: FeedServer, tmp_path: Pat
             conn.close()
 
     before = stored()
-    code, out, _ = invoke("feeds", "--config", str(other), "--db", str(db), "--format", "json")
-    assert code == 0
+    code, out, err = invoke("feeds", "--config", str(other), "--db", str(db), "--format", "json")
+    assert code == 0 and "lists none of the feeds" in err
     assert [(f["url"], f["status"], f["stories"]) for f in json.loads(out)] == [
         (server.url("/other.xml"), "new", 0)
     ]
@@ -239,6 +239,8 @@ def test_another_config_changes_nothing_stored(server: FeedServer, tmp_path: Pat
     code, out, err = invoke("feeds", "--config", str(mine), "--db", str(tmp_path / "typo.db"))
     assert code == 0 and out.count("new ") == 3 and "no database at" in err
     assert not (tmp_path / "typo.db").exists()
+    code, _, err = invoke("retag", "--config", str(mine), "--db", str(tmp_path / "typo.db"))
+    assert code == 4 and "no database yet" in err and not (tmp_path / "typo.db").exists()
     # A poll (or retag) of the other file is refused, and changes nothing either.
     for command in ("poll", "retag"):
         code, _, err = invoke(command, "--config", str(other), "--db", str(db))
