@@ -113,26 +113,35 @@ def render_table(
     stored (and as in the digest). The last line says when the last poll ran, so a cron line
     that stopped running shows."""
     if width is None:
-        width = max(80, shutil.get_terminal_size((120, 24)).columns)
-    lines = [
-        f"{'STATUS':<7} {'STORIES':>7} {'UNREAD':>6}  {'LAST OK (UTC)':<16}  "
-        f"{'NEXT CHECK (UTC)':<16}  FEED / PROBLEM"
-    ]
+        width = max(40, shutil.get_terminal_size((120, 24)).columns)
+    # On a narrow terminal the times go (last ok first), then the unread count: every row on
+    # one line, the name with room; the detail lines below keep the error whole.
+    show_last_ok, show_next, show_unread = width >= 78, width >= 60, width >= 50
+    titles = [f"{'STATUS':<7}", f"{'STORIES':>7}"]
+    titles += [f"{'UNREAD':>6} "] if show_unread else []
+    titles += [f"{'LAST OK (UTC)':<16} "] if show_last_ok else []
+    titles += [f"{'NEXT CHECK (UTC)':<16} "] if show_next else []
+    lines = [" ".join([*titles, "FEED / PROBLEM"])]
     for row in rows:
         name = row["title"] or row["url"]
-        head = (
-            f"{row['status']:<7} {row['stories']:>7} {row['unread'] or '-':>6}  "
-            f"{_short_time(row['last_ok']):<16}  "
-            f"{_short_time(row['next_check']) if row['status'] != 'gone' else 'never':<16}  "
-        )
+        cells = [f"{row['status']:<7}", f"{row['stories']:>7}"]
+        if show_unread:
+            cells.append(f"{row['unread'] or '-':>6} ")
+        if show_last_ok:
+            cells.append(f"{_short_time(row['last_ok']):<16} ")
+        if show_next:
+            next_check = _short_time(row["next_check"]) if row["status"] != "gone" else "never"
+            cells.append(f"{next_check:<16} ")
+        head = " ".join(cells) + " "
         lines.append(_fit(head + name, width))
         detail = row["error"] or row["warning"]
         if row["error"] and (row.get("failed_checks") or 0) > 1:
             detail = f"{detail} ({row['failed_checks']} failures in a row)"
+        indent = " " * min(len(head), max(0, width - 40))
         if row["moved_to"]:
-            lines.append(_fit(" " * len(head) + f"moved to {clean_line(row['moved_to'])}", width))
+            lines.append(_fit(indent + f"moved to {clean_line(row['moved_to'])}", width))
         if detail:
-            lines.append(_fit(" " * len(head) + detail, max(width, len(head) + 60)))
+            lines.append(_fit(indent + detail, max(width, len(indent) + 60)))
     ok = sum(1 for r in rows if r["status"] == "ok")
     summary = f"{plural(len(rows), 'feed')}, {ok} ok, {len(rows) - ok} not ok or not fetched yet"
     if last_poll:

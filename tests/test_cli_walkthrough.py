@@ -227,6 +227,11 @@ def test_feeds_table_cuts_with_an_ellipsis_and_names_the_time_zone(
     invoke("poll", "--all", "--config", str(config), "--db", str(db))
     code, out, _ = invoke("feeds", "--config", str(config), "--db", str(db))
     assert long_url in out and "HTTP 500 Internal Server Error (2 failures in a row)" in out
+    # A narrow terminal: the times go, every feed keeps its one line (each wrapped at 60).
+    code, out, _ = invoke("feeds", "--config", str(config), "--db", str(db), env={"COLUMNS": "60"})
+    lines = out.splitlines()
+    assert "LAST OK" not in lines[0] and "FEED" in lines[0]
+    assert len(lines[1]) <= 60 and lines[1].startswith("error")
 
 
 @pytest.mark.parametrize("command", ["export", "digest"])
