@@ -1417,6 +1417,13 @@ async def test_a_narrow_filter_bar_still_names_every_filter(sample_db: Path, wid
         bar = screen_text(app).splitlines()[0]
         for phrase in ("tag a-rath", "unread", "last 24h", "groups", "(x clears)"):
             assert phrase in bar, bar
+        # Every filter at once: each still named, if only by its start.
+        screen.filters = replace(screen.filters, starred=True, search="glider depot")
+        screen.update_filterbar()
+        await settle(pilot)
+        bar = screen_text(app).splitlines()[0]
+        for phrase in ("tag", "unread", "starred", "last", "search"):
+            assert phrase in bar, bar
 
 
 async def test_the_filter_bar_hint_follows_the_focus_out_of_the_search_box(

@@ -363,7 +363,8 @@ class MainScreen(Screen[None]):
         # The filters always show (they explain a shorter list): on a narrow screen the
         # sparkline goes first, then long filter phrases are cut, then the name badge.
         for spark, longest, badge in ((True, 0, True), (False, 0, True), (False, 24, True),
-                                      (False, 12, True), (False, 12, False)):  # fmt: skip
+                                      (False, 12, True), (False, 12, False),
+                                      (False, 8, False), (False, 6, False)):  # fmt: skip
             parts = self._filter_parts(spark, longest, badge)
             if Content.assemble(*parts).cell_length <= width:
                 break
@@ -403,8 +404,10 @@ class MainScreen(Screen[None]):
             parts.append(("all groups", "bold"))
         source = self.groups.source
         total = source.total if source is not None else 0
-        parts.append((f" — {total:,} {'group' if total == 1 else 'groups'}", MUTED_STYLE))
-        if phrases:
+        tight = 0 < longest <= 8  # the count without its word, and no hint: every filter shows
+        noun = "" if tight else f" {'group' if total == 1 else 'groups'}"
+        parts.append((f" — {total:,}{noun}", MUTED_STYLE))
+        if phrases and not tight:
             typing = self.query_one("#search", Input).has_focus  # there x is typed, not a key
             parts.append(("  (Esc clears)" if typing else "  (x clears)", MUTED_STYLE))
         return parts
