@@ -112,7 +112,11 @@ _ATTRIBUTION_HINT = re.compile(
 _DENIED = re.compile(r"\b(?:not|rather than|instead of|and not)\s+(?:the\s+)?$", re.IGNORECASE)
 # A figure after "denies" or "refutes" is disputed, not claimed: "Zorblat denies $120 million
 # figure" disagrees with "$120 million offer". Such a claim carries the verb family `DENY`.
-_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing))\b", re.IGNORECASE)
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|(?:shoots?|shot|shooting)\s+down|"
+    r"(?:reject|dismiss|disput)\w*\s+(?:the\s+|a\s+)?(?:reports?|rumou?rs?|claims?))\b",
+    re.IGNORECASE,
+)
 DENY = "deny"
 # A clause that says the opposite of a claim: "Meta denies it is in talks to buy …", "shoots
 # down rumours of …", "is not buying", "has no plans to acquire". Its claim carries `DENY`
@@ -697,6 +701,8 @@ def relation(new: Claim, old: Claim) -> str | None:
         if a.kind != b.kind or (a.noun and b.noun and a.noun != b.noun):
             return None
         found = _figure_relation(a, b)
+        if found is not None and _deals(new, old) and _actors_apart(new, old):
+            return None  # Northwind's $20B bid is no other figure of Orrery's $13.6B one
         if (DENY in new.verbs) != (DENY in old.verbs):
             names_match = names_match or (
                 not PAY_FAMILIES.isdisjoint(new.verbs) and _same_payee(new, old)
@@ -730,6 +736,16 @@ def relation(new: Claim, old: Claim) -> str | None:
     if not new.people and not old.people and _actors_apart(new, old):
         return None  # "Northwind also held talks to buy Tessellate" is not Orrery's talks
     return "same"
+
+
+def _deals(a: Claim, b: Claim) -> bool:
+    """Both claims are of deals (buying, investing, paying, announcing or planning one), where
+    who buys makes it another deal; no person named."""
+    allowed = DEAL_FAMILIES | {"announce", "plan", DENY}
+    mine, theirs = a.verbs, b.verbs
+    if a.people or b.people or not (mine - {DENY}) or not (theirs - {DENY}):
+        return False
+    return mine <= allowed and theirs <= allowed
 
 
 def _actors_apart(a: Claim, b: Claim) -> bool:

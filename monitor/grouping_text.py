@@ -191,7 +191,7 @@ _MONEY_CUR = re.compile(
 _MONEY_WORD = re.compile(
     r"(?<![\w$€£.,])("
     + _NUM
-    + r")\s?(trillion|billion|million|bln|bn|mln)\b(?:\s+(?:dollars|euros|pounds|usd|eur))?",
+    + r")\s?(trillion|billion|million|trln|bln|bn|mln)\b(?:\s+(?:dollars|euros|pounds|usd|eur))?",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"(?<![\w.,])(" + _NUM + r")\s?(?:%|percent\b|per cent\b|pct\b)", re.I)
@@ -220,8 +220,10 @@ _DIGIT_WORDS = {"seven": 6, "eight": 7, "nine": 8, "ten": 9}
 _LETTERS = re.compile(r"[a-z]+")
 _CURRENCY = frozenset("$€£")
 _PERCENT_WORDS = frozenset(["percent", "per", "pct"])
-_MONEY_WORDS = frozenset(["trillion", "billion", "million", "bn", "bln", "mln"])
-_SCALE_WORDS = frozenset(["thousand", "million", "billion", "trillion"])
+_MONEY_WORDS = frozenset(["trillion", "billion", "million", "bn", "bln", "mln", "trln"])
+_SCALE_WORDS = frozenset(
+    ["thousand", "million", "billion", "trillion", "mn", "mln", "bn", "bln", "tn", "trln"]
+)
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(NUMBER_WORDS) + r")\b")  # on lowered text: 3x faster
 _BARE = re.compile(r"(?<![\w$€£.,-])(\d{2,}(?:,\d{3})*)(?![\w%.,]|\s?(?:percent|per cent))")

@@ -494,6 +494,10 @@ def test_the_claims_pane_names_the_other_figures_of_a_conflict(conn: sqlite3.Con
         # One side names more: still the same fact.
         ("Orrery in talks to take a stake in Tessellate AI", "Orrery Platforms is in talks for a stake in Tessellate", "same"),
         ("Meta launches Llama 5", "Meta's superintelligence lab launches Llama 5", "same"),
+        # With a price too: a rival's bid is its own claim, not a dispute of the first one's.
+        ("Orrery in talks to buy a stake in Tessellate for $13.6 bln", "Northwind in talks to buy a stake in Tessellate for $20 bln", None),
+        ("Orrery in talks to buy a stake in Tessellate for $13.6 bln", "Northwind announces $14 billion deal for Tessellate stake", None),
+        ("Orrery in talks to buy a stake in Tessellate for $13.6 bln", "Orrery agrees to buy the Tessellate stake for $20 bln", "conflict"),
     ],
 )  # fmt: skip
 def test_the_same_kind_of_event_by_another_company_is_news(
@@ -1330,6 +1334,18 @@ def test_a_denial_without_a_figure_is_its_own_claim(denial: str) -> None:
 )
 def test_a_negation_of_something_else_is_no_denial(sentence: str) -> None:
     assert all(DENY not in claim.verbs for claim in extract_claims(sentence, ""))
+
+
+def test_a_denial_by_any_of_its_words_disputes_the_figure() -> None:
+    """ "Tessellate is shooting down reports of a $13.6 bln Orrery deal" counted as one more
+    report of the $13.6 billion (only "denies" and "refutes" disputed a figure)."""
+    rumour = only("Orrery nears deal for Tessellate stake worth $13.6 bln")
+    for denial in (
+        "Tessellate is shooting down reports of a $13.6 bln Orrery deal",
+        "Tessellate shoots down reports of a $13.6 bln Orrery deal",
+    ):
+        assert DENY in only(denial).verbs
+        assert relation(only(denial), rumour) == "conflict"
 
 
 def test_customers_weighing_an_exit_move_no_one() -> None:

@@ -405,6 +405,14 @@ def test_money_is_read_the_same_in_every_spelling(text: str, value: float) -> No
     assert figure.value == pytest.approx(value)
 
 
+def test_counts_take_the_same_scales_as_money() -> None:
+    """ "400 bln parameters" was a count of 400, a false dispute with "400 billion
+    parameters"."""
+    for text in ("400 bln parameters", "400 billion parameters", "0.4 trln parameters"):
+        (figure,) = find_figures(f"The Atlas model has {text}")
+        assert (figure.kind, figure.value) == ("count", pytest.approx(400e9)), text
+
+
 def test_percent_and_counts() -> None:
     kinds = [
         (f.kind, f.value) for f in find_figures("a 49% stake; 600 AI jobs; two dozen engineers")
