@@ -432,15 +432,23 @@ Analysis = tuple[dict[str, float], frozenset[str], list[claims_mod.Claim]]
 """A story's grouping terms, names and claims, as `analyse` returns them."""
 
 
-def analyse(title: str, summary: str, content: str, sources: Sequence[str | None] = ()) -> Analysis:
+def analyse(
+    title: str,
+    summary: str,
+    content: str,
+    sources: Sequence[str | None] = (),
+    outlet: str | None = None,
+) -> Analysis:
     """The text work of grouping, a pure function of the story's text (so a poll can run it in
     its parse workers, next to parsing, and hand the result to `process_stories`). `sources`:
-    the feed's names, left out of the headline where the headline names its outlet."""
+    the feed's names, left out of the headline where the headline names its outlet; `outlet`:
+    who published it, as a news search's item names it (its summary is then the search's
+    links, not the story's text)."""
     # Neither the outlet's name nor a news search's " - Outlet" ending is part of the event
     # (the ending became part of a claim: "CEO Voss joins Orrery Meridian Wire").
-    if summary and not adds_to_headline(title, summary):
+    if summary and not adds_to_headline(title, summary, outlet):
         summary = ""
-    title = without_outlet(without_source(title, sources))
+    title = without_outlet(without_source(title, (*sources, outlet)))
     names = story_names(title, summary, content)
     claims = claims_mod.extract_claims(title, summary, content)
     if names:
@@ -469,7 +477,7 @@ def _load(
             old = decode_terms(row["old_terms"]) if row["old_terms"] is not None else None
             text = (row["title"] or "", row["summary"] or "", row["content"] or "")
             terms, names, claims = analysed.get(text) or analyse(
-                *text, (row["source"], row["own_title"], row["outlet"])
+                *text, (row["source"], row["own_title"]), row["outlet"]
             )
             stories.append(
                 _Story(

@@ -581,15 +581,18 @@ def without_source(title: str, sources: Sequence[str | None]) -> str:
     return title
 
 
-def adds_to_headline(title: str, summary: str) -> bool:
+def adds_to_headline(title: str, summary: str, outlet: str | None = None) -> bool:
     """Whether `summary` says more than the headline: a news search's item (Google News) has
     the headline and the outlet's name as its whole summary, and read as a second sentence it
-    made "CEO Voss joins Orrery Meridian Wire" a claim of its own."""
-    said = " ".join(summary.split()).casefold()
-    for head in (title, without_outlet(title)):
+    made "CEO Voss joins Orrery Meridian Wire" a claim of its own. With the outlet known (the
+    item said it is a news search's), a summary that starts with the headline is that search's
+    list of links (a cluster: other outlets' headlines), never this story's text."""
+    said = " ".join(summary.split()).casefold().lstrip("-•* ")  # (a list's first bullet)
+    for head in (title, without_outlet(title), without_source(title, (outlet,))):
         head = " ".join(head.split()).casefold()
-        if head and said.startswith(head) and len(said[len(head) :].split()) <= 5:
-            return False
+        if head and said.startswith(head):
+            if outlet or len(said[len(head) :].split()) <= 5:
+                return False
     return True
 
 

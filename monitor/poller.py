@@ -270,7 +270,7 @@ def _parse_and_analyse(
         text = (entry.title, entry.summary, entry.content)
         if text not in analysed and content_hash(entry)[:HASH_PREFIX] not in stored:
             # The feed's name as stored, its own, and the outlet a news search names.
-            analysed[text] = analyse(*text, (source, parsed.title, entry.outlet))
+            analysed[text] = analyse(*text, (source, parsed.title), entry.outlet)
     return parsed, analysed
 
 

@@ -590,6 +590,15 @@ def test_a_news_search_ending_is_no_part_of_a_claim() -> None:
         "Orrery to invest $13.6 bln for 49% of Tessellate",  # a claim per figure
         "CEO Voss joins Orrery",
     ]
+    # A news search's cluster: its summary lists other outlets' headlines, none of them this
+    # story's text (one became a claim credited to this story's outlet).
+    cluster = html_to_text(
+        f"<ol><li><a href='#'>{headline}</a>&nbsp;&nbsp;<font>Meridian Wire</font></li>"
+        "<li><a href='#'>Orrery hires 40 Tessellate engineers</a>&nbsp;<font>Wirehouse</font>"
+        "</li><li><strong><a href='#'>View Full Coverage</a></strong></li></ol>"
+    )
+    _terms, _names, claims = analyse(title, cluster, "", ("Newsfind: Orrery",), "Meridian Wire")
+    assert not any("40" in claim.text for claim in claims)
     # A summary that says more is read.
     more = f"{headline}. She starts on Monday with a team of 40 researchers."
     assert len(analyse(title, more, "", ("Newsfind: Orrery",))[2]) > 2
