@@ -759,18 +759,29 @@ def _with_outlet_counts(conn: sqlite3.Connection, rows: list[GroupRow]) -> list[
         return rows
     keys = [row.key for row in rows if row.source_count > 1 or named]
     sources = _sources_by_key(conn, keys)
-    return [
-        replace(
-            row,
-            source_count=len(
-                {
-                    name.casefold() if name else outlet.get(f, f"#{f}")
-                    for f, name in sources[row.key]
-                }
-            ),
+    own = (
+        {row[0]: clean_line(row[1]).casefold() for row in conn.execute(
+            "SELECT id, own_title FROM feeds WHERE own_title IS NOT NULL")}
+        if named
+        else {}
+    )  # fmt: skip
+
+    def count(reports: set[tuple[int, str | None]]) -> int:
+        # A feed named otherwise in feeds.yaml is the outlet a search names by its own name.
+        named_here = {name.casefold() for _f, name in reports if name}
+        return len(
+            {
+                name.casefold()
+                if name
+                else own[f]
+                if own.get(f) in named_here
+                else outlet.get(f, f"#{f}")
+                for f, name in reports
+            }
         )
-        if row.key in sources
-        else row
+
+    return [
+        replace(row, source_count=count(sources[row.key])) if row.key in sources else row
         for row in rows
     ]
 
@@ -846,7 +857,8 @@ def feed_story_ids(conn: sqlite3.Connection, config_url: str, *, unread: bool = 
 
 _STORY_SELECT = f"""
     SELECT s.id, {_headline_sql("s.title", "s.summary")} AS title, s.url,
-           COALESCE(s.outlet, f.title) AS feed_title, f.config_url, s.published, s.first_seen,
+           COALESCE(s.outlet, f.title) AS feed_title, f.config_url, f.own_title,
+           s.published, s.first_seen,
            s.read, s.starred, s.is_updated,
            (SELECT COUNT(*) FROM story_sources ss WHERE ss.story_id = s.id) AS sources,
            EXISTS (SELECT 1 FROM story_sources ss WHERE ss.story_id = s.id
@@ -862,7 +874,7 @@ def _story_row(row: sqlite3.Row) -> StoryRow:
     return StoryRow(
         id=row["id"],
         # The row names its source beside the headline: "… - The Ledger" said it twice.
-        title=without_source(clean_line(row["title"]), (source,)) or "(untitled)",
+        title=without_source(clean_line(row["title"]), (source, row["own_title"])) or "(untitled)",
         url=row["url"],
         source=source,
         published=row["published"],
