@@ -183,7 +183,7 @@ def _rss_item(item: Any) -> dict[str, Any]:
 
 
 _ATOM_READ = {"title", "id", "summary", "content", "published", "updated", "link", "author"}
-_ATOM_HARMLESS = {"category", "rights", "contributor", "source"}
+_ATOM_HARMLESS = {"category", "rights", "contributor"}  # a <source> (the outlet): feedparser
 
 
 def _atom_text(element: Any) -> str:

@@ -90,6 +90,10 @@ REFUSED = {
     "markup in title": rss("<title>a <b>b</b></title><link>https://h.example/</link>"),
     "repeated title": rss("<title>a</title><title>b</title><link>https://i.example/</link>"),
     "rss 0.91": b'<rss version="0.91"><channel><item><title>a</title></item></channel></rss>',
+    "atom with a source": atom(
+        '<title>x</title><id>x-5</id><link href="https://k.example/1"/>'
+        "<source><title>Fenwick Gazette</title></source>"
+    ),
     "script link atom": atom('<title>x</title><id>x-4</id><link href="javascript:alert(1)"/>'),
     "script link rss": rss("<title>y</title><link>data:text/html,hi</link><guid>y-1</guid>"),
 }
@@ -107,6 +111,8 @@ def test_fast_path_matches_feedparser(name: str) -> None:
 def test_a_news_search_item_names_its_outlet() -> None:
     entries = parse_feed(ACCEPTED["rss of a news search"], "https://n.example/").entries
     assert [e.outlet for e in entries] == ["Out & About", None]
+    (entry,) = parse_feed(REFUSED["atom with a source"], "https://k.example/").entries
+    assert entry.outlet == "Fenwick Gazette"  # an aggregator's Atom entry, as feedparser reads it
 
 
 def test_script_links_are_not_stored_as_the_story_url() -> None:
