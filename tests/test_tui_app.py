@@ -89,6 +89,14 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def first_group(pilot: Pilot[Any]) -> MainScreen:
+    """The main screen, its cursor moved down to the first group (past lone stories)."""
+    screen = main(pilot.app)  # type: ignore[arg-type]
+    while screen.groups.current is None or screen.groups.current.is_lone:
+        await pilot.press("j")
+    return screen
+
+
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 10.0) -> None:
     """Wait (bounded) for something the app does on a timer or in a worker."""
     steps = int(seconds / 0.02)
@@ -378,9 +386,7 @@ async def test_star_read_and_group_read(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screen = main(app)
-        while screen.groups.current is None or screen.groups.current.is_lone:
-            await pilot.press("j")
+        screen = await first_group(pilot)
         group = screen.groups.current
         story = screen.stories.current
         assert group is not None and story is not None
@@ -413,9 +419,7 @@ async def test_each_press_of_a_toggle_counts_however_quick(sample_db: Path) -> N
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screen = main(app)
-        while screen.groups.current is None or screen.groups.current.is_lone:
-            await pilot.press("j")
+        screen = await first_group(pilot)
         story = screen.stories.current
         assert story is not None
         sql = "SELECT starred, read FROM stories WHERE id = ?"
