@@ -179,6 +179,11 @@ class _DefaultToTui(DefaultGroup):
         rest = super().parse_args(ctx, args)
         if not rest and not ctx._protected_args and not ctx.resilient_parsing:
             ctx._protected_args = [self.default_cmd_name]
+        first = ctx._protected_args[:1]
+        if first and first[0].startswith("-") and any(a in self.commands for a in rest):
+            # `monitor --bogus poll`: an option the group does not have, before a command (it
+            # went to the UI, whose usage then named the wrong command).
+            raise click.NoSuchOption(first[0].split("=", 1)[0], ctx=ctx)
         return rest
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:

@@ -68,6 +68,9 @@ def test_a_command_line_that_cannot_be_read_says_why() -> None:
     for args in (["poll", "--db", ""], ["--config", " ", "feeds"], ["opml", "--db", "", "export"]):
         empty = runmonitor.run(*args)
         assert empty.code == 2 and "is empty; give a path" in empty.err, args
+    wrong_place = runmonitor.run("--bogus", "poll")
+    assert wrong_place.code == 2 and "No such option '--bogus'" in wrong_place.err
+    assert "monitor tui" not in wrong_place.err
     typo = runmonitor.run("pol")
     assert typo.code == 2 and "No such command 'pol'. Did you mean 'poll'?" in typo.err
     for args in (["poll", "--bogus", "--json"], ["poll", "--json", "--config"]):
