@@ -88,6 +88,7 @@ _CLAUSE_SPLIT = re.compile(
     + "|".join(sorted({f for f in VERB_FAMILY if len(f) > 3} | {"stepped", "steps"}))
     + r")\b)"
 )
+_COMPOUND_SUBJECT = re.compile(r"^([A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*){0,2})\s+and\s+(?=[A-Z])")
 # Left out of a claim's terms: who reported it, and relative clauses about a person's past.
 _SOURCE_WORDS = ("people", "persons", "sources", "insiders", "officials", "executives", "employees")
 _SOURCES = "(?:" + "|".join(_SOURCE_WORDS) + ")"
@@ -368,7 +369,10 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
     subject_people: frozenset[str] = frozenset()
     title_case = _is_title_case(sentence)
     attribution_words = _ATTRIBUTION_HINT.search(sentence) is not None
-    for number, raw in enumerate(_CLAUSE_SPLIT.split(sentence)):
+    # "Orrery and Tessellate confirm …": two names are one subject, not two clauses.
+    joined = _COMPOUND_SUBJECT.sub(r"\1 \0and\0 ", sentence)
+    for number, raw in enumerate(_CLAUSE_SPLIT.split(joined)):
+        raw = raw.replace("\0and\0", "and")
         clause = raw.strip(" ,;:-")
         words = _WORD.findall(clause)
         if len(words) < MIN_CLAIM_WORDS - (1 if number else 0) or len(words) > MAX_CLAIM_WORDS:

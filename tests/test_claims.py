@@ -1348,6 +1348,14 @@ def test_a_denial_by_any_of_its_words_disputes_the_figure() -> None:
         assert relation(only(denial), rumour) == "conflict"
 
 
+def test_two_companies_as_one_subject_stay_in_the_claim() -> None:
+    """ "Orrery and Tessellate confirm $11 billion stake deal" was stored as "Tessellate confirm
+    $11 billion stake deal": the clause split at "and" left "Orrery" too short for a claim."""
+    claim = only("Orrery and Tessellate confirm $11 billion stake deal")
+    assert claim.text == "Orrery and Tessellate confirm $11 billion stake deal"
+    assert {"orrery", "tessellat"} <= claim.terms
+
+
 def test_customers_weighing_an_exit_move_no_one() -> None:
     """ "Tessellate customers weigh exit after Orrery deal" was one more report of "Tessellate
     CEO leaving for Orrery" (exit is a word of the hiring family)."""
