@@ -313,22 +313,24 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
 
 
 def _corrections(conn: sqlite3.Connection, group_id: int, floor: _Floor) -> list[DigestCorrection]:
-    """Reports of the group edited in the period to state another figure, oldest first."""
-    return [
-        DigestCorrection(
+    """Reports of the group edited in the period to state another figure, oldest first; one
+    per outlet and wording (an outlet's own feed and a news search carry the same edit)."""
+    found: dict[tuple[str, str, str], DigestCorrection] = {}
+    for r in conn.execute(
+        "SELECT k.was, k.now, s.url, COALESCE(s.outlet, f.title, f.url) AS source "
+        "FROM claim_corrections k JOIN stories s ON s.id = k.story_id "
+        "JOIN feeds f ON f.id = s.feed_id "
+        "WHERE s.group_id = :group AND k.noticed >= :t AND k.id > :x ORDER BY k.id LIMIT :n",
+        {"group": group_id, "n": MAX_CONFLICTS * 2, **floor.params()},
+    ):
+        fix = DigestCorrection(
             was=clean_line(r["was"]),
             now=clean_line(r["now"]),
             source=clean_line(r["source"] or ""),
             url=r["url"],
         )
-        for r in conn.execute(
-            "SELECT k.was, k.now, s.url, COALESCE(s.outlet, f.title, f.url) AS source "
-            "FROM claim_corrections k JOIN stories s ON s.id = k.story_id "
-            "JOIN feeds f ON f.id = s.feed_id "
-            "WHERE s.group_id = :group AND k.noticed >= :t AND k.id > :x ORDER BY k.id LIMIT :n",
-            {"group": group_id, "n": MAX_CONFLICTS, **floor.params()},
-        )
-    ]
+        found.setdefault((fix.source.casefold(), fix.was, fix.now), fix)
+    return list(found.values())[:MAX_CONFLICTS]
 
 
 def _new_claims(

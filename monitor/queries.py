@@ -1134,21 +1134,23 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
 
 
 def _corrections(conn: sqlite3.Connection, where: str, key: int, limit: int) -> list[Correction]:
-    return [
-        Correction(
+    found: dict[tuple[str, str, str], Correction] = {}
+    for r in conn.execute(
+        "SELECT c.was, c.now, c.noticed, COALESCE(s.outlet, f.title) AS title, f.config_url "
+        "FROM claim_corrections c "
+        "JOIN stories s ON s.id = c.story_id JOIN feeds f ON f.id = s.feed_id "
+        f"WHERE {where} ORDER BY c.noticed DESC, c.id DESC LIMIT ?",
+        (key, limit * 2),
+    ):
+        fix = Correction(
             was=clean_line(r["was"]),
             now=clean_line(r["now"]),
             noticed=r["noticed"],
             source=_source_name(r["title"], r["config_url"]),
         )
-        for r in conn.execute(
-            "SELECT c.was, c.now, c.noticed, COALESCE(s.outlet, f.title) AS title, f.config_url "
-            "FROM claim_corrections c "
-            "JOIN stories s ON s.id = c.story_id JOIN feeds f ON f.id = s.feed_id "
-            f"WHERE {where} ORDER BY c.noticed DESC, c.id DESC LIMIT ?",
-            (key, limit),
-        )
-    ]
+        # One outlet's edit, through its own feed and a news search too, is one correction.
+        found.setdefault((fix.source.casefold(), fix.was, fix.now), fix)
+    return list(found.values())[:limit]
 
 
 def group_corrections(

@@ -291,6 +291,29 @@ def test_an_item_without_a_headline_is_listed_by_what_it_says(
     assert story.title == titles[lone.key]
 
 
+def test_one_outlets_correction_through_two_feeds_is_listed_once(
+    conn: sqlite3.Connection,
+) -> None:
+    """An outlet subscribed directly and carried by a news search corrected its figure: the
+    claims pane and the digest listed the same "✎ … corrected" twice."""
+    group = next(
+        row for row in everything(q.GroupQuery(conn, q.Filters(), NOW)) if row.story_count > 2
+    )
+    first, second, third = [s.id for s in q.group_stories(conn, group)][:3]
+    with write(conn):
+        conn.execute("DELETE FROM claim_corrections")
+        conn.execute(
+            "UPDATE stories SET outlet = 'Harbor Ledger' WHERE id IN (?, ?)", (first, second)
+        )
+        conn.executemany(
+            "INSERT INTO claim_corrections (story_id, was, now, noticed) VALUES (?, ?, ?, ?)",
+            [(sid, "for $2.1 billion", "for $2.4 billion", "2025-06-20T11:00:00Z")
+             for sid in (first, second, third)],
+        )  # fmt: skip
+    fixes = q.group_corrections(conn, group)
+    assert len(fixes) == 2 and [f.source for f in fixes].count("Harbor Ledger") == 1
+
+
 def test_lone_story_that_joined_a_group_resolves_to_it(conn: sqlite3.Connection) -> None:
     query = q.GroupQuery(conn, q.Filters(), NOW)
     rows = everything(query)
