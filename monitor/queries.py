@@ -1112,11 +1112,21 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
             (story_id,),
         ).fetchall()
     )
+    from monitor.grouping_text import adds_to_headline, without_source
+
+    title = clean_line(row["title"])
+    summary = clean_text(row["summary"]) or clean_text(row["content"])
+    if row["outlet"]:
+        # A news search's item: the header names the outlet, and its summary is the search's
+        # links (the headline and the outlet's name again), not the story's text.
+        if not adds_to_headline(title, summary, row["outlet"]):
+            summary = ""
+        title = without_source(title, (row["outlet"],))
     return StoryDetail(
         id=row["id"],
-        title=clean_line(row["title"]) or "(untitled)",
+        title=title or "(untitled)",
         url=row["url"],
-        summary=clean_text(row["summary"]) or clean_text(row["content"]),
+        summary=summary,
         author=clean_line(row["author"]) or None,
         published=row["published"],
         first_seen=max(row["first_seen"], row["arrived"] or ""),

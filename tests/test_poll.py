@@ -1040,6 +1040,10 @@ def test_a_news_search_credits_the_outlets_it_carries(server: FeedServer, db_pat
         first = group_stories(conn, group)[-1]
         detail = story_detail(conn, first.id)
         assert detail is not None and detail.source == first.source
+        # The story view: no " - Outlet" ending, and no summary that only said it again.
+        search_story = next(s for s in group_stories(conn, group) if s.source == "Harbor Times")
+        shown = story_detail(conn, search_story.id)
+        assert shown is not None and " - " not in shown.title and shown.summary == ""
         exported = {r["source"] for r in iter_records(conn)}
         assert exported == {"Harbor Times", "Coast Wire", "Valley Ledger", "My coast list"}
         (reported,) = digest.build(conn, since="2025-01-01").new_groups
