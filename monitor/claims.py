@@ -341,7 +341,7 @@ def _people(clause: str, title_case: bool) -> frozenset[str]:
 _JOINED = re.compile(r"(?:and|but|while)\s+(?=\S)", re.IGNORECASE)
 _LEANING = re.compile(
     r"(?:taking|giving|bringing|making|with|after|as|which|who|including|following|sending|"
-    r"leaving)\b",
+    r"leaving|his|her|its|their|he|she|it|they)\b",
     re.IGNORECASE,
 )
 
@@ -380,6 +380,8 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         attributed = bool(_ATTRIBUTION.search(clause))
         unattributed = _ATTRIBUTED_TO.sub(" ", clause) if attribution_words else clause
         verbs, names, figures = _analyse(clause, unattributed)
+        if number and len(words) < MIN_CLAIM_WORDS and not figures:
+            continue  # "… after Anand exit": two words after a split are a fragment, no claim
         if "acquire" in verbs and _NOT_BUYING_IT.search(unattributed):
             verbs = verbs - {"acquire"}
         people = _people(unattributed, title_case)

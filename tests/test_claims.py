@@ -1348,6 +1348,21 @@ def test_a_denial_by_any_of_its_words_disputes_the_figure() -> None:
         assert relation(only(denial), rumour) == "conflict"
 
 
+def test_a_clause_split_off_is_no_fragment_claim() -> None:
+    """ "… chief scientist after Anand exit" gave the NEW claim "Anand exit", and a summary's
+    "; his pay package is reported at $90 million" read as a sentence of its own."""
+    texts = [
+        c.text
+        for c in extract_claims(
+            "Quillon names Mira Solberg interim chief scientist after Anand exit", ""
+        )
+    ]
+    assert texts == ["Quillon names Mira Solberg interim chief scientist"]
+    summary = "Kestrel Vance left Brightloom on Monday; his pay package is reported at $90 million."
+    texts = [c.text for c in extract_claims("Kestrel Vance joins Orvane", summary)]
+    assert "… his pay package is reported at $90 million." in texts
+
+
 def test_two_companies_as_one_subject_stay_in_the_claim() -> None:
     """ "Orrery and Tessellate confirm $11 billion stake deal" was stored as "Tessellate confirm
     $11 billion stake deal": the clause split at "and" left "Orrery" too short for a claim."""
