@@ -1003,15 +1003,27 @@ def _other_figures(
     from monitor.grouping_text import find_figures
 
     own = _figures(mine)
-    found: dict[str, str] = {}
+    found: dict[str, list[str]] = {}  # figure as first written -> its sources, in order
+    written_as: dict[tuple[str, float], str] = {}
     for source, wording in _disagreeing(conn, claim_id, story_id, mine):
         for figure in find_figures(wording):
             if figure.kind != "number" and _disagrees(own, figure):
-                written = clean_line(wording[figure.start : figure.end])
-                found.setdefault(written, source)
-        if len(found) >= OTHER_FIGURES_SHOWN:
-            break
-    return tuple(list(found.items())[:OTHER_FIGURES_SHOWN])
+                # One figure however written ("$2.4 billion", "$2.4bn"): each outlet saying it.
+                written = written_as.setdefault(
+                    (figure.kind, figure.value), clean_line(wording[figure.start : figure.end])
+                )
+                sources = found.setdefault(written, [])
+                if source not in sources:
+                    sources.append(source)
+    return tuple((written, _some_sources(sources)) for written, sources in found.items())[
+        :OTHER_FIGURES_SHOWN
+    ]
+
+
+def _some_sources(sources: list[str], shown: int = 2) -> str:
+    """ "A", "A, B" or "A, B +3": who gives a figure, the rest counted."""
+    more = f" +{len(sources) - shown}" if len(sources) > shown else ""
+    return ", ".join(sources[:shown]) + more
 
 
 def _figures(text: str) -> list[Any]:

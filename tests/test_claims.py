@@ -465,7 +465,8 @@ def test_a_conflicting_claim_names_the_reports_that_disagree(conn: sqlite3.Conne
 
 def test_the_claims_pane_names_the_other_figures_of_a_conflict(conn: sqlite3.Connection) -> None:
     """The claims pane said "sources disagree" without saying what the others said: it now
-    lists each other figure once, as written, with the first source giving it."""
+    lists each other figure once, as first written, with the sources giving it (three outlets
+    saying $2.4 billion named only the first)."""
     from monitor.queries import Filters, GroupQuery, group_claims
     from monitor.tui.detail import claims_text
 
@@ -480,9 +481,10 @@ def test_the_claims_pane_names_the_other_figures_of_a_conflict(conn: sqlite3.Con
     now = datetime(2025, 6, 18, tzinfo=UTC)
     (item,) = GroupQuery(conn, Filters(), now).page_at(0, 10)
     (claim,) = [c for c in group_claims(conn, item) if c.conflicting]
-    assert claim.other_figures == (("$10 million", "desk-b"), ("$10m", "desk-c"))
+    # One figure however written, with every outlet giving it (only the first was named).
+    assert claim.other_figures == (("$10 million", "desk-b, desk-c"),)
     shown = claims_text(item, [claim], now).render(0).plain.replace("\n", " ")
-    assert "sources disagree: $10 million (desk-b), $10m (desk-c)" in shown
+    assert "sources disagree: $10 million (desk-b, desk-c)" in shown
 
 
 @pytest.mark.parametrize(
