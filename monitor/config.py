@@ -419,7 +419,11 @@ def _duplicate_feeds(feeds: Any) -> list[str]:
             continue
         key = address_key(url)
         if key in seen:
-            lines.append(f"feeds[{index}].url: duplicate of feeds[{seen[key]}].url ({url.strip()})")
+            # The address as shown by repr: a control character in it would break the line
+            # (str.splitlines breaks at \x1c-\x1e too) and reach the terminal raw.
+            shown = url.strip()
+            shown = shown if shown.isprintable() else repr(shown)
+            lines.append(f"feeds[{index}].url: duplicate of feeds[{seen[key]}].url ({shown})")
         else:
             seen[key] = index
     return lines
