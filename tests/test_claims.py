@@ -21,7 +21,7 @@ from monitor.claims import DENY, Claim, extract_claims, relation
 from monitor.config import settings_from_data
 from monitor.db import connect, write
 from monitor.export import export_stories
-from monitor.grouping import process_stories
+from monitor.grouping import GroupingResult, process_stories
 from monitor.grouping_text import find_figures
 from monitor.poller import run_poll
 from tests.feedserver import FeedServer, Route, rss
@@ -50,6 +50,16 @@ def new_claims_of(conn: sqlite3.Connection, story_id: int) -> list[str]:
     return [row["text"] for row in claims_of(conn, story_id) if row["is_new"]]
 
 
+def another_report(
+    conn: sqlite3.Connection, first_id: int, story: dict[str, str]
+) -> tuple[int, GroupingResult]:
+    """Ingest `story` as one more report of the event of `first_id` (it must join its group):
+    its id, and what grouping found."""
+    (story_id,), result = ingest(conn, [story])
+    assert group_of(conn, story_id) == group_of(conn, first_id)
+    return story_id, result
+
+
 SCALE_FIRST = {
     "feed": "desk-a",
     "title": "Meta invests $14.3 billion in Scale AI",
@@ -67,11 +77,10 @@ def test_second_outlet_in_other_words_adds_no_new_claims(conn: sqlite3.Connectio
         "summary": "Alexandr Wang, who runs Scale, is joining Meta to head a new lab.",
         "published": "2025-06-13T06:00:00Z",
     }
-    more, second = ingest(conn, [again])
-    assert group_of(conn, more[0]) == group_of(conn, ids[0])
+    story_id, second = another_report(conn, ids[0], again)
     assert second.new_claims == 0
-    assert new_claims_of(conn, more[0]) == []
-    assert len(claims_of(conn, more[0])) == 2  # both claims appear again, linked to the first
+    assert new_claims_of(conn, story_id) == []
+    assert len(claims_of(conn, story_id)) == 2  # both claims appear again, linked to the first
 
 
 def test_one_added_figure_is_the_only_new_claim(conn: sqlite3.Connection) -> None:
@@ -1407,10 +1416,9 @@ def test_a_denial_in_the_group_is_a_new_claim(conn: sqlite3.Connection) -> None:
         "title": "Meta denies it is in talks to buy Quillon Labs",
         "published": "2025-08-02T09:00:00Z",
     }
-    more, result = ingest(conn, [denial])
-    assert group_of(conn, more[0]) == group_of(conn, ids[0])
+    story_id, result = another_report(conn, ids[0], denial)
     assert result.new_claims == 1
-    assert new_claims_of(conn, more[0]) == [denial["title"]]
+    assert new_claims_of(conn, story_id) == [denial["title"]]
 
 
 HIRED = "Meta hires Tessaly's Vera Kolb as chief scientist"

@@ -89,6 +89,14 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def feeds_screen(pilot: Pilot[Any]) -> FeedList:
+    """Open the feeds screen (f) once the app has settled: its list."""
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+    return pilot.app.screen.query_one(FeedList)
+
+
 async def first_group(pilot: Pilot[Any]) -> MainScreen:
     """The main screen, its cursor moved down to the first group (past lone stories)."""
     screen = main(pilot.app)  # type: ignore[arg-type]
@@ -716,10 +724,7 @@ async def test_the_feeds_header_has_the_columns_its_rows_have(
     scrollbar takes from the rows: NEXT over the feed names."""
     app = make_app(sample_db)
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        feeds = app.screen.query_one(FeedList)
+        feeds = await feeds_screen(pilot)
         width = feeds.scrollable_content_region.width
         assert width < feeds.content_region.width  # it scrolls
         header = str(app.screen.query_one("#feeds-header", Static).render())
@@ -739,10 +744,7 @@ async def test_a_feed_fetched_with_a_malformed_body_says_warn(sample_db: Path) -
     )
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        feeds = app.screen.query_one(FeedList)
+        feeds = await feeds_screen(pilot)
         statuses = [feeds.render_row(row, 100).plain[:7].strip() for row in feeds.rows]
         assert statuses.count("warn") == 1 and "ok" in statuses
 
@@ -765,10 +767,7 @@ async def test_m_on_the_feeds_screen_marks_the_feed_read_and_z_undoes_it(
         )
 
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        feeds = app.screen.query_one(FeedList)
+        feeds = await feeds_screen(pilot)
         while feeds.get_row(feeds.cursor)["unread"] == 0:  # type: ignore[index]
             await pilot.press("j")
         url = feeds.get_row(feeds.cursor)["url"]  # type: ignore[index]

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from monitor.config import load_settings, settings_from_data
@@ -245,6 +246,14 @@ async def test_a_long_unbreakable_feed_name_is_cut_not_wrapped_away(
         assert status().rstrip().endswith("…")
 
 
+async def poll_fetching(pilot: Pilot[Any], server: FeedServer, path: str, times: int = 1) -> None:
+    """Press r and wait until the poll has fetched `path` (`times` in all) and ended."""
+    app = pilot.app
+    assert isinstance(app, MonitorApp)
+    await pilot.press("r")
+    await until(pilot, lambda: server.hits[path] == times and not app.poll_status.running)
+
+
 def app_on_file(server: FeedServer, tmp_path: Path, paths: list[str], **more: object) -> MonitorApp:
     """An app started on a feeds.yaml file (not on settings built in the test), as `monitor`
     runs: the file can then change under it."""
@@ -275,11 +284,9 @@ async def test_the_open_ui_polls_feeds_yaml_as_it_is_now(
     app = app_on_file(server, tmp_path, ["/a.xml"])
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("r")
-        await until(pilot, lambda: server.hits["/a.xml"] == 1 and not app.poll_status.running)
+        await poll_fetching(pilot, server, "/a.xml")
         write_feeds_yaml(tmp_path / "feeds.yaml", server, ["/b.xml"])
-        await pilot.press("r")
-        await until(pilot, lambda: server.hits["/b.xml"] == 1 and not app.poll_status.running)
+        await poll_fetching(pilot, server, "/b.xml")
         await until(pilot, lambda: stories_listed(main(app).groups) == 5)
         assert server.hits["/a.xml"] == 1
         assert [feed.url for feed in app.settings.feeds] == [server.url("/b.xml")]
@@ -313,8 +320,7 @@ async def test_the_open_ui_says_it_will_not_poll_another_databases_feed_list(
     app = app_on_file(server, tmp_path, ["/a.xml", "/b.xml", "/c.xml"])
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("r")
-        await until(pilot, lambda: server.hits["/c.xml"] == 1 and not app.poll_status.running)
+        await poll_fetching(pilot, server, "/c.xml")
         write_feeds_yaml(tmp_path / "feeds.yaml", server, ["/other.xml"])
         await pilot.press("r")
         await until(pilot, lambda: "lists none of the 3 feeds" in app.poll_status.message)
