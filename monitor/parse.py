@@ -26,7 +26,7 @@ import time
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from monitor.textclean import clean_line, html_to_line, html_to_text
 from monitor.urls import canonical_url
@@ -58,6 +58,7 @@ class ParsedEntry:
     author: str | None
     published: str | None  # ISO 8601 UTC
     outlet: str | None = None  # who published it, when the feed says (a news search's <source>)
+    outlet_site: str | None = None  # the outlet's host name, when its <source> gives its address
 
 
 @dataclass
@@ -165,7 +166,25 @@ def _entry(raw: dict, now: float, bare_guids: Container[str] = ()) -> ParsedEntr
     source = raw.get("source")
     named = source.get("title") if isinstance(source, dict) else None
     outlet = (html_to_line(named)[:200] or None) if isinstance(named, str) else None
-    return ParsedEntry(key, url, title, summary, content, author, published, outlet)
+    site = source.get("href") if isinstance(source, dict) and outlet else None
+    return ParsedEntry(
+        key, url, title, summary, content, author, published, outlet, site_host(site)
+    )
+
+
+def site_host(address: object) -> str | None:
+    """The host name of an http(s) address, without "www." (None for anything else)."""
+    if not isinstance(address, str):
+        return None
+    try:
+        parts = urlsplit(address.strip())
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    host = host.lower()
+    return host[4:] if host.startswith("www.") else host
 
 
 _HEADER_NOTES = frozenset({"CharacterEncodingOverride", "NonXMLContentType"})

@@ -148,6 +148,8 @@ def _rss_item(item: Any) -> dict[str, Any]:
             fields[tag] = _text(child)
             if tag == "guid":
                 fields["guid@isPermaLink"] = child.get("isPermaLink")
+            elif tag == "source":
+                fields["source@url"] = child.get("url")
         elif tag in _RSS_HARMLESS or (tag.startswith("{") and not tag.startswith(ATOM)):
             continue
         else:
@@ -174,6 +176,8 @@ def _rss_item(item: Any) -> dict[str, Any]:
         entry["updated_parsed"] = _date(fields[DC + "date"])
     if fields.get("source"):  # the outlet a news search's item is from
         entry["source"] = {"title": fields["source"]}
+        if fields["source@url"]:
+            entry["source"]["href"] = fields["source@url"]
     creators = item.findall(DC + "creator")
     if len(creators) == 1:
         entry["author"] = _text(creators[0])

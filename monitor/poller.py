@@ -471,6 +471,7 @@ class _Poll:
                     now,
                     self._mute_for(feed_id),
                     partial=parsed.warning is not None,
+                    feed_title=parsed.title,
                 )
                 feed.new_stories = len(stored.new_ids)
                 feed.updated_stories = len(stored.updated_ids)

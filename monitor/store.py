@@ -3,8 +3,9 @@
 Story identity: a feed's entry is known by (feed, key) where key is its guid, else its canonical
 link, else a content hash. The same canonical link arriving through another feed is the same
 story seen in a second place (a row in `story_sources`), not a new story, unless several items
-of one body share the link (a front page, anchors of one page): then it identifies none of them. A story whose content
-changes keeps its id and is marked updated. Stories removed by retention leave tombstones so a
+of one body share the link (a front page, anchors of one page): then it identifies none of
+them. A news search's item and its outlet's own item of one article are one story too
+(`_Twins`). A story whose content changes keeps its id and is marked updated. Stories removed by retention leave tombstones so a
 feed that still lists them cannot bring them back as new.
 
 All functions here run inside a transaction opened by the caller with `db.write()`.
@@ -15,13 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from monitor.config import ConfigError, FeedConfig, PollSettings
-from monitor.parse import ParsedEntry, ParsedFeed
+from monitor.parse import ParsedEntry, ParsedFeed, site_host
 from monitor.textclean import clean_line
 
 
@@ -119,12 +121,14 @@ def store_entries(
     mute: Callable[[ParsedEntry], bool] | None = None,
     *,
     partial: bool = False,
+    feed_title: str | None = None,
 ) -> StoreResult:
     """Store a feed's entries: new stories, changed ones marked updated, the rest untouched.
     `mute` (see monitor.mute) leaves out new stories it says yes to. `partial`: the body was
     malformed and these are the entries feedparser recovered from it: one whose text lost
     something (see `_cut_short`) leaves its stored story as it is (a body cut off mid-item gave
-    its last story an empty summary, replacing the stored text and its claims)."""
+    its last story an empty summary, replacing the stored text and its claims). `feed_title`:
+    the feed's name for itself in this body (a feed's first fetch has none stored yet)."""
     result = StoreResult()
     stamp = iso(now)
     # A feed's first successful fetch brings its backlog: those stories are dated by their
@@ -147,6 +151,7 @@ def store_entries(
     for entry in entries:
         if entry.url:
             keys_by_url.setdefault(entry.url, set()).add(entry.key)
+    twins = _Twins(conn, feed_id, feed_title)
     done: set[str] = set()
     for entry in entries:
         if entry.key in done:
@@ -211,6 +216,16 @@ def store_entries(
                 "SELECT 1 FROM tombstones WHERE url = ? LIMIT 1", (entry.url,)
             ).fetchone():
                 continue
+        twin = twins.find(entry)
+        if twin is not None:
+            conn.execute(
+                "INSERT OR IGNORE INTO story_sources (feed_id, key, story_id, first_seen, "
+                "content_hash, outlet) VALUES (?, ?, ?, ?, ?, ?)",
+                (feed_id, entry.key, twin, stamp, digest, entry.outlet),
+            )
+            known[entry.key] = (twin, digest)
+            result.seen_elsewhere += 1
+            continue
         cursor = conn.execute(
             "INSERT INTO stories (feed_id, url, title, summary, content, author, published, "
             "first_seen, content_hash, outlet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -230,6 +245,141 @@ def store_entries(
         known[entry.key] = (story_id, digest)
         result.new_ids.append(story_id)
     return result
+
+
+TWIN_DAYS = 3
+"""Publication times of one article in a news search and in its outlet's feed lie this close."""
+TWIN_RECENT = 500
+"""Stories of a feed (the newest) searched for the twin of a news search's item."""
+
+
+def _headline_key(title: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in title.casefold()).split())
+
+
+def _without(key: str, names: set[str]) -> str:
+    """`key` without one of `names` (headline keys) at its start or end."""
+    for name in names:
+        if key.endswith(" " + name):
+            return key[: -len(name) - 1]
+        if key.startswith(name + " "):
+            return key[len(name) + 1 :]
+    return key
+
+
+def _names_of(title: str | None, own_title: str | None) -> tuple[set[str], set[str]]:
+    """A feed's names as headline keys: those its headlines may carry ("Orbit: …", "… | Orbit
+    AI"), each whole and each part ("AI News | Orbit" → "orbit"); and besides those, what a
+    news search may call the outlet: also the first words before a section ("Orbit AI")."""
+    whole: set[str] = set()
+    for given in (title, own_title):
+        if given:
+            whole.add(_headline_key(given))
+            whole.update(_headline_key(part) for part in re.split(r"\s[|:–—-]\s|:\s", given))
+    whole = {name for name in whole if len(name) >= 3}
+    prefixes = {
+        " ".join(words[:n])
+        for words in (name.split() for name in whole)
+        for n in range(1, len(words))
+    }
+    return whole, whole | {name for name in prefixes if len(name) >= 3}
+
+
+def _keys(title: str | None, names: set[str]) -> set[str]:
+    """Keys of a headline: as it is, and without one of `names` at its start or end."""
+    key = _headline_key(title or "")
+    return {key, _without(key, names)}
+
+
+class _Twins:
+    """One article under two links: a news search's item (its link is the search's redirect,
+    its `<source>` the outlet) and the item of the outlet's own feed. Same outlet, same headline
+    (up to case, punctuation and the " - Outlet" ending), published within `TWIN_DAYS`: one
+    story seen in two places, whichever came first. Without this the same article was listed
+    twice in its group, once per feed."""
+
+    def __init__(self, conn: sqlite3.Connection, feed_id: int, title: str | None) -> None:
+        self.conn = conn
+        self.feed_id = feed_id
+        self.title = title
+        self._feeds: list[tuple[int, set[str], set[str], set[str]]] | None = None
+        self._by_feed: dict[int, dict[str, list[tuple[int, str | None]]]] = {}
+        self._searched: dict[str, list[tuple[int, str | None]]] | None = None
+        self._own: set[str] = set()
+
+    def find(self, entry: ParsedEntry) -> int | None:
+        if entry.outlet:
+            found = self._in_outlet_feed(entry)
+        else:
+            found = self._in_searches(entry)
+        if len(found) != 1 or len(_headline_key(entry.title).split()) < 4:
+            return None  # (a headline this short does not tell articles apart)
+        return found.pop()
+
+    def _feed_list(self) -> list[tuple[int, set[str], set[str], set[str]]]:
+        if self._feeds is None:
+            self._feeds = []
+            for feed_id, url, site_url, title, own_title in self.conn.execute(
+                "SELECT id, url, site_url, title, own_title FROM feeds"
+            ):
+                hosts = {host for host in (site_host(url), site_host(site_url)) if host}
+                self._feeds.append((feed_id, hosts, *_names_of(title, own_title)))
+        return self._feeds
+
+    def _in_outlet_feed(self, entry: ParsedEntry) -> set[int]:
+        outlet = _headline_key(entry.outlet or "")
+        if len(outlet) < 3:
+            return set()
+        key = _without(_headline_key(entry.title), {outlet})
+        found: set[int] = set()
+        for feed_id, hosts, whole, called in self._feed_list():
+            if feed_id == self.feed_id or (entry.outlet_site not in hosts and outlet not in called):
+                continue
+            if feed_id not in self._by_feed:
+                stories: dict[str, list[tuple[int, str | None]]] = {}
+                for story_id, title, published in self.conn.execute(
+                    "SELECT id, title, published FROM stories WHERE feed_id = ? "
+                    "ORDER BY id DESC LIMIT ?",
+                    (feed_id, TWIN_RECENT),
+                ):
+                    for own in _keys(title, whole):
+                        stories.setdefault(own, []).append((story_id, published))
+                self._by_feed[feed_id] = stories
+            rows = self._by_feed[feed_id].get(key, ())
+            found.update(story_id for story_id, when in rows if _near(when, entry.published))
+        return found
+
+    def _in_searches(self, entry: ParsedEntry) -> set[int]:
+        if self._searched is None:
+            self._searched = {}
+            row = self.conn.execute(
+                "SELECT title, own_title FROM feeds WHERE id = ?", (self.feed_id,)
+            ).fetchone()
+            self._own, called = _names_of(row[0], row[1] or self.title) if row else (set(), set())
+            for story_id, outlet, title, published in self.conn.execute(
+                "SELECT ss.story_id, ss.outlet, s.title, s.published FROM story_sources ss "
+                "JOIN stories s ON s.id = ss.story_id "
+                "WHERE ss.outlet IS NOT NULL AND ss.feed_id != ? "
+                "ORDER BY ss.story_id DESC LIMIT ?",
+                (self.feed_id, TWIN_RECENT * 4),
+            ):
+                name = _headline_key(outlet)
+                if name in called:
+                    key = _without(_headline_key(title or ""), {name})
+                    self._searched.setdefault(key, []).append((story_id, published))
+        return {
+            story_id
+            for key in _keys(entry.title, self._own)
+            for story_id, when in self._searched.get(key, ())
+            if _near(when, entry.published)
+        }
+
+
+def _near(a: str | None, b: str | None) -> bool:
+    first, second = parse_iso(a), parse_iso(b)
+    if first is None or second is None:
+        return True
+    return abs(first - second) <= timedelta(days=TWIN_DAYS)
 
 
 def _cut_short(conn: sqlite3.Connection, story_id: int, entry: ParsedEntry) -> bool:

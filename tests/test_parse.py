@@ -111,6 +111,7 @@ def test_fast_path_matches_feedparser(name: str) -> None:
 def test_a_news_search_item_names_its_outlet() -> None:
     entries = parse_feed(ACCEPTED["rss of a news search"], "https://n.example/").entries
     assert [e.outlet for e in entries] == ["Out & About", None]
+    assert [e.outlet_site for e in entries] == ["out.example", None]  # (its address's host)
     (entry,) = parse_feed(REFUSED["atom with a source"], "https://k.example/").entries
     assert entry.outlet == "Fenwick Gazette"  # an aggregator's Atom entry, as feedparser reads it
 

@@ -1006,7 +1006,7 @@ def test_a_news_search_credits_the_outlets_it_carries(server: FeedServer, db_pat
         body=rss(
             [
                 {
-                    "title": reports[1][0],
+                    "title": reports[1][0] + ", a person familiar says",
                     "link": "https://coast.example/voss",
                     "guid": "c1",
                     "pubDate": "Mon, 09 Jun 2025 11:30:00 GMT",
@@ -1015,7 +1015,8 @@ def test_a_news_search_credits_the_outlets_it_carries(server: FeedServer, db_pat
             title="Coast Wire",
         )
     )
-    # The outlet subscribed directly, under another name in feeds.yaml: still one source.
+    # The outlet subscribed directly, under another name in feeds.yaml: still one source (its
+    # own second article: the same one as the search's is one story, see the test below).
     settings = settings_from_data(
         {
             "feeds": [
@@ -1050,3 +1051,94 @@ def test_a_news_search_credits_the_outlets_it_carries(server: FeedServer, db_pat
         assert "Harbor Times" in reported.sources and "Valley Ledger" in reported.sources
     finally:
         conn.close()
+
+
+def _search_feed(*reports: tuple[str, str, str, str]) -> bytes:
+    """A news search's RSS of (headline, outlet, outlet's address, RFC 822 date)."""
+    items = "".join(
+        f"<item><title>{title} - {outlet}</title><link>https://search.example/r{n}</link>"
+        f"<description>{title}&amp;nbsp;{outlet}</description><pubDate>{date}</pubDate>"
+        f'<source url="{site}">{outlet}</source></item>'
+        for n, (title, outlet, site, date) in enumerate(reports)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>News search</title>{items}'
+        "</channel></rss>"
+    ).encode()
+
+
+def test_one_article_through_a_news_search_and_its_outlets_feed_is_one_story(
+    server: FeedServer, db_path: Path
+) -> None:
+    """The same article, through a news search (its link is the search's redirect) and through
+    the outlet's own feed, was two stories: the group listed it twice. Matched by outlet (its
+    name, or its address's host) and headline, in either order of arrival."""
+    headline = "Orrery names Nadia Voss head of its new research lab"
+    day = "Mon, 09 Jun 2025"
+    own = {"title": headline, "link": "https://coastwire.example/voss", "guid": "c1"}
+    server.routes["/coast.xml"] = Route(
+        body=rss([{**own, "pubDate": f"{day} 11:30:00 GMT"}], title="Coast Wire")
+    )
+    server.routes["/other.xml"] = Route(
+        body=rss(
+            [
+                {
+                    "title": f"Orrery names Nadia Voss head of its lab, {n}",
+                    "link": f"https://other.example/{n}",
+                    "pubDate": f"{day} 12:00:00 GMT",
+                }
+                for n in ("sources say", "a filing shows")
+            ],
+            title="AI News | The Ledger",
+        )
+    )
+    server.routes["/search.xml"] = Route(
+        body=_search_feed(
+            (headline, "Coast Wire", "https://www.coastwire.example", f"{day} 11:31:00 GMT"),
+            # The same words from an outlet with no feed here: its own story.
+            (headline, "Harbor Times", "https://harbor.example", f"{day} 11:40:00 GMT"),
+            # An outlet known by host alone ("CW" is not the feed's name), five days later: a
+            # new article that happens to have the same headline.
+            (headline, "CW", "https://coastwire.example", "Sat, 14 Jun 2025 09:00:00 GMT"),
+        )
+    )
+    search, coast = server.url("/search.xml"), server.url("/coast.xml")
+
+    def poll(*urls: str) -> int:
+        settings = settings_from_data(
+            {"feeds": [{"url": url} for url in urls], "poll": {"parse_workers": 0}}, "test"
+        )
+        return run_poll(settings, db_path).new_stories
+
+    def sources() -> list[tuple[str | None, str | None, int]]:
+        with sqlite3.connect(db_path) as conn:
+            return conn.execute(
+                "SELECT s.title, ss.outlet, COUNT(*) OVER (PARTITION BY s.id) FROM stories s "
+                "JOIN story_sources ss ON ss.story_id = s.id ORDER BY s.id, ss.feed_id"
+            ).fetchall()
+
+    # The outlet's feed first: the search's item is the same story seen a second time.
+    assert poll(coast) == 1
+    assert poll(coast, search) == 2  # Harbor Times, and CW five days later
+    assert sources()[:2] == [(headline, None, 2), (headline, "Coast Wire", 2)]
+    assert len(sources()) == 4
+
+    # The search first, the outlet's feed later (here named "AI News | The Ledger", so the search
+    # calls it "The Ledger"; its own headlines have no " - The Ledger").
+    db_path.unlink()
+    for extra in ("-wal", "-shm"):
+        Path(f"{db_path}{extra}").unlink(missing_ok=True)
+    server.routes["/search.xml"] = Route(
+        body=_search_feed(
+            (
+                "Orrery names Nadia Voss head of its lab, sources say",
+                "The Ledger",
+                "https://ledger.example",
+                f"{day} 12:05:00 GMT",
+            )
+        )
+    )
+    assert poll(search) == 1
+    assert poll(search, server.url("/other.xml")) == 1  # "a filing shows" only
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM story_sources").fetchone()[0] == 3
