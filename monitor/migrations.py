@@ -337,6 +337,16 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE feeds ADD COLUMN own_title TEXT;
         """,
     ),
+    Migration(
+        14,
+        "news searches' recent items, by arrival: where an outlet's own item finds its twin",
+        """
+        -- store._Twins reads the last days' news-search items for each feed a poll stores; by
+        -- first_seen alone that read every story of those days, for every feed.
+        CREATE INDEX story_sources_outlet_seen ON story_sources(first_seen)
+            WHERE outlet IS NOT NULL;
+        """,
+    ),
 ]
 
 

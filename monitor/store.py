@@ -151,7 +151,7 @@ def store_entries(
     for entry in entries:
         if entry.url:
             keys_by_url.setdefault(entry.url, set()).add(entry.key)
-    twins = _Twins(conn, feed_id, feed_title)
+    twins = _Twins(conn, feed_id, feed_title, now)
     done: set[str] = set()
     for entry in entries:
         if entry.key in done:
@@ -249,6 +249,8 @@ def store_entries(
 
 TWIN_DAYS = 3
 """Publication times of one article in a news search and in its outlet's feed lie this close."""
+TWIN_SEARCHED_DAYS = 7
+"""News searches' items that arrived this long ago are searched for an outlet's item's twin."""
 TWIN_RECENT = 500
 """Stories of a feed (the newest) searched for the twin of a news search's item."""
 
@@ -298,8 +300,11 @@ class _Twins:
     story seen in two places, whichever came first. Without this the same article was listed
     twice in its group, once per feed."""
 
-    def __init__(self, conn: sqlite3.Connection, feed_id: int, title: str | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, feed_id: int, title: str | None, now: datetime
+    ) -> None:
         self.conn = conn
+        self.now = now
         self.feed_id = feed_id
         self.title = title
         self._feeds: list[tuple[int, set[str], set[str], set[str]]] | None = None
@@ -359,9 +364,8 @@ class _Twins:
             for story_id, outlet, title, published in self.conn.execute(
                 "SELECT ss.story_id, ss.outlet, s.title, s.published FROM story_sources ss "
                 "JOIN stories s ON s.id = ss.story_id "
-                "WHERE ss.outlet IS NOT NULL AND ss.feed_id != ? "
-                "ORDER BY ss.story_id DESC LIMIT ?",
-                (self.feed_id, TWIN_RECENT * 4),
+                "WHERE ss.outlet IS NOT NULL AND ss.first_seen >= ? AND ss.feed_id != ?",
+                (iso(self.now - timedelta(days=TWIN_SEARCHED_DAYS)), self.feed_id),
             ):
                 name = _headline_key(outlet)
                 if name in called:
