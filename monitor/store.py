@@ -136,6 +136,7 @@ def store_entries(
     # news of this minute. Later fetches date stories by arrival, what "new" means here.
     row = conn.execute("SELECT last_ok FROM feeds WHERE id = ?", (feed_id,)).fetchone()
     backlog = row is not None and row[0] is None
+    oldest = min((entry.published for entry in entries if entry.published), default=None)
     known: dict[str, tuple[int, str | None]] = {}
     outlets: dict[str, str | None] = {}
     for row in conn.execute(
@@ -232,7 +233,7 @@ def store_entries(
             (
                 feed_id, entry.url, entry.title, entry.summary, entry.content, entry.author,
                 entry.published,
-                min(stamp, entry.published) if backlog and entry.published else stamp,
+                _backlog_stamp(entry, stamp, oldest, now) if backlog else stamp,
                 digest, entry.outlet,
             ),
         )  # fmt: skip
@@ -291,6 +292,19 @@ def _keys(title: str | None, names: set[str]) -> set[str]:
     """Keys of a headline: as it is, and without one of `names` at its start or end."""
     key = _headline_key(title or "")
     return {key, _without(key, names)}
+
+
+UNDATED_BACKLOG = timedelta(days=1)
+"""How old an undated item of a feed's backlog is taken to be when none of its items is dated."""
+
+
+def _backlog_stamp(entry: ParsedEntry, stamp: str, oldest: str | None, now: datetime) -> str:
+    """When a story of a feed's first fetch counts as seen: its publication; for an undated one,
+    the oldest publication of that fetch (else a day before it): a new feed's undated items had
+    read as news of this minute, and a poll's notify command announced them."""
+    if entry.published:
+        return min(stamp, entry.published)
+    return min(stamp, oldest) if oldest else iso(now - UNDATED_BACKLOG)
 
 
 class _Twins:

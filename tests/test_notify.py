@@ -68,7 +68,12 @@ def test_poll_runs_notify_only_when_something_was_found(server: FeedServer, tmp_
         "guid": "a1",
         "pubDate": "Thu, 12 Jun 2025 21:00:00 GMT",
     }
-    server.routes["/a.xml"] = Route(body=rss([backlog]))
+    undated = {
+        "title": "Harbour Lab hires Ida Brenner to run its depot",
+        "link": "https://a.example/brenner",
+        "guid": "a2",
+    }  # an undated item of the backlog had been announced as news
+    server.routes["/a.xml"] = Route(body=rss([backlog, undated]))
     out = tmp_path / "notified.json"
     script = tmp_path / "notifier.py"
     script.write_text(
@@ -85,11 +90,12 @@ def test_poll_runs_notify_only_when_something_was_found(server: FeedServer, tmp_
     first = runner.invoke(cli, ["poll", "--config", str(config), "--db", str(db)])
     assert first.exit_code == 0, first.output
     assert not out.exists()
-    server.routes["/a.xml"] = Route(body=rss([news, backlog]))
+    server.routes["/a.xml"] = Route(body=rss([news, backlog, undated]))
     second = runner.invoke(cli, ["poll", "--all", "--config", str(config), "--db", str(db)])
     assert second.exit_code == 0, second.output
     payload = json.loads(out.read_text())
-    assert payload["new_groups"][0]["title"] == "Meta invests $14.3 billion in Scale AI"
+    assert [g["title"] for g in payload["new_groups"]] == ["Meta invests $14.3 billion in Scale AI"]
+    assert payload["updated_groups"] == []
     out.unlink()
     again = runner.invoke(cli, ["poll", "--all", "--config", str(config), "--db", str(db)])
     assert again.exit_code == 0
@@ -99,15 +105,16 @@ def test_poll_runs_notify_only_when_something_was_found(server: FeedServer, tmp_
 def test_failing_notify_does_not_change_the_poll_exit_code(
     server: FeedServer, tmp_path: Path
 ) -> None:
-    server.routes["/a.xml"] = Route(body=rss([{"title": "Meta hires a researcher", "guid": "1"}]))
+    server.routes["/a.xml"] = Route(body=rss([]))
     config = tmp_path / "feeds.yaml"
     config.write_text(
         f"feeds:\n  - url: {server.url('/a.xml')}\npoll:\n  parse_workers: 0\n"
         "notify:\n  command: [/nonexistent/notifier]\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(
-        cli, ["poll", "--config", str(config), "--db", str(tmp_path / "m.db")]
-    )
+    options = ["--config", str(config), "--db", str(tmp_path / "m.db")]
+    assert CliRunner().invoke(cli, ["poll", *options]).exit_code == 0  # (a first fetch: backlog)
+    server.routes["/a.xml"] = Route(body=rss([{"title": "Meta hires a researcher", "guid": "1"}]))
+    result = CliRunner().invoke(cli, ["poll", "--all", *options])
     assert result.exit_code == 0
     assert "notify command failed: notify command not found" in result.output

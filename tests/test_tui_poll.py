@@ -337,7 +337,7 @@ async def test_a_poll_by_the_open_ui_runs_the_notify_command(
 ) -> None:
     """Only `monitor poll` ran it, and a story the UI fetched first is not new to cron: it was
     never announced."""
-    server.routes["/a.xml"] = Route(body=feed_items("a", 2))
+    server.routes["/a.xml"] = Route(body=feed_items("a", 0))
     out = tmp_path / "notified.json"
     write = f"import sys; open({str(out)!r}, 'w').write(sys.stdin.read())"
     app = app_on_file(
@@ -345,6 +345,9 @@ async def test_a_poll_by_the_open_ui_runs_the_notify_command(
     )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await pilot.press("r")  # (the feed's first fetch: its backlog is never announced)
+        await until(pilot, lambda: server.hits["/a.xml"] == 1 and not app.poll_status.running)
+        server.routes["/a.xml"] = Route(body=feed_items("a", 2))
         await pilot.press("r")
         await until(pilot, lambda: out.exists() and not app.poll_status.running)
     digest = json.loads(out.read_text(encoding="utf-8"))
