@@ -664,16 +664,21 @@ def remove(config: str | None, db: str | None, address: str) -> None:
     feeds` and a poll name it. Its stories stay in the database (starred ones, groups and claims
     too); the next poll stops fetching it. A feed that is not subscribed is an error (exit 2).
     """
-    from monitor.config import ConfigError, resolve_paths
+    from monitor.config import ConfigError
     from monitor.subscribe import SubscribeError, remove_feed
 
-    config_path, db_path = resolve_paths(config, db)
-    _load(config, db)
+    settings, config_path, db_path = _load(config, db)
     try:
         try:
             removed = remove_feed(config_path, address)
         except SubscribeError:
-            known = _feeds_named(db_path, address)  # its title, or where it moved to
+            # Its title (as feeds.yaml gives it, or as the feed calls itself), or where it moved.
+            titled = [
+                feed.url
+                for feed in settings.feeds
+                if feed.title and feed.title.strip().casefold() == address.strip().casefold()
+            ]
+            known = list(dict.fromkeys(titled + _feeds_named(db_path, address)))
             if len(known) > 1:
                 _fail(
                     f"{len(known)} feeds are called {address!r}; give the address of the one "

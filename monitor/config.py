@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, get_args, get_origin
 from urllib.parse import SplitResult, urlsplit
@@ -460,6 +461,10 @@ def read_config_text(path: Path) -> str:
             data = handle.read(MAX_CONFIG_BYTES + 1)
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    if data.startswith(b"SQLite format 3\0"):
+        raise ConfigError(
+            f"{path}: an SQLite database, not a feeds.yaml: --config and --db swapped?"
+        )
     if len(data) > MAX_CONFIG_BYTES:
         raise ConfigError(
             f"{path}: larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB; is it feeds.yaml?"
@@ -491,6 +496,10 @@ def parse_yaml(text: str, path: Path | str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        lines = text.splitlines()
+        line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+        if "\t" in line_text[: mark.column + 1 if mark else 0] and "tab" not in problem:
+            problem += " (a tab: YAML indents with spaces only)"
         raise ConfigError(f"{path}: invalid YAML at {where}{problem}") from None
 
 
@@ -529,6 +538,26 @@ def _loader() -> Any:
     return _LOADER
 
 
+_HOST_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?", re.IGNORECASE)
+_FILE_ENDINGS = {"xml", "rss", "atom", "rdf", "json", "txt", "html", "htm", "yaml", "yml"}
+
+
+def web_address_meant(text: str) -> str | None:
+    """The web address a local path most likely meant ("example.com/feed", "127.0.0.1:8080/a",
+    "https//example.com/feed"), or None: such a line in feeds.yaml is a relative path, and its
+    "does not exist" sent the user looking for a file."""
+    text = text.strip()
+    slip = re.match(r"(https?)(?::?/+|:)(?=[^/])", text, re.IGNORECASE)
+    if slip and _HOST_LIKE.match(text[slip.end() :]):
+        return f"{slip.group(1).lower()}://{text[slip.end() :]}"
+    first, slash, _rest = text.partition("/")
+    if not _HOST_LIKE.fullmatch(first) or not (slash or first.lower().startswith("www.")):
+        return None
+    if first.rsplit(":", 1)[0].rsplit(".", 1)[-1].lower() in _FILE_ENDINGS:
+        return None  # "ledger.xml/…": a file's name
+    return f"https://{text}"
+
+
 def local_path_warnings(
     settings: Settings, config_path: Path, cwd: Path | None = None
 ) -> list[str]:
@@ -544,7 +573,10 @@ def local_path_warnings(
         if not feed.is_local() or path.is_absolute() or (cwd / path).exists():
             continue
         beside = config_path.absolute().parent / path
-        if beside.exists():
+        meant = web_address_meant(feed.url)
+        if meant:
+            hint = f"a web address needs its scheme: {meant}?"
+        elif beside.exists():
             hint = f"{beside}, beside {config_path.name}, does: write that absolute path"
         else:
             hint = f"paths are not read from {config_path.name}'s directory: write an absolute path"

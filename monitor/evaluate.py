@@ -103,6 +103,11 @@ def load_items(path: Path) -> list[dict[str, Any]]:
         items.append(item)
     if not items:
         raise EvalFileError(f"{path}: no labelled items (expected one JSON object per line)")
+    if not any("tags" in item or "group" in item for item in items):
+        raise EvalFileError(
+            f"{path}: no labelled items: give each its `tags` (a list, [] for none) or its "
+            "`group` (the same value for the items of one event)"
+        )
     return items
 
 

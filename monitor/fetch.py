@@ -34,7 +34,7 @@ if "httpx" not in sys.modules:
 import httpx
 
 from monitor import __version__
-from monitor.config import PollSettings, check_proxy
+from monitor.config import PollSettings, check_proxy, web_address_meant
 from monitor.netbackend import AsyncioBackend
 
 try:
@@ -461,6 +461,9 @@ class Fetcher:
                 if path.is_absolute()
                 else f" (relative to the current directory: {path.absolute()})"
             )
+            meant = web_address_meant(str(request.url))
+            if meant and not path.is_absolute():
+                where += f"; a web address needs its scheme: {meant}?"
             return FetchResult(
                 request, "error", error=f"local feed file {path} does not exist{where}"
             )

@@ -119,13 +119,16 @@ def read_opml(path: Path) -> list[Outline]:
 
 def _newsboat_urls(data: bytes) -> list[Outline] | None:
     """The feeds of a newsboat `urls` file: `URL tag "two words" "~Title"` a line, `#`
-    comments; query feeds and `exec:`/`filter:` lines (no URL to fetch) become notes by
-    `_as_feed`. None when it is not one (a line that does not start with a URL)."""
+    comments; query feeds and `exec:`/`filter:` lines (no URL to fetch), and any other line
+    that is not an http(s) URL or an absolute path, become notes by `_as_feed` (one such line
+    had refused the whole file as "not valid OPML/XML"). None when no line starts with a URL
+    or a path: not such a file."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
     found: list[Outline] = []
+    addresses = 0
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
@@ -133,14 +136,18 @@ def _newsboat_urls(data: bytes) -> list[Outline] | None:
         try:
             words = shlex.split(line, comments=True)
         except ValueError:  # an unclosed quote
-            return None
-        if not words or ":" not in words[0]:
-            return None
-        url = words[0].lstrip('"')  # newsboat's `"query:…"` lines
+            words = line.split()
+        if not words:
+            continue
+        if ":" in words[0] or words[0].startswith(("/", "~/")):
+            addresses += 1
+            url = words[0].lstrip('"')  # newsboat's `"query:…"` lines
+        else:
+            url, words = line, [line]  # named whole in the note that skips it
         title = next((w[1:] for w in words[1:] if w.startswith("~")), None)
         tags = tuple(w for w in words[1:] if not w.startswith(("~", "!")))
         found.append(Outline(clean_line(url), clean_line(title) if title else None, tags))
-    return found
+    return found if addresses else None
 
 
 def _as_tag(value: str) -> str:
@@ -156,7 +163,13 @@ def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
         outline = replace(outline, url=unquote(parts.path))  # file:///x.xml: the path /x.xml
     local = outline.url.startswith(("/", "~/"))  # a local file, as `opml export` writes one
     if urlsplit(outline.url).scheme.lower() not in ("http", "https") and not local:
-        notes.append(f"skipped {outline.describe()}: not an http(s) URL or an absolute path")
+        host = outline.url.split("/")[0]
+        hint = (
+            f" (https://{outline.url}?)"
+            if "." in host and not any(ch.isspace() or ch in ":!\"'" for ch in outline.url)
+            else ""
+        )
+        notes.append(f"skipped {outline.describe()}: not an http(s) URL or an absolute path{hint}")
         return None
     tags = []
     for value in outline.categories:

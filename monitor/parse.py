@@ -190,6 +190,24 @@ def site_host(address: object) -> str | None:
 _HEADER_NOTES = frozenset({"CharacterEncodingOverride", "NonXMLContentType"})
 
 
+def _html_page_error(page: bytes, base_url: str) -> str:
+    """What to do about a web page where a feed was expected: its own feed's address, when it
+    names one (a site's home page given for its feed is the usual slip)."""
+    from monitor.subscribe import discover
+
+    found = discover(page, base_url)
+    if not found:
+        return (
+            "got an HTML page, not an RSS or Atom feed, and it names no feed "
+            "(`monitor add ADDRESS` also tries /feed, /rss.xml and the like)"
+        )
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return (
+        f"got an HTML page, not an RSS or Atom feed; the page names its feed: {found[0].url}"
+        f"{more}: put that address in feeds.yaml"
+    )
+
+
 def parse_feed(body: bytes, base_url: str = "", *, fast: bool = True) -> ParsedFeed:
     """Parse a feed body. Never raises: problems come back in `.error` / `.warning`.
 
@@ -199,7 +217,7 @@ def parse_feed(body: bytes, base_url: str = "", *, fast: bool = True) -> ParsedF
     if not body or not body.strip():
         return ParsedFeed(error="the server sent an empty response")
     if _HTML_START.match(body[:2048]):
-        return ParsedFeed(error="got an HTML page, not an RSS or Atom feed")
+        return ParsedFeed(error=_html_page_error(body, base_url))
     safe = strip_doctype(_to_utf8(body))
     now = time.time()
     if fast:

@@ -302,17 +302,23 @@ def test_opml_import_reads_a_newsboat_urls_file(tmp_path: Path) -> None:
         'https://quay.example/feed ai "~Quay Wire"\n'
         'https://fab.example/rss chips "Robot stuff"\n'
         '"query:Unread:unread = \\"yes\\""\n'
-        "https://plain.example/feed.xml\n",
+        "https://plain.example/feed.xml\n"
+        "/srv/feeds/local.xml local\n"  # one line other than a URL refused the whole file
+        "example.org/feed.xml\n"
+        "! https://odd.example/feed\n",
         encoding="utf-8",
     )
     config = tmp_path / "feeds.yaml"
-    out, _err = imported(config, urls)
-    assert out.startswith(f"Added 3 feeds to {config} (0 already there, 1 skipped)")
+    out, err = imported(config, urls)
+    assert out.startswith(f"Added 4 feeds to {config} (0 already there, 3 skipped)")
+    assert "skipped example.org/feed.xml: not an http(s) URL or an absolute path " in err
+    assert "(https://example.org/feed.xml?)" in err and "skipped ! https://odd.example" in err
     feeds = {f.url: (f.title, f.tags) for f in load_settings(config).feeds}
     assert feeds == {
         "https://quay.example/feed": ("Quay Wire", ["ai"]),
         "https://fab.example/rss": (None, ["chips", "Robot-stuff"]),
         "https://plain.example/feed.xml": (None, []),
+        "/srv/feeds/local.xml": (None, ["local"]),
     }
     (tmp_path / "notes.txt").write_text("just some words\n", encoding="utf-8")
     code, _out, err = invoke("opml", "import", str(tmp_path / "notes.txt"), "--config", str(config))

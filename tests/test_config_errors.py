@@ -17,7 +17,9 @@ from tests import runmonitor
 # name: (file content, field path the message must name, words of the problem)
 BROKEN: dict[str, tuple[str | bytes, str, str]] = {
     "unclosed_bracket": ("feeds:\n  - url: [https://a.example/rss\n", "line 3", "invalid YAML"),
-    "tab_indent": ("feeds:\n\t- url: https://a.example/rss\n", "line 2", "invalid YAML"),
+    "tab_indent": ("feeds:\n\t- url: https://a.example/rss\n", "line 2", "a tab: YAML indents with spaces only"),
+    "unclosed_flow_at_end": ("feeds: [\n", "line 2", "invalid YAML"),
+    "a_database": (b"SQLite format 3\0" + bytes(200), "", "an SQLite database, not a feeds.yaml: --config and --db swapped?"),
     "bad_mapping": ("poll: {interval_minutes: 5\n", "line 2", "invalid YAML"),
     "not_utf8": (b"feeds:\n  - url: https://a.example/\xff\n", "byte", "not UTF-8"),
     "top_is_list": ("- https://a.example/rss\n", "top level", "expected a mapping"),

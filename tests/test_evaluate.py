@@ -66,6 +66,10 @@ def test_bad_files_exit_2_with_the_line(tmp_path: Path) -> None:
     path.write_text('{"title": "x", "tags": "meta_ai"}\n', encoding="utf-8")
     code, text = report(path)
     assert code == 2 and "`tags` must be a list" in text
+    # Headlines without any label: "1 labelled item" and a table of n/a, exit 0.
+    path.write_text('{"id": "a", "title": "x"}\n', encoding="utf-8")
+    code, text = report(path)
+    assert code == 2 and "no labelled items: give each its `tags`" in text
 
 
 def test_pairwise_grouping_score() -> None:

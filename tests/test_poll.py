@@ -601,11 +601,19 @@ def test_html_page_and_empty_body_are_errors(server: FeedServer, db_path: Path) 
     server.routes["/page"] = Route(
         body=b"<!DOCTYPE html><html><body>Hi</body></html>", content_type="text/html"
     )
+    server.routes["/home"] = Route(
+        body=b'<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" '
+        b'href="/news/feed.xml"></head><body>Hi</body></html>',
+        content_type="text/html",
+    )  # a site's home page given for its feed: the poll names the feed it announces
     server.routes["/empty"] = Route(body=b"")
-    result = run_poll(make_settings([server.url("/page"), server.url("/empty")]), db_path)
-    errors = sorted(f.error or "" for f in result.feeds)
-    assert errors == [
-        "got an HTML page, not an RSS or Atom feed",
+    urls = [server.url("/page"), server.url("/empty"), server.url("/home")]
+    result = run_poll(make_settings(urls), db_path)
+    assert sorted(str(f.error) for f in result.feeds) == [
+        "got an HTML page, not an RSS or Atom feed, and it names no feed (`monitor add "
+        "ADDRESS` also tries /feed, /rss.xml and the like)",
+        "got an HTML page, not an RSS or Atom feed; the page names its feed: "
+        f"{server.url('/news/feed.xml')}: put that address in feeds.yaml",
         "the server sent an empty response",
     ]
 
@@ -712,7 +720,8 @@ def test_a_new_feeds_backlog_is_dated_by_publication(server: FeedServer, db_path
         assert row["first_seen"] == row["published"] < started
         assert row["g_first"] == row["last_seen"] == row["published"]
         assert row["arrived"] >= started
-    assert stored[2]["published"] is None and stored[2]["first_seen"] >= started
+    # Undated: as old as the oldest item of that fetch (it had read as news of this minute).
+    assert stored[2]["published"] is None and stored[2]["first_seen"] == stored[0]["published"]
     conn = connect(db_path)
     try:
         assert stories_since(conn, started) == 3  # "a poll outside the UI added 3 stories"

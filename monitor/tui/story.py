@@ -73,7 +73,7 @@ def story_content(
         story.source,
         f"published {long_time(story.published)}" if story.published else "no publication date",
     ]
-    meta.append(f"first seen {long_time(story.first_seen)}")
+    meta.append(f"fetched {long_time(story.first_seen)}")  # (when it arrived here)
     if story.author:
         meta.insert(1, f"by {story.author}")
     facts = [plain(fact, MUTED_STYLE) for fact in meta]
