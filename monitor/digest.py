@@ -245,6 +245,26 @@ def _append(report: DigestReport, section: list[DigestGroup], group: DigestGroup
         report.more_groups += 1
 
 
+def _lead_link(conn: sqlite3.Connection, group_id: int, title: str) -> str | None:
+    """The link of the story the group is titled after; its title is that story's headline as
+    `grouping_text.group_headline` gives it (" - Outlet" and the feed's own name left out, so
+    the headline as stored did not match, and a news search's group had no link). Else the
+    first story's link."""
+    from monitor.grouping_text import group_headline
+
+    first: str | None = None
+    for story_title, url, source, outlet, own in conn.execute(
+        "SELECT s.title, s.url, f.title, s.outlet, f.own_title FROM stories s "
+        "JOIN feeds f ON f.id = s.feed_id WHERE s.group_id = ? AND s.url IS NOT NULL "
+        "ORDER BY s.id LIMIT 500",
+        (group_id,),
+    ):
+        if group_headline(story_title or "", source, outlet, own) == title:
+            return str(url)
+        first = first or str(url)
+    return first
+
+
 def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bool) -> DigestGroup:
     group_id = int(row["id"])
     # By name: an outlet subscribed under a second address has two feed rows, not two voices.
@@ -257,10 +277,7 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
             (group_id,),
         )
     )
-    lead = conn.execute(
-        "SELECT url FROM stories WHERE group_id = ? AND title = ? ORDER BY id LIMIT 1",
-        (group_id, row["title"]),
-    ).fetchone()
+    lead = _lead_link(conn, group_id, row["title"])
     new_stories = conn.execute(
         "SELECT COUNT(*) FROM stories WHERE group_id = :group AND first_seen >= :t AND id > :s",
         {"group": group_id, **floor.params()},
@@ -296,7 +313,7 @@ def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bo
     return DigestGroup(
         id=group_id,
         title=title,
-        url=lead["url"] if lead else None,
+        url=lead,
         first_seen=row["first_seen"],
         last_seen=row["last_seen"],
         story_count=int(row["story_count"]),
