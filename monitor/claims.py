@@ -404,7 +404,12 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         negated = _negated(unattributed)
         if "lose" in verbs and people and _LOST_TO.search(unattributed):
             verbs = (verbs - {"lose"}) | {"hire"}  # "Apple loses its AI chief Roe to Meta"
-        to = _destination(unattributed, people) if "hire" in verbs else frozenset()
+        to = frozenset()
+        if "hire" in verbs:
+            # "… rejoins Orrery months after returning to Tessellate": where the person goes
+            # now, not the background.
+            main = _BACKGROUND.split(unattributed, maxsplit=1)[0]
+            to = _destination(main, people) or _destination(unattributed, people)
         if figures:
             # A denial disputes the figures after it (`_denied`); a "not" negates them all.
             for figure, denied in zip(figures, _denied(unattributed, figures), strict=True):
@@ -455,7 +460,9 @@ _HIRING = (
     r"recruit(?:s|ed|ing)?|nab(?:s|bed)?|snag(?:s|ged)?|woo(?:s|ed)?)"
 )
 _MOVES_TO = re.compile(
-    r"\b(?i:to|for|joins?|joined|joining|rejoins?|rejoined)\s+(?:the\s+)?(" + _ORG_RUN + ")|"
+    r"\b(?i:to|for|joins?|joined|joining|rejoins?|rejoined|rejoining)\s+(?:the\s+)?("
+    + _ORG_RUN
+    + ")|"
     r"\b" + _HIRING + r"\s+by\s+(" + _ORG_RUN + ")|"
     r"(" + _ORG_RUN + r")\s+(?:has\s+|have\s+)?" + _HIRING + r"\b|"
     # "Meta dangled $200 million to lure Roe": who offers, to bring the person in
@@ -463,6 +470,7 @@ _MOVES_TO = re.compile(
 )
 
 
+_BACKGROUND = re.compile(r"\b(?:after|since|before|following)\b", re.IGNORECASE)
 _LOST_TO = re.compile(r"\blos(?:e|es|t|ing)\b.*\bto\s+" + _ORG_RUN)
 
 
@@ -671,6 +679,26 @@ _PAYEE = re.compile(
 )
 
 
+_MANY_PAID = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|several|many|multiple|more|"
+    r"other|\d+)\s+(?:[\w-]+\s+){0,2}?(?:researchers|engineers|scientists|employees|"
+    r"executives|staffers|people|hires|recruits|leaders)\b|\bpackages\b",
+    re.IGNORECASE,
+)
+
+
+def _one_and_many(a: Claim, b: Claim) -> bool:
+    """One claim pays a named person, the other several people: two offers, not one."""
+
+    def one(claim: Claim) -> bool:
+        return bool(claim.people or _payees(claim.text, claim.terms))
+
+    def many(claim: Claim) -> bool:
+        return _MANY_PAID.search(claim.text) is not None
+
+    return (one(a) and not many(a) and many(b)) or (one(b) and not many(b) and many(a))
+
+
 def _payees_apart(a: Claim, b: Claim) -> bool:
     mine, theirs = _payees(a.text, a.terms), _payees(b.text, b.terms)
     return bool(mine and theirs and mine.isdisjoint(theirs))
@@ -726,6 +754,8 @@ def relation(new: Claim, old: Claim) -> str | None:
             return "same" if (same_verb or names_match or precise or bare) else None
         if found is None or other_people:
             return None
+        if not PAY_FAMILIES.isdisjoint(new.verbs | old.verbs) and _one_and_many(new, old):
+            return None  # "$90 million packages for three researchers" is not Varga's offer
         if (same_verb or no_verb) and names_match:
             return "conflict"
         return "conflict" if _one_deal(new, old) or _one_offer(new, old) else None
@@ -833,14 +863,35 @@ class _Match:
 
 def _match(known: list[_Known], claim: Claim, story_id: int) -> _Match:
     conflicts: list[_Known] = []
-    for entry in known:
+    for index, entry in enumerate(known):
         found = relation(claim, entry.claim)
         if found == "same":
+            if _moves_again(claim, entry.claim, known[index + 1 :]):
+                continue
             return _Match(claim, entry, [])
         # A story's own figures never contradict each other: it is the claim's first source.
         if found == "conflict" and entry.first_story_id != story_id:
             conflicts.append(entry)
     return _Match(claim, None, conflicts)
+
+
+_AGAIN = re.compile(
+    r"\b(?:re-?join\w*|re-?hire\w*|return\w*|again|(?:comes?|came|coming|is|be)\s+back|"
+    r"back\s+(?:at|to|with))\b",
+    re.IGNORECASE,
+)
+
+
+def _moves_again(new: Claim, old: Claim, later: list[_Known]) -> bool:
+    """`new` tells a person's move to where `old` took them, as a move again ("rejoins
+    Orrery", "is back at Orrery"), and the group knows of a move the other way since ("quits
+    Orrery, returns to Tessellate"): the person went back a second time, news of its own (it
+    read as a repeat of the first move)."""
+    if not new.to or not new.people or not _AGAIN.search(new.text) or _AGAIN.search(old.text):
+        return False
+    return any(
+        entry.claim.people & new.people and _moves_apart(entry.claim, old) for entry in later
+    )
 
 
 @dataclass
@@ -874,6 +925,17 @@ def _likeness(a: str, b: str) -> tuple[float, int]:
     """How alike two wordings are: the share of words they have in common (then the shorter)."""
     mine, theirs = set(a.lower().split()), set(b.lower().split())
     return len(mine & theirs) / max(1, len(mine | theirs)), -len(b)
+
+
+def _settles(claim: Claim, disputed: list[_Known]) -> bool:
+    """An announcement or confirmation of a figure the reports before it gave otherwise ("Orrery
+    confirms $10.5 billion investment" after "$8 billion", "$11 billion" rumours): it disputes
+    them, and it is the news, a claim of its own (it was only a ≠ on the rumour)."""
+    return (
+        "announce" in claim.verbs
+        and DENY not in claim.verbs
+        and not any("announce" in entry.claim.verbs for entry in disputed)
+    )
 
 
 class GroupClaims:
@@ -973,6 +1035,9 @@ class GroupClaims:
             elif conflicts:
                 for entry in conflicts:
                     self._disagree(entry, story, found.claim.text)
+                if _settles(found.claim, conflicts):
+                    known.append(self._add(group_id, story, found.claim))
+                    new_count += 1
             else:
                 known.append(self._add(group_id, story, found.claim))
                 new_count += 1

@@ -1665,3 +1665,82 @@ def test_a_nine_figure_sum_is_at_least_100_million() -> None:
     nine = only("Meta offered Jo Vance a nine-figure pay package")
     assert relation(only("Meta offered Jo Vance a $50 million pay package"), nine) == "conflict"
     assert relation(only("Meta offered Jo Vance a $200 million pay package"), nine) is None
+
+
+def test_a_confirmation_at_another_figure_is_news_and_disputes_the_rumour(
+    conn: sqlite3.Connection,
+) -> None:
+    """ "Orrery confirms $10.5 billion investment" after an $8 billion rumour was only a ≠ on
+    the rumour: the confirmation, the news, was never a new claim (nor in the digest's "new")."""
+    rumour = {
+        "feed": "desk-a",
+        "title": "Orrery in talks to invest $8 billion in Tessellate, sources say",
+        "published": "2025-06-10T09:00:00Z",
+    }
+    (first,), _ = ingest(conn, [rumour])
+    confirmed = {
+        "feed": "desk-b",
+        "title": "Orrery confirms $10.5 billion investment in Tessellate",
+        "published": "2025-06-12T09:00:00Z",
+    }
+    story_id, _ = another_report(conn, first, confirmed)
+    assert new_claims_of(conn, story_id) == [confirmed["title"]]
+    rumoured = claims_of(conn, first)[0]
+    assert rumoured["claim_conflicting"] == 1  # and it disputes the rumour
+    again = {
+        "feed": "desk-c",
+        "title": "Orrery has confirmed a $10.5 billion investment in Tessellate",
+        "published": "2025-06-12T11:00:00Z",
+    }
+    later, _ = another_report(conn, first, again)
+    assert new_claims_of(conn, later) == []  # a second report of the confirmation repeats it
+    # A rumour of another figure after the rumour is a dispute only, as before.
+    higher = {
+        "feed": "desk-d",
+        "title": "Orrery in talks to invest $9 billion in Tessellate, people familiar say",
+        "published": "2025-06-10T12:00:00Z",
+    }
+    other, _ = another_report(conn, first, higher)
+    assert new_claims_of(conn, other) == []
+
+
+def test_a_person_moving_again_after_moving_back_is_news(conn: sqlite3.Connection) -> None:
+    """ "Ilse Varga rejoins Orrery" after "leaves for Orrery" and "quits Orrery, returns to
+    Tessellate" read as a repeat of the first move."""
+    stories = [
+        ("Tessellate chief scientist Ilse Varga leaves for Orrery", "2025-06-01T09:00:00Z"),
+        ("Ilse Varga quits Orrery, returns to Tessellate", "2025-06-20T09:00:00Z"),
+    ]
+    (first,), _ = ingest(conn, [{"feed": "a", "title": stories[0][0], "published": stories[0][1]}])
+    back, _ = another_report(
+        conn, first, {"feed": "b", "title": stories[1][0], "published": stories[1][1]}
+    )
+    assert new_claims_of(conn, back) == [stories[1][0]]
+    # A late report of the first move (no "again") still repeats it.
+    late = {
+        "feed": "c",
+        "title": "Orrery hires Tessellate's Ilse Varga",
+        "published": "2025-06-21T09:00:00Z",
+    }
+    late_id, _ = another_report(conn, first, late)
+    assert new_claims_of(conn, late_id) == []
+    again = {
+        "feed": "d",
+        "title": "Ilse Varga rejoins Orrery weeks after returning to Tessellate",
+        "published": "2025-06-28T09:00:00Z",
+    }
+    again_id, _ = another_report(conn, first, again)
+    assert new_claims_of(conn, again_id) == [again["title"]]
+
+
+def test_pay_for_several_people_is_not_one_persons_offer() -> None:
+    """Packages for three researchers against an offer to Varga gave a false ≠."""
+    several = extract_claims(
+        "Orrery poaches three Tessellate researchers with $90 million pay packages", "", ""
+    )[-1]
+    assert several.figure is not None and several.figure.value == 90e6
+    one = only("Orrery offered Varga $200 million to lure her from Tessellate")
+    assert relation(one, several) is None and relation(several, one) is None
+    # One person's two figures still disagree.
+    other = only("Orrery offered Varga $90 million to lure her from Tessellate")
+    assert relation(one, other) == "conflict"
