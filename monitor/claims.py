@@ -862,17 +862,19 @@ class _Match:
 
 
 def _match(known: list[_Known], claim: Claim, story_id: int) -> _Match:
+    same: _Known | None = None
     conflicts: list[_Known] = []
     for index, entry in enumerate(known):
+        if same is not None and (claim.figure is None or entry.claim.figure is None):
+            continue  # (only two figures conflict)
         found = relation(claim, entry.claim)
         if found == "same":
-            if _moves_again(claim, entry.claim, known[index + 1 :]):
-                continue
-            return _Match(claim, entry, [])
+            if same is None and not _moves_again(claim, entry.claim, known[index + 1 :]):
+                same = entry
         # A story's own figures never contradict each other: it is the claim's first source.
-        if found == "conflict" and entry.first_story_id != story_id:
+        elif found == "conflict" and entry.first_story_id != story_id:
             conflicts.append(entry)
-    return _Match(claim, None, conflicts)
+    return _Match(claim, same, conflicts)
 
 
 _AGAIN = re.compile(
@@ -1032,6 +1034,11 @@ class GroupClaims:
             conflicts = [entry for entry in found.conflicts if entry.id not in repeated]
             if found.same is not None:
                 self._repeat(found.same, story, found.claim.text)
+                # Two claims the group kept apart ("nears deal valuing the stake at $11
+                # billion", "in talks to buy the stake for $8 billion"): a report that states
+                # one and contradicts the other says they disagree.
+                for entry in conflicts:
+                    self._disagree(entry, story, found.claim.text)
             elif conflicts:
                 for entry in conflicts:
                     self._disagree(entry, story, found.claim.text)

@@ -1744,3 +1744,33 @@ def test_pay_for_several_people_is_not_one_persons_offer() -> None:
     # One person's two figures still disagree.
     other = only("Orrery offered Varga $90 million to lure her from Tessellate")
     assert relation(one, other) == "conflict"
+
+
+def test_a_report_that_repeats_one_claim_and_contradicts_another_disputes_it(
+    conn: sqlite3.Connection,
+) -> None:
+    """ "Orrery nears deal valuing Tessellate stake at $11 billion" is its own claim next to the
+    $8 billion talks (a valuation's verbs are no deal's); "Orrery to pay $11 billion for the
+    stake" then repeated the $11 billion claim, and its dispute of the $8 billion was dropped:
+    the rumoured prices were never shown as disputed."""
+    talks = {
+        "feed": "desk-a",
+        "title": "Orrery in talks to buy stake in Tessellate for $8 billion, sources say",
+        "published": "2025-06-10T09:00:00Z",
+    }
+    (first,), _ = ingest(conn, [talks])
+    valued = {
+        "feed": "desk-b",
+        "title": "Orrery nears deal valuing Tessellate stake at $11 billion",
+        "published": "2025-06-11T09:00:00Z",
+    }
+    another_report(conn, first, valued)
+    assert claims_of(conn, first)[0]["claim_conflicting"] == 0
+    pays = {
+        "feed": "desk-c",
+        "title": "Orrery to pay $11 billion for Tessellate stake, report says",
+        "published": "2025-06-11T12:00:00Z",
+    }
+    story_id, _ = another_report(conn, first, pays)
+    assert new_claims_of(conn, story_id) == []  # it repeats the $11 billion …
+    assert claims_of(conn, first)[0]["claim_conflicting"] == 1  # … and disputes the $8 billion
