@@ -404,7 +404,7 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
         negated = _negated(unattributed)
         if "lose" in verbs and people and _LOST_TO.search(unattributed):
             verbs = (verbs - {"lose"}) | {"hire"}  # "Apple loses its AI chief Roe to Meta"
-        to = frozenset()
+        to: frozenset[str] = frozenset()
         if "hire" in verbs:
             # "… rejoins Orrery months after returning to Tessellate": where the person goes
             # now, not the background.
