@@ -172,7 +172,7 @@ MODEL_FAMILIES: frozenset[str] = frozenset(
 _FAMILIES: dict[str, str] = {
     "hire": "hire hires hired hiring hire recruit recruits recruited recruiting recruitment "
     "poach poaches poached poaching lure lures lured luring join joins joined joining "
-    "rejoin rejoins rejoined rehire rehires rehired rehiring "
+    "rejoin rejoins rejoined rehire rehires rehired rehiring return returns returned returning "
     "nab nabs nabbed snag snags snagged woo woos wooed wooing defect defects defected "
     "defecting recruiter headhunt headhunts headhunted raid raids "
     "raided acquihire acquihires bring brings brought bringing leave leaves leaving left exit exits exited exiting depart "

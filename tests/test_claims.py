@@ -1774,3 +1774,12 @@ def test_a_report_that_repeats_one_claim_and_contradicts_another_disputes_it(
     story_id, _ = another_report(conn, first, pays)
     assert new_claims_of(conn, story_id) == []  # it repeats the $11 billion …
     assert claims_of(conn, first)[0]["claim_conflicting"] == 1  # … and disputes the $8 billion
+
+
+def test_returning_is_a_move() -> None:
+    """ "Varga returns to Tessellate after brief Orrery stint" had no claim at all (nothing to
+    repeat or to mark new), and stood alone in a group of its own."""
+    back = only("Varga returns to Tessellate after brief Orrery stint")
+    assert "hire" in back.verbs and back.to == frozenset({"tessellat"})
+    told = only("Ilse Varga quits Orrery, returns to Tessellate")
+    assert relation(back, told) == "same"
