@@ -47,6 +47,7 @@ from monitor.grouping_text import (
     adds_to_headline,
     gap_hours,
     group_headline,
+    normal_tokens,
     prior,
     story_names,
     story_terms,
@@ -558,8 +559,16 @@ def process_stories(
     conn.executemany("UPDATE stories SET group_id = ? WHERE id = ?", assigned)
     index.store_features(stories)
     index.store_postings(stories)
+    by_id = {story.id: story for story in stories}
     for group_id, stamp in batch.touched.items():
-        _refresh_group(conn, profiles, group_id, stamp, batch.new_claims[group_id])
+        _refresh_group(
+            conn,
+            profiles,
+            group_id,
+            stamp,
+            batch.new_claims[group_id],
+            _settled_title(by_id, claim_cache.settled.get(group_id)),
+        )
     return GroupingResult(
         new_groups=len(batch.new_groups),
         updated_groups=len(batch.touched.keys() - batch.new_groups),
@@ -606,8 +615,26 @@ def _representative_title(
     return str(best[1])
 
 
+def _settled_title(stories: Mapping[int, _Story], settled: tuple[int, str] | None) -> str | None:
+    """The headline of the story that announced what the group's reports disputed ("Orrery
+    confirms $10.5 billion investment" after $8 and $11 billion rumours), when its headline is
+    that announcement: the group's title from now on (it kept a superseded rumour's price)."""
+    if settled is None or settled[0] not in stories:
+        return None
+    story = stories[settled[0]]
+    said = set(normal_tokens(settled[1]))
+    if not said or len(said - set(normal_tokens(story.title))) > 1:
+        return None  # announced in its text, under another headline
+    return group_headline(story.title, story.source, story.outlet, story.own_source)
+
+
 def _refresh_group(
-    conn: sqlite3.Connection, profiles: _Profiles, group_id: int, stamp: str, new_claims: int
+    conn: sqlite3.Connection,
+    profiles: _Profiles,
+    group_id: int,
+    stamp: str,
+    new_claims: int,
+    settled_title: str | None = None,
 ) -> None:
     current, chosen_at, size = conn.execute(
         "SELECT title, title_stories, (SELECT COUNT(*) FROM stories WHERE group_id = g.id) "
@@ -615,7 +642,9 @@ def _refresh_group(
         (group_id,),
     ).fetchone()
     title: str | None = None  # None: kept
-    if not (
+    if settled_title:
+        title, chosen_at = settled_title, size
+    elif not (
         chosen_at
         and size < TITLE_REVIEW * chosen_at
         and conn.execute(

@@ -1687,6 +1687,9 @@ def test_a_confirmation_at_another_figure_is_news_and_disputes_the_rumour(
     assert new_claims_of(conn, story_id) == [confirmed["title"]]
     rumoured = claims_of(conn, first)[0]
     assert rumoured["claim_conflicting"] == 1  # and it disputes the rumour
+    # The group is titled with the announcement now (it kept the rumour's price).
+    title = conn.execute("SELECT title FROM groups WHERE id = ?", (group_of(conn, first),))
+    assert title.fetchone()[0] == confirmed["title"]
     again = {
         "feed": "desk-c",
         "title": "Orrery has confirmed a $10.5 billion investment in Tessellate",
