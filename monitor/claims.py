@@ -339,9 +339,12 @@ def _people(clause: str, title_case: bool) -> frozenset[str]:
 
 
 _JOINED = re.compile(r"(?:and|but|while)\s+(?=\S)", re.IGNORECASE)
+_ELIDED_SUBJECT = re.compile(
+    r"(?:is|are|was|were|has|have|had|will|would)\s+\w+(?:ing|ed|en)\b", re.IGNORECASE
+)
 _LEANING = re.compile(
     r"(?:taking|giving|bringing|making|with|after|as|which|who|including|following|sending|"
-    r"leaving|his|her|its|their|he|she|it|they)\b",
+    r"leaving|his|her|its|their|he|she|it|they|is|are|was|were|has|have|had|will|would)\b",
     re.IGNORECASE,
 )
 
@@ -393,8 +396,9 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
                 verbs = verbs - {"hire"}
         if number == 0:
             subject, subject_people = names, people
-        elif len(set(names)) < 2:
-            names = list(dict.fromkeys([*subject, *names]))  # "…, taking a 49% stake"
+        elif len(set(names)) < 2 or _ELIDED_SUBJECT.match(clause):
+            # "…, taking a 49% stake"; "… and is returning to Tessellate": the subject's
+            names = list(dict.fromkeys([*subject, *names]))
             people = people or subject_people
         denial = not figures and _DENIES_REPORT.search(unattributed) is not None
         if not (verbs or figures or attributed or denial) or not names:

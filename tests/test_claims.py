@@ -1786,3 +1786,16 @@ def test_returning_is_a_move() -> None:
     assert "hire" in back.verbs and back.to == frozenset({"tessellat"})
     told = only("Ilse Varga quits Orrery, returns to Tessellate")
     assert relation(back, told) == "same"
+
+
+def test_a_clause_without_its_subject_takes_the_sentences() -> None:
+    """ "… has left Orrery and is returning to Tessellate as chief scientist" gave the claim
+    "is returning to Tessellate as chief scientist, the company said." without Varga: it
+    matched nothing, and the digest listed it as a second new claim of the story."""
+    claims = extract_claims(
+        "Ilse Varga quits Orrery, returns to Tessellate",
+        "Just weeks after joining, Ilse Varga has left Orrery and is returning to Tessellate as "
+        "chief scientist, the company said.",
+        "",
+    )
+    assert texts(claims) == ["Ilse Varga quits Orrery, returns to Tessellate"]
