@@ -296,6 +296,8 @@ def _analyse(clause: str, unattributed: str) -> tuple[frozenset[str], list[str],
 def _is_title_case(sentence: str) -> bool:
     """A Headline Written In Title Case: capitals say nothing about who is a person."""
     words = _TITLE_CASE_WORD.findall(sentence)[1:]
+    if any(w[0].islower() and w in VERB_FAMILY for w in words):
+        return False  # Title Case capitalises its verbs: "Lotte Wynn leaves Orrery" is not
     common = [w for w in words if w.lower() in _LOWER_CASE_WORDS]
     if len(common) >= 2 and sum(w[0].isupper() for w in common) * 2 >= len(common):
         return True

@@ -1799,3 +1799,20 @@ def test_a_clause_without_its_subject_takes_the_sentences() -> None:
         "",
     )
     assert texts(claims) == ["Ilse Varga quits Orrery, returns to Tessellate"]
+
+
+def test_a_short_sentence_case_headline_names_its_person() -> None:
+    """Four capitalised words of five made "Lotte Wynn leaves Orrery for Northwind" Title Case,
+    where capitals say nothing about persons: the move named no one, and the story's own
+    summary ("Lotte Wynn … has left for Northwind") became a second new claim beside it."""
+    claims = extract_claims(
+        "Lotte Wynn leaves Orrery for Northwind",
+        "Lotte Wynn, one of the engineers Orrery hired from Tessellate, has left for Northwind, "
+        "people familiar said.",
+        "",
+    )
+    assert [(c.text, c.people) for c in claims] == [
+        ("Lotte Wynn leaves Orrery for Northwind", frozenset({"wynn"}))
+    ]
+    # A headline in Title Case (its verbs capitalised) still is one.
+    assert only("Orrery Poaches Tessellate Lab Chief Lotte Wynn").people == frozenset()
