@@ -968,9 +968,9 @@ class GroupClaims:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._groups: dict[int, list[_Known]] = {}
-        # group id → (story id, claim text) of the last announcement that settled a figure the
-        # group's reports disputed (`_settles`): what its title should say now
-        self.settled: dict[int, tuple[int, str]] = {}
+        # group id → the claim id of the last announcement that settled a figure the group's
+        # reports disputed (`_settles`): what its title should say now
+        self.settled: dict[int, int] = {}
 
     def _known(self, group_id: int) -> list[_Known]:
         known = self._groups.get(group_id)
@@ -1054,7 +1054,7 @@ class GroupClaims:
                 if _settles(found.claim, conflicts):
                     known.append(self._add(group_id, story, found.claim))
                     new_count += 1
-                    self.settled[group_id] = (story_id, found.claim.text)
+                    self.settled[group_id] = known[-1].id
             else:
                 known.append(self._add(group_id, story, found.claim))
                 new_count += 1

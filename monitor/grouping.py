@@ -559,15 +559,15 @@ def process_stories(
     conn.executemany("UPDATE stories SET group_id = ? WHERE id = ?", assigned)
     index.store_features(stories)
     index.store_postings(stories)
-    by_id = {story.id: story for story in stories}
     for group_id, stamp in batch.touched.items():
+        settled = claim_cache.settled.get(group_id)
         _refresh_group(
             conn,
             profiles,
             group_id,
             stamp,
             batch.new_claims[group_id],
-            _settled_title(by_id, claim_cache.settled.get(group_id)),
+            _settled_title(conn, settled) if settled is not None else None,
         )
     return GroupingResult(
         new_groups=len(batch.new_groups),
@@ -615,17 +615,21 @@ def _representative_title(
     return str(best[1])
 
 
-def _settled_title(stories: Mapping[int, _Story], settled: tuple[int, str] | None) -> str | None:
-    """The headline of the story that announced what the group's reports disputed ("Orrery
-    confirms $10.5 billion investment" after $8 and $11 billion rumours), when its headline is
-    that announcement: the group's title from now on (it kept a superseded rumour's price)."""
-    if settled is None or settled[0] not in stories:
-        return None
-    story = stories[settled[0]]
-    said = set(normal_tokens(settled[1]))
-    if not said or len(said - set(normal_tokens(story.title))) > 1:
-        return None  # announced in its text, under another headline
-    return group_headline(story.title, story.source, story.outlet, story.own_source)
+def _settled_title(conn: sqlite3.Connection, claim_id: int) -> str | None:
+    """The headline of a story stating the announcement that settled what the group's reports
+    disputed ("Orrery confirms $10.5 billion investment" after $8 and $11 billion rumours),
+    where a headline states it: the group's title from now on (it kept a superseded rumour's
+    price). The earliest such report; None when only stories' texts state it."""
+    for text, title, source, outlet, own in conn.execute(
+        "SELECT a.text, s.title, f.title, s.outlet, f.own_title FROM claim_appearances a "
+        "JOIN stories s ON s.id = a.story_id JOIN feeds f ON f.id = s.feed_id "
+        "WHERE a.claim_id = ? AND NOT a.conflicting ORDER BY a.is_new DESC, s.published, s.id",
+        (claim_id,),
+    ):
+        said = set(normal_tokens(text))
+        if said and len(said - set(normal_tokens(title or ""))) <= 1:
+            return group_headline(title, source, outlet, own)
+    return None
 
 
 def _refresh_group(
