@@ -208,7 +208,8 @@ class Claim:
     def key(self) -> str:
         """Normalised form stored in `claims.key` and used for matching:
         `verbs|terms|kind:value:significant digits:approx:counted noun[|people]`, where approx
-        is 0 (exact), 1 (about), `>`/`<` (more/less than) or `>~`/`<~` (just over, nearly);
+        is 0 (exact), 1 (about), `>`/`<` (more/less than), `>~`/`<~` (just over, nearly) or
+        `+` (on top of an earlier count: "two more");
         then, when known, the people (`|people`) and where they move (`|people|to`)."""
         figure = ""
         if self.figure is not None:
@@ -238,7 +239,7 @@ class Claim:
         )
 
 
-_BOUND_CODES = {"": "0", "~": "1", ">": ">", "<": "<", ">~": ">~", "<~": "<~"}
+_BOUND_CODES = {"": "0", "~": "1", ">": ">", "<": "<", ">~": ">~", "<~": "<~", "+": "+"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -599,6 +600,9 @@ def _figure_relation(a: Figure, b: Figure) -> str | None:
     """Agree, conflict, or None when both can be true without being the same figure: "more
     than $10B" and "$14.3B". Two limits on the same side are two reports of one limit: "up to
     $50 million" and "up to $100 million" offers disagree (read as ranges, they did not)."""
+    if "+" in (a.bound, b.bound):
+        # "two more engineers" contradicts no earlier count: it adds to it
+        return "agree" if a.bound == b.bound and figures_agree(a, b) else None
     if figures_agree(a, b):
         return "agree"
     if a.bound in ("<", ">") and a.bound == b.bound:

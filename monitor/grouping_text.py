@@ -153,6 +153,8 @@ def prior(term: str) -> float:
 # Figures
 
 _NUM = r"\d+(?:[.,]\d+)*"
+_ADDED_BEFORE = re.compile(r"\b(?:another|additional|further)\s+$", re.IGNORECASE)
+_ADDED_AFTER = re.compile(r"\s+(?:more|additional|extra|further)\b", re.IGNORECASE)
 # Words before a figure that make it approximate, by what they allow (see `Figure.bound`).
 _BOUND_WORDS = {
     "~": "about|around|roughly|approximately|some|an estimated|estimated|close to|~",
@@ -239,7 +241,8 @@ class Figure:
     start: int
     end: int
     # What an approximate figure allows: "~" about (either side), ">" at least ("more than"),
-    # "<" at most ("up to"), ">~" just over, "<~" just under ("nearly"); "" when exact.
+    # "<" at most ("up to"), ">~" just over, "<~" just under ("nearly"); "+" a count on top of
+    # one told before ("two more", "another 40"); "" when exact.
     bound: str = ""
 
     def term(self) -> str:
@@ -371,6 +374,15 @@ def _find_figures(text: str) -> tuple[Figure, ...]:
         bound = "" if kind == "number" else _bound_before(text, start)
         if not bound and kind == "count" and text[end : end + 1] == "+":
             bound = ">"  # "600+ jobs"
+        elif (
+            not bound
+            and kind == "count"
+            and (
+                _ADDED_BEFORE.search(text[max(0, start - 12) : start])
+                or _ADDED_AFTER.match(text[end : end + 12])
+            )
+        ):
+            bound = "+"  # "two more engineers", "another 40": on top of those told before
         found.append(Figure(kind, value * mult, sig, bool(bound), noun, start, end, bound))
         taken.append((start, end))
 

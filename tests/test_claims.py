@@ -1816,3 +1816,18 @@ def test_a_short_sentence_case_headline_names_its_person() -> None:
     ]
     # A headline in Title Case (its verbs capitalised) still is one.
     assert only("Orrery Poaches Tessellate Lab Chief Lotte Wynn").people == frozenset()
+
+
+def test_a_count_on_top_of_an_earlier_one_is_no_dispute() -> None:
+    """ "Orrery poaches two more Tessellate engineers" was a ≠ on "three researchers"."""
+    three = only("Orrery poaches three Tessellate researchers")
+    assert relation(only("Orrery poaches two more Tessellate engineers"), three) is None
+    assert relation(only("Orrery hires another 40 engineers from Tessellate"), three) is None
+    more = only("Orrery poaches two more Tessellate engineers")
+    assert relation(only("Tessellate loses two more engineers to Orrery"), more) != "conflict"
+    assert relation(only("Orrery poaches four Tessellate researchers"), three) == "conflict"
+    # Stored and read back (a later poll), the count still adds.
+    stored = Claim.from_key(more.key, more.text)
+    assert stored.figure is not None and stored.figure.bound == "+"
+    assert relation(only("Orrery poaches two more Tessellate engineers"), stored) == "same"
+    assert relation(stored, three) is None
