@@ -1667,22 +1667,25 @@ def test_a_nine_figure_sum_is_at_least_100_million() -> None:
     assert relation(only("Meta offered Jo Vance a $200 million pay package"), nine) is None
 
 
+def report(feed: str, title: str, published: str) -> dict[str, str]:
+    """A story of one feed, as `ingest` takes it."""
+    return {"feed": feed, "title": title, "published": published}
+
+
 def test_a_confirmation_at_another_figure_is_news_and_disputes_the_rumour(
     conn: sqlite3.Connection,
 ) -> None:
     """ "Orrery confirms $10.5 billion investment" after an $8 billion rumour was only a ≠ on
     the rumour: the confirmation, the news, was never a new claim (nor in the digest's "new")."""
-    rumour = {
-        "feed": "desk-a",
-        "title": "Orrery in talks to invest $8 billion in Tessellate, sources say",
-        "published": "2025-06-10T09:00:00Z",
-    }
+    rumour = report(
+        "desk-a",
+        "Orrery in talks to invest $8 billion in Tessellate, sources say",
+        "2025-06-10T09:00:00Z",
+    )
     (first,), _ = ingest(conn, [rumour])
-    confirmed = {
-        "feed": "desk-b",
-        "title": "Orrery confirms $10.5 billion investment in Tessellate",
-        "published": "2025-06-12T09:00:00Z",
-    }
+    confirmed = report(
+        "desk-b", "Orrery confirms $10.5 billion investment in Tessellate", "2025-06-12T09:00:00Z"
+    )
     story_id, _ = another_report(conn, first, confirmed)
     assert new_claims_of(conn, story_id) == [confirmed["title"]]
     rumoured = claims_of(conn, first)[0]
@@ -1690,19 +1693,19 @@ def test_a_confirmation_at_another_figure_is_news_and_disputes_the_rumour(
     # The group is titled with the announcement now (it kept the rumour's price).
     title = conn.execute("SELECT title FROM groups WHERE id = ?", (group_of(conn, first),))
     assert title.fetchone()[0] == confirmed["title"]
-    again = {
-        "feed": "desk-c",
-        "title": "Orrery has confirmed a $10.5 billion investment in Tessellate",
-        "published": "2025-06-12T11:00:00Z",
-    }
+    again = report(
+        "desk-c",
+        "Orrery has confirmed a $10.5 billion investment in Tessellate",
+        "2025-06-12T11:00:00Z",
+    )
     later, _ = another_report(conn, first, again)
     assert new_claims_of(conn, later) == []  # a second report of the confirmation repeats it
     # A rumour of another figure after the rumour is a dispute only, as before.
-    higher = {
-        "feed": "desk-d",
-        "title": "Orrery in talks to invest $9 billion in Tessellate, people familiar say",
-        "published": "2025-06-10T12:00:00Z",
-    }
+    higher = report(
+        "desk-d",
+        "Orrery in talks to invest $9 billion in Tessellate, people familiar say",
+        "2025-06-10T12:00:00Z",
+    )
     other, _ = another_report(conn, first, higher)
     assert new_claims_of(conn, other) == []
 
@@ -1720,18 +1723,12 @@ def test_a_person_moving_again_after_moving_back_is_news(conn: sqlite3.Connectio
     )
     assert new_claims_of(conn, back) == [stories[1][0]]
     # A late report of the first move (no "again") still repeats it.
-    late = {
-        "feed": "c",
-        "title": "Orrery hires Tessellate's Ilse Varga",
-        "published": "2025-06-21T09:00:00Z",
-    }
+    late = report("c", "Orrery hires Tessellate's Ilse Varga", "2025-06-21T09:00:00Z")
     late_id, _ = another_report(conn, first, late)
     assert new_claims_of(conn, late_id) == []
-    again = {
-        "feed": "d",
-        "title": "Ilse Varga rejoins Orrery weeks after returning to Tessellate",
-        "published": "2025-06-28T09:00:00Z",
-    }
+    again = report(
+        "d", "Ilse Varga rejoins Orrery weeks after returning to Tessellate", "2025-06-28T09:00:00Z"
+    )
     again_id, _ = another_report(conn, first, again)
     assert new_claims_of(conn, again_id) == [again["title"]]
 
@@ -1756,24 +1753,24 @@ def test_a_report_that_repeats_one_claim_and_contradicts_another_disputes_it(
     $8 billion talks (a valuation's verbs are no deal's); "Orrery to pay $11 billion for the
     stake" then repeated the $11 billion claim, and its dispute of the $8 billion was dropped:
     the rumoured prices were never shown as disputed."""
-    talks = {
-        "feed": "desk-a",
-        "title": "Orrery in talks to buy stake in Tessellate for $8 billion, sources say",
-        "published": "2025-06-10T09:00:00Z",
-    }
+    talks = report(
+        "desk-a",
+        "Orrery in talks to buy stake in Tessellate for $8 billion, sources say",
+        "2025-06-10T09:00:00Z",
+    )
     (first,), _ = ingest(conn, [talks])
-    valued = {
-        "feed": "desk-b",
-        "title": "Orrery nears deal valuing Tessellate stake at $11 billion",
-        "published": "2025-06-11T09:00:00Z",
-    }
+    valued = report(
+        "desk-b",
+        "Orrery nears deal valuing Tessellate stake at $11 billion",
+        "2025-06-11T09:00:00Z",
+    )
     another_report(conn, first, valued)
     assert claims_of(conn, first)[0]["claim_conflicting"] == 0
-    pays = {
-        "feed": "desk-c",
-        "title": "Orrery to pay $11 billion for Tessellate stake, report says",
-        "published": "2025-06-11T12:00:00Z",
-    }
+    pays = report(
+        "desk-c",
+        "Orrery to pay $11 billion for Tessellate stake, report says",
+        "2025-06-11T12:00:00Z",
+    )
     story_id, _ = another_report(conn, first, pays)
     assert new_claims_of(conn, story_id) == []  # it repeats the $11 billion …
     assert claims_of(conn, first)[0]["claim_conflicting"] == 1  # … and disputes the $8 billion
