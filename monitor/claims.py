@@ -88,6 +88,10 @@ _CLAUSE_SPLIT = re.compile(
     + "|".join(sorted({f for f in VERB_FAMILY if len(f) > 3} | {"stepped", "steps"}))
     + r")\b)"
 )
+_VERB_AFTER = re.compile(
+    r"\b(" + "|".join(sorted(VERB_FAMILY, key=len, reverse=True)) + r")\s+after\s+",
+    re.IGNORECASE,
+)
 _COMPOUND_SUBJECT = re.compile(r"^([A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*){0,2})\s+and\s+(?=[A-Z])")
 # Left out of a claim's terms: who reported it, and relative clauses about a person's past.
 _SOURCE_WORDS = ("people", "persons", "sources", "insiders", "officials", "executives", "employees")
@@ -377,8 +381,11 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
     attribution_words = _ATTRIBUTION_HINT.search(sentence) is not None
     # "Orrery and Tessellate confirm …": two names are one subject, not two clauses.
     joined = _COMPOUND_SUBJECT.sub(r"\1 \0and\0 ", sentence)
+    # "the lab Varga leads after her return will hire 50": "after" right behind a verb starts
+    # no clause of its own (the split left "… the lab Ilse Varga leads" as a claim).
+    joined = _VERB_AFTER.sub(r"\1 \0after\0 ", joined)
     for number, raw in enumerate(_CLAUSE_SPLIT.split(joined)):
-        raw = raw.replace("\0and\0", "and")
+        raw = raw.replace("\0and\0", "and").replace("\0after\0", "after")
         clause = raw.strip(" ,;:-")
         words = _WORD.findall(clause)
         if len(words) < MIN_CLAIM_WORDS - (1 if number else 0) or len(words) > MAX_CLAIM_WORDS:

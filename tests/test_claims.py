@@ -1828,3 +1828,14 @@ def test_a_count_on_top_of_an_earlier_one_is_no_dispute() -> None:
     assert stored.figure is not None and stored.figure.bound == "+"
     assert relation(only("Orrery poaches two more Tessellate engineers"), stored) == "same"
     assert relation(stored, three) is None
+
+
+def test_after_right_behind_a_verb_starts_no_clause() -> None:
+    """ "Tessellate said the lab Ilse Varga leads after her return will hire 50 researchers"
+    was cut at "after": "Tessellate said the lab Ilse Varga leads" became a new claim."""
+    claims = extract_claims(
+        "Tessellate lab led by Varga to hire 50 researchers",
+        "Tessellate said the lab Ilse Varga leads after her return will hire 50 researchers.",
+        "",
+    )
+    assert texts(claims) == ["Tessellate lab led by Varga to hire 50 researchers"]
