@@ -347,6 +347,17 @@ MIGRATIONS: list[Migration] = [
             WHERE outlet IS NOT NULL;
         """,
     ),
+    Migration(
+        15,
+        "claims_first_story: deleting a story finds the claims it first stated by index",
+        """
+        -- claims.first_story_id is set to NULL when its story goes (ON DELETE SET NULL), and
+        -- without an index each deleted story read the whole claims table: a poll whose
+        -- retention removed 9,000 stories of a 90,000-claim database took 135 s, holding the
+        -- write lock (the UI's star and read marks failed with "database is locked").
+        CREATE INDEX claims_first_story ON claims(first_story_id);
+        """,
+    ),
 ]
 
 

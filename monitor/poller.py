@@ -39,6 +39,7 @@ from monitor.exitcodes import ExitCode
 from monitor.fetch import FetchRequest, FetchResult, fetch_all
 from monitor.parse import ParsedFeed, parse_feed
 from monitor.store import (
+    RETENTION_BATCH,
     apply_retention,
     check_feed_list,
     content_hash,
@@ -637,8 +638,13 @@ def _run_locked(
     if due:
         asyncio.run(poll.run(due))
     poll.enrich()
+    while True:  # in batches, each its own transaction (see store.RETENTION_BATCH)
+        with dbmod.write(conn):
+            deleted = apply_retention(conn, settings.poll.retention_days, now, RETENTION_BATCH)
+        result.deleted_by_retention += deleted
+        if deleted < RETENTION_BATCH:
+            break
     with dbmod.write(conn):
-        result.deleted_by_retention = apply_retention(conn, settings.poll.retention_days, now)
         result.finished = iso(datetime.now(UTC))
         if due:
             # A run with nothing due fetched nothing: "last poll" and what it added stay those

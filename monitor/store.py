@@ -503,8 +503,16 @@ def record_feed_failure(
     )  # fmt: skip
 
 
-def apply_retention(conn: sqlite3.Connection, days: int, now: datetime) -> int:
-    """Delete unstarred stories that arrived more than `days` ago, leaving tombstones.
+RETENTION_BATCH = 2000
+"""Stories deleted per transaction by retention: the write lock is let go between batches, so
+the open UI's marks and a reader are never held up for long."""
+
+
+def apply_retention(
+    conn: sqlite3.Connection, days: int, now: datetime, limit: int = RETENTION_BATCH
+) -> int:
+    """Delete up to `limit` unstarred stories that arrived more than `days` ago, leaving
+    tombstones; the number deleted (call again, in a new transaction, while it is `limit`).
 
     Arrival is the first `story_sources.first_seen`: a new feed's backlog is dated by
     publication (see `store_entries`), and a year-old item of a feed subscribed today is kept
@@ -512,31 +520,37 @@ def apply_retention(conn: sqlite3.Connection, days: int, now: datetime) -> int:
     if days <= 0:
         return 0
     cutoff = iso(now - timedelta(days=days))
-    stamp = iso(now)
     # first_seen <= arrival, so the first_seen index narrows the search.
-    expired = (
-        "SELECT st.id FROM stories st WHERE st.first_seen < :cutoff AND st.starred = 0 "
-        "AND NOT EXISTS (SELECT 1 FROM story_sources a WHERE a.story_id = st.id "
-        "AND a.first_seen >= :cutoff)"
-    )
-    args = {"cutoff": cutoff, "stamp": stamp}
-    conn.execute(
-        "INSERT OR IGNORE INTO tombstones (feed_id, key, url, deleted_at) "
-        "SELECT src.feed_id, src.key, st.url, :stamp FROM story_sources src "
-        f"JOIN stories st ON st.id = src.story_id WHERE st.id IN ({expired})",
-        args,
-    )
-    touched = [
+    expired = [
         int(row[0])
         for row in conn.execute(
-            f"SELECT DISTINCT group_id FROM stories WHERE id IN ({expired}) "
-            "AND group_id IS NOT NULL",
-            args,
+            "SELECT st.id FROM stories st WHERE st.first_seen < ? AND st.starred = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM story_sources a WHERE a.story_id = st.id "
+            "AND a.first_seen >= ?) ORDER BY st.first_seen LIMIT ?",
+            (cutoff, cutoff, limit),
         )
     ]
-    cursor = conn.execute(f"DELETE FROM stories WHERE id IN ({expired})", args)
-    _recount_groups(conn, touched)
-    return cursor.rowcount
+    touched: set[int] = set()
+    for start in range(0, len(expired), 500):
+        chunk = expired[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(
+            "INSERT OR IGNORE INTO tombstones (feed_id, key, url, deleted_at) "
+            "SELECT src.feed_id, src.key, st.url, ? FROM story_sources src "
+            f"JOIN stories st ON st.id = src.story_id WHERE st.id IN ({marks})",
+            (iso(now), *chunk),
+        )
+        touched.update(
+            int(row[0])
+            for row in conn.execute(
+                f"SELECT DISTINCT group_id FROM stories WHERE id IN ({marks}) "
+                "AND group_id IS NOT NULL",
+                chunk,
+            )
+        )
+        conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
+    _recount_groups(conn, sorted(touched))
+    return len(expired)
 
 
 def _recount_groups(conn: sqlite3.Connection, group_ids: Sequence[int]) -> None:

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from monitor.config import Settings, settings_from_data
 from monitor.db import connect, write
 from monitor.feedstatus import feed_statuses
@@ -654,7 +656,12 @@ def test_control_characters_never_stored(server: FeedServer, db_path: Path) -> N
     assert title == "Hi there evil"
 
 
-def test_retention_leaves_tombstones(server: FeedServer, db_path: Path) -> None:
+def test_retention_leaves_tombstones(
+    server: FeedServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In batches of one, each its own transaction (thousands at once held the write lock for
+    # minutes): the poll goes on until none is left.
+    monkeypatch.setattr("monitor.poller.RETENTION_BATCH", 1)
     server.routes["/a.xml"] = Route(body=rss(items(3)))
     settings = make_settings([server.url("/a.xml")], retention_days=1)
     run_poll(settings, db_path)
