@@ -1262,6 +1262,8 @@ async def test_a_capped_story_or_claim_list_says_so(
         (["enter", "enter", "q"], MainScreen),
         (["enter", "q"], MainScreen),  # from the stories pane to the groups (newsboat)
         (["enter", "q", "q"], None),
+        (["enter", "tab", "q"], MainScreen),  # from the claims pane too (it quit the app)
+        (["enter", "tab", "q", "q"], None),
         (["f", "q"], MainScreen),
         (["question_mark", "q"], MainScreen),
         (["t", "q"], MainScreen),

@@ -49,9 +49,16 @@ class ClaimsBox(VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
-        Binding("g", "scroll_home", "First", show=False),
-        Binding("G", "scroll_end", "Last", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
     ]
+
+    # At once, as everywhere else: the default's animation took a second to reach the end.
+    def action_first(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_last(self) -> None:
+        self.scroll_end(animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
         # On a tiny screen the pane is its border alone: Tab skipped nothing and landed in a

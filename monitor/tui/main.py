@@ -39,7 +39,7 @@ from monitor.queries import (
     tag_names,
     window_label,
 )
-from monitor.tui.detail import GroupDetail, StoryList
+from monitor.tui.detail import ClaimsBox, GroupDetail, StoryList
 from monitor.tui.dialogs import ConfirmDialog
 from monitor.tui.footer import KeyFooter
 from monitor.tui.grouplist import GroupList
@@ -669,9 +669,10 @@ class MainScreen(Screen[None]):
         self.focus_now(self.groups)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """q is Back only while the stories pane has the focus; else it is the app's Quit."""
+        """q is Back while the stories or the claims pane has the focus (from the claims pane it
+        quit the app); else it is the app's Quit."""
         if action == "back_to_groups":
-            return self.focused is self.stories
+            return self.focused is self.stories or isinstance(self.focused, ClaimsBox)
         return True
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
