@@ -301,7 +301,9 @@ def _analyse(clause: str, unattributed: str) -> tuple[frozenset[str], list[str],
 def _is_title_case(sentence: str) -> bool:
     """A Headline Written In Title Case: capitals say nothing about who is a person."""
     words = _TITLE_CASE_WORD.findall(sentence)[1:]
-    if any(w[0].islower() and w in VERB_FAMILY for w in words):
+    # (the sentence's own first word aside: "Ana Roe leaves …" has no long word before "leaves")
+    rest = sentence.split(None, 1)[1] if len(sentence.split(None, 1)) > 1 else ""
+    if any(w[0].islower() and w in VERB_FAMILY for w in _TITLE_CASE_WORD.findall(rest)):
         return False  # Title Case capitalises its verbs: "Lotte Wynn leaves Orrery" is not
     common = [w for w in words if w.lower() in _LOWER_CASE_WORDS]
     if len(common) >= 2 and sum(w[0].isupper() for w in common) * 2 >= len(common):
@@ -698,7 +700,7 @@ _PAYEE = re.compile(
 
 _MANY_PAID = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|several|many|multiple|more|"
-    r"other|\d+)\s+(?:[\w-]+\s+){0,2}?(?:researchers|engineers|scientists|employees|"
+    r"other|\d+)\s+(?:[\w-]+\s+){0,3}?(?:researchers|engineers|scientists|employees|"
     r"executives|staffers|people|hires|recruits|leaders)\b|\bpackages\b",
     re.IGNORECASE,
 )
@@ -780,6 +782,8 @@ def relation(new: Claim, old: Claim) -> str | None:
         return None  # the new story adds a figure: a claim of its own
     if other_people or (about_people and new.people and not old.people):
         return None  # another person's move, or the first report to name who moved
+    if about_people and _one_and_many(new, old):
+        return None  # "poaches two more engineers" is not Ana Roe's move
     if (DENY in new.verbs) != (DENY in old.verbs):
         return None  # a denial of the claim (without a figure to dispute) is news of its own
     # No figure in the new claim: it restates `old` when the frame is the same.

@@ -1839,3 +1839,13 @@ def test_after_right_behind_a_verb_starts_no_clause() -> None:
         "",
     )
     assert texts(claims) == ["Tessellate lab led by Varga to hire 50 researchers"]
+
+
+def test_a_move_of_several_is_not_one_named_persons() -> None:
+    """ "Ana Roe leaves Quorsa Labs for Nimbral" read as Title Case (its short words hid the
+    lower-case verb), named no one, and "Nimbral poaches two more Quorsa Labs engineers" was
+    taken for a repeat of that move."""
+    roe = only("Ana Roe leaves Quorsa Labs for Nimbral")
+    assert roe.people == frozenset({"roe"})
+    several = only("Nimbral poaches two more Quorsa Labs engineers")
+    assert relation(several, roe) is None and relation(roe, several) is None
