@@ -28,7 +28,7 @@ from xml.sax.saxutils import quoteattr
 
 from pydantic import ValidationError
 
-from monitor.config import ConfigError, FeedConfig, address_key, parse_yaml
+from monitor.config import ConfigError, FeedConfig, address_key, parse_yaml, web_address_meant
 from monitor.parse import strip_doctype
 from monitor.subscribe import (
     ConfigLock,
@@ -139,7 +139,7 @@ def _newsboat_urls(data: bytes) -> list[Outline] | None:
             words = line.split()
         if not words:
             continue
-        if ":" in words[0] or words[0].startswith(("/", "~/")):
+        if ":" in words[0] or words[0].startswith(("/", "~/")) or web_address_meant(words[0]):
             addresses += 1
             url = words[0].lstrip('"')  # newsboat's `"query:…"` lines
         else:
@@ -163,12 +163,8 @@ def _as_feed(outline: Outline, notes: list[str]) -> FeedConfig | None:
         outline = replace(outline, url=unquote(parts.path))  # file:///x.xml: the path /x.xml
     local = outline.url.startswith(("/", "~/"))  # a local file, as `opml export` writes one
     if urlsplit(outline.url).scheme.lower() not in ("http", "https") and not local:
-        host = outline.url.split("/")[0]
-        hint = (
-            f" (https://{outline.url}?)"
-            if "." in host and not any(ch.isspace() or ch in ":!\"'" for ch in outline.url)
-            else ""
-        )
+        meant = web_address_meant(outline.url)
+        hint = f" ({meant}?)" if meant else ""
         notes.append(f"skipped {outline.describe()}: not an http(s) URL or an absolute path{hint}")
         return None
     tags = []

@@ -304,7 +304,7 @@ def test_opml_import_reads_a_newsboat_urls_file(tmp_path: Path) -> None:
         '"query:Unread:unread = \\"yes\\""\n'
         "https://plain.example/feed.xml\n"
         "/srv/feeds/local.xml local\n"  # one line other than a URL refused the whole file
-        "example.org/feed.xml\n"
+        "example.org/feed.xml news\n"  # (its tags had hidden the hint)
         "! https://odd.example/feed\n",
         encoding="utf-8",
     )
