@@ -25,7 +25,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from monitor.queries import distinct_sources, tag_order
@@ -123,6 +123,10 @@ class _Floor:
     claim: int = 0
     correction: int = 0
     updated_after: str = "~"  # stories changed after this also count (never, by default)
+    # A group whose latest activity is older than this is old news, however recently stored:
+    # a new feed's backlog, dated by publication (`--since last` went by row ids alone, and
+    # listed a feed's month-old items as NEW the day it was added).
+    active_since: str = ""
 
     def params(self) -> dict[str, Any]:
         return {
@@ -132,6 +136,7 @@ class _Floor:
             "c": self.claim,
             "x": self.correction,
             "u": self.updated_after,
+            "o": self.active_since,
         }
 
 
@@ -162,9 +167,28 @@ def _floor(conn: sqlite3.Connection, since: str, start: str | None) -> _Floor:
             claim=int(marks["claim"]),
             correction=int(marks.get("correction", 0)),  # marks from before corrections: 0
             updated_after=start,
+            active_since=_active_since(start),
         )
     except (TypeError, ValueError, KeyError):
         return _Floor(time=start)  # a digest from before marks were kept: by time
+
+
+BACKLOG_SLACK = timedelta(hours=1)
+"""Activity this long before the last digest still counts for `--since last`: a story stored
+by a poll that ran while that digest was made is dated by the poll's start."""
+
+
+def _active_since(start: str) -> str:
+    moment = _parse(start)
+    return _iso(moment - BACKLOG_SLACK) if moment is not None else ""
+
+
+def _parse(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _iso(moment: datetime) -> str:
@@ -212,7 +236,8 @@ def build(conn: sqlite3.Connection, since: str) -> DigestReport:
 def _collect(conn: sqlite3.Connection, report: DigestReport, floor: _Floor) -> None:
     rows = conn.execute(
         "SELECT id, title, first_seen, last_seen, story_count, tags FROM groups "
-        "WHERE last_seen >= :t AND (id > :g OR id IN (SELECT group_id FROM stories WHERE id > :s)"
+        "WHERE last_seen >= :t AND last_seen >= :o "
+        "AND (id > :g OR id IN (SELECT group_id FROM stories WHERE id > :s)"
         " OR id IN (SELECT group_id FROM claims WHERE id > :c)"
         " OR id IN (SELECT group_id FROM stories WHERE updated_at > :u)"
         " OR id IN (SELECT s.group_id FROM claim_corrections k JOIN stories s ON s.id = k.story_id"

@@ -295,7 +295,7 @@ def test_a_claim_already_reported_is_not_new_when_a_slow_feed_moves_its_first_ap
         "title": "Facebook's parent puts $14.3B into Scale AI",
         "published": "2025-06-12T16:00:00Z",  # before Desk A's story, polled after it
         "url": "https://slow.example/scale",
-        "seen": stamp(0.1),
+        "seen": stamp(0),  # stored after the digest
     }
     ingest(conn, [slow])
     source = conn.execute(
@@ -402,7 +402,7 @@ def edit(conn: sqlite3.Connection, story: int, **text: str) -> None:
     with write(conn):
         conn.execute(
             f"UPDATE stories SET {column} = ?, updated_at = ? WHERE id = ?",
-            (value, stamp(0.1), story),
+            (value, stamp(0), story),  # (edited now, after any digest made before)
         )
         process_stories(conn, [story], SETTINGS)
 
@@ -458,3 +458,25 @@ def test_a_group_without_a_headline_is_named_by_what_it_says(conn: sqlite3.Conne
     (group,) = digest.build(conn, "24h").new_groups
     assert group.title == "A short note without a headline says the lab hired two people."
     assert "NEW      A short note" in digest.render(digest.build(conn, "24h"), "text")
+
+
+def test_a_new_feeds_backlog_is_no_news_since_the_last_digest(conn: sqlite3.Connection) -> None:
+    """A feed added today brings its backlog, dated by publication; `--since last` went by row
+    ids alone and listed the feed's week-old items as NEW."""
+    ingest(conn, [OLD[0]])
+    digest.mark_sent(conn)
+    backlog = {
+        "feed": "New Desk",
+        "title": "Harbour Lab opens a depot in Tallin Bay",
+        "published": stamp(7),
+        "seen": stamp(7),  # a first fetch dates its items by publication
+    }
+    today = {
+        "feed": "New Desk",
+        "title": "Orrery hires Ilse Varga to run its lab",
+        "published": stamp(0),
+        "seen": stamp(0),
+    }
+    ingest(conn, [backlog, today])
+    report = digest.build(conn, "last")
+    assert [g.title for g in report.new_groups] == [today["title"]]
