@@ -293,13 +293,20 @@ def _lead_link(conn: sqlite3.Connection, group_id: int, title: str) -> str | Non
 def _group(conn: sqlite3.Connection, row: sqlite3.Row, floor: _Floor, *, new: bool) -> DigestGroup:
     group_id = int(row["id"])
     # By name: an outlet subscribed under a second address has two feed rows, not two voices.
+    # A feed named otherwise in feeds.yaml is the outlet a news search names by its own name
+    # (counted once, as in the UI: "HL tech desk, Harbor Ledger" was one outlet).
+    reports = conn.execute(
+        "SELECT DISTINCT src.outlet, COALESCE(f.title, f.url), f.own_title "
+        "FROM story_sources src JOIN stories s ON s.id = src.story_id "
+        "JOIN feeds f ON f.id = src.feed_id WHERE s.group_id = ?",
+        (group_id,),
+    ).fetchall()
+    named = {clean_line(r[0]).casefold() for r in reports if r[0]}
     sources = distinct_sources(
-        clean_line(r[0])
-        for r in conn.execute(
-            "SELECT DISTINCT COALESCE(src.outlet, f.title, f.url) AS name "
-            "FROM story_sources src JOIN stories s ON s.id = src.story_id "
-            "JOIN feeds f ON f.id = src.feed_id WHERE s.group_id = ? ORDER BY name",
-            (group_id,),
+        sorted(
+            clean_line(outlet or name)
+            for outlet, name, own in reports
+            if outlet or clean_line(own or "").casefold() not in named
         )
     )
     lead = _lead_link(conn, group_id, row["title"])

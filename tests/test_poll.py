@@ -1065,6 +1065,9 @@ def test_a_news_search_credits_the_outlets_it_carries(server: FeedServer, db_pat
         assert exported == {"Harbor Times", "Coast Wire", "Valley Ledger", "My coast list"}
         (reported,) = digest.build(conn, since="2025-01-01").new_groups
         assert "Harbor Times" in reported.sources and "Valley Ledger" in reported.sources
+        # The outlet's own feed, named otherwise in feeds.yaml, is that outlet (one name, as
+        # in the UI's count; the digest listed "Coast Wire, My coast list").
+        assert sorted(reported.sources) == ["Coast Wire", "Harbor Times", "Valley Ledger"]
         # Its link: the story the group is titled after (looked up by the title as stored, with
         # its " - Outlet", the digest had none).
         assert reported.url == "https://search.example/0"
