@@ -632,6 +632,23 @@ def _settled_title(conn: sqlite3.Connection, claim_id: int) -> str | None:
     return None
 
 
+def _announces(conn: sqlite3.Connection, group_id: int, title: str) -> bool:
+    """Whether the group's title is the headline of a report of an announcement (a confirmed
+    price, `_settled_title`): the title it keeps as the group grows (the next review had put
+    a rumour or a side story back)."""
+    for text, story_title in conn.execute(
+        "SELECT c.text, s.title FROM claims c JOIN stories s ON s.id = c.first_story_id "
+        "WHERE c.group_id = ? AND c.key LIKE 'announce%' AND instr(s.title, ?) LIMIT 20",
+        (group_id, title),
+    ):
+        if (
+            "deny" not in text
+            and len(set(normal_tokens(text)) - set(normal_tokens(story_title))) <= 1
+        ):
+            return True
+    return False
+
+
 def _refresh_group(
     conn: sqlite3.Connection,
     profiles: _Profiles,
@@ -657,7 +674,8 @@ def _refresh_group(
             (group_id, current),
         ).fetchone()
     ):
-        title = _representative_title(conn, profiles, group_id)
+        if not (chosen_at and _announces(conn, group_id, current)):
+            title = _representative_title(conn, profiles, group_id)
         chosen_at = size
     tags = [
         row[0]

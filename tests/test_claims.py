@@ -1693,6 +1693,16 @@ def test_a_confirmation_at_another_figure_is_news_and_disputes_the_rumour(
     # The group is titled with the announcement now (it kept the rumour's price).
     title = conn.execute("SELECT title FROM groups WHERE id = ?", (group_of(conn, first),))
     assert title.fetchone()[0] == confirmed["title"]
+    # and keeps it as the group grows (the review at twice the size put another one back)
+    for n, words in enumerate(("weighs in on", "talks up", "comments on")):
+        more = report(
+            f"desk-x{n}",
+            f"Tessellate chief {words} Orrery's $10.5 billion investment",
+            f"2025-06-12T1{n}:30:00Z",
+        )
+        another_report(conn, first, more)
+    title = conn.execute("SELECT title FROM groups WHERE id = ?", (group_of(conn, first),))
+    assert title.fetchone()[0] == confirmed["title"]
     again = report(
         "desk-c",
         "Orrery has confirmed a $10.5 billion investment in Tessellate",
