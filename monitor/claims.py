@@ -88,10 +88,14 @@ _CLAUSE_SPLIT = re.compile(
     + "|".join(sorted({f for f in VERB_FAMILY if len(f) > 3} | {"stepped", "steps"}))
     + r")\b)"
 )
-_VERB_AFTER = re.compile(
-    r"\b(" + "|".join(sorted(VERB_FAMILY, key=len, reverse=True)) + r")\s+after\s+",
-    re.IGNORECASE,
-)
+_VERB_AFTER = re.compile(r"\b(\w+)\s+after\s+", re.IGNORECASE)
+
+
+def _after_a_verb(match: re.Match[str]) -> str:
+    word = match.group(1)
+    return f"{word} \0after\0 " if word.lower() in VERB_FAMILY else match.group(0)
+
+
 _COMPOUND_SUBJECT = re.compile(r"^([A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*){0,2})\s+and\s+(?=[A-Z])")
 # Left out of a claim's terms: who reported it, and relative clauses about a person's past.
 _SOURCE_WORDS = ("people", "persons", "sources", "insiders", "officials", "executives", "employees")
@@ -385,7 +389,8 @@ def _claims_of_sentence(sentence: str) -> list[Claim]:
     joined = _COMPOUND_SUBJECT.sub(r"\1 \0and\0 ", sentence)
     # "the lab Varga leads after her return will hire 50": "after" right behind a verb starts
     # no clause of its own (the split left "… the lab Ilse Varga leads" as a claim).
-    joined = _VERB_AFTER.sub(r"\1 \0after\0 ", joined)
+    if "after" in joined.lower():
+        joined = _VERB_AFTER.sub(_after_a_verb, joined)
     for number, raw in enumerate(_CLAUSE_SPLIT.split(joined)):
         raw = raw.replace("\0and\0", "and").replace("\0after\0", "after")
         clause = raw.strip(" ,;:-")
