@@ -1672,17 +1672,22 @@ def report(feed: str, title: str, published: str) -> dict[str, str]:
     return {"feed": feed, "title": title, "published": published}
 
 
+def first_report(
+    conn: sqlite3.Connection, feed: str, title: str, published: str = "2025-06-10T09:00:00Z"
+) -> int:
+    """The first report of an event, stored and grouped: its id."""
+    (story_id,), _ = ingest(conn, [report(feed, title, published)])
+    return story_id
+
+
 def test_a_confirmation_at_another_figure_is_news_and_disputes_the_rumour(
     conn: sqlite3.Connection,
 ) -> None:
     """ "Orrery confirms $10.5 billion investment" after an $8 billion rumour was only a ≠ on
     the rumour: the confirmation, the news, was never a new claim (nor in the digest's "new")."""
-    rumour = report(
-        "desk-a",
-        "Orrery in talks to invest $8 billion in Tessellate, sources say",
-        "2025-06-10T09:00:00Z",
+    first = first_report(
+        conn, "desk-a", "Orrery in talks to invest $8 billion in Tessellate, sources say"
     )
-    (first,), _ = ingest(conn, [rumour])
     confirmed = report(
         "desk-b", "Orrery confirms $10.5 billion investment in Tessellate", "2025-06-12T09:00:00Z"
     )
@@ -1727,7 +1732,7 @@ def test_a_person_moving_again_after_moving_back_is_news(conn: sqlite3.Connectio
         ("Tessellate chief scientist Ilse Varga leaves for Orrery", "2025-06-01T09:00:00Z"),
         ("Ilse Varga quits Orrery, returns to Tessellate", "2025-06-20T09:00:00Z"),
     ]
-    (first,), _ = ingest(conn, [{"feed": "a", "title": stories[0][0], "published": stories[0][1]}])
+    first = first_report(conn, "a", *stories[0])
     back, _ = another_report(
         conn, first, {"feed": "b", "title": stories[1][0], "published": stories[1][1]}
     )
@@ -1763,12 +1768,9 @@ def test_a_report_that_repeats_one_claim_and_contradicts_another_disputes_it(
     $8 billion talks (a valuation's verbs are no deal's); "Orrery to pay $11 billion for the
     stake" then repeated the $11 billion claim, and its dispute of the $8 billion was dropped:
     the rumoured prices were never shown as disputed."""
-    talks = report(
-        "desk-a",
-        "Orrery in talks to buy stake in Tessellate for $8 billion, sources say",
-        "2025-06-10T09:00:00Z",
+    first = first_report(
+        conn, "desk-a", "Orrery in talks to buy stake in Tessellate for $8 billion, sources say"
     )
-    (first,), _ = ingest(conn, [talks])
     valued = report(
         "desk-b",
         "Orrery nears deal valuing Tessellate stake at $11 billion",
