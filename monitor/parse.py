@@ -128,6 +128,8 @@ def _iso(struct: time.struct_time | None, now: float) -> str | None:
         return None
     if seconds > now + FUTURE_SLACK_SECONDS or seconds < 0:
         return None  # a date far in the future (or before 1970) is not trustworthy
+    if seconds > now:
+        seconds = int(now)  # a wrong time zone: it cannot have been published after we read it
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 

@@ -267,3 +267,29 @@ def test_xml_that_is_no_feed_says_so_without_feedparsers_header_note() -> None:
         b'<?xml version="1.0"?><note><to>desk</to></note>', "https://x.example/"
     ).error
     assert error == "not an RSS or Atom feed"
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_date_hours_ahead_is_taken_as_now_and_one_days_ahead_is_dropped(fast: bool) -> None:
+    """A feed in the wrong time zone dates its items hours ahead: such an item sorted above every
+    real story until the clock caught up, and its age read "now" all that time."""
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    moment = datetime.now(UTC)
+    dates = [moment + timedelta(hours=5), moment + timedelta(days=3), moment - timedelta(hours=2)]
+    items = "".join(
+        f"<item><title>Item {n}</title><link>https://d.example/{n}</link>"
+        f"<pubDate>{format_datetime(when)}</pubDate></item>"
+        for n, when in enumerate(dates)
+    )
+    body = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>D</title>{items}</channel></rss>'
+    )
+    entries = parse_feed(body.encode(), "https://d.example/", fast=fast).entries
+    read = [datetime.fromisoformat(e.published) if e.published else None for e in entries]
+    assert read[0] is not None and abs(read[0] - moment) < timedelta(minutes=1)
+    assert read[1] is None
+    assert read[2] is not None and abs(read[2] - (moment - timedelta(hours=2))) < timedelta(
+        seconds=2
+    )
