@@ -578,6 +578,10 @@ def _render_text(report: DigestReport) -> str:
             )
         lines.extend(_text_conflicts(group))
         lines.extend(_text_corrections(group))
+        # The news of an updated group is in its new reports, not in the story it is titled after
+        link = next((claim.url for claim in group.claims if claim.url), None) or group.url
+        if link:
+            lines.append(f"         {c(link)}")
         lines.append("")
     lines.extend(_footer(report))
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -685,7 +689,7 @@ def _render_markdown(report: DigestReport) -> str:
         ]
         for claim in group.claims:
             lines.append(
-                f"- **new:** {e(claim.text)} — *{e(claim.source)}*"
+                f"- **new:** {e(claim.text)} — *{_md_link(claim.source, claim.url)}*"
                 + _MD_CONFLICT_MARK * claim.conflicting
             )
         lines.extend(_md_conflicts(group))

@@ -317,6 +317,20 @@ def test_text_output_has_no_escape_codes(filled: sqlite3.Connection) -> None:
     assert "1 other group got more coverage with nothing new." in text
 
 
+def test_an_updated_group_links_the_report_with_its_news(conn: sqlite3.Connection) -> None:
+    """An updated group's text had no link at all, and its Markdown linked only the story the
+    group is titled after, not the report that says what is new."""
+    ingest(conn, OLD)
+    ingest(conn, [{**ADDS_FIGURE, "url": "https://c.example/stake"}, NEW_EVENT])
+    report = digest.build(conn, "24h")
+    text = digest.render(report, "text")
+    updated = text[text.index("UPDATED") :]
+    assert "+ new: … taking a 49% stake" in updated
+    assert "\n         https://c.example/stake\n" in updated
+    markdown = digest.render(report, "markdown")
+    assert "— *[Desk C](<https://c.example/stake>)*" in markdown
+
+
 def test_markdown_escapes_feed_text(filled: sqlite3.Connection) -> None:
     markdown = digest.render(digest.build(filled, "24h"), "markdown")
     assert "\x1b" not in markdown
