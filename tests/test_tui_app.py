@@ -1169,6 +1169,24 @@ async def test_empty_filter_result_says_so(sample_db: Path) -> None:
         assert "No group matches the filter" in text and "Press r to poll" not in text
 
 
+async def test_an_open_group_on_a_small_screen_gives_its_claims_the_lists_room(
+    sample_db: Path,
+) -> None:
+    """At 80×24 the claims pane had two lines under a list of seven rows."""
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        listed = screen.groups.size.height
+        await pilot.press("l")
+        await settle(pilot)
+        claims = screen.query_one("#claims-box").size.height
+        assert screen.groups.size.height < listed and claims >= 4  # it had two lines
+        await pilot.press("q")
+        await settle(pilot)
+        assert screen.groups.size.height == listed and isinstance(app.screen, MainScreen)
+
+
 async def test_filter_bar_tag_hints_are_never_cut_mid_tag(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -73,6 +73,21 @@ def test_group_view(snap_compare: Any, sample_db: Path) -> None:
     assert snap_compare(make_app(sample_db), terminal_size=(120, 40), run_before=run_before)
 
 
+def test_group_view_narrow(snap_compare: Any, sample_db: Path) -> None:
+    """The same group open at 80×24: the list keeps four rows around its cursor so that the
+    claims pane shows more than two lines."""
+    target = group_with_new_claims(sample_db)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for _ in range(target):
+            await pilot.press("j")
+        await pilot.press("l")
+        await settle(pilot)
+
+    assert snap_compare(make_app(sample_db), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_story_view(snap_compare: Any, sample_db: Path) -> None:
     """The story view: title, source, times, link, why it was tagged, summary with the claims'
     wording highlighted, and the claims list."""

@@ -109,6 +109,7 @@ class MainScreen(Screen[None]):
     # detail pane, wide enough for the stories' time column and the claims. Narrower, stacked
     # panes read better: at 120 the detail pane had 46 cells, sources cut to 7 and no times.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # noqa: RUF012 (Textual's type)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -677,6 +678,10 @@ class MainScreen(Screen[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.refresh_bindings()  # the footer's q: Back or Quit
+        # Reading a group on a narrow screen, its claims get the list's room (see monitor.tcss)
+        self.set_class(
+            self.focused is self.stories or isinstance(self.focused, ClaimsBox), "-reading"
+        )
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)
