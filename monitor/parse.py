@@ -166,7 +166,7 @@ def _entry(raw: dict, now: float, bare_guids: Container[str] = ()) -> ParsedEntr
     published = _iso(raw.get("published_parsed") or raw.get("updated_parsed"), now)
     author = clean_line(raw.get("author") or "")[:200] or None
     source = raw.get("source")
-    named = source.get("title") if isinstance(source, dict) else None
+    named = source.get("title") if isinstance(source, dict) else raw.get("news_source")  # (Bing)
     outlet = (html_to_line(named)[:200] or None) if isinstance(named, str) else None
     site = source.get("href") if isinstance(source, dict) and outlet else None
     return ParsedEntry(

@@ -150,6 +150,10 @@ def _rss_item(item: Any) -> dict[str, Any]:
                 fields["guid@isPermaLink"] = child.get("isPermaLink")
             elif tag == "source":
                 fields["source@url"] = child.get("url")
+        elif tag.endswith("}Source") and (child.prefix or "").lower() == "news":
+            if "news_source" in fields:
+                raise _Unsure
+            fields["news_source"] = _text(child)  # Bing News's outlet; feedparser's key for it
         elif tag in _RSS_HARMLESS or (tag.startswith("{") and not tag.startswith(ATOM)):
             continue
         else:
@@ -178,6 +182,8 @@ def _rss_item(item: Any) -> dict[str, Any]:
         entry["source"] = {"title": fields["source"]}
         if fields["source@url"]:
             entry["source"]["href"] = fields["source@url"]
+    if fields.get("news_source"):
+        entry["news_source"] = fields["news_source"]
     creators = item.findall(DC + "creator")
     if len(creators) == 1:
         entry["author"] = _text(creators[0])

@@ -6,12 +6,18 @@ default ports and fragments dropped, and the remaining query kept as written, in
 (file:, ftp:, mailto:, javascript:) is no story's page: None. One without a scheme (a relative
 link no base resolved) is returned cleaned but otherwise untouched. Never raises: feed links are
 untrusted input.
+
+A news search's click-through redirect that carries the article's address in the open (Bing
+News: `bing.com/news/apiclick.aspx?…&url=<article>`) stands for that address: the same article
+through the search and through the outlet's own feed is then one story. Google News encodes its
+articles' addresses, so its links stay as they are (`store` matches those by outlet and
+headline).
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 # C0 and C1 controls, DEL, and the bidi and direction marks a link could use to look like
 # another address on screen.
@@ -44,6 +50,7 @@ def canonical_url(url: str | None) -> str | None:
     url = _UNPRINTABLE.sub("", url).strip()  # stripped after: "a \x1b" is "a", not "a "
     if not url:
         return None
+    url = _past_redirects(url)
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -74,3 +81,25 @@ def canonical_url(url: str | None) -> str | None:
         query = "&".join(p for p in kept if p) if len(kept) != len(pieces) else query
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+_REDIRECTS = {("bing.com", "/news/apiclick.aspx"): "url"}
+"""(host without www., path) of a news search's redirect → the query parameter naming the article."""
+
+
+def _past_redirects(url: str) -> str:
+    """The article a news search's redirect leads to (http or https only), else `url`."""
+    while True:  # (a redirect to a redirect: each address is shorter than the last)
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower().removeprefix("www.")
+        except ValueError:
+            return url
+        name = _REDIRECTS.get((host, parts.path.lower()))
+        if name is None:
+            return url
+        target = next((v for k, v in parse_qsl(parts.query) if k.lower() == name), "")
+        target = _UNPRINTABLE.sub("", target).strip()
+        if not target.lower().startswith(("http://", "https://")):
+            return url
+        url = target

@@ -59,6 +59,18 @@ ACCEPTED = {
         "<source url='https://out.example/'>Out &amp; About</source>",
         "<title>No outlet</title><link>https://n.example/2</link><source/>",
     ),
+    "bing news search": (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        b'xmlns:News="https://www.bing.com:443/news/search?q=lab&amp;format=rss"><channel>'
+        b"<title>lab - BingNews</title><link>https://www.bing.com/news/search?q=lab</link>"
+        b"<item><title>Lab opens a second site</title><link>http://www.bing.com/news/apiclick.aspx"
+        b"?ref=FexRss&amp;aid=&amp;tid=C0FFEE&amp;url=https%3a%2f%2fwww.harbor.example%2flab-site"
+        b"&amp;c=42&amp;mkt=en-us</link><description>Forty hires.</description>"
+        b"<pubDate>Tue, 03 Jun 2025 10:00:00 GMT</pubDate><News:Source>Harbor Ledger</News:Source>"
+        b"<News:Image>https://www.bing.com/th?id=x</News:Image></item>"
+        b"<item><title>No outlet</title><link>https://n.example/3</link><News:Source/></item>"
+        b"</channel></rss>"
+    ),
     "atom": atom(
         "<title>Team leaves for the lab</title><id>tag:lab.example,2025:1</id>"
         '<link rel="alternate" href="https://lab.example/1"/>'
@@ -114,6 +126,12 @@ def test_a_news_search_item_names_its_outlet() -> None:
     assert [e.outlet_site for e in entries] == ["out.example", None]  # (its address's host)
     (entry,) = parse_feed(REFUSED["atom with a source"], "https://k.example/").entries
     assert entry.outlet == "Fenwick Gazette"  # an aggregator's Atom entry, as feedparser reads it
+
+
+def test_a_bing_news_item_names_its_outlet_and_links_its_article() -> None:
+    entries = parse_feed(ACCEPTED["bing news search"], "https://www.bing.com/news/").entries
+    assert [e.outlet for e in entries] == ["Harbor Ledger", None]
+    assert entries[0].url == "https://www.harbor.example/lab-site"
 
 
 def test_script_links_are_not_stored_as_the_story_url() -> None:

@@ -1089,6 +1089,53 @@ def _search_feed(*reports: tuple[str, str, str, str]) -> bytes:
     ).encode()
 
 
+def test_a_bing_news_item_is_its_articles_story_from_its_outlet(
+    server: FeedServer, db_path: Path
+) -> None:
+    """Bing News links its items through a redirect naming the article, and names the outlet in
+    `<News:Source>`: each item was a story of its own credited to the search."""
+    server.routes["/harbor.xml"] = Route(
+        body=rss(
+            [
+                {
+                    "title": "Orrery opens a second lab in Lisbon",
+                    "link": "https://www.harbor.example/tech/lisbon?utm_source=rss",
+                    "pubDate": "Mon, 09 Jun 2025 09:00:00 GMT",
+                }
+            ],
+            title="Harbor Ledger",
+        )
+    )
+    item = (
+        "<item><title>Orrery to open Lisbon lab with forty hires</title>"
+        "<link>http://www.bing.com/news/apiclick.aspx?ref=FexRss&amp;aid=&amp;tid=AB12&amp;"
+        "url=https%3a%2f%2fwww.harbor.example%2ftech%2flisbon%3futm_source%3dbing&amp;c=9</link>"
+        "<description>Forty researchers.</description>"
+        "<pubDate>Mon, 09 Jun 2025 09:10:00 GMT</pubDate><News:Source>Harbor Ledger</News:Source>"
+        "</item>"
+    )
+    server.routes["/bing.xml"] = Route(
+        body=(
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            'xmlns:News="https://www.bing.com:443/news/search?q=orrery&amp;format=rss">'
+            f"<channel><title>orrery - BingNews</title>{item}</channel></rss>"
+        ).encode()
+    )
+    settings = settings_from_data(
+        {"feeds": [{"url": server.url(p)} for p in ("/harbor.xml", "/bing.xml")]}, "test"
+    )
+    assert run_poll(settings, db_path).new_stories == 1
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT s.url, ss.outlet FROM stories s JOIN story_sources ss ON ss.story_id = s.id "
+            "ORDER BY ss.feed_id"
+        ).fetchall()
+    assert rows == [
+        ("https://www.harbor.example/tech/lisbon", None),
+        ("https://www.harbor.example/tech/lisbon", "Harbor Ledger"),
+    ]
+
+
 def test_one_article_through_a_news_search_and_its_outlets_feed_is_one_story(
     server: FeedServer, db_path: Path
 ) -> None:

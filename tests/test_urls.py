@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -88,3 +88,32 @@ def test_the_query_kept_is_the_query_written() -> None:
         "http://a.example/q?a=1&flag&b="
     )
     assert canonical_url("http://a.example/?q=a%20b+c&fbclid=1") == "http://a.example/?q=a%20b+c"
+
+
+def test_a_news_search_redirect_stands_for_its_article() -> None:
+    """Bing News links every item through a redirect naming the article in the open: the same
+    article through the search and through the outlet's own feed were two stories."""
+    article = "https://www.harbor.example/tech/lab-opens?utm_source=bing&id=7"
+    wrapped = (
+        "http://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=AB12"
+        f"&url={quote(article, safe='')}&c=987&mkt=en-us"
+    )
+    assert canonical_url(wrapped) == "https://www.harbor.example/tech/lab-opens?id=7"
+    assert canonical_url(wrapped.replace("www.bing", "BING")) == canonical_url(wrapped)
+    for target in ("javascript:alert(1)", "file:///etc/passwd", ""):  # not a page: as it was
+        odd = f"https://www.bing.com/news/apiclick.aspx?url={quote(target, safe='')}"
+        assert canonical_url(odd) == odd
+    assert canonical_url("https://www.bing.com/news/search?q=x") == (
+        "https://www.bing.com/news/search?q=x"
+    )
+
+
+@given(story_urls(), st.integers(1, 6))
+def test_redirects_unwrap_to_the_same_link_at_any_depth(
+    case: tuple[str, list[tuple[str, str]]], depth: int
+) -> None:
+    url = case[0]
+    for _ in range(depth):
+        url = f"https://www.bing.com/news/apiclick.aspx?tid=1&url={quote(url, safe='')}"
+    once = canonical_url(url)
+    assert once == canonical_url(case[0]) and canonical_url(once) == once
