@@ -57,6 +57,7 @@ from monitor.names import (
     NON_CLAIM_OPENINGS,
     NOT_NAME_WORDS,
     ORG_PARENTS,
+    ORGANISATION_ENDINGS,
     ORGANISATIONS,
     PEOPLE_FAMILIES,
     PERSON_ALIASES,
@@ -337,6 +338,8 @@ def _people(clause: str, title_case: bool) -> frozenset[str]:
             people.update(t for t in normal_tokens(" ".join(words)) if t in KNOWN_PEOPLE)
         if title_case or len(words) < 2:
             continue
+        if _POSSESSIVE_END.sub("", words[-1]).lower() in ORGANISATION_ENDINGS:
+            continue  # "Corvane Frontier Lab"
         while words and _POSSESSIVE_END.sub("", words[-1]).lower() in _COMMON_WORDS:
             words.pop()
         names = [w for w in words if not w.endswith(".")]

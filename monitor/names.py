@@ -241,20 +241,29 @@ ORGANISATIONS: frozenset[str] = frozenset(
     """.split()
 )
 
-# Capitalised words that are not personal names: roles, titles, places, outlets, calendar
-# words. A run of capitalised words is a person's name only without these at its end.
-NOT_NAME_WORDS: frozenset[str] = frozenset(
+# The last word of an organisation's name: a run of capitalised words ending in one of these
+# names an organisation, never a person ("Corvane Frontier Lab" is no Mr Frontier).
+ORGANISATION_ENDINGS: frozenset[str] = frozenset(
     """
-    former ex new interim acting senior junior top veteran longtime founder cofounder
-    president vice chair chairman chairwoman officer chief head scientist researcher engineer
-    executive director manager lead principal distinguished fellow professor partner investor
-    analyst spokesperson spokesman spokeswoman board member ceo cto cfo coo vp svp evp
     superintelligence intelligence labs lab research platforms group capital ventures partners
     university institute foundation center centre inc corp ltd llc
     robotics bank banks data compute computing technologies technology tech holdings studios
     networks semiconductor semiconductors motors energy health media games therapeutics
     pharma pharmaceuticals airlines dynamics analytics biosciences industries automation
     electronics aerospace telecom solutions logistics markets fund funds trust insurance
+    systems devices services journal times post news daily weekly tribune herald wire press
+    """.split()
+)
+
+# Capitalised words that are not personal names: roles, titles, places, outlets, calendar
+# words, and the organisation endings above. A run of capitalised words is a person's name
+# only without these at its end.
+NOT_NAME_WORDS: frozenset[str] = ORGANISATION_ENDINGS | frozenset(
+    """
+    former ex new interim acting senior junior top veteran longtime founder cofounder
+    president vice chair chairman chairwoman officer chief head scientist researcher engineer
+    executive director manager lead principal distinguished fellow professor partner investor
+    analyst spokesperson spokesman spokeswoman board member ceo cto cfo coo vp svp evp
     learning machine strategy engineering product products operations policy safety
     infrastructure hardware software science sciences applied generative systems devices
     services cloud business marketing sales design communications affairs global public

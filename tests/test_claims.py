@@ -1861,3 +1861,14 @@ def test_a_move_of_several_is_not_one_named_persons() -> None:
     assert roe.people == frozenset({"roe"})
     several = only("Nimbral poaches two more Quorsa Labs engineers")
     assert relation(several, roe) is None and relation(roe, several) is None
+
+
+def test_a_lab_named_with_capitals_is_no_person() -> None:
+    """ "Corvane Frontier Lab" was a Mr Frontier: every hire by the lab named him, and another
+    person's hire repeated the first one."""
+    first = only("Orbitol researcher Priya Nandakumar leaves for Corvane Frontier Lab")
+    second = only("Corvane Frontier Lab hires Orbitol safety lead Ines Varga")
+    assert first.people == frozenset({"nandakumar"}) and second.people == frozenset({"varga"})
+    assert relation(second, first) is None
+    # A person named beside the lab's possessive still is one.
+    assert only("Corvane Frontier Lab's Ines Varga leaves for Orbitol").people == {"varga"}
