@@ -292,12 +292,16 @@ def _analyse(clause: str, unattributed: str) -> tuple[frozenset[str], list[str],
     text = _RELATIVE.sub(",", unattributed)
     if figures or find_figures(text):
         text = without_figures(text, [f for f in find_figures(text) if f.kind != "number"])
+    about = False  # past the "over" of "sues Corvane over poached researchers"
     for token in normal_tokens(text):
+        if token == "over" and verbs:
+            about = True  # what the action is about: its verbs are not the claim's action
         term = term_of(token)
         if term is None:
             continue
         if token in VERB_FAMILY:
-            verbs.add(term)
+            if not about:
+                verbs.add(term)
         elif term not in WEAK_TERMS:
             names.append(term)
     return frozenset(verbs), names, figures

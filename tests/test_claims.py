@@ -1872,3 +1872,12 @@ def test_a_lab_named_with_capitals_is_no_person() -> None:
     assert relation(second, first) is None
     # A person named beside the lab's possessive still is one.
     assert only("Corvane Frontier Lab's Ines Varga leaves for Orbitol").people == {"varga"}
+
+
+def test_what_a_lawsuit_is_over_is_not_its_action() -> None:
+    """ "Orbitol sues Corvane over poached researchers" was one more report of a researcher's
+    move to Corvane (its "poached"): never new, missing from the digest."""
+    move = only("Orbitol researcher Priya Nandakumar leaves for Corvane")
+    suit = only("Orbitol sues Corvane over poached researchers")
+    assert suit.verbs == frozenset({"sue"}) and relation(suit, move) is None
+    assert only("Meta faces a lawsuit over hiring Orbitol staff").verbs == frozenset({"sue"})
