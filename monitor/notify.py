@@ -37,8 +37,10 @@ def notify_after_poll(settings: Settings, db_path: Path, result: PollResult) -> 
         report = digest.build(conn, since=result.started)
     finally:
         conn.close()
-    if report.empty:
-        return None  # only a new feed's backlog, dated before the poll: nothing to announce
+    if not (report.new_groups or report.updated_groups):
+        # Only a new feed's backlog (dated before the poll), or more reports of what was known:
+        # nothing to announce.
+        return None
     return notify(settings.notify, digest.render(report, "json"))
 
 

@@ -100,6 +100,15 @@ def test_poll_runs_notify_only_when_something_was_found(server: FeedServer, tmp_
     again = runner.invoke(cli, ["poll", "--all", "--config", str(config), "--db", str(db)])
     assert again.exit_code == 0
     assert not out.exists()  # nothing new: no notification
+    # Another report of the same news: a new story, but nothing to announce (the command got a
+    # digest listing no group, only "1 other group got more coverage").
+    repeat = {**news, "link": "https://a.example/scale-2", "guid": "a3"}
+    repeat["title"] = "Meta puts $14.3 billion into Scale AI"
+    server.routes["/a.xml"] = Route(body=rss([repeat, news, backlog, undated]))
+    time.sleep(1.05)  # (a poll's digest starts at its start, to the second)
+    more = runner.invoke(cli, ["poll", "--all", "--config", str(config), "--db", str(db)])
+    assert more.exit_code == 0 and "1 new story" in more.output, more.output
+    assert not out.exists(), out.read_text()
 
 
 def test_failing_notify_does_not_change_the_poll_exit_code(
