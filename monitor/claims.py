@@ -122,6 +122,13 @@ _ATTRIBUTION_HINT = re.compile(
 _DENIED = re.compile(r"\b(?:not|rather than|instead of|and not)\s+(?:the\s+)?$", re.IGNORECASE)
 # A figure after "denies" or "refutes" is disputed, not claimed: "Zorblat denies $120 million
 # figure" disagrees with "$120 million offer". Such a claim carries the verb family `DENY`.
+# "… reports of $50 million packages were wrong": the figure before it is disputed.
+_CALLED_WRONG = (
+    r"\b(?:were|was|are|is)\s+(?:(?:wrong|false|untrue|inaccurate|incorrect|overstated|"
+    r"exaggerated|overblown)\b|not\s+(?:true|accurate|correct)\b)"
+)
+_REPORTED = re.compile(r"\b(?:reports?|rumou?rs?|claims?)\s+(?:of|that)\s+[^,;]{0,40}$", re.I)
+_WRONG_AFTER = re.compile(r"[^,;.]{0,40}?" + _CALLED_WRONG, re.IGNORECASE)
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|(?:shoots?|shot|shooting)\s+down|"
     r"(?:reject|dismiss|disput)\w*\s+(?:the\s+|a\s+)?(?:reports?|rumou?rs?|claims?))\b",
@@ -134,7 +141,8 @@ DENY = "deny"
 _DENIES_REPORT = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|(?:shoots?|shot|shooting)\s+down|"
     r"(?:reject|dismiss|disput|push(?:es|ed|ing)?\s+back\s+on)\w*\s+(?:the\s+|a\s+)?"
-    r"(?:reports?|rumou?rs?|speculation|claims?))\b",
+    r"(?:reports?|rumou?rs?|speculation|claims?))\b|"
+    r"\b(?:reports?|rumou?rs?|claims?)\b[^,;]{0,80}?" + _CALLED_WRONG,
     re.IGNORECASE,
 )
 # Who can move between employers, as terms ("head" and "director" are "chief", "engineer"
@@ -579,7 +587,13 @@ def _denied(clause: str, figures: list[Figure]) -> list[bool]:
     out = []
     start = 0
     for figure in figures:
-        out.append(_DENIAL.search(clause, start, figure.start) is not None)
+        out.append(
+            _DENIAL.search(clause, start, figure.start) is not None
+            or (
+                _WRONG_AFTER.match(clause, figure.end) is not None
+                and _REPORTED.search(clause, start, figure.start) is not None
+            )  # "reports of $50 million packages were wrong"
+        )
         start = figure.end
     return out
 

@@ -1881,3 +1881,23 @@ def test_what_a_lawsuit_is_over_is_not_its_action() -> None:
     suit = only("Orbitol sues Corvane over poached researchers")
     assert suit.verbs == frozenset({"sue"}) and relation(suit, move) is None
     assert only("Meta faces a lawsuit over hiring Orbitol staff").verbs == frozenset({"sue"})
+
+
+def test_reports_called_wrong_are_denied(conn: sqlite3.Connection) -> None:
+    """ "Corvane said reports of $50 million pay packages were wrong" restated the $50 million
+    (one more story behind it), and the rumour never got its ≠."""
+    first = first_report(
+        conn, "desk-a", "Corvane poaches three Orbitol researchers with $50 million pay packages"
+    )
+    denial = report(
+        "desk-b",
+        "Corvane denies it paid $50 million packages to Orbitol researchers",
+        "2025-06-10T15:00:00Z",
+    )
+    denial["summary"] = "Corvane said reports of $50 million pay packages were wrong."
+    story_id, _ = another_report(conn, first, denial)
+    assert [c["claim_conflicting"] for c in claims_of(conn, first)] == [0, 1]  # count, money
+    assert new_claims_of(conn, story_id) == []
+    called = only("Orrery said claims that it paid $2 billion were not true")
+    assert DENY in called.verbs
+    assert DENY in only("Meta says reports it is buying Orrery are false").verbs
