@@ -813,12 +813,26 @@ def relation(new: Claim, old: Claim) -> str | None:
     if (DENY in new.verbs) != (DENY in old.verbs):
         return None  # a denial of the claim (without a figure to dispute) is news of its own
     # No figure in the new claim: it restates `old` when the frame is the same.
-    verbs_fit = same_verb or (not new.verbs and not old.verbs)
+    verbs_fit = same_verb or (not new.verbs and not old.verbs) or _one_departure(new, old)
     if not (verbs_fit and names_match):
         return None
     if not new.people and not old.people and _actors_apart(new, old):
         return None  # "Northwind also held talks to buy Tessellate" is not Orrery's talks
     return "same"
+
+
+def _one_departure(a: Claim, b: Claim) -> bool:
+    """One person's stepping down and their leaving, to nowhere named, from the same place:
+    "Corvane chief scientist Leda Marsh steps down" and "Leda Marsh leaves Corvane"."""
+    for down, left in ((a, b), (b, a)):
+        if "stepdown" in down.verbs and "hire" in left.verbs and not left.to:
+            if not (down.people and down.people == left.people):
+                return False
+            shared = down.terms & left.terms
+            return (_named(left.text, left.terms) - left.people) <= shared or (
+                _named(down.text, down.terms) - down.people
+            ) <= shared
+    return False
 
 
 def _deals(a: Claim, b: Claim) -> bool:

@@ -1901,3 +1901,15 @@ def test_reports_called_wrong_are_denied(conn: sqlite3.Connection) -> None:
     called = only("Orrery said claims that it paid $2 billion were not true")
     assert DENY in called.verbs
     assert DENY in only("Meta says reports it is buying Orrery are false").verbs
+
+
+def test_stepping_down_and_leaving_are_one_departure() -> None:
+    """ "Leda Marsh steps down" and "Leda Marsh leaves Corvane" were two new claims."""
+    down = only("Corvane chief scientist Leda Marsh steps down")
+    assert relation(only("Leda Marsh leaves Corvane after four years"), down) == "same"
+    assert relation(down, only("Leda Marsh leaves Corvane after four years")) == "same"
+    # Where she goes is news; so is another person's departure, and one from elsewhere.
+    assert relation(only("Leda Marsh leaves Corvane for Orbitol"), down) is None
+    assert relation(only("Ines Varga leaves Corvane"), down) is None
+    left = only("Leda Marsh leaves Corvane")
+    assert relation(only("Leda Marsh steps down from the Orbitol board"), left) is None
