@@ -1236,10 +1236,22 @@ class GroupClaims:
         stamp = row[5] or row[4] or ""
         return self.record_story(group_id, story_id, claims, stamp, time_interval(row[3], row[4]))
 
+    def _edited(self, story: _Story) -> bool:
+        """Was the story recorded before, with other text?"""
+        if story.before:
+            return True
+        row = self.conn.execute("SELECT updated_at FROM stories WHERE id = ?", (story.id,))
+        return (row.fetchone() or (None,))[0] is not None
+
     def _repeat(self, entry: _Known, story: _Story, text: str) -> None:
         """`story` states `entry` again: a repeat, or its new first appearance if published
         wholly before the current one."""
-        if entry.first_story_id != story.id and entry.first_time is not None:
+        if (
+            entry.first_story_id != story.id
+            and entry.first_time is not None
+            and (entry.id in story.before or not self._edited(story))
+        ):
+            # (a story that says it only since an edit said it then, not when it was published)
             event_time = self._event_time(story)
             if event_time is not None and _earlier(event_time, entry.first_time):
                 self._move_first(entry, story.id, text, event_time, story.stamp)

@@ -1913,3 +1913,20 @@ def test_stepping_down_and_leaving_are_one_departure() -> None:
     assert relation(only("Ines Varga leaves Corvane"), down) is None
     left = only("Leda Marsh leaves Corvane")
     assert relation(only("Leda Marsh steps down from the Orbitol board"), left) is None
+
+
+def test_a_story_edited_to_a_figure_is_not_its_first_report(conn: sqlite3.Connection) -> None:
+    """An outlet that said $9 billion for a day and then edited its story to the $6.5 billion
+    another outlet had confirmed took the "first" credit (its publication was earlier): the
+    confirmation lost its NEW and its source."""
+    rumour = first_report(
+        conn, "desk-a", "Corvane said to pay $9 billion for Tallymark stake", "2025-06-20T08:00:00Z"
+    )
+    confirmed = report(
+        "desk-b", "Corvane confirms $6.5 billion Tallymark investment", "2025-06-21T09:00:00Z"
+    )
+    story_id, _ = another_report(conn, rumour, confirmed)
+    assert new_claims_of(conn, story_id) == [confirmed["title"]]
+    _rewrite(conn, rumour, "Corvane said to pay $6.5 billion for Tallymark stake")
+    assert new_claims_of(conn, story_id) == [confirmed["title"]]  # still the first
+    assert new_claims_of(conn, rumour) == []
