@@ -568,14 +568,15 @@ TAG_RULES_KEY = "tag_rules"  # state: fingerprint of the rules the stored tags w
 
 
 def _tag_rules(settings: Settings) -> str:
-    """A fingerprint of what decides a story's tags: the topic rules as resolved (built-ins
-    included, so an upgrade that changes them counts) and each feed's tags."""
+    """A fingerprint of what decides a story's tags: how terms match, the topic rules as
+    resolved (built-ins included, so an upgrade that changes them counts) and each feed's tags."""
     import hashlib
 
+    from monitor.tagging import MATCHING
     from monitor.topics import resolve
 
     feeds = sorted((feed.url, sorted(feed.tags)) for feed in settings.feeds if feed.tags)
-    text = repr((resolve(settings.topics), feeds))
+    text = repr((MATCHING, resolve(settings.topics), feeds))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -41,10 +41,19 @@ PARALLEL_RETAG_MIN = 20_000  # below this, forking matchers costs more than it s
 _FEED_VIEWS = 4096  # feed titles/tags kept normalised
 _SQL_VARS = 500
 
-_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+MATCHING = 2
+"""How terms match text; part of the rules' fingerprint, so stored stories are tagged again when
+it changes (2: words of scripts without spaces are words of their own)."""
+
+# Scripts written without spaces between words (Thai, Japanese kana, Chinese characters): a
+# run of them is a word of its own next to Latin letters ("Meta发布Llama新模型" names Meta and
+# Llama), and a term written in them matches anywhere in such a run.
+_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[^\W\d_{_UNSPACED}]+|[{_UNSPACED}]+|\d+")
 _ASCII_TOKEN = re.compile(r"[a-z]+|[0-9]+")  # the same on lower-case ASCII, three times faster
 _ASCII_STEM = re.compile(r"(?<![a-z])[a-z]{3}")  # first letters of ASCII tokens
-_LETTER = r"[^\W\d_]"
+_LETTER = rf"[^\W\d_{_UNSPACED}]"
+_UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
 _SEPARATORS = " \t\n\r\f\v-_"
 _SEP_CLASS = r"[\s\-_]"
 _STEM = 3  # prefix terms are anchored on their first letters
@@ -220,18 +229,21 @@ def title_matches(terms: Sequence[CompiledTerm], title: str) -> bool:
 
 
 def _kind(char: str) -> str:
-    """ "L" letter, "D" digit, "S" separator, "P" other punctuation."""
+    """ "L" letter, "D" digit, "U" letter of a script without spaces, "S" separator, "P" other
+    punctuation."""
     if char in _SEPARATORS:
         return "S"
     if char.isdigit():
         return "D"
+    if _UNSPACED_CHAR.match(char):
+        return "U"
     if char.isalnum() and char != "_":
         return "L"
     return "P"
 
 
 def _segments(body: str) -> list[tuple[str, str]]:
-    """("L"|"D"|"P"|"S", text) runs of a phrase; separators collapsed, none at the ends."""
+    """("L"|"D"|"U"|"P"|"S", text) runs of a phrase; separators collapsed, none at the ends."""
     segments: list[tuple[str, str]] = []
     for char in body:
         kind = _kind(char)

@@ -192,6 +192,12 @@ def test_matched_words_are_as_written_in_the_story() -> None:
     assert hit.tag == "meta_ai" and "META SUPERINTELLIGENCE" in hit.matched
 
 
+def test_names_written_against_chinese_or_japanese_text_are_tagged() -> None:
+    """ "Meta发布Llama新模型" had no tag: the whole line was one word to the rules."""
+    assert "llama" in tags("Meta发布Llama新模型")
+    assert "llama" in tags("Metaが新しいLlamaモデルを発表")
+
+
 def test_feed_tags_are_tags_with_rule_feed() -> None:
     hits = TAGGER.tag(title="Quiet day", feed="Desk", feed_tags=["press", "official"])
     assert [(h.tag, h.rule, h.matched) for h in hits] == [
@@ -235,6 +241,12 @@ def test_a_topic_rule_wins_over_a_feed_tag_of_the_same_name() -> None:
         ("acqui-hire*", "acqui hires", True),
         ("/\\bsupercluster\\b/", "a Supercluster", True),
         ("=/\\bSSI\\b/", "ssi", False),
+        # Words next to Chinese or Japanese characters, which are written without spaces
+        ("Meta", "Meta发布Llama新模型", True),
+        ("llama", "Metaが新しいLlamaモデルを発表", True),
+        ("超级智能", "Meta超级智能实验室", True),
+        ("Llama新模型", "Meta发布Llama新模型", True),
+        ("Meta AI", "Meta发布AI", False),
     ],
 )
 def test_term_matching(term: str, text: str, hit: bool) -> None:
@@ -243,12 +255,25 @@ def test_term_matching(term: str, text: str, hit: bool) -> None:
 
 
 ALPHABET = st.sampled_from(
-    list("abcdefghijklmnopqrstuvwxyzAMLIS0123456789 -_.'’–\u00ad\u200bİıßéÉΣσςﬁＡ\n")
+    list("abcdefghijklmnopqrstuvwxyzAMLIS0123456789 -_.'’–\u00ad\u200bİıßéÉΣσςﬁＡ\n发布新が")
 )
 TEXTS = st.text(ALPHABET, max_size=60)
 WORDS = st.text(st.sampled_from(list("amlisé")), min_size=1, max_size=5)
 TERMS = st.one_of(
-    st.sampled_from(["Meta", "=Meta", "llama", "Llama 4", "llama.cpp", "meta-analy*", "ai"]),
+    st.sampled_from(
+        [
+            "Meta",
+            "=Meta",
+            "llama",
+            "Llama 4",
+            "llama.cpp",
+            "meta-analy*",
+            "ai",
+            "发布",
+            "a新",
+            "新 a",
+        ]
+    ),
     st.builds(lambda a, b: f"{a} {b}", WORDS, WORDS),
     st.builds(lambda a: f"{a}lm*", WORDS),
     WORDS,
