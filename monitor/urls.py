@@ -17,7 +17,7 @@ headline).
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
 
 # C0 and C1 controls, DEL, and the bidi and direction marks a link could use to look like
 # another address on screen.
@@ -79,8 +79,17 @@ def canonical_url(url: str | None) -> str | None:
         pieces = query.split("&")
         kept = [p for p in pieces if not p or not is_tracking_param(unquote_plus(p.split("=")[0]))]
         query = "&".join(p for p in kept if p) if len(kept) != len(pieces) else query
-    path = parts.path or "/"
+    path = quote(parts.path, safe=_PATH_SAFE, errors="replace") or "/"
+    if query:
+        query = quote(query, safe=_QUERY_SAFE, errors="replace")
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+# What a path or query may hold as written (RFC 3986; "%" keeps escapes already made): spaces,
+# letters of other scripts, brackets and the like are percent-encoded as a browser sends them,
+# so that the link opens, prints whole in a mail, and one page has one address.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
 
 
 _REDIRECTS = {("bing.com", "/news/apiclick.aspx"): "url"}

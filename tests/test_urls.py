@@ -117,3 +117,24 @@ def test_redirects_unwrap_to_the_same_link_at_any_depth(
         url = f"https://www.bing.com/news/apiclick.aspx?tid=1&url={quote(url, safe='')}"
     once = canonical_url(url)
     assert once == canonical_url(case[0]) and canonical_url(once) == once
+
+
+def test_spaces_and_other_scripts_are_percent_encoded() -> None:
+    """A link with a space or letters of another script was stored as written: the UI refused to
+    open it ("only http and https links are opened", though it was http) and a mailed digest
+    cut it at the space."""
+    link = "http://news.example/ünï cødé/ページ?q=日本&x=[b]y[/b]&utm_source=z"
+    assert canonical_url(link) == (
+        "http://news.example/%C3%BCn%C3%AF%20c%C3%B8d%C3%A9/%E3%83%9A%E3%83%BC%E3%82%B8"
+        "?q=%E6%97%A5%E6%9C%AC&x=%5Bb%5Dy%5B/b%5D"
+    )
+    assert canonical_url("https://a.example/p%20q?x=%E6%97%A5") == (
+        "https://a.example/p%20q?x=%E6%97%A5"
+    )  # escapes made already stay as they are
+
+
+def test_a_stored_link_with_a_space_opens_encoded() -> None:
+    from monitor.tui.links import openable
+
+    assert openable("http://news.example/a b") == "http://news.example/a%20b"
+    assert openable("javascript:alert(1)") is None

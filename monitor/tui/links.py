@@ -5,13 +5,17 @@ from __future__ import annotations
 import webbrowser
 from urllib.parse import urlsplit
 
+from monitor.urls import canonical_url
+
 
 def openable(url: str | None) -> str | None:
     """`url` if it is a plain http(s) URL with a host and nothing that could confuse a command
     line (whitespace, control characters); else None."""
     if not url:
         return None
-    url = url.strip()
+    # A stored link with spaces or letters of other scripts (stored before links were encoded)
+    # opens as its encoded address.
+    url = canonical_url(url.strip()) or url.strip()
     if any(ch.isspace() or ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in url):
         return None
     try:
