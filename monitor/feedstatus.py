@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -98,9 +99,52 @@ def _short_time(value: str | None) -> str:
     return value.replace("T", " ").removesuffix("Z")[:16]
 
 
+def _cells(char: str) -> int:
+    """Terminal columns of one character: two for wide East Asian ones and most emoji, none for
+    combining marks and zero-width characters."""
+    if char.isascii():
+        return 1
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
 def _fit(text: str, width: int) -> str:
     """`text` cut to `width` columns, with "…" where it was cut."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if text.isascii():
+        return text if len(text) <= width else text[: width - 1] + "…"
+    used = 0
+    for index, char in enumerate(text):
+        used += _cells(char)
+        if used > width:
+            cut = text[:index]
+            while sum(map(_cells, cut)) > width - 1:
+                cut = cut[:-1]
+            return cut + "…"
+    return text
+
+
+def _wrapped(text: str, indent: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns after `indent`, broken between words (a word
+    longer than a line is cut); nothing is lost."""
+    room = max(20, width - len(indent))
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if sum(map(_cells, candidate)) <= room:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while sum(map(_cells, word)) > room:
+            head = _fit(word, room + 1)[:-1]
+            lines.append(head)
+            word = word[len(head) :]
+        line = word
+    if line:
+        lines.append(line)
+    return [indent + part for part in lines]
 
 
 def render_table(
@@ -141,7 +185,7 @@ def render_table(
         if row["moved_to"]:
             lines.append(_fit(indent + f"moved to {clean_line(row['moved_to'])}", width))
         if detail:
-            lines.append(_fit(indent + detail, max(width, len(indent) + 60)))
+            lines.extend(_wrapped(detail, indent, width))
     ok = sum(1 for r in rows if r["status"] == "ok")
     summary = f"{plural(len(rows), 'feed')}, {ok} ok, {len(rows) - ok} not ok or not fetched yet"
     if last_poll:
@@ -149,7 +193,7 @@ def render_table(
         when = parse_iso(last_poll)
         if when is not None:
             summary += f", {_ago((now or datetime.now(UTC)) - when)}"
-    return "\n".join([*lines, summary]) + "\n"
+    return "\n".join([*lines, *_wrapped(summary, "", width)]) + "\n"
 
 
 def _ago(delta: timedelta) -> str:

@@ -605,3 +605,30 @@ def test_a_locale_that_is_not_utf8_prints_instead_of_crashing(tmp_path: Path) ->
         done = run({"PYTHONIOENCODING": "latin-1"}, *args)
         assert done.returncode == 0 and b"Traceback" not in done.stderr, (args, done.stderr)
         assert b"Desk ? ?" in done.stdout or b"Llama ? lands" in done.stdout
+
+
+def test_the_feeds_table_fits_the_terminal_by_columns_not_characters() -> None:
+    """Wide characters overflowed an 80-column terminal, and an error line was allowed 60
+    characters past its indent, so it wrapped mid-word."""
+    from monitor.feedstatus import _cells, render_table
+
+    row = {
+        "title": "Harbor 日本のフィード 🚀 " * 4,
+        "url": "https://harbor.example/feed",
+        "status": "error",
+        "stories": 0,
+        "unread": 0,
+        "last_ok": None,
+        "next_check": None,
+        "error": "the server answered with a web page that is not an RSS or Atom feed and "
+        "names no feed of its own",
+        "warning": None,
+        "failed_checks": 3,
+        "moved_to": None,
+    }
+    for width in (50, 80, 120):
+        out = render_table([row], "2026-11-24T09:17:00Z", width=width)
+        lines = out.splitlines()
+        assert all(sum(map(_cells, line)) <= width for line in lines), (width, out)
+        said = " ".join(line.strip() for line in lines[2:-1])
+        assert row["error"] in said and "(3 failures in a row)" in said  # whole, in words
