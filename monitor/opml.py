@@ -274,12 +274,25 @@ def export_opml(
         "  <head><title>monitor subscriptions</title></head>",
         "  <body>",
     ]
+    # Each feed sits in the folder of its first tag, as Miniflux, Feedly and newsboat read
+    # categories (a flat list with a `category` attribute came back into Miniflux without
+    # folders); `category` still lists all its tags.
+    folders: dict[str, list[FeedConfig]] = {}
     for feed in feeds:
-        title = feed.title or (titles or {}).get(feed.url) or feed.url
-        category = f" category={quoteattr(','.join(feed.tags))}" if feed.tags else ""
-        out.append(
-            f'    <outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
-            f"xmlUrl={quoteattr((moves or {}).get(feed.url, feed.url))}{category}/>"
-        )
+        folders.setdefault(feed.tags[0] if feed.tags else "", []).append(feed)
+    for folder, members in folders.items():
+        indent = "      " if folder else "    "
+        if folder:
+            name = quoteattr(clean_line(folder))
+            out.append(f"    <outline text={name} title={name}>")
+        for feed in members:
+            title = clean_line(feed.title or (titles or {}).get(feed.url) or feed.url) or feed.url
+            category = f" category={quoteattr(','.join(feed.tags))}" if feed.tags else ""
+            out.append(
+                f'{indent}<outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
+                f"xmlUrl={quoteattr((moves or {}).get(feed.url, feed.url))}{category}/>"
+            )
+        if folder:
+            out.append("    </outline>")
     out += ["  </body>", "</opml>", ""]
     return "\n".join(out)

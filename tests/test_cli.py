@@ -198,7 +198,7 @@ def test_opml_export_gives_a_moved_feed_at_its_new_address(
     assert code == 0 and out == f"moved  Desk: now at {server.url('/new.xml')}\n"
     assert invoke("poll", "-q", "--all", "--config", str(config), "--db", str(db))[1] == ""
     code, out, _ = invoke("opml", "export", "--config", str(config), "--db", str(db))
-    (outline,) = ET.fromstring(out).iter("outline")
+    (outline,) = [o for o in ET.fromstring(out).iter("outline") if o.get("xmlUrl")]
     assert code == 0 and outline.get("xmlUrl") == server.url("/new.xml")
     assert outline.get("text") == "Desk"
     # Its new address is the feed subscribed already (it was added a second time).
@@ -632,3 +632,35 @@ def test_the_feeds_table_fits_the_terminal_by_columns_not_characters() -> None:
         assert all(sum(map(_cells, line)) <= width for line in lines), (width, out)
         said = " ".join(line.strip() for line in lines[2:-1])
         assert row["error"] in said and "(3 failures in a row)" in said  # whole, in words
+
+
+def test_opml_export_puts_feeds_in_folders_and_reads_back_the_same(tmp_path: Path) -> None:
+    """Export wrote a flat list (Miniflux took it back without folders) and feeds.yaml titles
+    as written, with their escape and bidi characters."""
+    import xml.etree.ElementTree as ET
+
+    from monitor.config import FeedConfig
+    from monitor.opml import export_opml, read_opml
+
+    feeds = [
+        FeedConfig(
+            url="https://a.example/f", title="Desk \x1b]0;owned\x07A\u202e", tags=["ai", "x"]
+        ),
+        FeedConfig(url="https://b.example/f", title="Wire", tags=["ai"]),
+        FeedConfig(url="https://c.example/f", title="Loose"),
+    ]
+    text = export_opml(feeds)
+    body = ET.fromstring(text).find("body")
+    assert body is not None
+    assert [(o.get("text"), o.get("xmlUrl")) for o in body] == [
+        ("ai", None),
+        ("Loose", "https://c.example/f"),
+    ]
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    path = tmp_path / "out.opml"
+    path.write_text(text, encoding="utf-8")
+    assert [(o.url, o.title, o.categories) for o in read_opml(path)] == [
+        ("https://a.example/f", "Desk A", ("ai", "x")),
+        ("https://b.example/f", "Wire", ("ai",)),
+        ("https://c.example/f", "Loose", ()),
+    ]
