@@ -47,6 +47,7 @@ from monitor.store import (
     parse_iso,
     record_feed_failure,
     record_feed_success,
+    replan_checks,
     store_entries,
     sync_feeds,
 )
@@ -631,6 +632,7 @@ def _run_locked(
         if not replace_feeds:
             check_feed_list(conn, settings.feeds)
         sync_feeds(conn, settings.feeds)
+        replan_checks(conn, settings.poll)
     result.retagged = _retag_if_rules_changed(conn, settings)
     due, result.skipped_not_due = _due_feeds(conn, now, all_feeds)
     if on_start is not None:

@@ -420,6 +420,23 @@ def next_check_after_success(settings: PollSettings, now: datetime) -> datetime:
     return now + timedelta(minutes=settings.interval_minutes * jitter)
 
 
+def replan_checks(conn: sqlite3.Connection, settings: PollSettings) -> int:
+    """Bring forward the planned checks of healthy feeds that lie beyond `interval_minutes`
+    (with its jitter) after their last check: a shorter interval in feeds.yaml applies at once,
+    not after each feed's next check under the old one. Returns the feeds replanned."""
+    longest = timedelta(minutes=settings.interval_minutes * 1.1)
+    changed = []
+    for feed_id, last_checked, next_check in conn.execute(
+        "SELECT id, last_checked, next_check FROM feeds WHERE status = 'ok' AND active = 1 "
+        "AND last_checked IS NOT NULL AND next_check IS NOT NULL"
+    ):
+        checked, planned = parse_iso(last_checked), parse_iso(next_check)
+        if checked is not None and planned is not None and planned > checked + longest:
+            changed.append((iso(next_check_after_success(settings, checked)), feed_id))
+    conn.executemany("UPDATE feeds SET next_check = ? WHERE id = ?", changed)
+    return len(changed)
+
+
 def next_check_after_failure(settings: PollSettings, failures: int, now: datetime) -> datetime:
     """Exponential backoff with jitter, never past the cap; never gives up."""
     cap = settings.max_backoff_hours * 60

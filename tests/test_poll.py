@@ -76,6 +76,29 @@ def test_unchanged_body_is_not_reparsed(server: FeedServer, db_path: Path) -> No
     assert again.new_stories == 0
 
 
+def test_a_shorter_interval_applies_at_once(server: FeedServer, db_path: Path) -> None:
+    """poll.interval_minutes 60 → 1: each feed's next check stayed an hour after its last one
+    (the feeds table and the UI said so) until it had been fetched once more."""
+    server.routes["/a.xml"] = Route(body=rss(items(1)))
+    run_poll(make_settings([server.url("/a.xml")], interval_minutes=60), db_path)
+    with sqlite3.connect(db_path) as conn:  # two minutes pass
+        conn.execute(
+            "UPDATE feeds SET last_checked = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-2 minutes'),"
+            " next_check = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+58 minutes')"
+        )
+    assert run_poll(make_settings([server.url("/a.xml")], interval_minutes=60), db_path).feeds == []
+    result = run_poll(make_settings([server.url("/a.xml")], interval_minutes=1), db_path)
+    assert len(result.feeds) == 1 and server.hits["/a.xml"] == 2
+    # A failing feed keeps its backoff.
+    server.routes["/a.xml"] = Route(status=500)
+    run_poll(make_settings([server.url("/a.xml")], interval_minutes=1), db_path, all_feeds=True)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE feeds SET last_checked = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-2 minutes')"
+        )
+    assert run_poll(make_settings([server.url("/a.xml")], interval_minutes=1), db_path).feeds == []
+
+
 def test_only_due_feeds_are_fetched(server: FeedServer, db_path: Path) -> None:
     server.routes["/a.xml"] = Route(body=rss(items(1)))
     settings = make_settings([server.url("/a.xml")])
