@@ -377,6 +377,9 @@ _LEANING = re.compile(
 )
 
 
+_SAYING = re.compile(r"(?:said|says|added|adds|told|tells|noted|notes|expects?|plans?)\b")
+
+
 def _readable(clause: str) -> str:
     """A later clause as the reader sees it: "and Roe will join Meta" reads "Roe will join
     Meta"; one that leans on the sentence's start ("which takes 49%", "taking a stake") is
@@ -384,6 +387,11 @@ def _readable(clause: str) -> str:
     joined = _JOINED.match(clause)
     if joined:
         rest = clause[joined.end() :]
+        first = rest.split(None, 1)[0] if rest.strip() else ""
+        if first.islower() and (
+            first in VERB_FAMILY or _SAYING.match(rest) or _LEANING.match(rest)
+        ):
+            return f"… {rest}"  # "and said the weights will be open": its subject went before
         return rest[:1].upper() + rest[1:]
     return f"… {clause}" if _LEANING.match(clause) else clause
 

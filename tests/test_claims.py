@@ -1930,3 +1930,18 @@ def test_a_story_edited_to_a_figure_is_not_its_first_report(conn: sqlite3.Connec
     _rewrite(conn, rumour, "Corvane said to pay $6.5 billion for Tallymark stake")
     assert new_claims_of(conn, story_id) == [confirmed["title"]]  # still the first
     assert new_claims_of(conn, rumour) == []
+
+
+def test_a_clause_that_starts_with_its_verb_reads_as_a_continuation() -> None:
+    """ "…, and said the weights will be open to researchers" was shown as "Said the weights
+    will be open to researchers." (its subject dropped, its verb capitalised)."""
+    found = texts(
+        extract_claims(
+            "Corvane releases Helix 3",
+            "Corvane's lab released Helix 3, a model with 400 billion parameters, and said the "
+            "weights will be open to researchers. Orrery bought Quillon and Ana Roe will join "
+            "Orrery.",
+        )
+    )
+    assert "… said the weights will be open to researchers." in found
+    assert "Ana Roe will join Orrery." in found
