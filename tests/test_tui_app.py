@@ -330,13 +330,14 @@ async def test_open_link_only_http(sample_db: Path) -> None:
         # Opened is read, as in newsboat (the story stayed unread).
         assert db_row(sample_db, "SELECT read FROM stories WHERE id = ?", story.id)[0] == 1
         for bad in ["javascript:alert(1)", "file:///etc/passwd", "https://x.example/a b", None]:
+            # (a space is sent encoded: "https://x.example/a%20b")
             with write(app._writer()):
                 app._writer().execute("UPDATE stories SET url = ? WHERE id = ?", (bad, story.id))
             app.check_database()
             await settle(pilot)
             await pilot.press("o")
             await settle(pilot)
-        assert opener.urls == [story.url]
+        assert opener.urls == [story.url, "https://x.example/a%20b"]
         assert any("only http and https" in str(n.message) for n in app._notifications)
 
 
