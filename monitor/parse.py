@@ -7,7 +7,9 @@ Three defences shape this module:
   entities and its loose parser expands them without limit (a 100 KB entity referenced 1,000
   times became a 100 MB title), and this also disarms billion-laughs and XXE declarations.
   The body is first decoded to UTF-8 the way feedparser would decode it, so a UTF-16/32 or
-  EBCDIC body cannot hide its DOCTYPE from the byte-level guard.
+  EBCDIC body cannot hide its DOCTYPE from the byte-level guard. A UTF-8 document with a few
+  bytes that are not UTF-8 keeps its UTF-8 (the bad bytes become U+FFFD) instead of being read
+  whole in a legacy encoding.
 - Every string is turned into plain text and cleaned of control/bidi characters here, so the
   rest of the program only ever sees safe text. Overlong fields are cut.
 
@@ -18,6 +20,7 @@ process pool on both cores.
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import html
 import io
@@ -43,6 +46,12 @@ FUTURE_SLACK_SECONDS = 36 * 3600
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.IGNORECASE | re.DOTALL)
 _ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
 _NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_ENCODING = re.compile(rb"""\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"'>]*)["']""")
+# Starts of documents XML reads as UTF-16/32 (a BOM, or "<?" in them) or EBCDIC.
+_NOT_UTF8_STARTS = (
+    codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE, b"\x00\x00\x00\x3c", b"\x3c\x00\x00\x00",
+    b"\x00\x3c\x00\x3f", b"\x3c\x00\x3f\x00", b"\x4c\x6f\xa7\x94",
+)  # fmt: skip
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -99,20 +108,74 @@ def _as_character_reference(match: re.Match[bytes]) -> bytes:
     return b"&#%d;" % name2codepoint[name]
 
 
-def _to_utf8(body: bytes) -> bytes:
-    """The body as UTF-8 with a matching XML declaration, decoded as feedparser decodes it.
+def _to_utf8(body: bytes) -> tuple[bytes, str | None]:
+    """The body as UTF-8 with a matching XML declaration, decoded as feedparser decodes it, and
+    a note on its encoding when it was not what the document says it is.
 
     Done before the DOCTYPE guard so the guard sees the bytes the XML parser will see (a UTF-16
     body slipped its entities past it), and without HTTP headers, so a feed that declares no
     encoding is read as UTF-8 rather than feedparser's Latin-1 default for header-less input.
+
+    A UTF-8 document (by XML's rules: declared so, or declaring nothing without a UTF-16/32 BOM)
+    that is not all valid UTF-8 was read whole as windows-1252, every character of a Chinese
+    feed garbled for one stray Latin-1 byte. When most of its non-ASCII text is valid UTF-8 it
+    is decoded as UTF-8 with the bad bytes replaced (U+FFFD); a document with more bad bytes
+    than good characters is in a legacy encoding all through (Latin-1 labelled UTF-8) and is
+    read as feedparser reads it. Both get a note.
     """
     from feedparser.encodings import convert_to_utf8
 
+    result: dict[str, Any] = {}
     try:
-        converted = convert_to_utf8({}, body, {})
+        converted = convert_to_utf8({}, body, result)
     except Exception:  # undecodable: leave the bytes to feedparser, which records the problem
-        return body
-    return converted if isinstance(converted, bytes) else body
+        return body, None
+    if not isinstance(converted, bytes):
+        return body, None
+    read_as = _codec(result.get("encoding"))
+    if read_as in (None, "utf-8"):
+        return converted, None
+    declared = _utf8_by_xml_rules(body)
+    if declared is None:
+        return converted, None  # declared another encoding: as before
+    data = body[len(codecs.BOM_UTF8) :] if body.startswith(codecs.BOM_UTF8) else body
+    text = data.decode("utf-8", "replace")
+    replaced = text.count("\ufffd")
+    bad = replaced - data.count("\ufffd".encode())
+    good = len(text) - len(text.encode("ascii", "ignore")) - replaced
+    if good <= bad:
+        said = "declared UTF-8" if declared else "no encoding declared (so UTF-8, by XML's rules)"
+        return converted, f"{said} but not valid UTF-8: read as {result['encoding']}"
+    try:
+        repaired = convert_to_utf8({}, text.encode("utf-8"), {})
+    except Exception:
+        return converted, None
+    if not isinstance(repaired, bytes):
+        return converted, None
+    return repaired, f"not valid UTF-8: {plural(bad, 'bad byte sequence')} replaced by U+FFFD"
+
+
+def _codec(name: object) -> str | None:
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
+
+
+def _utf8_by_xml_rules(body: bytes) -> bool | None:
+    """True: the document declares UTF-8 (or starts with a UTF-8 BOM); False: it declares no
+    encoding and has no UTF-16/32 or EBCDIC start, so XML reads it as UTF-8; None: it is in
+    another encoding."""
+    if body.startswith(codecs.BOM_UTF8):
+        return True
+    if body.startswith(_NOT_UTF8_STARTS):
+        return None
+    match = _XML_ENCODING.match(body[:1024])
+    if match is None:
+        return False
+    return True if _codec(match.group(1).decode("latin-1").strip()) == "utf-8" else None
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -220,14 +283,16 @@ def parse_feed(body: bytes, base_url: str = "", *, fast: bool = True) -> ParsedF
         return ParsedFeed(error="the server sent an empty response")
     if _HTML_START.match(body[:2048]):
         return ParsedFeed(error=_html_page_error(body, base_url))
-    safe = strip_doctype(_to_utf8(body))
+    utf8, encoding_note = _to_utf8(body)
+    safe = strip_doctype(utf8)
+    notes = [encoding_note] if encoding_note else []
     now = time.time()
     if fast:
         from monitor.parse_fast import read_feed
 
         found = read_feed(safe)
         if found is not None:
-            return _parsed(found[0], found[1], now)
+            return _noted(_parsed(found[0], found[1], now), notes)
     crowded = _most_attributes(safe)
     if crowded > MAX_ATTRIBUTES:
         # 100,000 attributes on one item kept a poll busy for 110 s past every deadline.
@@ -235,7 +300,15 @@ def parse_feed(body: bytes, base_url: str = "", *, fast: bool = True) -> ParsedF
             error=f"an element of the feed has {crowded:,} attributes (more than "
             f"{MAX_ATTRIBUTES}): not read"
         )
-    return _parse_with_feedparser(safe, base_url, now)
+    return _noted(_parse_with_feedparser(safe, base_url, now), notes)
+
+
+def _noted(parsed: ParsedFeed, notes: list[str]) -> ParsedFeed:
+    """`parsed` with what was repaired before parsing added to its warning (a feed that failed
+    keeps its error alone)."""
+    if notes and not parsed.error:
+        parsed.warning = "; ".join([parsed.warning, *notes] if parsed.warning else notes)
+    return parsed
 
 
 def _most_attributes(body: bytes) -> int:

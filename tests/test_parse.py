@@ -311,3 +311,75 @@ def test_a_date_hours_ahead_is_taken_as_now_and_one_days_ahead_is_dropped(fast: 
     assert read[2] is not None and abs(read[2] - (moment - timedelta(hours=2))) < timedelta(
         seconds=2
     )
+
+
+def _feed_of(title: bytes, *items: tuple[bytes, bytes], head: bytes | None = None) -> bytes:
+    """An RSS document from raw bytes, so a test can put any byte anywhere."""
+    if head is None:
+        head = b'<?xml version="1.0" encoding="utf-8"?>'
+    parts = [head, b'<rss version="2.0"><channel><title>', title, b"</title>"]
+    for number, (item_title, description) in enumerate(items):
+        parts += [
+            b"<item><title>", item_title, b"</title><link>https://beichen.example/",
+            str(number).encode(), b"</link><description>", description, b"</description></item>",
+        ]  # fmt: skip
+    parts.append(b"</channel></rss>")
+    return b"".join(parts)
+
+
+BEICHEN = "北辰晨报".encode()  # an invented outlet, "Beichen Morning News"
+BEICHEN_ITEMS = (
+    ("星河动力发布新模型".encode(), "研究团队表示模型可在手机上运行。".encode()),
+    (b"Menu of the Lanterne caf\xe9", b"A stray Latin-1 byte: caf\xe9 cr\xe8me"),
+)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize(
+    "head",
+    [b'<?xml version="1.0" encoding="utf-8"?>', b'<?xml version="1.0"?>', b"\xef\xbb\xbf"],
+    ids=["declared", "undeclared", "bom"],
+)
+def test_a_stray_latin1_byte_in_a_utf8_feed_spoils_only_itself(fast: bool, head: bytes) -> None:
+    """One Latin-1 "caf\\xe9" in a UTF-8 feed of Chinese items made the whole document read as
+    windows-1252: every title and the feed's name stored as mojibake ("åŒ—è¾°…"), no warning.
+    A UTF-8 document (declared so, or declaring nothing, or with a UTF-8 BOM) stays UTF-8: only
+    the bad bytes become U+FFFD, and the feed says so."""
+    parsed = parse_feed(
+        _feed_of(BEICHEN, *BEICHEN_ITEMS, head=head), "https://b.example/", fast=fast
+    )
+    assert parsed.title == "北辰晨报"
+    assert [(e.title, e.summary) for e in parsed.entries] == [
+        ("星河动力发布新模型", "研究团队表示模型可在手机上运行。"),
+        ("Menu of the Lanterne caf\ufffd", "A stray Latin-1 byte: caf\ufffd cr\ufffdme"),
+    ]
+    assert parsed.warning == "not valid UTF-8: 3 bad byte sequences replaced by U+FFFD"
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_feeds_in_other_encodings_read_as_before(fast: bool) -> None:
+    """Only UTF-8 documents are kept UTF-8: a feed declaring windows-1252, ISO-8859-1 or
+    Shift_JIS is read in it, without a warning; a feed in Latin-1 all through that calls itself
+    UTF-8 (or declares nothing) is still read as windows-1252, now with a warning."""
+    declared = {
+        "windows-1252": "“Lanterne” café, été".encode("cp1252"),
+        "iso-8859-1": "Brasserie Müller, Überblick".encode("latin-1"),
+        "shift_jis": "北辰の新しいモデル".encode("shift_jis"),
+    }
+    for encoding, text in declared.items():
+        head = f'<?xml version="1.0" encoding="{encoding}"?>'.encode()
+        parsed = parse_feed(_feed_of(text, (text, b"x"), head=head), fast=fast)
+        expected = text.decode("cp1252" if encoding == "windows-1252" else encoding)
+        assert (parsed.title, parsed.entries[0].title, parsed.warning) == (
+            expected,
+            expected,
+            None,
+        ), encoding
+    latin = "Brasserie Müller, Überblick".encode("latin-1")
+    for head, said in (
+        (b'<?xml version="1.0" encoding="UTF-8"?>', "declared UTF-8"),
+        (b"", "no encoding declared (so UTF-8, by XML's rules)"),
+    ):
+        parsed = parse_feed(_feed_of(latin, (latin, b"x"), head=head), fast=fast)
+        assert parsed.entries[0].title == "Brasserie Müller, Überblick"
+        assert parsed.warning == f"{said} but not valid UTF-8: read as windows-1252"

@@ -513,6 +513,30 @@ def test_malformed_feed_keeps_recovered_entries(server: FeedServer, db_path: Pat
     assert feed_row(db_path, server.url("/broken.xml"))["parse_warning"]
 
 
+RSS_UTF8 = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+
+
+def test_a_stray_byte_in_a_utf8_feed_garbles_nothing_else(
+    server: FeedServer, db_path: Path
+) -> None:
+    """A stray Latin-1 byte in a UTF-8 feed of Chinese items stored every title and the feed's
+    name as mojibake, status ok, no warning. Only that byte is lost (U+FFFD), and the feed is
+    stored with a warning (`warn` in the poll's output, `monitor feeds`)."""
+    stray = (
+        f"{RSS_UTF8}<title>北辰晨报</title><item><title>星河动力发布新模型</title>"
+        "<link>https://beichen.example/1</link></item><item><title>Lanterne caf"
+    ).encode() + b"\xe9</title><link>https://beichen.example/2</link></item></channel></rss>"
+    server.routes["/stray.xml"] = Route(body=stray)
+    url = server.url("/stray.xml")
+    result = run_poll(make_settings([url]), db_path)
+    assert (result.exit_code, result.new_stories, result.feeds[0].status) == (0, 2, "ok")
+    stored = [r[0] for r in rows(db_path, "SELECT title FROM stories ORDER BY url")]
+    assert stored == ["星河动力发布新模型", "Lanterne caf\ufffd"]
+    assert feed_row(db_path, url)["own_title"] == "北辰晨报"
+    warning = "not valid UTF-8: 1 bad byte sequence replaced by U+FFFD"
+    assert result.feeds[0].warning == feed_row(db_path, url)["parse_warning"] == warning
+
+
 def test_a_feed_cut_off_mid_item_changes_no_stored_story(server: FeedServer, db_path: Path) -> None:
     """A body cut off mid-item replaced its last recovered story's stored summary with an empty
     one (and the story lost its claims, to come back as "new" once the feed was whole again).
