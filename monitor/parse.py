@@ -9,7 +9,8 @@ Three defences shape this module:
   The body is first decoded to UTF-8 the way feedparser would decode it, so a UTF-16/32 or
   EBCDIC body cannot hide its DOCTYPE from the byte-level guard. A UTF-8 document with a few
   bytes that are not UTF-8 keeps its UTF-8 (the bad bytes become U+FFFD) instead of being read
-  whole in a legacy encoding.
+  whole in a legacy encoding, and character references to no character (`&#xD800;`,
+  `&#x110000;`), which crash feedparser, become U+FFFD: one bad item never costs the feed.
 - Every string is turned into plain text and cleaned of control/bidi characters here, so the
   rest of the program only ever sees safe text. Overlong fields are cut.
 
@@ -46,6 +47,16 @@ FUTURE_SLACK_SECONDS = 36 * 3600
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.IGNORECASE | re.DOTALL)
 _ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
 _NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+# Character references to no character: a surrogate (U+D800-U+DFFF), U+FFFE, U+FFFF, or past
+# U+10FFFF, in hexadecimal or decimal, with any leading zeros. Matched by the pattern alone, so
+# a feed full of good references (&#8217;) costs one C-level scan, never a Python call each.
+_NO_CHARACTER = re.compile(
+    rb"&#(?:[xX]0*+(?:[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF]"  # surrogates, FFFE, FFFF
+    rb"|1[1-9a-fA-F][0-9a-fA-F]{4}|[2-9a-fA-F][0-9a-fA-F]{5}|[0-9a-fA-F]{7,})"  # past 10FFFF
+    rb"|0*+(?:5529[6-9]|55[3-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]|6553[45]"
+    rb"|[2-9]\d{6}|1[2-9]\d{5}|11[2-9]\d{4}|111[5-9]\d{3}|1114[2-9]\d\d|11141[2-9]\d"
+    rb"|111411[2-9]|\d{8,}));"
+)
 _XML_ENCODING = re.compile(rb"""\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"'>]*)["']""")
 # Starts of documents XML reads as UTF-16/32 (a BOM, or "<?" in them) or EBCDIC.
 _NOT_UTF8_STARTS = (
@@ -178,6 +189,19 @@ def _utf8_by_xml_rules(body: bytes) -> bool | None:
     return True if _codec(match.group(1).decode("latin-1").strip()) == "utf-8" else None
 
 
+def _bad_references(body: bytes) -> tuple[bytes, int]:
+    """`body` with character references to no character made `&#xFFFD;`, and their number.
+
+    feedparser raises on them (`&#xD800;`: UnicodeEncodeError, `&#x110000;`: ValueError,
+    `&#99999999999;`: OverflowError) and the whole feed was lost to one item. The XML-illegal
+    controls (`&#0;`, `&#x1b;`) feedparser reads without harm (the feed is reported malformed)
+    and `textclean` removes them with any escape sequence they start: they are left to it.
+    """
+    if b"&#" not in body:
+        return body, 0
+    return _NO_CHARACTER.subn(b"&#xFFFD;", body)
+
+
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -284,8 +308,13 @@ def parse_feed(body: bytes, base_url: str = "", *, fast: bool = True) -> ParsedF
     if _HTML_START.match(body[:2048]):
         return ParsedFeed(error=_html_page_error(body, base_url))
     utf8, encoding_note = _to_utf8(body)
-    safe = strip_doctype(utf8)
+    safe, bad_references = _bad_references(strip_doctype(utf8))
     notes = [encoding_note] if encoding_note else []
+    if bad_references:
+        notes.append(
+            f"{plural(bad_references, 'invalid character reference')} (a surrogate, "
+            "U+FFFE/U+FFFF or past U+10FFFF) replaced by U+FFFD"
+        )
     now = time.time()
     if fast:
         from monitor.parse_fast import read_feed

@@ -383,3 +383,69 @@ def test_feeds_in_other_encodings_read_as_before(fast: bool) -> None:
         parsed = parse_feed(_feed_of(latin, (latin, b"x"), head=head), fast=fast)
         assert parsed.entries[0].title == "Brasserie Müller, Überblick"
         assert parsed.warning == f"{said} but not valid UTF-8: read as windows-1252"
+
+
+NO_CHARACTER = ["&#xD800;", "&#55296;", "&#xdfff;", "&#x110000;", "&#99999999999;", "&#xFFFE;"]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("reference", NO_CHARACTER)
+def test_a_reference_to_no_character_costs_only_itself(fast: bool, reference: str) -> None:
+    """`&#xD800;` (a surrogate), `&#x110000;` or `&#99999999999;` in one item crashed
+    feedparser (UnicodeEncodeError, ValueError, OverflowError): "could not be parsed", and the
+    feed's good items were lost with it. It reads as U+FFFD, and the feed says so."""
+    body = _feed_of(
+        b"Quillfield Ledger",
+        (b"Orrin Vale opens a second depot", b"Forty new jobs."),
+        (f"Depot sign reads {reference} oddly".encode(), f"In {reference} summary".encode()),
+    )
+    parsed = parse_feed(body, "https://q.example/", fast=fast)
+    assert parsed.error is None
+    assert [(e.title, e.summary) for e in parsed.entries] == [
+        ("Orrin Vale opens a second depot", "Forty new jobs."),
+        ("Depot sign reads \ufffd oddly", "In \ufffd summary"),
+    ]
+    assert parsed.warning == (
+        "2 invalid character references (a surrogate, U+FFFE/U+FFFF or past U+10FFFF) "
+        "replaced by U+FFFD"
+    )
+
+
+def test_only_references_to_no_character_are_rewritten() -> None:
+    """The byte-level rewrite is one regular expression (no Python call per reference: a cold
+    poll reads thousands of &#8217;); around every boundary it agrees with the rule."""
+    from monitor.parse import _bad_references
+
+    def no_character(code: int) -> bool:
+        return code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
+
+    edges = [0, 9, 0x41, 0x2019, 0xD7FF, 0xD800, 0xDABC, 0xDFFF, 0xE000, 0xFFFD, 0xFFFE, 0xFFFF]
+    edges += [0x10000, 0x10FFFF, 0x110000, 0x1FFFFF, 0xFFFFFF, 10**7, 10**8, 10**20]
+    edges += [55295, 55296, 57343, 57344, 65533, 65534, 65535, 65536, 1114111, 1114112, 1200000]
+    for code in edges:
+        for written in (b"&#%d;", b"&#x%x;", b"&#X%X;", b"&#0000%d;", b"&#x000%X;"):
+            reference = written % code
+            fixed, count = _bad_references(b"a " + reference + b" b")
+            expected = (
+                (b"a &#xFFFD; b", 1) if no_character(code) else (b"a " + reference + b" b", 0)
+            )
+            assert (fixed, count) == expected, reference
+    # not references (no ";", no digits, escaped text), and one of 5,000 digits
+    assert _bad_references(b"&#xD800 &#; &#x; &amp;#xD800; &#" + b"1" * 5000 + b";")[1] == 1
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_control_character_reference_keeps_the_feed(fast: bool) -> None:
+    """`&#0;` and `&#x1b;` are not XML either; feedparser reads them, the feed is reported
+    malformed, and the control characters (with the escape sequence ESC starts) are removed."""
+    body = _feed_of(
+        b"Quillfield Ledger",
+        (b"Orrin Vale opens a second depot", b"Forty new jobs."),
+        (b"Depot &#0;sign&#x1b;[31m reads", b"x"),
+    )
+    parsed = parse_feed(body, "https://q.example/", fast=fast)
+    assert [e.title for e in parsed.entries] == [
+        "Orrin Vale opens a second depot",
+        "Depot sign reads",
+    ]
+    assert parsed.warning and parsed.warning.startswith("malformed feed, 2 entries recovered")

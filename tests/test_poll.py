@@ -537,6 +537,31 @@ def test_a_stray_byte_in_a_utf8_feed_garbles_nothing_else(
     assert result.feeds[0].warning == feed_row(db_path, url)["parse_warning"] == warning
 
 
+def test_a_reference_to_no_character_keeps_the_feed(server: FeedServer, db_path: Path) -> None:
+    """`&#xD800;` (a surrogate) or `&#99999999999;` in one item crashed feedparser: the poll
+    said "FAILED … could not be parsed" and the feed's good items were lost. They read as
+    U+FFFD, the feed is stored, with a warning."""
+    body = (
+        f"{RSS_UTF8}<title>Quillfield Ledger</title><item><title>Orrin Vale opens a depot"
+        "</title><link>https://quill.example/1</link></item><item><title>Sign reads &#xD800;"
+        "</title><description>Code &#99999999999; here</description>"
+        "<link>https://quill.example/2</link></item></channel></rss>"
+    ).encode()
+    server.routes["/refs.xml"] = Route(body=body)
+    url = server.url("/refs.xml")
+    result = run_poll(make_settings([url]), db_path)
+    assert (result.exit_code, result.new_stories, result.feeds[0].status) == (0, 2, "ok")
+    stored = rows(db_path, "SELECT title, summary FROM stories ORDER BY url")
+    assert [tuple(r) for r in stored] == [
+        ("Orrin Vale opens a depot", ""),
+        ("Sign reads \ufffd", "Code \ufffd here"),
+    ]
+    warning = feed_row(db_path, url)["parse_warning"]
+    assert warning == result.feeds[0].warning and warning.startswith(
+        "2 invalid character references"
+    )
+
+
 def test_a_feed_cut_off_mid_item_changes_no_stored_story(server: FeedServer, db_path: Path) -> None:
     """A body cut off mid-item replaced its last recovered story's stored summary with an empty
     one (and the story lost its claims, to come back as "new" once the feed was whole again).
