@@ -27,6 +27,7 @@ import html
 import io
 import re
 import time
+import xml.sax
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -220,7 +221,12 @@ def _iso(struct: time.struct_time | None, now: float) -> str | None:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-def _entry(raw: dict, now: float, bare_guids: Container[str] = ()) -> ParsedEntry:
+def _entry(
+    raw: dict, now: float, bare_guids: Container[str] = (), escaped: bool = False
+) -> ParsedEntry:
+    """One entry as stored. `escaped`: feedparser's loose parser read the body, and it hands
+    over an author and a <source>'s name XML-escaped ("Tom &amp; Jerry", "&lt;b&gt;Ann…")
+    where its strict parser and the fast path give their text."""
     title = _truncate(html_to_line(raw.get("title") or ""), MAX_TITLE)
     summary_html = raw.get("summary") or ""
     summary = _truncate(html_to_text(summary_html), MAX_SUMMARY)
@@ -251,14 +257,22 @@ def _entry(raw: dict, now: float, bare_guids: Container[str] = ()) -> ParsedEntr
     elif len(key) > MAX_KEY:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     published = _iso(raw.get("published_parsed") or raw.get("updated_parsed"), now)
-    author = clean_line(raw.get("author") or "")[:200] or None
+    # A name is read like a headline: HTML to one plain line ("Tom &amp; Jerry" is "Tom &
+    # Jerry", a CDATA "<b>Ann</b> O'Neil" is "Ann O'Neil"), whichever parser read it.
+    author = _name(raw.get("author"), escaped)
     source = raw.get("source")
     named = source.get("title") if isinstance(source, dict) else raw.get("news_source")  # (Bing)
-    outlet = (html_to_line(named)[:200] or None) if isinstance(named, str) else None
+    outlet = _name(named, escaped)
     site = source.get("href") if isinstance(source, dict) and outlet else None
     return ParsedEntry(
         key, url, title, summary, content, author, published, outlet, site_host(site)
     )
+
+
+def _name(value: object, escaped: bool) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return html_to_line(html.unescape(value) if escaped else value)[:200] or None
 
 
 def site_host(address: object) -> str | None:
@@ -347,12 +361,16 @@ def _most_attributes(body: bytes) -> int:
 
 
 def _parsed(
-    feed: Any, raw_entries: Iterable[Any], now: float, bare_guids: Container[str] = ()
+    feed: Any,
+    raw_entries: Iterable[Any],
+    now: float,
+    bare_guids: Container[str] = (),
+    escaped: bool = False,
 ) -> ParsedFeed:
     entries: list[ParsedEntry] = []
     for raw in raw_entries:
         try:
-            entry = _entry(raw, now, bare_guids)
+            entry = _entry(raw, now, bare_guids, escaped)
         except Exception:  # one broken entry must not lose the others
             continue
         if entry.title or entry.summary or entry.content or entry.url:
@@ -417,8 +435,11 @@ def _parse_with_feedparser(safe: bytes, base_url: str, now: float) -> ParsedFeed
         return ParsedFeed(error=f"the feed could not be parsed ({type(exc).__name__}: {exc})"[:300])
     raw_entries = result.get("entries") or ()
     bare = _bare_guids(safe, base_url) if any(e.get("guidislink") for e in raw_entries) else set()
-    parsed = _parsed(result.get("feed") or {}, raw_entries, now, bare)
     problem = result.get("bozo_exception") if result.get("bozo") else None
+    # feedparser falls back to its loose parser when the strict one raised (or it knew no
+    # encoding); that one leaves names XML-escaped.
+    loose = not result.get("encoding") or isinstance(problem, xml.sax.SAXException)
+    parsed = _parsed(result.get("feed") or {}, raw_entries, now, bare, loose)
     # feedparser's notes on headers it was not given ("no Content-type specified": we parse
     # bytes, not a response) say nothing about the feed; they are left out.
     if problem is not None and type(problem).__name__ in _HEADER_NOTES:

@@ -71,6 +71,20 @@ ACCEPTED = {
         b"<item><title>No outlet</title><link>https://n.example/3</link><News:Source/></item>"
         b"</channel></rss>"
     ),
+    "rss authors": rss(
+        "<title>Duo joins Brackwater</title><link>https://au.example/1</link>"
+        "<dc:creator>Tom &amp; Jerry</dc:creator>",
+        "<title>Profile of a founder</title><link>https://au.example/2</link>"
+        "<dc:creator><![CDATA[<b>Ann</b> O'Neil]]></dc:creator>",
+        "<title>Odd byline</title><link>https://au.example/3</link>"
+        "<dc:creator>Ivo &lt;ivo@au.example&gt; &amp;amp; co</dc:creator>",
+    ),
+    "atom authors": atom(
+        "<title>Duo joins Brackwater</title><id>urn:au:1</id><link href='https://au.example/1'/>"
+        "<author><name>Tom &amp; Jerry</name></author>",
+        "<title>Profile</title><id>urn:au:2</id><link href='https://au.example/2'/>"
+        "<author><name><![CDATA[<b>Ann</b> O'Neil]]></name></author>",
+    ),
     "atom": atom(
         "<title>Team leaves for the lab</title><id>tag:lab.example,2025:1</id>"
         '<link rel="alternate" href="https://lab.example/1"/>'
@@ -237,12 +251,14 @@ def test_generated_feeds_parse_the_same_both_ways(
             guid = f"urn:k:{guid}"  # an id feedparser keeps as it is (others it resolves)
         body = f"<![CDATA[{summary}]]>" if cdata and "]]>" not in summary else escape(summary)
         link = f"https://k.example/{number}"
+        # the author: the title's text, as CDATA when the summary is (a byline with markup)
+        author = f"<![CDATA[{title}]]>" if cdata and "]]>" not in title else escape(title)
         if use_atom:
             kind = ' type="html"' if html_type else ""
             parts.append(
                 f"<title{kind}>{escape(title)}</title><id>{escape(guid)}</id>"
                 f"<link href={quoteattr(link)}/><updated>{escape(date)}</updated>"
-                f"<summary{kind}>{body}</summary>"
+                f"<summary{kind}>{body}</summary><author><name>{author}</name></author>"
             )
         else:
             permalink = ' isPermaLink="false"' if html_type else ""
@@ -250,6 +266,7 @@ def test_generated_feeds_parse_the_same_both_ways(
                 f"<title>{escape(title)}</title><link>{link}</link>"
                 f"<guid{permalink}>{escape(guid)}</guid>"
                 f"<pubDate>{escape(date)}</pubDate><description>{body}</description>"
+                f"<dc:creator>{author}</dc:creator>"
             )
     document = atom(*parts) if use_atom else rss(*parts)
     if read_feed(document) is None:
@@ -449,3 +466,32 @@ def test_a_control_character_reference_keeps_the_feed(fast: bool) -> None:
         "Depot sign reads",
     ]
     assert parsed.warning and parsed.warning.startswith("malformed feed, 2 entries recovered")
+
+
+@pytest.mark.parametrize("kind", ["rss authors", "atom authors"])
+def test_an_author_is_one_plain_line_whichever_parser_reads_it(kind: str) -> None:
+    """The fast path stored `Tom & Jerry` and `<b>Ann</b> O'Neil`, feedparser's loose parser
+    (any malformed feed) `Tom &amp; Jerry` and `&lt;b&gt;Ann&lt;/b&gt; O'Neil`: the same
+    byline twice in the database. A name is read like a headline, HTML to one plain line."""
+    body = ACCEPTED[kind]
+    expected = ["Tom & Jerry", "Ann O'Neil", "Ivo <ivo@au.example> & co"][
+        : body.count(b"<item>") or 2
+    ]
+    malformed = body.replace(b"</title>", b"&nbsp;</title>", 1)  # an undefined entity
+    for document, fast in ((body, True), (body, False), (malformed, False)):
+        parsed = parse_feed(document, "https://au.example/feed", fast=fast)
+        assert [e.author for e in parsed.entries] == expected, (fast, document is malformed)
+    assert parse_feed(malformed).warning  # (feedparser's loose parser did read it)
+
+
+def test_an_outlet_read_by_the_loose_parser_is_not_left_escaped() -> None:
+    """A news search's `<source>` name came out of feedparser's loose parser escaped too:
+    `&lt;b&gt;Out&lt;/b&gt; &amp;amp; About` where the other parsers give its text."""
+    body = rss(
+        "<title>Lab hires two</title><link>https://n.example/1</link><source "
+        "url='https://out.example/'><![CDATA[<b>Out</b> &amp; About]]></source>"
+    )
+    malformed = body.replace(b"</title>", b"&nbsp;</title>", 1)
+    for document, fast in ((body, True), (body, False), (malformed, False)):
+        (entry,) = parse_feed(document, "https://n.example/", fast=fast).entries
+        assert entry.outlet == "Out & About", (fast, document is malformed)
