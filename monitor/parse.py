@@ -44,6 +44,11 @@ MAX_KEY = 500
 MAX_ATTRIBUTES = 256  # per element; feedparser's strict parser takes time quadratic in them
 _LONG_TAG = re.compile(rb"<[A-Za-z][^<>]{4096,}>")
 FUTURE_SLACK_SECONDS = 36 * 3600
+# Dates before 1995 are taken as no date. No web feed is older (the first news sites went up in
+# 1993-94; RSS dates from 1999), and what such feeds do carry is a date that was never set:
+# 1970-01-01 (Unix time 0) and the like. Kept, it was also the date the undated items of a new
+# feed's first fetch were given (store._backlog_stamp: the oldest publication of the fetch).
+EARLIEST_SECONDS = calendar.timegm((1995, 1, 1, 0, 0, 0, 0, 0, 0))
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.IGNORECASE | re.DOTALL)
 _ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
@@ -214,8 +219,8 @@ def _iso(struct: time.struct_time | None, now: float) -> str | None:
         seconds = calendar.timegm(struct)
     except (OverflowError, ValueError, TypeError):
         return None
-    if seconds > now + FUTURE_SLACK_SECONDS or seconds < 0:
-        return None  # a date far in the future (or before 1970) is not trustworthy
+    if seconds > now + FUTURE_SLACK_SECONDS or seconds < EARLIEST_SECONDS:
+        return None  # a date far in the future, or before any web feed, is not trustworthy
     if seconds > now:
         seconds = int(now)  # a wrong time zone: it cannot have been published after we read it
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
@@ -256,7 +261,7 @@ def _entry(
         key = f"sha256:{digest}"
     elif len(key) > MAX_KEY:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
-    published = _iso(raw.get("published_parsed") or raw.get("updated_parsed"), now)
+    published = _iso(raw.get("published_parsed"), now) or _iso(raw.get("updated_parsed"), now)
     # A name is read like a headline: HTML to one plain line ("Tom &amp; Jerry" is "Tom &
     # Jerry", a CDATA "<b>Ann</b> O'Neil" is "Ann O'Neil"), whichever parser read it.
     author = _name(raw.get("author"), escaped)

@@ -495,3 +495,27 @@ def test_an_outlet_read_by_the_loose_parser_is_not_left_escaped() -> None:
     for document, fast in ((body, True), (body, False), (malformed, False)):
         (entry,) = parse_feed(document, "https://n.example/", fast=fast).entries
         assert entry.outlet == "Out & About", (fast, document is malformed)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_date_before_any_web_feed_is_no_date(fast: bool) -> None:
+    """1970-01-01 (Unix time 0: a date never set) was kept as the item's publication, and then
+    dated a new feed's undated items too. Anything before 1995 is taken as no date, and the
+    item's update date (dc:date), when sane, is used instead."""
+    dates = {
+        "Thu, 01 Jan 1970 00:00:00 +0000": None,
+        "Sat, 31 Dec 1994 23:59:59 GMT": None,
+        "Mon, 01 Jan 1601 00:00:00 +0000": None,
+        "Mon, 02 Jan 1995 10:00:00 GMT": "1995-01-02T10:00:00Z",
+        "Tue, 03 Jun 2025 10:00:00 GMT": "2025-06-03T10:00:00Z",
+    }
+    items = [
+        f"<title>Item {n}</title><link>https://old.example/{n}</link><pubDate>{date}</pubDate>"
+        for n, date in enumerate(dates)
+    ]
+    items.append(
+        "<title>Epoch, then updated</title><link>https://old.example/u</link>"
+        "<pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate><dc:date>2025-06-04T08:00:00Z</dc:date>"
+    )
+    entries = parse_feed(rss(*items), "https://old.example/", fast=fast).entries
+    assert [e.published for e in entries] == [*dates.values(), "2025-06-04T08:00:00Z"]

@@ -562,6 +562,29 @@ def test_a_reference_to_no_character_keeps_the_feed(server: FeedServer, db_path:
     )
 
 
+def test_an_epoch_date_does_not_date_a_new_feeds_undated_items(
+    server: FeedServer, db_path: Path
+) -> None:
+    """A new feed's undated items count as seen from the oldest publication of its first
+    fetch; an item dated 1970-01-01 (Unix time 0) made that 1970 for all of them. Such a date
+    is no date: the undated items and the epoch one get the real items' oldest date."""
+    feed = [
+        {"title": "Harrow Ferries adds a night crossing", "guid": "h-1",
+         "pubDate": "Tue, 10 Jun 2025 04:00:00 GMT"},
+        {"title": "Harrow Ferries timetable", "guid": "h-2",
+         "pubDate": "Thu, 01 Jan 1970 00:00:00 +0000"},
+        {"title": "Harrow Ferries about us", "guid": "h-3"},
+    ]  # fmt: skip
+    server.routes["/h.xml"] = Route(body=rss(feed))
+    run_poll(make_settings([server.url("/h.xml")]), db_path)
+    stored = rows(db_path, "SELECT title, published, first_seen FROM stories ORDER BY id")
+    assert [tuple(r) for r in stored] == [
+        ("Harrow Ferries adds a night crossing", "2025-06-10T04:00:00Z", "2025-06-10T04:00:00Z"),
+        ("Harrow Ferries timetable", None, "2025-06-10T04:00:00Z"),
+        ("Harrow Ferries about us", None, "2025-06-10T04:00:00Z"),
+    ]
+
+
 def test_a_feed_cut_off_mid_item_changes_no_stored_story(server: FeedServer, db_path: Path) -> None:
     """A body cut off mid-item replaced its last recovered story's stored summary with an empty
     one (and the story lost its claims, to come back as "new" once the feed was whole again).
