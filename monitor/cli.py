@@ -756,6 +756,7 @@ def opml_import(config: str | None, db: str | None, file: str) -> None:
     click.echo(
         f"Added {plural(result.added, 'feed')} to {config_path} "
         f"({result.already} already there"
+        + (f", {result.tagged} of them given the file's folders as tags" if result.tagged else "")
         + (f", {result.skipped} skipped" if result.skipped else "")
         + ")."
     )

@@ -34,7 +34,9 @@ from monitor.subscribe import (
     ConfigLock,
     SubscribeError,
     add_feeds_to_yaml,
+    config_urls,
     read_config,
+    update_feed_in_yaml,
     write_config,
 )
 from monitor.textclean import clean_line
@@ -63,6 +65,7 @@ class Outline:
 class ImportResult:
     added: int = 0
     already: int = 0  # already in feeds.yaml (or twice in the file)
+    tagged: int = 0  # of those, feeds in feeds.yaml that got the file's folders as tags too
     skipped: int = 0  # outlines that cannot be feeds
     notes: list[str] = field(default_factory=list)  # one line per skipped outline or category
 
@@ -190,11 +193,15 @@ def import_opml(opml_path: Path, config_path: Path) -> ImportResult:
     with ConfigLock(config_path):
         text, newline = read_config(config_path)
         current = parse_yaml(text, config_path) or {}
-        existing = {
-            address_key(str(feed.get("url", "")))
-            for feed in (current.get("feeds") or [])
-            if isinstance(feed, dict)
-        }
+        # address key → (the url as written, its tags in lower case)
+        written: dict[str, tuple[str, set[str]]] = {}
+        for entry in current.get("feeds") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("url"), str):
+                tags = entry.get("tags")
+                lowered = {str(t).lower() for t in tags} if isinstance(tags, list) else set()
+                written[address_key(entry["url"])] = (entry["url"], lowered)
+        existing = set(written)
+        more_tags: dict[str, list[str]] = {}  # url as written → tags the file adds to it
         # One spelling per tag, the first met: "Talent war" and "talent war" were two tags.
         spelling: dict[str, str] = {}
         for entry in current.get("feeds") or []:
@@ -212,12 +219,27 @@ def import_opml(opml_path: Path, config_path: Path) -> ImportResult:
             key = address_key(feed.url)
             if key in existing:
                 result.already += 1
+                if key in written:  # (not one met twice in the file)
+                    url, has = written[key]
+                    missing = [tag for tag in feed.tags if tag.lower() not in has]
+                    has.update(tag.lower() for tag in missing)
+                    if missing:
+                        more_tags.setdefault(url, []).extend(missing)
                 continue
             existing.add(key)
             new.append(feed)
-        if new:
-            _write(opml_path, config_path, add_feeds_to_yaml(text, new), newline)
+        # A feed subscribed already gets the file's folders as tags too: a newsboat import
+        # followed by a reader's OPML left the OPML's folders out.
+        updated = text
+        for url, tags in more_tags.items():
+            updated = update_feed_in_yaml(updated, url, None, tags)
+        if more_tags and config_urls(updated) != config_urls(text):
+            updated = text  # the entries could not be changed safely: only the new feeds
+            more_tags = {}
+        if new or more_tags:
+            _write(opml_path, config_path, add_feeds_to_yaml(updated, new), newline)
     result.added = len(new)
+    result.tagged = len(more_tags)
     return result
 
 

@@ -247,7 +247,8 @@ def update_feed_in_yaml(text: str, url: str, title: str | None, tags: Sequence[s
     return "".join(found.lines[: found.first]) + entry + "".join(found.lines[found.stop :])
 
 
-def _urls(text: str) -> list[str]:
+def config_urls(text: str) -> list[str]:
+    """The feed addresses of a feeds.yaml text, as written, in order."""
     data = parse_yaml(text, "feeds.yaml") or {}
     feeds = data.get("feeds") if isinstance(data, dict) else None
     return [
@@ -451,7 +452,7 @@ def _not_subscribed(config_path: Path, url: str, text: str | None = None) -> Non
     if text is None:
         text = read_config(config_path)[0]
     try:
-        known = _urls(text)
+        known = config_urls(text)
     except ConfigError:
         return  # write_config says what is wrong with the file
     if any(_same(url, other) for other in known):
@@ -547,7 +548,7 @@ def update_feed(
     that is there already, with --title or --tag). Raises SubscribeError or ConfigError."""
     with ConfigLock(config_path):
         text, newline = read_config(config_path)
-        urls = _urls(text)
+        urls = config_urls(text)
         wanted = normalise_address(address) or address.strip()
         forms = [wanted]
         if "://" not in address and wanted.startswith("https://"):
@@ -558,7 +559,7 @@ def update_feed(
         if not match:
             raise SubscribeError(f"{address} is not in {config_path}")
         candidate = update_feed_in_yaml(text, match[0], title, tags)
-        if _urls(candidate) != urls:
+        if config_urls(candidate) != urls:
             raise SubscribeError(
                 f"could not change {match[0]} in {config_path} safely; edit the file by hand"
             )
@@ -575,14 +576,14 @@ def remove_feed(config_path: Path, address: str) -> FeedConfig:
         raise SubscribeError(f"{config_path} does not exist")
     with ConfigLock(config_path):
         text, newline = read_config(config_path)
-        urls = _urls(text)
+        urls = config_urls(text)
         wanted = address.strip()
         match = [u for u in urls if u == wanted] or [u for u in urls if _same(u, wanted)]
         if not match:
             raise SubscribeError(f"{address} is not in {config_path}")
         url = match[0]
         candidate = remove_feed_from_yaml(text, url)
-        remaining = _urls(candidate)
+        remaining = config_urls(candidate)
         expected = list(urls)
         expected.remove(url)
         if remaining != expected:

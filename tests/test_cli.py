@@ -664,3 +664,26 @@ def test_opml_export_puts_feeds_in_folders_and_reads_back_the_same(tmp_path: Pat
         ("https://b.example/f", "Wire", ("ai",)),
         ("https://c.example/f", "Loose", ()),
     ]
+
+
+def test_opml_import_gives_feeds_subscribed_already_the_files_folders(tmp_path: Path) -> None:
+    """After a newsboat import, a reader's OPML with folders added nothing to the feeds it
+    shared with the first: their folders were lost."""
+    config, opml = opml_setup(
+        tmp_path,
+        '<outline text="Tech Press"><outline text="One" xmlUrl="https://one.example/rss/"/>'
+        '<outline text="Two" xmlUrl="https://two.example/rss"/></outline>',
+        head="# my feeds\n",
+    )
+    code, out, _ = invoke("opml", "import", str(opml), "--config", str(config))
+    assert code == 0 and "1 of them given the file's folders as tags" in out, out
+    from monitor.config import load_settings
+
+    settings = load_settings(config)
+    assert [(f.url, f.tags) for f in settings.feeds] == [
+        ("https://one.example/rss", ["Tech-Press"]),
+        ("https://two.example/rss", ["Tech-Press"]),
+    ]
+    assert config.read_text(encoding="utf-8").startswith("# my feeds\n")
+    code, out, _ = invoke("opml", "import", str(opml), "--config", str(config))
+    assert "Added 0 feeds" in out and "given" not in out  # nothing more to add
