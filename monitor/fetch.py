@@ -10,8 +10,10 @@ never followed. Every failure becomes a `FetchResult` with a readable sentence, 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import email.utils
 import hashlib
+import re
 import ssl
 import sys
 import time
@@ -52,6 +54,35 @@ REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 RETRY_AFTER_CAP = 30 * 24 * 3600  # seconds; a larger Retry-After is read as this
 _CHUNK = 64 * 1024
+
+_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_DECLARATION = re.compile(rb"^\s*<\?xml\b[^>]*?\?>")
+
+
+def with_http_charset(body: bytes, content_type: str) -> bytes:
+    """The body with the HTTP `charset` written into it, when the document itself names no
+    encoding (no byte order mark, no `encoding` in its XML declaration): a Latin-1 feed served
+    as `text/xml; charset=ISO-8859-1` was read as UTF-8 (the parsers never saw the header).
+    A document that names its encoding keeps it; UTF-8, the default, needs nothing."""
+    found = _CHARSET.search(content_type)
+    if found is None or body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return body
+    name = found.group(1)  # as the server wrote it: an IANA name, which the parsers know
+    try:
+        known = codecs.lookup(name).name
+    except LookupError:
+        return body
+    if known in ("utf-8", "ascii") or "16" in known or "32" in known:
+        return body
+    declaration = _DECLARATION.match(body[:512])
+    if declaration is None:
+        return f'<?xml version="1.0" encoding="{name}"?>'.encode() + body
+    if re.search(rb"\bencoding\s*=", declaration.group(0)):
+        return body
+    end = declaration.end() - 2  # before "?>"
+    return body[:end].rstrip() + f' encoding="{name}"'.encode() + body[end:]
+
+
 # Idle connections kept for reuse. Reuse pays off for a host serving several feeds (news search
 # endpoints), but httpcore checks every idle connection on every request it places, so a pool
 # of 16 idle connections made 300 conditional GETs to one host cost 0.85-0.99 s of CPU against
@@ -412,6 +443,7 @@ class Fetcher:
                         response.headers.get("content-encoding", ""),
                         self.limit,
                     )
+                    body = with_http_charset(body, response.headers.get("content-type", ""))
                     return FetchResult(
                         request, "ok", status, body=body,
                         etag=response.headers.get("etag"),

@@ -1306,3 +1306,27 @@ def test_one_article_through_a_news_search_and_its_outlets_feed_is_one_story(
     assert poll(search, server.url("/other.xml")) == 1  # "a filing shows" only
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM story_sources").fetchone()[0] == 3
+
+
+def test_the_http_charset_reads_a_feed_that_names_no_encoding(
+    server: FeedServer, db_path: Path
+) -> None:
+    """A Latin-1 feed served as `text/xml; charset=ISO-8859-1`, with no XML declaration, was
+    read as UTF-8 (the header never reached the parsers): a warning, and guesswork."""
+    body = (
+        '<rss version="2.0"><channel><title>Café Desk</title><item><title>Señor Roe joins the '
+        "lab</title><link>https://cafe.example/1</link></item></channel></rss>"
+    ).encode("latin-1")
+    server.routes["/latin.xml"] = Route(body=body, content_type="text/xml; charset=ISO-8859-1")
+    # A document that names its own encoding keeps it, whatever the header says.
+    own = '<?xml version="1.0" encoding="utf-8"?>' + body.decode("latin-1").replace(
+        "Café Desk", "Ünïcode Desk"
+    ).replace("https://cafe.example/1", "https://cafe.example/2")
+    server.routes["/own.xml"] = Route(
+        body=own.encode("utf-8"), content_type="text/xml; charset=ISO-8859-1"
+    )
+    result = run_poll(make_settings([server.url("/latin.xml"), server.url("/own.xml")]), db_path)
+    assert [f.status for f in result.feeds] == ["ok", "ok"], result.feeds
+    feeds = rows(db_path, "SELECT title, parse_warning FROM feeds ORDER BY id")
+    assert [tuple(r) for r in feeds] == [("Café Desk", None), ("Ünïcode Desk", None)]
+    assert rows(db_path, "SELECT title FROM stories ORDER BY id")[0][0] == "Señor Roe joins the lab"
