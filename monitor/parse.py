@@ -92,7 +92,8 @@ class ParsedFeed:
     title: str | None = None
     site_url: str | None = None
     entries: list[ParsedEntry] = field(default_factory=list)
-    warning: str | None = None  # malformed, but entries were recovered
+    warning: str | None = None  # malformed, but entries were recovered; or bytes repaired
+    recovered: bool = False  # malformed: entries may have been cut short where it broke
     error: str | None = None  # nothing usable
 
 
@@ -456,6 +457,7 @@ def _parse_with_feedparser(safe: bytes, base_url: str, now: float) -> ParsedFeed
         if parsed.entries:
             recovered = plural(len(parsed.entries), "entry")
             parsed.warning = f"malformed feed, {recovered} recovered: {reason}"
+            parsed.recovered = True
         else:  # nothing usable: a failure, so a cron run says so (exit 1) instead of "ok"
             parsed.error = f"malformed feed, no entries could be recovered: {reason}"
     return parsed

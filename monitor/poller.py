@@ -472,7 +472,7 @@ class _Poll:
                     parsed.entries,
                     now,
                     self._mute_for(feed_id),
-                    partial=parsed.warning is not None,
+                    partial=parsed.recovered,
                     feed_title=parsed.title,
                 )
                 feed.new_stories = len(stored.new_ids)

@@ -1330,3 +1330,25 @@ def test_the_http_charset_reads_a_feed_that_names_no_encoding(
     feeds = rows(db_path, "SELECT title, parse_warning FROM feeds ORDER BY id")
     assert [tuple(r) for r in feeds] == [("Café Desk", None), ("Ünïcode Desk", None)]
     assert rows(db_path, "SELECT title FROM stories ORDER BY id")[0][0] == "Señor Roe joins the lab"
+
+
+def test_a_repaired_feed_is_not_taken_for_a_broken_one(server: FeedServer, db_path: Path) -> None:
+    """A feed with one stray byte (repaired, with a warning) was handled like a malformed one
+    whose entries may be cut short: a summary edited down to its first sentence was ignored."""
+
+    def feed(summary: str) -> bytes:
+        return (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Quay'
+            "</title><item><title>Quay lab hires Ana Roe</title><link>https://quay.example/1"
+            f"</link><description>{summary}</description></item><item><title>Caf\xe9 note"
+            "</title><link>https://quay.example/2</link></item></channel></rss>"
+        ).encode("latin-1")
+
+    server.routes["/q.xml"] = Route(body=feed("Ana Roe joins. She led the Orbitol team."))
+    settings = make_settings([server.url("/q.xml")])
+    run_poll(settings, db_path)
+    server.routes["/q.xml"] = Route(body=feed("Ana Roe joins."))
+    result = run_poll(settings, db_path, all_feeds=True)
+    assert result.updated_stories == 1
+    summary = rows(db_path, "SELECT summary FROM stories WHERE url = 'https://quay.example/1'")
+    assert summary[0][0] == "Ana Roe joins."
