@@ -1,7 +1,8 @@
 """`monitor export`: one record per story, streamed, as JSON lines or CSV.
 
-Records carry tags with why each was given (`tag_reasons`: tag → rule and matched words), the
-event group, the story's claims (`text`, `new`, `conflicting`, `first_seen_in`) and its
+Records carry the story's summary and full text (`content`, when the feed gave one), tags with
+why each was given (`tag_reasons`: tag → rule and matched words), the event group, the story's
+claims (`text`, `new`, `conflicting`, `first_seen_in`) and its
 corrections (`was`, `now`, `noticed`: the story was edited to state another figure), so a user
 can take the monitor's judgement elsewhere. Rows are streamed in id order with keyset paging;
 the whole table is never held in memory.
@@ -162,7 +163,7 @@ def iter_records(
         clause = " AND ".join([*where, "s.id > ?"])
         rows = conn.execute(
             f"""
-            SELECT s.id, s.url, s.title, s.summary, s.published, s.first_seen, s.group_id,
+            SELECT s.id, s.url, s.title, s.summary, s.content, s.published, s.first_seen, s.group_id,
                    s.starred, s.read,
                    f.url AS feed_url, COALESCE(s.outlet, f.title, f.url) AS source,
                    (SELECT json_group_array(tag) FROM (SELECT tag FROM story_tags
@@ -187,6 +188,9 @@ def iter_records(
                 "url": _line(row["url"]),
                 "title": _line(row["title"]),
                 "summary": clean_text(row["summary"]) if row["summary"] is not None else None,
+                # The article's full text when the feed gave one (content:encoded), plain text
+                # with its paragraphs, as the story view shows it; else "".
+                "content": clean_text(row["content"]),
                 "feed_url": _line(row["feed_url"]),
                 "source": _line(row["source"]),
                 "published": row["published"],
@@ -228,7 +232,8 @@ def export_stories(
             count += 1
         return count
     writer = csv.writer(out)
-    writer.writerow([*FIELDS, "summary", "tag_reasons", "corrections"])
+    # New columns go last: a spreadsheet or script reading columns by position keeps working.
+    writer.writerow([*FIELDS, "summary", "tag_reasons", "corrections", "content"])
     for record in records:
         writer.writerow(
             [
@@ -240,6 +245,7 @@ def export_stories(
                 int(record["starred"]), int(record["read"]), _cell(record["summary"]),
                 json.dumps(record["tag_reasons"], ensure_ascii=False),
                 json.dumps(record["corrections"], ensure_ascii=False),
+                _cell(record["content"]),
             ]
         )  # fmt: skip
         count += 1

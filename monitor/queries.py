@@ -288,6 +288,14 @@ class StoryDetail:
     tags: tuple[TagReason, ...]
     claims: tuple[ClaimAppearance, ...]
     corrections: tuple[Correction, ...] = ()
+    content: str = ""
+    """The article's full text (plain, paragraphs kept) when the feed gave one
+    (`content:encoded`, Atom `<content>`) besides its summary; else empty."""
+
+    @property
+    def body(self) -> str:
+        """What the story view shows as the story: the full text, else the summary."""
+        return self.content or self.summary
 
 
 @dataclass(frozen=True)
@@ -1127,12 +1135,17 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
     from monitor.grouping_text import adds_to_headline, without_source
 
     title = clean_line(row["title"])
-    summary = clean_text(row["summary"]) or clean_text(row["content"])
+    content = clean_text(row["content"])
+    summary = clean_text(row["summary"]) or content
+    if content == summary:
+        content = ""  # the summary is the text itself (a feed that gave only one of them)
     if row["outlet"]:
         # A news search's item: the header names the outlet, and its summary is the search's
         # links (the headline and the outlet's name again), not the story's text.
         if not adds_to_headline(title, summary, row["outlet"]):
             summary = ""
+        if content and not adds_to_headline(title, content, row["outlet"]):
+            content = ""
         title = without_source(title, (row["outlet"],))
     return StoryDetail(
         id=row["id"],
@@ -1152,6 +1165,7 @@ def story_detail(conn: sqlite3.Connection, story_id: int) -> StoryDetail | None:
         tags=tuple(tags),
         claims=claims,
         corrections=tuple(_corrections(conn, "c.story_id = ?", story_id, 50)),
+        content=content,
     )
 
 

@@ -1,5 +1,6 @@
-"""The story view: title, sources, time, link, why it was tagged, summary with claims
-highlighted, and the claims it makes."""
+"""The story view: title, sources, time, link, why it was tagged, the story's text (its full
+text when the feed gave one, else its summary) with claims highlighted, and the claims it
+makes."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ CLAIM_STYLE = "underline $mark-unseen"
 
 
 def highlight_claims(summary: Content, story: StoryDetail) -> Content:
-    """The summary with each claim's wording (as found in this story) highlighted."""
+    """The story's text (full text or summary) with each claim's wording (as found in this
+    story) highlighted."""
     text = summary.plain
     for claim in story.claims:
         for wording in {claim.text, claim.claim_text}:
@@ -111,9 +113,8 @@ def story_content(
     if not why:
         why.append((Content(""), Content.styled("Not tagged by any topic rule.", MUTED_STYLE)))
 
-    body = (
-        paragraph(story.summary) if story.summary else Content.styled("(no summary)", MUTED_STYLE)
-    )
+    # The article's full text when the feed gave one (content:encoded), else its summary.
+    body = paragraph(story.body) if story.body else Content.styled("(no text)", MUTED_STYLE)
     body = highlight_claims(body, story)
 
     # One line per wording: the core can keep two claims for one sentence (two figures in it).

@@ -1,0 +1,140 @@
+"""Reading in the UI: the story view's text, search results in the stories pane, the unread
+filter while reading, tag numbers, long titles, dates. Pilot tests on the shared sample
+database (helpers from test_tui_app)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from monitor import queries as q
+from monitor.db import connect, write
+from monitor.export import export_stories
+from monitor.tui.story import StoryScreen
+from tests.test_tui_app import NOW, SIZE, main, make_app, make_db, screen_text, settle
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def first_group_with_claims(db: Path) -> tuple[int, q.GroupRow]:
+    """(index in the list, row) of the first group whose first story states a claim."""
+    conn = connect(db)
+    try:
+        rows = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 100)
+        for index, row in enumerate(rows):
+            if row.group_id is None:
+                continue
+            first = q.group_stories(conn, row)[0]
+            detail = q.story_detail(conn, first.id)
+            if detail is not None and detail.claims:
+                return index, row
+    finally:
+        conn.close()
+    raise AssertionError("the sample has no group with claims")
+
+
+def set_story(db: Path, story_id: int, **columns: Any) -> None:
+    conn = connect(db)
+    try:
+        with write(conn):
+            for column, value in columns.items():
+                conn.execute(f"UPDATE stories SET {column} = ? WHERE id = ?", (value, story_id))
+    finally:
+        conn.close()
+
+
+# --- 1. the story view shows the article's full text ----------------------------------------
+
+
+async def test_the_story_view_shows_the_full_text_with_claims_highlighted(tmp_path: Path) -> None:
+    """A feed item with content:encoded: its several paragraphs are the story, not the short
+    teaser; the claims' wording is highlighted in it; a long text scrolls."""
+    db = make_db(tmp_path / "m.db", stories=80)
+    index, row = first_group_with_claims(db)
+    conn = connect(db)
+    story = q.group_stories(conn, row)[0]
+    detail = q.story_detail(conn, story.id)
+    conn.close()
+    assert detail is not None
+    wording = detail.claims[0].text
+    paragraphs = [
+        "Opening paragraph of the quill-pen article, which the teaser never reaches.",
+        f"The second paragraph states it plainly: {wording}.",
+        *(f"Filler paragraph number {n} about lanterns and ledgers." for n in range(3, 40)),
+        "Closing paragraph about the harbour lighthouse.",
+    ]
+    set_story(db, story.id, summary="A short teaser.", content="\n\n".join(paragraphs))
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(index):
+            await pilot.press("j")
+        await pilot.press("l", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        text = screen_text(app)
+        assert "Opening paragraph of the quill-pen article" in text
+        assert "A short teaser." not in text
+        body = app.screen.query_one("#story-body", Static).visual
+        plain = body.plain  # type: ignore[union-attr]
+        assert "\n\nThe second paragraph" in plain  # paragraphs kept
+        start = plain.index(wording)
+        styled = [
+            span
+            for span in body.spans  # type: ignore[union-attr]
+            if span.start <= start and span.end >= start + len(wording)
+        ]
+        assert styled, "the claim's wording is not highlighted in the full text"
+        assert "Closing paragraph about the harbour" not in screen_text(app)
+        box = app.screen.query_one("#story-box", VerticalScroll)
+        for _ in range(6):
+            await pilot.press("pagedown")
+        await settle(pilot)
+        assert box.scroll_y > 0
+        while "Closing paragraph about the harbour" not in screen_text(app):
+            before = box.scroll_y
+            await pilot.press("pagedown")
+            await settle(pilot)
+            assert box.scroll_y > before, "the full text does not scroll to its end"
+
+
+async def test_a_story_without_full_text_shows_its_summary(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "m.db", stories=40)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        story = main(app).stories.rows[0]
+        await pilot.press("l", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        assert app.screen.story is not None and app.screen.story.content == ""
+        assert f"{story.title}. Reporting from" in screen_text(app)
+
+
+def test_export_carries_the_full_text(tmp_path: Path) -> None:
+
+    db = make_db(tmp_path / "m.db", stories=5)
+    set_story(db, 1, content="First paragraph of the lantern story.\n\nSecond paragraph.")
+    conn = connect(db)
+    out = io.StringIO()
+    export_stories(conn, out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert records[0]["content"] == "First paragraph of the lantern story.\n\nSecond paragraph."
+    assert records[1]["content"] == ""
+    out = io.StringIO()
+    export_stories(conn, out, fmt="csv")
+    conn.close()
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0][-1] == "content" and rows[1][-1].startswith("First paragraph")
