@@ -207,6 +207,8 @@ class StoryRow:
     """How many feeds carried it."""
     in_feed: bool = False
     """Carried by the feed the list is filtered by (see `group_stories`)."""
+    matched: bool = False
+    """Found by the search the list is filtered by (see `GroupQuery.matched`)."""
 
     @property
     def time(self) -> str:
@@ -351,6 +353,9 @@ class GroupQuery:
         self.filters = filters
         self.params: dict[str, Any] = {}
         self._temp: list[str] = []
+        self.match_table: str | None = None
+        """The temporary table of the stories that pass every story-level filter (None: no
+        such filter), filled once by `_matches`."""
         self.lone = int(
             conn.execute("SELECT COUNT(*) FROM stories WHERE group_id IS NULL").fetchone()[0]
         )
@@ -371,6 +376,7 @@ class GroupQuery:
             or fts_query(filters.search)
         ):
             stories, groups = self._matches(filters)
+            self.match_table = stories
             group_where.append(f"g.id IN {groups}")
             story_where.append(f"s.id IN {stories}")
         self.group_where = " AND ".join(group_where)
@@ -426,8 +432,27 @@ class GroupQuery:
 
     def close(self) -> None:
         """Drop the temporary search tables (safe to call twice)."""
+        self.match_table = None
         while self._temp:
             self.conn.execute(f"DROP TABLE IF EXISTS {self._temp.pop()}")
+
+    def matched(self, story_ids: Sequence[int]) -> set[int]:
+        """Those of `story_ids` that the filters' search found (and that pass the other story
+        filters): probes of the match table the list was read with, no second full-text
+        search. Empty without a search."""
+        if self.match_table is None or not fts_query(self.filters.search) or not story_ids:
+            return set()
+        found: set[int] = set()
+        for start in range(0, len(story_ids), 500):
+            chunk = list(story_ids[start : start + 500])
+            found.update(
+                _ids(
+                    self.conn,
+                    f"SELECT id FROM {self.match_table} WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
+        return found
 
     def _arms(self, group_cond: str = "", story_cond: str = "") -> str:
         group_sql = (

@@ -138,3 +138,73 @@ def test_export_carries_the_full_text(tmp_path: Path) -> None:
     conn.close()
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0][-1] == "content" and rows[1][-1].startswith("First paragraph")
+
+
+# --- 2. search shows which story matched ----------------------------------------------------
+
+
+def biggest_group(db: Path) -> tuple[q.GroupRow, list[q.StoryRow]]:
+    conn = connect(db)
+    try:
+        rows = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 200)
+        row = max((r for r in rows if r.group_id is not None), key=lambda r: r.story_count)
+        return row, q.group_stories(conn, row)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_search_marks_the_stories_it_found_and_starts_on_the_first(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """`/` and a word: the open group's stories that match are marked (») and the stories
+    cursor starts on the first of them, in view, though it is the group's last story."""
+    db = make_db(tmp_path / "m.db", stories=200)
+    row, stories = biggest_group(db)
+    assert len(stories) >= 4
+    target = stories[-1]
+    set_story(db, target.id, summary="The weathervane quarrel of the harbour master.")
+    second = stories[1]
+    set_story(db, second.id, summary="The lamplighter's strike.")
+    app = make_app(db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("slash", *"weathervane", "enter")
+        await settle(pilot)
+        assert screen.filters.search == "weathervane"
+        assert screen.groups.current is not None and screen.groups.current.key == row.key
+        rows = screen.stories.rows
+        assert [r.id for r in rows if r.matched] == [target.id]
+        assert screen.stories.current is not None and screen.stories.current.id == target.id
+        lines = [line for line in screen_text(app).splitlines() if "»" in line]
+        assert len(lines) == 1 and target.title[:12] in lines[0]
+        assert "1 found" in screen_text(app)
+        # Another search that finds another story of the group still open: the cursor goes
+        # to it (it stayed on a story the search no longer finds).
+        await pilot.press("slash", *"lamplighter", "enter")
+        await settle(pilot)
+        assert screen.groups.current is not None and screen.groups.current.key == row.key
+        assert screen.stories.current is not None and screen.stories.current.id == second.id
+        # Without a search nothing is marked.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not any(r.matched for r in screen.stories.rows)
+        assert "»" not in screen_text(app)
+
+
+def test_matched_probes_the_search_results_without_searching_again(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "m.db", stories=60)
+    _row, stories = biggest_group(db)
+    set_story(db, stories[1].id, summary="A weathervane on the roof.")
+    conn = connect(db)
+    statements: list[str] = []
+    query = q.GroupQuery(conn, q.Filters(search="weathervane"), NOW)
+    conn.set_trace_callback(statements.append)
+    assert query.matched([s.id for s in stories]) == {stories[1].id}
+    conn.set_trace_callback(None)
+    assert statements and not any("stories_fts" in sql for sql in statements)
+    assert q.GroupQuery(conn, q.Filters(), NOW).matched([s.id for s in stories]) == set()
+    query.close()
+    assert query.matched([s.id for s in stories]) == set()
+    conn.close()

@@ -37,6 +37,9 @@ from monitor.tui.windowlist import WindowList
 
 Line = tuple[Content, Content]
 
+SEARCH_MARK = "»"
+"""Marks a story row the active search found."""
+
 WHEN_FROM_WIDTH = 56
 """Story rows narrower than this leave out the time column: at 120 columns (the pane beside
 the groups list) titles got 23 cells with it, 30 without."""
@@ -74,6 +77,7 @@ class StoryList(WindowList):
         super().__init__(**kwargs)
         self.clock = clock
         self.rows: list[StoryRow] = []
+        self._matched: frozenset[int] = frozenset()  # the ids the search found, shown last
         self.border_title = "Stories"
 
     def get_row(self, index: int) -> StoryRow | None:
@@ -84,15 +88,32 @@ class StoryList(WindowList):
         return self.get_row(self.cursor)
 
     def show(self, rows: list[StoryRow], keep_id: int | None = None, total: int = 0) -> None:
-        """`total`: the group's stories, when more than the rows read (the list is capped)."""
+        """`total`: the group's stories, when more than the rows read (the list is capped).
+
+        With `keep_id` the cursor stays on that story; else it starts on the first story the
+        search found (in view, though it may be far down the group), else on the first. A
+        search that changes while the group stays open moves it to its first match too, unless
+        it is on one already."""
+        matched = frozenset(row.id for row in rows if row.matched)
+        first_match = next((i for i, row in enumerate(rows) if row.matched), None)
+        changed = matched != self._matched
         self.rows = rows
+        self._matched = matched
         cursor = 0
         if keep_id is not None:
             cursor = next((i for i, row in enumerate(rows) if row.id == keep_id), self.cursor)
+            if first_match is not None and changed and keep_id not in matched:
+                cursor = first_match
+        elif first_match is not None:
+            cursor = first_match
         self.set_row_count(len(rows), cursor=cursor)
         unread = sum(1 for row in rows if not row.read)
         shown = f"latest {len(rows)} of {total:,}" if total > len(rows) else f"{len(rows)}"
-        self.border_subtitle = shown + (f" · {unread} unread" if unread else "")
+        self.border_subtitle = (
+            shown
+            + (f" · {len(matched)} found" if matched else "")
+            + (f" · {unread} unread" if unread else "")
+        )
 
     def cache_key(self, row: StoryRow) -> Any:
         return (row, short_time(row.time, self.clock()))
@@ -101,6 +122,8 @@ class StoryList(WindowList):
         now = self.clock()
         mark = ("● ", UNSEEN_STYLE) if not row.read else ("  ", "")
         flags = ("★" if row.starred else " ") + ("↻" if row.updated else " ")
+        # » : found by the active search (the reason its group is listed); its title underlined.
+        found = (SEARCH_MARK, UNSEEN_STYLE) if row.matched else ("", "")
         # Beside the groups list (120 columns) the pane is narrow: the time column goes first,
         # since the rows are in time order and the header says when the latest came.
         when = pad(short_time(row.time, now), 6) + " " if width >= WHEN_FROM_WIDTH else ""
@@ -108,9 +131,12 @@ class StoryList(WindowList):
         source = pad(row.source, source_width)
         title_width = max(8, width - 2 - 3 - len(when) - source_width - 1)
         title_style = "bold" if not row.read else MUTED_STYLE
+        if row.matched:
+            title_style += " underline"
         return Content.assemble(
             mark,
-            (flags + " ", "$mark-new"),
+            (flags + ("" if row.matched else " "), "$mark-new"),
+            found,
             (when, MUTED_STYLE),
             (source + " ", "bold $mark-source" if row.in_feed else "$mark-source"),
             (pad(row.title, title_width), title_style),

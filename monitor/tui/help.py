@@ -66,6 +66,7 @@ MARKS: tuple[tuple[str, str], ...] = (
     ("N new", "claims no report had stated before (until you open it)"),
     ("bold title", "the group has unread stories"),
     ("★  ↻", "starred; the story was edited since it arrived"),
+    ("»", "stories: found by the search (the cursor starts on the first)"),
     ("NEW", "a claim first seen since you last opened the group"),
     ("≠", "sources disagree on the figure (the others are named)"),
     ("✎", "a report corrected its figure: was → now"),

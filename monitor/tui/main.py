@@ -263,6 +263,7 @@ class MainScreen(Screen[None]):
             )
             claims = group_claims(conn, item) if item else []
             corrections = group_corrections(conn, item) if item else []
+            stories = self._search_marked(stories)
         except sqlite3.Error as exc:
             self.notify(f"Could not read the group: {exc}", severity="error", markup=False)
             return
@@ -288,6 +289,17 @@ class MainScreen(Screen[None]):
         )
         if not same:
             self._arm_seen_timer(item, by_reader=by_reader)
+
+    def _search_marked(self, stories: list[StoryRow]) -> list[StoryRow]:
+        """The stories with those the active search found marked `matched`: looked up in the
+        groups list's own search results (its match table), not searched again."""
+        source = self.groups.source
+        if source is None or not stories:
+            return stories
+        found = source.query.matched([story.id for story in stories])
+        if not found:
+            return stories
+        return [replace(story, matched=True) if story.id in found else story for story in stories]
 
     def _arm_seen_timer(self, item: GroupRow | None, *, by_reader: bool = True) -> None:
         if self._seen_timer is not None:
