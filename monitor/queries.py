@@ -347,8 +347,15 @@ class GroupQuery:
     """With more lone stories than this, walk the time index instead of the group_id index."""
 
     def __init__(
-        self, conn: sqlite3.Connection, filters: Filters, now: datetime | None = None
+        self,
+        conn: sqlite3.Connection,
+        filters: Filters,
+        now: datetime | None = None,
+        *,
+        pin: int | None = None,
     ) -> None:
+        """`pin`: the key of an item listed whatever the filters say (the group being read,
+        which reading it took out of an unread-only list: it stays until the reader leaves)."""
         self.conn = conn
         self.filters = filters
         self.params: dict[str, Any] = {}
@@ -381,6 +388,13 @@ class GroupQuery:
             story_where.append(f"s.id IN {stories}")
         self.group_where = " AND ".join(group_where)
         self.story_where = " AND ".join(story_where)
+        if pin is not None and len(group_where) > 1:  # (unfiltered, every item is listed)
+            self.params["pin"] = pin // 2
+            if pin % 2:
+                self.group_where = f"({self.group_where} OR g.id = :pin)"
+            else:  # still lone: the arm's own `group_id IS NULL` stays outside the OR
+                rest = " AND ".join(story_where[1:])
+                self.story_where = f"{story_where[0]} AND ({rest} OR s.id = :pin)"
         # Pages walk the time indexes and probe the match tables ("+" keeps SQLite from
         # reading the match table first and sorting all of it for every page).
         self.group_scan = self.group_where.replace("g.id IN temp.", "+g.id IN temp.")

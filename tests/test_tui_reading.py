@@ -208,3 +208,83 @@ def test_matched_probes_the_search_results_without_searching_again(tmp_path: Pat
     query.close()
     assert query.matched([s.id for s in stories]) == set()
     conn.close()
+
+
+# --- 3. under "unread only", the group being read stays listed ------------------------------
+
+
+async def test_the_group_being_read_stays_listed_under_the_unread_filter(tmp_path: Path) -> None:
+    """`u`, a group's two unread stories read with Enter and `n`, then Esc: back in that
+    group's stories (its claims still there to look at), not in the next group's; it leaves
+    the list when the reader changes the filter, or has left it and the list is read again."""
+    db = make_db(tmp_path / "m.db", stories=120)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        items = [screen.groups.get_row(i) for i in range(4)]
+        groups = [item for item in items if item is not None and item.story_count >= 2]
+        reading, other = groups[0], groups[1]
+        mine = q.group_stories(app.read_conn, reading)[:2]
+        theirs = q.group_stories(app.read_conn, other)[0]
+        with write(app._writer()):
+            app._writer().execute("UPDATE stories SET read = 1")
+            app._writer().executemany(
+                "UPDATE stories SET read = 0 WHERE id = ?",
+                [(mine[0].id,), (mine[1].id,), (theirs.id,)],
+            )
+        app.check_database()
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.groups.row_count == 2
+        while screen.groups.current is None or screen.groups.current.key != reading.key:
+            await pilot.press("j")
+        await pilot.press("l", "enter")  # the first unread story
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        await pilot.press("n")  # the group's last unread story
+        await settle(pilot)
+        assert app.screen.story is not None and app.screen.story.id == mine[1].id
+        conn = connect(db)
+        unread = conn.execute(
+            "SELECT COUNT(*) FROM stories WHERE group_id = ? AND NOT read", (reading.group_id,)
+        ).fetchone()[0]
+        conn.close()
+        assert unread == 0
+        app.check_database()  # the marks are read back at once, not after a second
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.groups.current is not None and screen.groups.current.key == reading.key
+        assert screen.stories.has_focus
+        assert {row.id for row in screen.stories.rows} >= {mine[0].id, mine[1].id}
+        assert screen.groups.row_count == 2
+        # Another change to the database while the reader is still in the group: it stays.
+        app.check_database()
+        await settle(pilot)
+        assert screen.groups.current.key == reading.key
+        # Changing the filter is the reader's own reload: the read group goes.
+        await pilot.press("u", "u")
+        await settle(pilot)
+        assert screen.groups.row_count == 1
+        assert screen.groups.current is not None and screen.groups.current.key == other.key
+
+
+def test_a_pinned_item_is_listed_whatever_the_filters(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "m.db", stories=60)
+    conn = connect(db)
+    rows = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 100)
+    group = next(r for r in rows if r.group_id is not None)
+    lone = next(r for r in rows if r.group_id is None)
+    with write(conn):
+        conn.execute("UPDATE stories SET read = 1")
+    for item in (group, lone):
+        query = q.GroupQuery(conn, q.Filters(unread=True), NOW, pin=item.key)
+        assert query.count() == 1
+        assert [r.key for r in query.page_after(None, 10)] == [item.key]
+        assert query.position(item.key) == (0, item.key)
+        query.close()
+        assert q.GroupQuery(conn, q.Filters(unread=True), NOW).count() == 0
+    conn.close()

@@ -152,10 +152,18 @@ class GroupList(WindowList):
             key=lambda t: (t != self.first_tag, t in self.feed_tags, self.topic_order.get(t, last)),
         )
 
-    def reload(self, conn: sqlite3.Connection, filters: Filters, *, keep: bool = True) -> None:
+    def reload(
+        self,
+        conn: sqlite3.Connection,
+        filters: Filters,
+        *,
+        keep: bool = True,
+        pin: int | None = None,
+    ) -> None:
         """Read the list again (data or filters changed). With `keep` (once the reader has used
         the list, see `follow`), the cursor follows the group it was on (even if new activity
-        moved it); else it goes to the top."""
+        moved it); else it goes to the top. `pin`: an item kept in the list though the filters
+        no longer pass it (see `GroupQuery`)."""
         self.first_tag = filters.tag
         previous = self.current if keep and self.follow else None
         at_top = round(self.scroll_offset.y) == 0
@@ -168,7 +176,7 @@ class GroupList(WindowList):
         if snapshot:
             conn.execute("BEGIN")
         try:
-            query = GroupQuery(conn, filters, self.clock())
+            query = GroupQuery(conn, filters, self.clock(), pin=pin)
             old, self.source = self.source, PagedGroups(query)
             if old is not None:
                 old.close()

@@ -239,16 +239,37 @@ class MainScreen(Screen[None]):
     # --- loading ----------------------------------------------------------------------------
 
     def reload(self, keep: bool = True) -> None:
-        """Re-read tags, the groups window (cursor kept on its group) and the status line."""
+        """Re-read tags, the groups window (cursor kept on its group) and the status line.
+
+        The group being read stays listed even when the filters no longer pass it (under
+        "unread only", reading its last unread story took it out, and Esc from the story
+        landed in another group's stories): as in newsboat, the list changes under the
+        reader only when the reader changes it (a filter, a search) or has left the group."""
         conn = self.monitor.read_conn
         try:
             self.tags = [TagInfo(tag, 0) for tag in tag_names(conn)]
-            self.groups.reload(conn, self.filters, keep=keep)
+            self.groups.reload(
+                conn, self.filters, keep=keep, pin=self._reading_key() if keep else None
+            )
         except sqlite3.Error as exc:
             self.notify(f"Could not read the database: {exc}", severity="error", markup=False)
             return
         self.update_filterbar()
         self.update_status()
+
+    def _reading_key(self) -> int | None:
+        """The key of the group under the cursor while the reader is in it: its stories or
+        claims pane has the focus, or one of its stories is open over this screen."""
+        current = self.groups.current
+        if current is None or not self.groups.follow:
+            return None
+        inside = (
+            self.focused is self.stories
+            or isinstance(self.focused, ClaimsBox)
+            or self._reading is not None
+            or isinstance(self.app.screen, StoryScreen)
+        )
+        return current.key if inside else None
 
     def show_detail(self, item: GroupRow | None, *, by_reader: bool = True) -> None:
         same = item is not None and item.key == self._open_key
