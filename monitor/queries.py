@@ -1242,9 +1242,11 @@ def group_corrections(
 # --- tags, sparklines, poll state ---------------------------------------------------------
 
 
-def tag_names(conn: sqlite3.Connection) -> list[str]:
-    """Every tag in use, alphabetically. A loose index scan: one index probe per distinct tag,
-    however many stories are tagged."""
+def tag_names(conn: sqlite3.Connection, topics: Sequence[str] = ()) -> list[str]:
+    """The configured topic tags (`topics`, in their order, used or not), then every other tag
+    in use (feed and folder tags) alphabetically: the order of the UI's number keys, which
+    adding a feed must not shift (see `topic_first`). A loose index scan: one index probe per
+    distinct tag, however many stories are tagged."""
     rows = conn.execute(
         """
         WITH RECURSIVE next(tag) AS (
@@ -1256,7 +1258,16 @@ def tag_names(conn: sqlite3.Connection) -> list[str]:
         SELECT tag FROM next WHERE tag IS NOT NULL
         """
     ).fetchall()
-    return sorted((clean_line(row[0]) for row in rows), key=tag_order)
+    return topic_first((clean_line(row[0]) for row in rows), topics)
+
+
+def topic_first(tags: Iterable[str], topics: Sequence[str]) -> list[str]:
+    """`topics` in their order (each once, used or not), then the rest of `tags` by
+    `tag_order`. Numbered alphabetically, a feed added with a folder tag ("Alpha") renumbered
+    every topic, and with more than nine tags a topic could get no number at all."""
+    first = list(dict.fromkeys(topics))
+    known = set(first)
+    return first + sorted({tag for tag in tags if tag not in known}, key=tag_order)
 
 
 def tag_order(tag: str) -> tuple[str, str]:
@@ -1287,10 +1298,13 @@ def tag_sparkline(
 
 
 def tag_infos(
-    conn: sqlite3.Connection, now: datetime | None = None, days: int = SPARK_DAYS
+    conn: sqlite3.Connection,
+    now: datetime | None = None,
+    days: int = SPARK_DAYS,
+    topics: Sequence[str] = (),
 ) -> list[TagInfo]:
-    """Every tag in use, alphabetically, with its story count, unread count and stories per
-    day."""
+    """The tags in `tag_names` order (the configured topics first, then the others in use),
+    with their story count, unread count and stories per day."""
     now = now or datetime.now(UTC)
     today = now.astimezone(UTC).date()
     first_day = today - timedelta(days=days - 1)
@@ -1314,13 +1328,11 @@ def tag_infos(
             continue
         if row[0] in per_day and 0 <= index < days:
             per_day[row[0]][index] = row[2]
-    return sorted(
-        (
-            TagInfo(clean_line(tag), count, tuple(per_day[tag]), unread[tag])
-            for tag, count in counts.items()
-        ),
-        key=lambda info: tag_order(info.tag),
-    )
+    infos = {
+        clean_line(tag): TagInfo(clean_line(tag), count, tuple(per_day[tag]), unread[tag])
+        for tag, count in counts.items()
+    }
+    return [infos.get(tag) or TagInfo(tag, 0, (0,) * days, 0) for tag in topic_first(infos, topics)]
 
 
 def poll_state(conn: sqlite3.Connection) -> PollState:

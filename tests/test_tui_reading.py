@@ -288,3 +288,71 @@ def test_a_pinned_item_is_listed_whatever_the_filters(tmp_path: Path) -> None:
         query.close()
         assert q.GroupQuery(conn, q.Filters(unread=True), NOW).count() == 0
     conn.close()
+
+
+# --- 4. tag numbers: the configured topics first, in their order -----------------------------
+
+
+TOPICS = {
+    "poll": {"parse_workers": 0},
+    "topics": {
+        "tags": {
+            "scale-ai": {"rules": [{"name": "scale", "any": ["Scale AI"]}]},
+            "msl": {"rules": [{"name": "lab", "any": ["Superintelligence"]}]},
+        }
+    },
+}
+
+
+async def test_tag_numbers_go_to_the_configured_topics_first(tmp_path: Path) -> None:
+    """1-9 go to the topics (built-in ones, then feeds.yaml's, in their order), then feed and
+    folder tags alphabetically: the filter bar, the number keys and the `t` picker agree, and
+    a folder tag that arrives later ("Aardvark-Folder") renumbers nothing."""
+    from monitor.config import settings_from_data
+    from monitor.topics import resolve
+
+    settings = settings_from_data(TOPICS, "test")
+    topics = [topic.tag for topic in resolve(settings.topics)]
+    assert topics[-2:] == ["scale-ai", "msl"]
+    db = make_db(tmp_path / "m.db", stories=80)
+    app = make_app(db, settings=settings)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        expected = [*topics, "policy"]  # (the sample stores no feed tags)
+        assert [info.tag for info in screen.tags] == expected
+        bar = screen_text(app).splitlines()[0]
+        assert "1 talent  2 llama  3 meta_ai  4 scale-ai  5 msl  6 policy" in bar
+        await pilot.press("4")
+        await settle(pilot)
+        assert screen.filters.tag == "scale-ai"
+        await pilot.press("t")
+        await settle(pilot)
+        picker = app.screen
+        assert [info.tag for info in picker.infos] == expected  # type: ignore[attr-defined]
+        await pilot.press("5")
+        await settle(pilot)
+        assert screen.filters.tag == "msl"
+        # A feed with a folder tag first in the alphabet is added and polled.
+        conn = connect(db)
+        with write(conn):
+            conn.execute(
+                "INSERT INTO story_tags (story_id, tag, rule, matched) "
+                "VALUES (1, 'Aardvark-Folder', 'feed', '[]')"
+            )
+        conn.close()
+        app.check_database()
+        await settle(pilot)
+        assert [info.tag for info in screen.tags][:6] == [*topics, "Aardvark-Folder"]
+
+
+def test_tag_infos_list_the_topics_first_even_unused(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "m.db", stories=40)
+    conn = connect(db)
+    infos = q.tag_infos(conn, NOW, topics=["talent", "unused-topic", "llama"])
+    names = q.tag_names(conn, ["talent", "unused-topic", "llama"])
+    conn.close()
+    assert [info.tag for info in infos] == names
+    assert names[:3] == ["talent", "unused-topic", "llama"]
+    assert names[3:] == sorted(names[3:], key=q.tag_order)
+    assert infos[1].stories == 0 and len(infos[1].per_day) == q.SPARK_DAYS

@@ -176,6 +176,8 @@ class MainScreen(Screen[None]):
         self._reading: StoryScreen | None = None
         self._known_poll: str | None = None
         self._outside: tuple[str, tuple[int, int] | None] | None = None
+        self._topics: list[str] = []  # configured topic tags, in order (see `_read_topics`)
+        self._topics_of: object = None  # the settings they were read from
 
     @property
     def monitor(self) -> MonitorApp:
@@ -208,13 +210,6 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        from monitor.topics import resolve
-
-        self.groups.feed_tags = frozenset(
-            tag for feed in self.monitor.settings.feeds for tag in feed.tags
-        )
-        topics = resolve(self.monitor.settings.topics)
-        self.groups.topic_order = {topic.tag: n for n, topic in enumerate(topics)}
         self.reload(keep=False)
         self.groups.focus()
         self.set_interval(TIME_TICK, self.refresh_times, name="relative times")
@@ -246,8 +241,9 @@ class MainScreen(Screen[None]):
         landed in another group's stories): as in newsboat, the list changes under the
         reader only when the reader changes it (a filter, a search) or has left the group."""
         conn = self.monitor.read_conn
+        self._read_topics()
         try:
-            self.tags = [TagInfo(tag, 0) for tag in tag_names(conn)]
+            self.tags = [TagInfo(tag, 0) for tag in tag_names(conn, self._topics)]
             self.groups.reload(
                 conn, self.filters, keep=keep, pin=self._reading_key() if keep else None
             )
@@ -270,6 +266,20 @@ class MainScreen(Screen[None]):
             or isinstance(self.app.screen, StoryScreen)
         )
         return current.key if inside else None
+
+    def _read_topics(self) -> None:
+        """The topic tags of feeds.yaml as the latest poll read it (the built-in ones first,
+        then the file's, in its order) and the feeds' tags: they order the number keys, the
+        tag picker and the chips."""
+        settings = self.monitor.settings
+        if settings is self._topics_of:
+            return
+        from monitor.topics import resolve
+
+        self._topics_of = settings
+        self._topics = [topic.tag for topic in resolve(settings.topics)]
+        self.groups.feed_tags = frozenset(tag for feed in settings.feeds for tag in feed.tags)
+        self.groups.topic_order = {tag: n for n, tag in enumerate(self._topics)}
 
     def show_detail(self, item: GroupRow | None, *, by_reader: bool = True) -> None:
         same = item is not None and item.key == self._open_key
@@ -836,7 +846,8 @@ class MainScreen(Screen[None]):
             self.set_filters(self.filters.with_(tag=None if tag == ALL_TAGS else tag))
 
         try:
-            infos = tag_infos(self.monitor.read_conn, self.monitor.clock())
+            self._read_topics()
+            infos = tag_infos(self.monitor.read_conn, self.monitor.clock(), topics=self._topics)
         except sqlite3.Error as exc:
             self.notify(f"Could not read the tags: {exc}", severity="error", markup=False)
             return

@@ -1,4 +1,5 @@
-"""The tag picker: every tag with its number key, story count and a two-week sparkline."""
+"""The tag picker: every tag with its number key, story count and a two-week sparkline, in the
+order of the filter bar's numbers (`queries.tag_names`: topics first, then the other tags)."""
 
 from __future__ import annotations
 
