@@ -356,3 +356,52 @@ def test_tag_infos_list_the_topics_first_even_unused(tmp_path: Path) -> None:
     assert names[:3] == ["talent", "unused-topic", "llama"]
     assert names[3:] == sorted(names[3:], key=q.tag_order)
     assert infos[1].stories == 0 and len(infos[1].per_day) == q.SPARK_DAYS
+
+
+# --- 5. long CJK titles in the wide layout's group header -----------------------------------
+
+CJK_TITLE = (
+    "港湾委員会は灯台の改修予算を承認し、漁師たちは新しい灯りを歓迎した。"
+    "市議会は来年度さらに桟橋と倉庫の修理も計画している。"
+)
+
+
+async def test_the_wide_group_header_wraps_a_cjk_title_by_cells_dropping_nothing(
+    tmp_path: Path,
+) -> None:
+    """At 160 columns the header has two lines for the title: a 60-character Japanese title
+    (120 cells) fills both, and no character between them is lost."""
+    assert len(CJK_TITLE) == 60
+    db = make_db(tmp_path / "m.db", stories=40)
+    conn = connect(db)
+    first = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 1)[0]
+    with write(conn):
+        if first.group_id is not None:
+            conn.execute("UPDATE groups SET title = ? WHERE id = ?", (CJK_TITLE, first.group_id))
+        else:
+            conn.execute("UPDATE stories SET title = ? WHERE id = ?", (CJK_TITLE, first.story_id))
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.has_class("-wide")
+        head = screen.query_one("#detail-head", Static).visual
+        lines = head.plain.split("\n")  # type: ignore[union-attr]
+        assert lines[0] + lines[1] == CJK_TITLE
+        assert CJK_TITLE[:20] in screen_text(app) and CJK_TITLE[-20:] in screen_text(app)
+
+
+def test_wrap_title_counts_cells() -> None:
+    from rich.cells import cell_len
+
+    from monitor.tui.detail import wrap_title
+
+    lines = wrap_title(CJK_TITLE, 30, 3)
+    assert all(cell_len(line) <= 30 for line in lines)
+    assert "".join(lines[:2]) == CJK_TITLE[:30] and lines[2].endswith("…")
+    assert "".join(wrap_title(CJK_TITLE, 70, 2)) == CJK_TITLE
+    assert wrap_title("Lamps and ledgers of the harbour", 16, 2) == [
+        "Lamps and",
+        "ledgers of the …",
+    ]

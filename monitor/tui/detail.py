@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -145,13 +144,26 @@ class StoryList(WindowList):
 
 def wrap_title(title: str, width: int, lines: int) -> list[str]:
     """`title` word-wrapped into at most `lines` lines of `width` cells, the last one cut with
-    '…' when the title is longer; unwrapped when the width is not known yet."""
+    '…' when the title is longer; unwrapped when the width is not known yet.
+
+    Wrapped by screen cells, not characters: a Chinese or Japanese character takes two, and
+    lines of `width` characters were cut to `width` cells afterwards, losing the text between
+    them. Text without spaces breaks between characters."""
     text = clean_line(title)
     if width <= 0:
         return [text]
-    wrapped = textwrap.wrap(text, width) or [""]
+    wrapped = [line.plain.strip() for line in Content(text).wrap(width)] or [""]
     if len(wrapped) > lines:
-        wrapped = [*wrapped[: max(0, lines - 1)], " ".join(wrapped[max(0, lines - 1) :])]
+        # The rest of the title, from where the kept lines end, goes on the last line.
+        keep = wrapped[: max(0, lines - 1)]
+        end = 0
+        try:
+            for line in keep:
+                end = text.index(line, end) + len(line)
+            rest = text[end:].strip()
+        except ValueError:  # (a line not found as it is in the title: never seen)
+            rest = " ".join(wrapped[len(keep) :])
+        wrapped = [*keep, rest]
     return [fit(line, width) for line in wrapped]
 
 
