@@ -92,6 +92,10 @@ class Filters:
             parts.append(f"last {window_label(self.window_hours)}")
         if fts_query(self.search):
             parts.append(f'search "{self.search.strip()}"')
+        elif self.search.strip():
+            # Emoji, punctuation or a lone OR: nothing `fts_query` can look for. Said, so that
+            # a list of every group does not read as every group matching.
+            parts.append(f'search "{self.search.strip()}": no words to search for')
         return parts
 
 

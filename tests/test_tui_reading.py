@@ -405,3 +405,27 @@ def test_wrap_title_counts_cells() -> None:
         "Lamps and",
         "ledgers of the …",
     ]
+
+
+# --- 6. a search with no words says so ------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["🚀", '"', "&", "*", "OR"])
+async def test_a_search_without_words_says_it_searched_nothing(tmp_path: Path, typed: str) -> None:
+    db = make_db(tmp_path / "m.db", stories=40)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        everything = screen.groups.row_count
+        await pilot.press("slash")
+        await pilot.press(*typed)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.filters.search == typed
+        assert screen.groups.row_count == everything  # nothing was searched for
+        bar = screen_text(app).splitlines()[0]
+        assert f'search "{typed}": no words to search for' in bar
+        await pilot.press("x")
+        await settle(pilot)
+        assert "no words" not in screen_text(app).splitlines()[0]
