@@ -429,3 +429,38 @@ async def test_a_search_without_words_says_it_searched_nothing(tmp_path: Path, t
         await pilot.press("x")
         await settle(pilot)
         assert "no words" not in screen_text(app).splitlines()[0]
+
+
+# --- 7. a story from another year shows the year ---------------------------------------------
+
+
+def test_short_time_gives_the_year_of_another_year() -> None:
+    from monitor.tui.text import short_time
+
+    assert short_time("2024-01-01T12:00:00Z", NOW) == "2024-01-01"
+    assert short_time("2025-01-01T12:00:00Z", NOW) == "Jan 1"  # NOW is in 2025
+    assert short_time(NOW.strftime("%Y-%m-%dT%H:%M:%SZ"), NOW) == NOW.astimezone().strftime("%H:%M")
+
+
+async def test_a_story_row_from_another_year_shows_its_year(tmp_path: Path) -> None:
+    """Rows said 'Jan 1' for a story of January last year: the year is shown, the time
+    column widened for it, this year's rows unchanged."""
+    db = make_db(tmp_path / "m.db", stories=80)
+    row, stories = biggest_group(db)
+    old = stories[-1]
+    set_story(db, old.id, published="2024-01-01T12:00:00Z")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        while screen.groups.current is None or screen.groups.current.key != row.key:
+            await pilot.press("j")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "2024-01-01" in text
+        lines = [line for line in text.splitlines() if old.title[:15] in line]
+        assert any("2024-01-01" in line for line in lines)
+        other = screen.stories.rows[0]
+        assert other.id != old.id
+        when = screen.stories.render_row(other, 100).plain
+        assert "2024" not in when

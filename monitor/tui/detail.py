@@ -39,6 +39,9 @@ Line = tuple[Content, Content]
 SEARCH_MARK = "»"
 """Marks a story row the active search found."""
 
+WHEN_CELLS = 6
+"""The stories' time column: '14:05' or 'Jun 10' (a story from another year widens it)."""
+
 WHEN_FROM_WIDTH = 56
 """Story rows narrower than this leave out the time column: at 120 columns (the pane beside
 the groups list) titles got 23 cells with it, 30 without."""
@@ -77,6 +80,8 @@ class StoryList(WindowList):
         self.clock = clock
         self.rows: list[StoryRow] = []
         self._matched: frozenset[int] = frozenset()  # the ids the search found, shown last
+        self.when_width = WHEN_CELLS
+        """Cells of the time column: wider when a story is from another year (its date)."""
         self.border_title = "Stories"
 
     def get_row(self, index: int) -> StoryRow | None:
@@ -98,6 +103,7 @@ class StoryList(WindowList):
         changed = matched != self._matched
         self.rows = rows
         self._matched = matched
+        self.measure_when()
         cursor = 0
         if keep_id is not None:
             cursor = next((i for i, row in enumerate(rows) if row.id == keep_id), self.cursor)
@@ -114,8 +120,15 @@ class StoryList(WindowList):
             + (f" · {unread} unread" if unread else "")
         )
 
+    def measure_when(self) -> None:
+        """Size the time column for the rows as of now (a new year turns 'Dec 31' into a
+        date with its year)."""
+        now = self.clock()
+        times = (cell_len(short_time(row.time, now)) for row in self.rows)
+        self.when_width = max([WHEN_CELLS, *times])
+
     def cache_key(self, row: StoryRow) -> Any:
-        return (row, short_time(row.time, self.clock()))
+        return (row, short_time(row.time, self.clock()), self.when_width)
 
     def render_row(self, row: StoryRow, width: int) -> Content:
         now = self.clock()
@@ -125,7 +138,11 @@ class StoryList(WindowList):
         found = (SEARCH_MARK, UNSEEN_STYLE) if row.matched else ("", "")
         # Beside the groups list (120 columns) the pane is narrow: the time column goes first,
         # since the rows are in time order and the header says when the latest came.
-        when = pad(short_time(row.time, now), 6) + " " if width >= WHEN_FROM_WIDTH else ""
+        when = (
+            pad(short_time(row.time, now), self.when_width) + " "
+            if width >= WHEN_FROM_WIDTH
+            else ""
+        )
         source_width = max(8, min(18, width // 5))
         source = pad(row.source, source_width)
         title_width = max(8, width - 2 - 3 - len(when) - source_width - 1)
@@ -400,6 +417,7 @@ class GroupDetail(Vertical):
         self.query_one("#claims", HangingText).update(
             claims_text(self.item, self.claims, now, self.corrections)
         )
+        self.stories.measure_when()
         self.stories.refresh()
 
     def on_resize(self, event: events.Resize) -> None:

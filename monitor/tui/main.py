@@ -493,9 +493,10 @@ class MainScreen(Screen[None]):
             parts.append((f"Polling{progress}…", "bold $mark-unseen"))
         elif state is not None and state.last_poll:
             parts.append(
-                f"Last poll {short_time(state.last_poll, now)} ({ago(state.last_poll, now)})"
+                f"Last poll {short_time(state.last_poll, now, year=False)} "
+                f"({ago(state.last_poll, now)})"
             )
-            short = f"Polled {short_time(state.last_poll, now)}"
+            short = f"Polled {short_time(state.last_poll, now, year=False)}"
         else:
             parts.append("Not polled yet")
         last = state.last_poll if state is not None else None

@@ -72,13 +72,18 @@ def local(moment: str | None) -> datetime | None:
     return when.astimezone() if when is not None else None
 
 
-def short_time(moment: str | None, now: datetime) -> str:
-    """'14:05' today (local time), else 'Jun 10'; '?' when unknown."""
+def short_time(moment: str | None, now: datetime, *, year: bool = True) -> str:
+    """'14:05' today (local time), else 'Jun 10' this year, else '2024-01-01' (a story from
+    another year said 'Jan 1' as if it were this January's; `year=False` where an age in
+    words follows anyway); '?' when unknown."""
     when = local(moment)
     if when is None:
         return "?"
-    if when.date() == now.astimezone().date():
+    here = now.astimezone()
+    if when.date() == here.date():
         return when.strftime("%H:%M")
+    if year and when.year != here.year:
+        return when.strftime("%Y-%m-%d")
     return f"{when.strftime('%b')} {when.day}"
 
 
