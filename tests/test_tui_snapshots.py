@@ -58,9 +58,11 @@ def test_main_screen_narrow(snap_compare: Any, sample_db: Path) -> None:
     assert snap_compare(make_app(sample_db), terminal_size=(80, 24), run_before=settle)
 
 
-def test_group_view(snap_compare: Any, sample_db: Path) -> None:
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_group_view(snap_compare: Any, sample_db: Path, size: tuple[int, int]) -> None:
     """A group with new claims open and the stories pane focused: NEW marks, a ≠ disputed claim
-    where the sample has one, story rows with unread marks, source and time."""
+    where the sample has one, story rows with unread marks, source and time. At 80×24 the list
+    keeps four rows around its cursor so that the claims pane shows more than two lines."""
     target = group_with_new_claims(sample_db)
 
     async def run_before(pilot: Pilot[Any]) -> None:
@@ -70,22 +72,7 @@ def test_group_view(snap_compare: Any, sample_db: Path) -> None:
         await pilot.press("l")
         await settle(pilot)
 
-    assert snap_compare(make_app(sample_db), terminal_size=(120, 40), run_before=run_before)
-
-
-def test_group_view_narrow(snap_compare: Any, sample_db: Path) -> None:
-    """The same group open at 80×24: the list keeps four rows around its cursor so that the
-    claims pane shows more than two lines."""
-    target = group_with_new_claims(sample_db)
-
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        for _ in range(target):
-            await pilot.press("j")
-        await pilot.press("l")
-        await settle(pilot)
-
-    assert snap_compare(make_app(sample_db), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_app(sample_db), terminal_size=size, run_before=run_before)
 
 
 def test_story_view(snap_compare: Any, sample_db: Path) -> None:
