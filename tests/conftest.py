@@ -63,3 +63,9 @@ def _items(n: int) -> list[dict[str, str]]:
         {"title": f"Secure story {i}", "link": f"https://news.example/s{i}", "guid": f"s-{i}"}
         for i in range(n)
     ]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The UI tests (`pytest.mark.anyio`) run on asyncio, as Textual does."""
+    return "asyncio"

@@ -40,11 +40,6 @@ SIZE = (120, 40)
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def make_db(path: Path, stories: int = 60, **kwargs: Any) -> Path:
     conn = connect(path)
     fill(conn, stories=stories, now=NOW, **kwargs)
@@ -59,6 +54,20 @@ class Opener:
     def __call__(self, url: str) -> bool:
         self.urls.append(url)
         return True
+
+
+def listed(screen: MainScreen, count: int) -> list[q.GroupRow]:
+    """The first `count` rows of the groups list (all loaded)."""
+    rows = [screen.groups.get_row(i) for i in range(count)]
+    assert all(row is not None for row in rows)
+    return [row for row in rows if row is not None]
+
+
+def first_group_and_lone_story(conn: sqlite3.Connection) -> tuple[q.GroupRow, q.GroupRow]:
+    """The first group and the first lone story of the unfiltered list."""
+    rows = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 100)
+    group = next(row for row in rows if row.group_id is not None)
+    return group, next(row for row in rows if row.group_id is None)
 
 
 def make_app(
@@ -1473,10 +1482,9 @@ async def test_n_and_p_go_to_the_next_and_previous_unread_story(tmp_path: Path) 
         await settle(pilot)
         screen = main(app)
         # The unread stories: one in the 3rd group of the list and two in the 5th.
-        items = [screen.groups.get_row(i) for i in range(6)]
-        assert all(item is not None for item in items)
-        third = q.group_stories(app.read_conn, items[2])  # type: ignore[arg-type]
-        fifth = q.group_stories(app.read_conn, items[4])  # type: ignore[arg-type]
+        items = listed(screen, 6)
+        third = q.group_stories(app.read_conn, items[2])
+        fifth = q.group_stories(app.read_conn, items[4])
         assert len(fifth) >= 2
         unread = [third[0].id, fifth[0].id, fifth[1].id]
         with write(app._writer()):

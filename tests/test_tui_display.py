@@ -27,11 +27,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def sample_db(tmp_path: Path) -> Path:
     return make_db(tmp_path / "m.db", stories=120)
 

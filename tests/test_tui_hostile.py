@@ -39,11 +39,6 @@ TITLE = f"{CLICK} {OSC_TITLE}{BOLD}{CSI}"
 SUMMARY = f"{LINK} {OSC_CLIPBOARD}summary with {BIDI}reversed{CSI} text and {CLICK}"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def hostile_db(path: Path) -> Path:
     make_db(path, stories=20)
     conn = connect(path)

@@ -25,11 +25,6 @@ from tests.test_tui_app import SIZE, main, make_app, screen_text, settle, storie
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def feed_items(prefix: str, n: int) -> bytes:
     return rss(
         [

@@ -18,14 +18,19 @@ from monitor import queries as q
 from monitor.db import connect, write
 from monitor.export import export_stories
 from monitor.tui.story import StoryScreen
-from tests.test_tui_app import NOW, SIZE, main, make_app, make_db, screen_text, settle
+from tests.test_tui_app import (
+    NOW,
+    SIZE,
+    first_group_and_lone_story,
+    listed,
+    main,
+    make_app,
+    make_db,
+    screen_text,
+    settle,
+)
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 def first_group_with_claims(db: Path) -> tuple[int, q.GroupRow]:
@@ -222,8 +227,7 @@ async def test_the_group_being_read_stays_listed_under_the_unread_filter(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        items = [screen.groups.get_row(i) for i in range(4)]
-        groups = [item for item in items if item is not None and item.story_count >= 2]
+        groups = [item for item in listed(screen, 4) if item.story_count >= 2]
         reading, other = groups[0], groups[1]
         mine = q.group_stories(app.read_conn, reading)[:2]
         theirs = q.group_stories(app.read_conn, other)[0]
@@ -275,9 +279,7 @@ async def test_the_group_being_read_stays_listed_under_the_unread_filter(tmp_pat
 def test_a_pinned_item_is_listed_whatever_the_filters(tmp_path: Path) -> None:
     db = make_db(tmp_path / "m.db", stories=60)
     conn = connect(db)
-    rows = q.GroupQuery(conn, q.Filters(), NOW).page_after(None, 100)
-    group = next(r for r in rows if r.group_id is not None)
-    lone = next(r for r in rows if r.group_id is None)
+    group, lone = first_group_and_lone_story(conn)
     with write(conn):
         conn.execute("UPDATE stories SET read = 1")
     for item in (group, lone):
@@ -418,9 +420,7 @@ async def test_a_search_without_words_says_it_searched_nothing(tmp_path: Path, t
         await settle(pilot)
         screen = main(app)
         everything = screen.groups.row_count
-        await pilot.press("slash")
-        await pilot.press(*typed)
-        await pilot.press("enter")
+        await pilot.press("slash", *typed, "enter")
         await settle(pilot)
         assert screen.filters.search == typed
         assert screen.groups.row_count == everything  # nothing was searched for

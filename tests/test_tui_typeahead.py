@@ -28,11 +28,6 @@ CHARACTERS = {"enter": "\r", "escape": "\x1b", "backspace": "\x7f"}
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def db(tmp_path: Path) -> Path:
     return make_db(tmp_path / "m.db", stories=160, seed=11)
 
