@@ -329,27 +329,48 @@ def _is_title_case(sentence: str) -> bool:
     return len(other) >= 3 and sum(w[0].isupper() for w in other) >= 0.75 * len(other)
 
 
-def _name_runs(clause: str) -> Iterator[list[str]]:
-    """Runs of capitalised words, cut after a possessive ("Apple's | Jane Roe")."""
+# Words after which a run of capitalised words is where someone works or goes, not who:
+# "Dara Quint leaves Helix Forge for …", "hires Milo Brandt from Helix Forge".
+_PLACE_BEFORE = frozenset(
+    """from at leaves left leaving quits quit quitting exits exited exiting departs departed
+    joins joined joining rejoins rejoined""".split()
+)
+# … and before which it is who hires: "Helix Forge hires Jane Roe".
+_HIRER_AFTER = frozenset(
+    """hires poaches lures recruits taps appoints names""".split()  # (not "Roe named CEO")
+)
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+_NEXT_WORD = re.compile(r"\W*(\w+)")
+
+
+def _name_runs(clause: str) -> Iterator[tuple[list[str], bool]]:
+    """Runs of capitalised words, cut after a possessive ("Apple's | Jane Roe"), each with
+    whether its place says it is an organisation: right after a word that says a place
+    follows (`_PLACE_BEFORE`), or right before a verb whose subject hires (`_HIRER_AFTER`)."""
     for run in _CAPITALISED_RUN.finditer(clause):
+        before = _LAST_WORD.search(clause, max(0, run.start() - 24), run.start())
+        after = _NEXT_WORD.match(clause, run.end())
+        placed = (before is not None and before.group(1).lower() in _PLACE_BEFORE) or (
+            after is not None and after.group(1) in _HIRER_AFTER
+        )
         words: list[str] = []
         for word in run.group(0).split():
             words.append(word)
             if _POSSESSIVE_END.search(word):
-                yield words
+                yield words, False
                 words = []
         if words:
-            yield words
+            yield words, placed
 
 
 def _people(clause: str, title_case: bool) -> frozenset[str]:
     """The persons a clause names, by last name (as matching terms)."""
     people: set[str] = set()
-    for words in _name_runs(clause):
+    for words, organisation in _name_runs(clause):
         if any(_POSSESSIVE_END.sub("", w).lower() in _PERSON_WORDS for w in words):
             people.update(t for t in normal_tokens(" ".join(words)) if t in KNOWN_PEOPLE)
-        if title_case or len(words) < 2:
-            continue
+        if title_case or organisation or len(words) < 2:
+            continue  # (organisation: "leaves Helix Forge for …", "Helix Forge hires …")
         if _POSSESSIVE_END.sub("", words[-1]).lower() in ORGANISATION_ENDINGS:
             continue  # "Corvane Frontier Lab"
         while words and _POSSESSIVE_END.sub("", words[-1]).lower() in _COMMON_WORDS:

@@ -1945,3 +1945,15 @@ def test_a_clause_that_starts_with_its_verb_reads_as_a_continuation() -> None:
     )
     assert "… said the weights will be open to researchers." in found
     assert "Ana Roe will join Orrery." in found
+
+
+def test_a_company_named_where_people_work_or_go_is_no_person() -> None:
+    """ "Dara Quint leaves Helix Forge for …" named a Mr Forge, and so did "… hires Milo Brandt
+    from Helix Forge": the second hire repeated the first."""
+    first = only("Dara Quint leaves Helix Forge for Corvane Frontier Lab")
+    second = only("Corvane Frontier Lab hires Milo Brandt from Helix Forge")
+    assert (first.people, second.people) == ({"quint"}, {"brandt"})
+    assert relation(second, first) is None
+    assert only("Helix Forge hires Jane Roe").people == {"roe"}
+    assert only("Jane Roe joins Helix Forge").people == {"roe"}
+    assert only("Jane Roe named chief scientist at Helix Forge").people == {"roe"}
