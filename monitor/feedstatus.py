@@ -168,7 +168,8 @@ def render_table(
     lines = [" ".join([*titles, "FEED / PROBLEM"])]
     for row in rows:
         name = row["title"] or row["url"]
-        cells = [f"{row['status']:<7}", f"{row['stories']:>7}"]
+        status = "warn" if row["status"] == "ok" and row["warning"] else row["status"]
+        cells = [f"{status:<7}", f"{row['stories']:>7}"]
         if show_unread:
             cells.append(f"{row['unread'] or '-':>6} ")
         if show_last_ok:

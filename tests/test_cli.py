@@ -687,3 +687,25 @@ def test_opml_import_gives_feeds_subscribed_already_the_files_folders(tmp_path: 
     assert config.read_text(encoding="utf-8").startswith("# my feeds\n")
     code, out, _ = invoke("opml", "import", str(opml), "--config", str(config))
     assert "Added 0 feeds" in out and "given" not in out  # nothing more to add
+
+
+def test_the_feeds_table_says_warn_for_a_feed_read_with_a_warning() -> None:
+    """`monitor poll` said "warn" for a feed with repaired bytes, and the table "ok"."""
+    from monitor.feedstatus import render_table
+
+    row = {
+        "title": "Quay",
+        "url": "https://quay.example/feed",
+        "status": "ok",
+        "stories": 2,
+        "unread": 2,
+        "last_ok": None,
+        "next_check": None,
+        "error": None,
+        "warning": "not valid UTF-8: 1 bad byte sequence replaced by U+FFFD",
+        "failed_checks": 0,
+        "moved_to": None,
+    }
+    lines = render_table([row], width=120).splitlines()
+    assert lines[1].startswith("warn ") and "replaced by U+FFFD" in lines[2]
+    assert render_table([{**row, "warning": None}], width=120).splitlines()[1].startswith("ok ")
