@@ -670,7 +670,7 @@ def _render_markdown(report: DigestReport) -> str:
         for claim in group.claims:
             lines.append(
                 f"- {e(claim.text)}"
-                + (f" — *{e(claim.source)}*" if claim.source else "")
+                + (f" — *{_md_link(claim.source, claim.url)}*" if claim.source else "")
                 + _MD_CONFLICT_MARK * claim.conflicting
             )
         if group.more_claims:

@@ -329,6 +329,8 @@ def test_an_updated_group_links_the_report_with_its_news(conn: sqlite3.Connectio
     assert "\n         https://c.example/stake\n" in updated
     markdown = digest.render(report, "markdown")
     assert "— *[Desk C](<https://c.example/stake>)*" in markdown
+    # a new group's claims link their reports too
+    assert "— *[Desk \\[b\\]C\\[/b\\]](<https://c.example/cuts>)*" in markdown
 
 
 def test_markdown_escapes_feed_text(filled: sqlite3.Connection) -> None:
