@@ -113,6 +113,13 @@ async def test_the_story_view_shows_the_full_text_with_claims_highlighted(tmp_pa
             await pilot.press("pagedown")
             await settle(pilot)
             assert box.scroll_y > before, "the full text does not scroll to its end"
+        # g and G go to its top and end, as in the lists (G did nothing).
+        await pilot.press("g")
+        await settle(pilot)
+        assert box.scroll_y == 0
+        await pilot.press("G")
+        await settle(pilot)
+        assert box.scroll_y == box.max_scroll_y > 0
 
 
 async def test_a_story_without_full_text_shows_its_summary(tmp_path: Path) -> None:

@@ -189,6 +189,8 @@ class StoryScreen(Screen[None]):
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
         Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
         Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("home,g", "scroll('home')", "Top", show=False),  # as in the lists
+        Binding("end,G", "scroll('end')", "End", show=False),
     ]
 
     def __init__(
@@ -327,4 +329,5 @@ class StoryScreen(Screen[None]):
             return
         box = self.query_one("#story-box", VerticalScroll)
         {"down": box.scroll_down, "up": box.scroll_up, "page_down": box.scroll_page_down,
-         "page_up": box.scroll_page_up}[how](animate=False)  # fmt: skip
+         "page_up": box.scroll_page_up, "home": box.scroll_home,
+         "end": box.scroll_end}[how](animate=False)  # fmt: skip
