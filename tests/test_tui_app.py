@@ -246,6 +246,13 @@ async def test_panes_enter_and_story_view(sample_db: Path) -> None:
         await settle(pilot)
         await pilot.press("h")
         assert isinstance(app.screen, MainScreen)
+        # l in the stories pane reads the story, as Enter (vi and ranger users' way in; it did
+        # nothing), and h comes back
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        await pilot.press("h")
+        assert isinstance(app.screen, MainScreen)
         await pilot.press("escape")
         assert isinstance(app.focused, GroupList)
 

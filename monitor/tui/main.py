@@ -119,7 +119,13 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Groups: go to its stories; stories: read one",
         ),
-        Binding("right,l", "focus_stories", "Stories pane", show=False),
+        Binding(
+            "right,l",
+            "focus_stories",
+            "Stories pane",
+            show=False,
+            tooltip="Go to the group's stories; in them, read one (as Enter)",
+        ),
         Binding("left,h", "focus_groups", "Groups pane", show=False),
         Binding("o", "open_link", "Open", tooltip="Open the story's link in the browser"),
         Binding("s", "star", "Star", tooltip="Star or unstar the story"),
@@ -608,6 +614,9 @@ class MainScreen(Screen[None]):
             self.action_focus_stories()
 
     def action_focus_stories(self) -> None:
+        if self.focused is self.stories:
+            self.open_story()  # l goes one level deeper each time, as h goes back
+            return
         self.catch_up()
         if self.stories.row_count:
             self.focus_now(self.stories)
