@@ -27,7 +27,7 @@ from monitor.tui.app import MonitorApp, _commands, help_sections
 from monitor.tui.detail import StoryList, claims_text, group_header, merge_claims
 from monitor.tui.feeds import FeedList, FeedsScreen, feed_columns
 from monitor.tui.grouplist import GroupList
-from monitor.tui.help import HelpScreen, help_rows
+from monitor.tui.help import MARKS, HelpScreen, help_rows
 from monitor.tui.main import MainScreen
 from monitor.tui.sample import fill
 from monitor.tui.story import StoryScreen, story_content
@@ -694,6 +694,12 @@ async def test_help_lists_every_key(sample_db: Path) -> None:
             for keys, description in help_rows(bindings):
                 assert description in text, description
                 assert keys in text, keys
+        await pilot.press("G")
+        await pilot.pause()
+        end = screen_text(app)
+        for mark, _meaning in MARKS:  # and every mark (the story view's FIRST was missing)
+            assert mark in text or mark in end, mark
+        assert "FIRST" in end
         await pilot.press("j", "k")
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -68,6 +68,7 @@ MARKS: tuple[tuple[str, str], ...] = (
     ("★  ↻", "starred; the story was edited since it arrived"),
     ("»", "stories: found by the search (the cursor starts on the first)"),
     ("NEW", "a claim first seen since you last opened the group"),
+    ("FIRST", "story view: this story was the first to report the claim (no mark: a repeat)"),
     ("≠", "sources disagree on the figure (the others are named)"),
     ("✎", "a report corrected its figure: was → now"),
 )
