@@ -41,6 +41,10 @@ WINDOWS: tuple[int | None, ...] = (None, 24, 72, 168, 336)
 """Time windows the UI cycles through, in hours (None = all time)."""
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Letters of scripts written without spaces (Thai, Japanese kana, Chinese characters): the
+# full-text index keeps a whole run of them as one word, so a word inside one is looked for
+# as a substring instead (`unspaced_words`).
+_UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class Filters:
             or self.unread
             or self.starred
             or self.window_hours
-            or fts_query(self.search)
+            or has_search(self.search)
         )
 
     def describe(self) -> list[str]:
@@ -90,7 +94,7 @@ class Filters:
             parts.append("starred")
         if self.window_hours:
             parts.append(f"last {window_label(self.window_hours)}")
-        if fts_query(self.search):
+        if has_search(self.search):
             parts.append(f'search "{self.search.strip()}"')
         elif self.search.strip():
             # Emoji, punctuation or a lone OR: nothing `fts_query` can look for. Said, so that
@@ -115,6 +119,8 @@ def fts_query(text: str) -> str:
     dropped, so the query can never be a syntax error.
     """
     words = _WORD.findall(text or "")
+    if any(_UNSPACED.search(word) for word in words):
+        return ""  # looked for as substrings: `unspaced_words`
     parts: list[str] = []
     for number, word in enumerate(words):
         if word == "OR":
@@ -127,6 +133,21 @@ def fts_query(text: str) -> str:
     if text and not text[-1].isspace() and words[-1] != "OR":
         parts[-1] += "*"
     return " ".join(parts)
+
+
+def unspaced_words(text: str) -> list[str]:
+    """A search with a word in a script without spaces ("智能", "实验室 Llama"): its words, each
+    to be found in the title or summary as a substring (see `_UNSPACED`; Latin words next to
+    such text are inside its runs too). Empty for any other search, which `fts_query` does."""
+    words = [w for w in _WORD.findall(text or "") if w != "OR"]
+    if not any(_UNSPACED.search(word) for word in words):
+        return []
+    return list(dict.fromkeys(words))
+
+
+def has_search(text: str) -> bool:
+    """Whether `text` gives the search anything to look for."""
+    return bool(fts_query(text) or unspaced_words(text))
 
 
 @dataclass(frozen=True)
@@ -384,7 +405,7 @@ class GroupQuery:
             or filters.feed is not None
             or filters.unread
             or filters.starred
-            or fts_query(filters.search)
+            or has_search(filters.search)
         ):
             stories, groups = self._matches(filters)
             self.match_table = stories
@@ -434,6 +455,12 @@ class GroupQuery:
         if match:
             conds.append("s.id IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH :match)")
             params["match"] = match
+        for number, word in enumerate(unspaced_words(filters.search)):
+            name = f"unspaced{number}"
+            conds.append(
+                f"(s.title LIKE :{name} ESCAPE '\\' OR s.summary LIKE :{name} ESCAPE '\\')"
+            )
+            params[name] = "%" + re.sub(r"([%_\\])", r"\\\1", word) + "%"
         if filters.unread:
             conds.append("NOT s.read")
         if filters.starred:
@@ -458,7 +485,7 @@ class GroupQuery:
         """Those of `story_ids` that the filters' search found (and that pass the other story
         filters): probes of the match table the list was read with, no second full-text
         search. Empty without a search."""
-        if self.match_table is None or not fts_query(self.filters.search) or not story_ids:
+        if self.match_table is None or not has_search(self.filters.search) or not story_ids:
             return set()
         found: set[int] = set()
         for start in range(0, len(story_ids), 500):

@@ -233,6 +233,30 @@ def test_search_is_full_text_and_never_a_syntax_error(conn: sqlite3.Connection) 
         query.close()
 
 
+def test_a_word_inside_chinese_or_japanese_text_is_found(conn: sqlite3.Connection) -> None:
+    """The index keeps a run of such text as one word: "智能" found nothing in "超级智能实验室",
+    only searches for the run's start did."""
+    from monitor.db import write
+
+    story = conn.execute("SELECT id FROM stories ORDER BY id LIMIT 1").fetchone()[0]
+    with write(conn):
+        conn.execute(
+            "UPDATE stories SET title = ?, summary = ? WHERE id = ?",
+            ("Meta超级智能实验室发布Llama新模型", "100%_的 新闻", story),
+        )
+    for search in ("智能", "实验室 Llama", "Llama新模型", "的"):
+        query = q.GroupQuery(conn, q.Filters(search=search), NOW)
+        rows = everything(query)
+        ids = {s.id for row in rows for s in q.group_stories(conn, row)}
+        assert story in ids and query.matched([story]) == {story}, search
+        query.close()
+    assert q.Filters(search="智能").describe() == ['search "智能"']
+    for missing in ("智能 nonexistentword", "没有", "%_"):
+        query = q.GroupQuery(conn, q.Filters(search=missing), NOW)
+        assert story not in {s.id for r in everything(query) for s in q.group_stories(conn, r)}
+        query.close()
+
+
 def test_fts_query_quotes_every_word() -> None:
     assert q.fts_query("") == ""
     assert q.fts_query("  ") == ""
