@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import stat
 import tempfile
 from collections.abc import Sequence
@@ -392,6 +393,21 @@ def normalise_address(value: str) -> str:
     if "." in host and " " not in value:
         return "https://" + value
     return value
+
+
+def urls_line(typed: str) -> tuple[str, str | None, list[str]]:
+    """(address, title, tags) of a line as in newsboat's `urls` file: the address, then tags,
+    and a title as `"~Title"` (`https://… ai talent "~Harbor desk"`). Raises ConfigError for
+    unbalanced quotes."""
+    try:
+        words = shlex.split(typed)
+    except ValueError:
+        raise ConfigError(f"{typed.strip()}: a quote is not closed") from None
+    if not words:
+        return "", None, []
+    title = next((word[1:].strip() for word in words[1:] if word.startswith("~")), None)
+    tags = [word for word in words[1:] if not word.startswith("~")]
+    return words[0], title or None, tags
 
 
 def add_feed(

@@ -361,6 +361,7 @@ async def test_the_feeds_screen_subscribes_and_unsubscribes(
     from monitor.tui.feeds import FeedList, FeedsScreen
 
     server.routes["/a.xml"] = Route(body=feed_items("a", 2))
+    server.routes["/a2.xml"] = Route(body=feed_items("a2", 2))
     server.routes["/site/"] = Route(
         body=b'<html><head><link rel="alternate" type="application/rss+xml" href="news.xml">'
         b"</head><body>A site</body></html>",
@@ -419,3 +420,12 @@ async def test_the_feeds_screen_subscribes_and_unsubscribes(
         await until(pilot, lambda: not app.poll_status.running)
         assert [f.url for f in load_settings(config).feeds] == [server.url("/a.xml")]
         await until(pilot, lambda: added not in listed())
+        # Tags and a title after the address, as in newsboat's urls file (only the address
+        # could be given)
+        await subscribe(server.url("/a2.xml") + ' harbour ai-desk "~Quay desk"')
+        entry = load_settings(config).feeds[-1]
+        assert (entry.url, entry.title, entry.tags) == (
+            server.url("/a2.xml"),
+            "Quay desk",
+            ["harbour", "ai-desk"],
+        )

@@ -655,10 +655,13 @@ class MonitorApp(App[int]):
         self._change_feeds(partial(self._subscribe, address), f"Subscribing to {address}")
 
     def _subscribe(self, address: str) -> None:
-        from monitor.subscribe import AlreadySubscribed, SubscribeError, add_feed
+        from monitor.subscribe import AlreadySubscribed, SubscribeError, add_feed, urls_line
 
         try:
-            added = add_feed(self.config.path, address, self.config.current().poll)
+            url, title, tags = urls_line(address)
+            added = add_feed(
+                self.config.path, url, self.config.current().poll, title=title, tags=tags
+            )
         except AlreadySubscribed:
             self.post_message(FeedSubscribed(address, None, already=True))
             return

@@ -35,8 +35,9 @@ class AddFeedDialog(ModalScreen[str | None]):
                 Content.assemble(
                     (
                         "The address of a feed, or of a web page that names its feed "
-                        "(example.com means https://example.com). It is checked first, then "
-                        "added to ",
+                        "(example.com means https://example.com); tags and a title may follow, "
+                        'as in newsboat\'s urls file: example.com/feed ai talent "~Harbor desk". '
+                        "It is checked first, then added to ",
                         MUTED_STYLE,
                     ),
                     plain(self.config_name, MUTED_STYLE),
