@@ -1553,3 +1553,17 @@ async def test_n_goes_on_from_the_top_when_nothing_unread_is_further_down(
         await settle(pilot)
         assert screen.groups.cursor == 0 and screen.stories.current.id == top.id  # type: ignore[union-attr]
         assert any("from the top" in str(n.message) for n in app._notifications)
+
+
+async def test_the_tag_picker_promises_sparklines_only_when_it_shows_them(
+    sample_db: Path,
+) -> None:
+    """Under 70 columns the picker said "stories per day, last 14 days" over lines without
+    their sparklines."""
+    for width, shown in ((100, True), (60, False)):
+        app = make_app(sample_db)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            assert ("stories per day" in screen_text(app)) is shown, width

@@ -77,7 +77,8 @@ class TagPicker(ModalScreen[str | None]):
             options.append(Option(line, id=info.tag))
         with Vertical(id="tag-box") as box:
             box.border_title = "Filter by tag"
-            box.border_subtitle = f"stories per day, last {SPARK_DAYS} days"
+            if width >= FIXED_CELLS + TAG_CELLS + SPARK_CELLS:  # (else no sparklines shown)
+                box.border_subtitle = f"stories per day, last {SPARK_DAYS} days"
             if not self.infos:
                 yield Static(
                     Content.styled(
