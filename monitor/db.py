@@ -131,6 +131,8 @@ def apply_migrations(conn: sqlite3.Connection) -> int:
                 continue
             for statement in _split_sql(migration.sql):
                 conn.execute(statement)
+            if migration.python is not None:
+                migration.python(conn)
             conn.execute(f"PRAGMA user_version = {migration.version}")
         applied += 1
     return applied

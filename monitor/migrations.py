@@ -9,6 +9,8 @@ The tables are documented in README.md ("Database schema"); keep the two in step
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -17,6 +19,22 @@ class Migration:
     version: int
     description: str
     sql: str
+    # Work SQL cannot do, run after `sql` in the same transaction.
+    python: Callable[[sqlite3.Connection], None] | None = None
+
+
+def _encode_story_links(conn: sqlite3.Connection) -> None:
+    """Stored links in the form `urls.canonical_url` gives them since 2026-11-24
+    (percent-encoded; a Bing News redirect as the article it names): the digest and the export
+    printed old links with their spaces, which a mail cuts."""
+    from monitor.urls import canonical_url
+
+    changed = []
+    for story_id, url in conn.execute("SELECT id, url FROM stories WHERE url IS NOT NULL"):
+        new = canonical_url(url)
+        if new and new != url:
+            changed.append((new, story_id))
+    conn.executemany("UPDATE stories SET url = ? WHERE id = ?", changed)
 
 
 MIGRATIONS: list[Migration] = [
@@ -357,6 +375,12 @@ MIGRATIONS: list[Migration] = [
         -- write lock (the UI's star and read marks failed with "database is locked").
         CREATE INDEX claims_first_story ON claims(first_story_id);
         """,
+    ),
+    Migration(
+        16,
+        "stories.url percent-encoded, news-search redirects read (urls.canonical_url)",
+        "",
+        _encode_story_links,
     ),
 ]
 

@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from monitor.textclean import clean_line, html_to_line, html_to_text
-from monitor.urls import canonical_url
+from monitor.urls import canonical_url, legacy_url
 from monitor.wording import plural
 
 MAX_TITLE = 500
@@ -85,6 +85,9 @@ class ParsedEntry:
     published: str | None  # ISO 8601 UTC
     outlet: str | None = None  # who published it, when the feed says (a news search's <source>)
     outlet_site: str | None = None  # the outlet's host name, when its <source> gives its address
+    # The link as stored until 2026-11-24 (before percent-encoding and news-search redirects),
+    # when it differs from `url`: stories stored then are found under it (`store`).
+    legacy_url: str | None = None
 
 
 @dataclass
@@ -253,6 +256,7 @@ def _entry(
     if raw.get("guidislink") and link in bare_guids:
         link = None  # "<guid>17</guid>" resolved against the feed's address: no one's page
     url = canonical_url(link) if isinstance(link, str) else None
+    legacy = legacy_url(link, url) if isinstance(link, str) else None
     if url and len(url) > 4000:
         url = None
     guid = clean_line(raw.get("id") or "") if isinstance(raw.get("id"), str) else ""
@@ -271,8 +275,9 @@ def _entry(
     outlet = _name(named, escaped)
     site = source.get("href") if isinstance(source, dict) and outlet else None
     return ParsedEntry(
-        key, url, title, summary, content, author, published, outlet, site_host(site)
-    )
+        key, url, title, summary, content, author, published, outlet, site_host(site),
+        legacy if url else None,
+    )  # fmt: skip
 
 
 def _name(value: object, escaped: bool) -> str | None:
@@ -399,14 +404,15 @@ def _unshared(entries: list[ParsedEntry]) -> list[ParsedEntry]:
     if not shared:
         return entries
     return [
-        replace(entry, key=_key_of(entry.url))
+        replace(entry, key=key_of(entry.url))
         if entry.key in shared and entry.url and entry.key != entry.url
         else entry
         for entry in entries
     ]
 
 
-def _key_of(text: str) -> str:
+def key_of(text: str) -> str:
+    """A link as an entry's key (a long one by its hash)."""
     return text if len(text) <= MAX_KEY else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 

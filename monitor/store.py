@@ -19,11 +19,11 @@ import random
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from monitor.config import ConfigError, FeedConfig, PollSettings
-from monitor.parse import ParsedEntry, ParsedFeed, site_host
+from monitor.parse import ParsedEntry, ParsedFeed, key_of, site_host
 from monitor.textclean import clean_line
 
 
@@ -159,12 +159,33 @@ def store_entries(
             continue  # one guid twice in a body: the first one counts, in every poll alike
         done.add(entry.key)
         digest = content_hash(entry)
+        legacy = _legacy_key(entry)
+        if legacy is not None and entry.key not in known and legacy in known:
+            # Stored by monitor before 2026-11-24 under its link's old form: the same story
+            # (it came back as a new, unread copy of itself), known by the new form from now.
+            conn.execute(
+                "UPDATE story_sources SET key = ? WHERE feed_id = ? AND key = ?",
+                (entry.key, feed_id, legacy),
+            )
+            known[entry.key] = known.pop(legacy)
+            outlets[entry.key] = outlets.pop(legacy, None)
         if entry.key in known:
             if partial and _cut_short(conn, known[entry.key][0], entry):
                 continue
             # Compared with this feed's own last version: another feed carrying the same story
             # in other words is not a change of this one.
             story_id, old_hash = known[entry.key]
+            if (
+                entry.legacy_url is not None
+                and old_hash != digest
+                and old_hash == content_hash(replace(entry, url=entry.legacy_url))
+            ):
+                # Unchanged but for its link's new form: no edit, the link is brought up to date
+                conn.execute(
+                    "UPDATE stories SET url = ? WHERE id = ? AND url = ?",
+                    (entry.url, story_id, entry.legacy_url),
+                )
+                old_hash = None  # (its hash is rewritten below, and it is not "updated")
             if old_hash != digest or outlets.get(entry.key) != entry.outlet:
                 # (the outlet: also for stories stored before outlets were)
                 conn.execute(
@@ -192,7 +213,7 @@ def store_entries(
                 if story_id not in result.new_ids and story_id not in result.updated_ids:
                     result.updated_ids.append(story_id)
             continue
-        if entry.key in buried:
+        if entry.key in buried or legacy in buried:
             continue
         if mute is not None and mute(entry):
             result.muted += 1
@@ -296,6 +317,15 @@ def _keys(title: str | None, names: set[str]) -> set[str]:
 
 UNDATED_BACKLOG = timedelta(days=1)
 """How old an undated item of a feed's backlog is taken to be when none of its items is dated."""
+
+
+def _legacy_key(entry: ParsedEntry) -> str | None:
+    """The key a link-keyed entry had before 2026-11-24 (see `ParsedEntry.legacy_url`)."""
+    if entry.legacy_url is None or entry.url is None:
+        return None
+    if entry.key == entry.url or entry.key == key_of(entry.url):
+        return key_of(entry.legacy_url)
+    return None
 
 
 def _backlog_stamp(entry: ParsedEntry, stamp: str, oldest: str | None, now: datetime) -> str:

@@ -43,14 +43,17 @@ def is_tracking_param(name: str) -> bool:
 SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data"})
 
 
-def canonical_url(url: str | None) -> str | None:
-    """Return the canonical form of a story link, or None when there is no usable link."""
+def canonical_url(url: str | None, *, legacy: bool = False) -> str | None:
+    """Return the canonical form of a story link, or None when there is no usable link.
+    `legacy`: the form monitor stored until 2026-11-24, without percent-encoding and with news
+    search redirects as they are (stories stored then are found under it)."""
     if not url:
         return None
     url = _UNPRINTABLE.sub("", url).strip()  # stripped after: "a \x1b" is "a", not "a "
     if not url:
         return None
-    url = _past_redirects(url)
+    if not legacy:
+        url = _past_redirects(url)
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -79,10 +82,24 @@ def canonical_url(url: str | None) -> str | None:
         pieces = query.split("&")
         kept = [p for p in pieces if not p or not is_tracking_param(unquote_plus(p.split("=")[0]))]
         query = "&".join(p for p in kept if p) if len(kept) != len(pieces) else query
+    if legacy:
+        return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
     path = quote(parts.path, safe=_PATH_SAFE, errors="replace") or "/"
     if query:
         query = quote(query, safe=_QUERY_SAFE, errors="replace")
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+_PLAIN_LINK = re.compile(r"[A-Za-z0-9/%:@!$&'()*+,;=._~?#-]*")
+
+
+def legacy_url(link: str, url: str | None) -> str | None:
+    """The form monitor stored `link` in until 2026-11-24 (`canonical_url(legacy=True)`), when
+    it differs from `url`, its canonical form now; else None."""
+    if url is None or (_PLAIN_LINK.fullmatch(link.strip()) and "apiclick" not in link):
+        return None  # (the usual case: nothing to encode, no redirect, the same)
+    old = canonical_url(link, legacy=True)
+    return old if old and old != url else None
 
 
 # What a path or query may hold as written (RFC 3986; "%" keeps escapes already made): spaces,

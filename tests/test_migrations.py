@@ -149,6 +149,33 @@ def test_migration_7_removes_groups_retention_emptied_and_recounts(db_path: Path
     assert [tuple(g) for g in groups] == [(2, 1, 1)] and claims == 0
 
 
+def test_migration_16_encodes_stored_links(db_path: Path) -> None:
+    """Links stored before percent-encoding were printed with their spaces in the text digest
+    and the export (a mail cuts them there); a Bing redirect stays the article it names."""
+    _database_at(
+        15,
+        db_path,
+        """
+        INSERT INTO feeds (id, config_url, url) VALUES (1, 'u', 'u');
+        INSERT INTO stories (id, feed_id, first_seen, content_hash, url) VALUES
+            (1, 1, 't', 'h', 'https://quay.example/quill mark.html'),
+            (2, 1, 't', 'h', 'http://www.bing.com/news/apiclick.aspx?tid=1&url=https%3a%2f%2fo.example%2fa'),
+            (3, 1, 't', 'h', 'https://quay.example/plain'),
+            (4, 1, 't', 'h', NULL);
+        """,
+    )
+    conn = connect(db_path)
+    assert schema_version(conn) == LATEST_VERSION
+    urls = [row[0] for row in conn.execute("SELECT url FROM stories ORDER BY id")]
+    conn.close()
+    assert urls == [
+        "https://quay.example/quill%20mark.html",
+        "https://o.example/a",
+        "https://quay.example/plain",
+        None,
+    ]
+
+
 def test_every_reference_to_a_story_is_indexed(db_path: Path) -> None:
     """Deleting a story (retention) looks up every row that refers to it; claims.first_story_id
     had no index, so each deletion read the whole claims table (9,000 expired stories of a

@@ -1352,3 +1352,49 @@ def test_a_repaired_feed_is_not_taken_for_a_broken_one(server: FeedServer, db_pa
     assert result.updated_stories == 1
     summary = rows(db_path, "SELECT summary FROM stories WHERE url = 'https://quay.example/1'")
     assert summary[0][0] == "Ana Roe joins."
+
+
+def test_stories_stored_before_links_were_encoded_are_found_again(
+    server: FeedServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the upgrade that percent-encodes links and reads Bing News redirects, every stored
+    item without a guid whose link changed form came back as a new, unread, unstarred copy
+    (and the digest announced yesterday's news again)."""
+    import monitor.parse as parse_module
+    from monitor import urls
+
+    bing = (
+        "http://www.bing.com/news/apiclick.aspx?ref=FexRss&amp;tid=1&amp;"
+        "url=https%3a%2f%2fwww.outlet.example%2fa"
+    )
+    items = [
+        {"title": "Quay lab opens", "link": "https://quay.example/quill mark raise.html"},
+        {"title": "Brindle moves", "link": "https://quay.example/café/zürich"},
+        {"title": "Outlet item", "link": bing},
+        {"title": "Guid item", "link": "https://quay.example/記事/1", "guid": "g-1"},
+    ]
+    server.routes["/q.xml"] = Route(body=rss(items))
+    settings = make_settings([server.url("/q.xml")])
+    with monkeypatch.context() as patch:  # as monitor stored links until 2026-11-24
+        patch.setattr(
+            parse_module, "canonical_url", lambda link: urls.canonical_url(link, legacy=True)
+        )
+        patch.setattr(parse_module, "legacy_url", lambda link, url: None)
+        assert run_poll(settings, db_path).new_stories == 4
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE stories SET starred = 1, read = 1")
+    items.insert(0, {"title": "A later item", "link": "https://quay.example/later"})
+    server.routes["/q.xml"] = Route(body=rss(items))  # (an unchanged body is not read again)
+    again = run_poll(settings, db_path, all_feeds=True)
+    assert (again.new_stories, again.updated_stories) == (1, 0)
+    stored = rows(
+        db_path, "SELECT url, starred, read, is_updated FROM stories WHERE id <= 4 ORDER BY id"
+    )
+    assert [tuple(r) for r in stored] == [
+        ("https://quay.example/quill%20mark%20raise.html", 1, 1, 0),
+        ("https://quay.example/caf%C3%A9/z%C3%BCrich", 1, 1, 0),
+        ("https://www.outlet.example/a", 1, 1, 0),
+        ("https://quay.example/%E8%A8%98%E4%BA%8B/1", 1, 1, 0),
+    ]
+    server.routes["/q.xml"] = Route(body=rss([*items, {"title": "x", "link": "https://q.ex/x"}]))
+    assert run_poll(settings, db_path, all_feeds=True).new_stories == 1
