@@ -579,7 +579,10 @@ def _render_text(report: DigestReport) -> str:
         lines.extend(_text_conflicts(group))
         lines.extend(_text_corrections(group))
         # The news of an updated group is in its new reports, not in the story it is titled after
-        link = next((claim.url for claim in group.claims if claim.url), None) or group.url
+        news = [c.url for c in (*group.claims, *group.conflicts)] + [
+            fix.url for fix in group.corrections
+        ]
+        link = next((url for url in news if url), None) or group.url
         if link:
             lines.append(f"         {c(link)}")
         lines.append("")
@@ -705,7 +708,7 @@ _MD_CONFLICT_MARK = " **(conflicting)**"
 def _md_conflicts(group: DigestGroup) -> list[str]:
     e = escape_markdown
     lines = [
-        f"- **conflicting:** {e(claim.text)} — *{e(claim.source)}* "
+        f"- **conflicting:** {e(claim.text)} — *{_md_link(claim.source, claim.url)}* "
         f"(earlier: {e(claim.conflicts_with)})"
         for claim in group.conflicts
     ]
@@ -717,6 +720,6 @@ def _md_conflicts(group: DigestGroup) -> list[str]:
 def _md_corrections(group: DigestGroup) -> list[str]:
     e = escape_markdown
     return [
-        f"- **corrected:** {e(fix.now)} — *{e(fix.source)}* (was: {e(fix.was)})"
+        f"- **corrected:** {e(fix.now)} — *{_md_link(fix.source, fix.url)}* (was: {e(fix.was)})"
         for fix in group.corrections
     ]

@@ -1,7 +1,7 @@
 """Versioned schema migrations, applied in order at start-up.
 
-Each migration is a block of SQL run inside one `BEGIN IMMEDIATE` transaction together with the
-bump of `PRAGMA user_version`, so a crash mid-migration leaves the old version intact and the
+Each migration is a block of SQL (and, where SQL cannot do the work, a Python step) run inside
+one `BEGIN IMMEDIATE` transaction together with the bump of `PRAGMA user_version`, so a crash mid-migration leaves the old version intact and the
 next start simply runs it again. Append new migrations; never edit a released one.
 
 The tables are documented in README.md ("Database schema"); keep the two in step.

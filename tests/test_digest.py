@@ -150,6 +150,7 @@ def test_conflicts_are_reported_on_updated_groups(conn: sqlite3.Connection) -> N
             {
                 "feed": "Desk B",
                 "title": "Meta offered OpenAI staff $10 million bonuses, Altman claims",
+                "url": "https://b.example/low",
                 "seen": stamp(0.1),
             }
         ],
@@ -159,6 +160,13 @@ def test_conflicts_are_reported_on_updated_groups(conn: sqlite3.Connection) -> N
     assert "$10 million" in conflict.text and "$100 million" in (conflict.conflicts_with or "")
     text = digest.render(digest.build(conn, "24h"), "text")
     assert "! conflicting:" in text
+    # The report that disagrees is the news, and its link is given (the group's first story's
+    # was); in Markdown its source links it.
+    assert text.rstrip().splitlines()[-1].strip() == "https://b.example/low" or (
+        "\n         https://b.example/low\n" in text
+    )
+    markdown = digest.render(digest.build(conn, "24h"), "markdown")
+    assert "— *[Desk B](<https://b.example/low>)*" in markdown
 
 
 OFFER_HIGH = {
