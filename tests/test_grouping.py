@@ -619,3 +619,18 @@ def test_aggregator_outlet_endings_and_joined_versions_do_not_keep_reports_apart
     # a lab or a boss names its company too: the names guard lets them be compared
     assert "meta" in story_names("Superintelligence Labs splits into four teams", "", "")
     assert "meta" in story_names("Zuckerberg splits the AI unit into four teams", "", "")
+
+
+def test_reports_in_chinese_of_one_event_are_grouped() -> None:
+    """Text without spaces gave no terms at all: two feeds' identical Chinese reports of one
+    event were two groups. Overlapping character pairs are its terms."""
+    items = [
+        {"title": "蓝鲸智能发布新一代推理芯片", "summary": "蓝鲸智能周二发布了新一代推理芯片。"},
+        {"title": "蓝鲸智能发布新一代推理芯片", "summary": "蓝鲸智能周二发布了新一代推理芯片。"},
+        {"title": "蓝鲸智能推出新推理芯片", "summary": ""},
+        {"title": "青石实验室获得3亿元融资", "summary": ""},
+    ]
+    for n, item in enumerate(items):
+        item.update(source=f"desk-{n}", published=f"2026-11-23T0{n}:00:00Z")
+    groups = group_items(items, GroupingSettings())
+    assert groups[0] == groups[1] == groups[2] != groups[3]
